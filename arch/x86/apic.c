@@ -1,0 +1,168 @@
+/*
+ * The local APIC of the boot CPU and its periodic tick, plus taming the
+ * legacy 8259 PICs (remapped away from the exception vectors, then all
+ * masked). The tick only wakes the idle loop, which polls the console for
+ * debug keys; it is calibrated against the PIT, as is the TSC. Owns the
+ * tick counter. Boot CPU only until SMP bring-up.
+ */
+#include <asm/cpu.h>
+#include <asm/io.h>
+#include <asm/page.h>
+#include <asm/regs.h>
+#include <asm/setup.h>
+#include <hv/arch.h>
+#include <hv/printk.h>
+
+#define APIC_ID 0x20
+#define APIC_VERSION 0x30
+#define APIC_TPR 0x80
+#define APIC_EOI 0xb0
+#define APIC_SVR 0xf0
+#define APIC_LVT_TIMER 0x320
+#define APIC_LVT_LINT0 0x350
+#define APIC_LVT_LINT1 0x360
+#define APIC_LVT_ERROR 0x370
+#define APIC_TIMER_INIT 0x380
+#define APIC_TIMER_CUR 0x390
+#define APIC_TIMER_DIV 0x3e0
+
+#define APIC_SVR_ENABLE 0x100
+#define APIC_LVT_MASKED 0x10000
+#define APIC_TIMER_PERIODIC 0x20000
+#define APIC_DIV_16 0x3
+
+#define VEC_TIMER 0xf0
+#define VEC_ERROR 0xfe
+#define VEC_SPURIOUS 0xff
+#define VEC_PIC_BASE 0x20
+
+#define TICK_HZ 100
+#define PIT_HZ 1193182
+#define CALIBRATE_MS 10
+
+static volatile u32 *apic;
+static u32 apic_ticks_per_tick;
+static u64 tsc_khz;
+static volatile u64 ticks;
+
+static u32 apic_read(unsigned int reg)
+{
+	return apic[reg / 4];
+}
+
+static void apic_write(unsigned int reg, u32 v)
+{
+	apic[reg / 4] = v;
+}
+
+/* Remap both PICs to vectors 0x20-0x2f and mask every line. */
+static void pic_disable(void)
+{
+	outb(0x20, 0x11);
+	outb(0xa0, 0x11);
+	outb(0x21, VEC_PIC_BASE);
+	outb(0xa1, VEC_PIC_BASE + 8);
+	outb(0x21, 0x04);
+	outb(0xa1, 0x02);
+	outb(0x21, 0x01);
+	outb(0xa1, 0x01);
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
+/*
+ * Count APIC timer ticks (divide by 16) and TSC cycles over CALIBRATE_MS
+ * measured by PIT channel 2. Returns false if the PIT never finished.
+ */
+static bool calibrate(u32 *apic_count, u64 *tsc_count)
+{
+	u32 pit = PIT_HZ * CALIBRATE_MS / 1000;
+	u64 t0, spins = 0;
+	u8 gate = inb(0x61);
+
+	outb(0x61, gate & ~0x03);		/* gate off, speaker off */
+	outb(0x43, 0xb0);			/* channel 2, lo/hi, mode 0 */
+	outb(0x42, pit & 0xff);
+	outb(0x42, pit >> 8);
+	apic_write(APIC_TIMER_DIV, APIC_DIV_16);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VEC_TIMER);
+	outb(0x61, (gate & ~0x02) | 0x01);	/* gate on: count down */
+	apic_write(APIC_TIMER_INIT, 0xffffffff);
+	t0 = rdtsc();
+	while (!(inb(0x61) & 0x20)) {
+		if (++spins > 100000000)
+			return false;
+	}
+	*tsc_count = rdtsc() - t0;
+	*apic_count = 0xffffffff - apic_read(APIC_TIMER_CUR);
+	apic_write(APIC_TIMER_INIT, 0);
+	outb(0x61, gate);
+	return *apic_count != 0;
+}
+
+static void timer_interrupt(struct cpu_regs *regs)
+{
+	ticks++;
+	apic_write(APIC_EOI, 0);
+}
+
+static void error_interrupt(struct cpu_regs *regs)
+{
+	pr_err("apic: error interrupt on CPU%u\n", arch_cpu_id());
+	apic_write(APIC_EOI, 0);
+}
+
+/* Spurious vectors need no EOI; legacy PIC spurious IRQ 7/15 land here too. */
+static void spurious_interrupt(struct cpu_regs *regs)
+{
+}
+
+void x86_apic_init(void)
+{
+	paddr_t base = rdmsr(MSR_APIC_BASE) & PTE_ADDR;
+	u32 apic_count = 0;
+	u64 tsc_count = 0;
+	unsigned int v;
+
+	pic_disable();
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
+	apic = maddr_to_virt(base);
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_ERROR, VEC_ERROR);
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | VEC_SPURIOUS);
+
+	for (v = VEC_PIC_BASE; v < VEC_PIC_BASE + 16; v++)
+		x86_set_irq_handler(v, spurious_interrupt);
+	x86_set_irq_handler(VEC_SPURIOUS, spurious_interrupt);
+	x86_set_irq_handler(VEC_ERROR, error_interrupt);
+	x86_set_irq_handler(VEC_TIMER, timer_interrupt);
+
+	if (!calibrate(&apic_count, &tsc_count)) {
+		pr_warn("apic: PIT calibration failed; assuming a 100 MHz APIC timer\n");
+		apic_count = 100000000 / 16 / (1000 / CALIBRATE_MS);
+	}
+	tsc_khz = tsc_count / CALIBRATE_MS;
+	apic_ticks_per_tick = (u32)((u64)apic_count * (1000 / TICK_HZ) / CALIBRATE_MS);
+	if (!apic_ticks_per_tick)
+		apic_ticks_per_tick = 1;
+	apic_write(APIC_TIMER_DIV, APIC_DIV_16);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | VEC_TIMER);
+	apic_write(APIC_TIMER_INIT, apic_ticks_per_tick);
+	pr_info("apic: id %u version 0x%02x at 0x%llx, timer %llu kHz, tick %u Hz, TSC %llu MHz\n",
+		apic_read(APIC_ID) >> 24, apic_read(APIC_VERSION) & 0xff, (unsigned long long)base,
+		(unsigned long long)apic_count * 16 / CALIBRATE_MS, TICK_HZ,
+		(unsigned long long)(tsc_khz / 1000));
+}
+
+void arch_init_irq(void)
+{
+	x86_apic_init();
+}
+
+void arch_idle(void)
+{
+	/* sti takes effect after hlt starts, so no wake-up is lost. */
+	__asm__ __volatile__("sti; hlt; cli" : : : "memory");
+}

@@ -1,0 +1,50 @@
+/* x86-64 inline halves of the arch contract (see <hv/arch.h>). */
+#ifndef ASM_ARCH_INLINE_H
+#define ASM_ARCH_INLINE_H
+
+#define X86_EFLAGS_IF 0x200UL
+
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void arch_irq_restore(unsigned long flags)
+{
+	if (flags & X86_EFLAGS_IF)
+		__asm__ __volatile__("sti" : : : "memory");
+}
+
+static inline void arch_irq_enable(void)
+{
+	__asm__ __volatile__("sti" : : : "memory");
+}
+
+static inline void arch_irq_disable(void)
+{
+	__asm__ __volatile__("cli" : : : "memory");
+}
+
+static inline bool arch_irq_enabled(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("pushfq; popq %0" : "=r"(flags));
+	return flags & X86_EFLAGS_IF;
+}
+
+static inline void arch_cpu_relax(void)
+{
+	__asm__ __volatile__("pause" : : : "memory");
+}
+
+/* Only the boot CPU runs until SMP bring-up lands. */
+static inline unsigned int arch_cpu_id(void)
+{
+	return 0;
+}
+
+#endif /* ASM_ARCH_INLINE_H */

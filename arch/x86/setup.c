@@ -1,0 +1,47 @@
+/*
+ * x86-64 entry into C and the arch hooks that have no better home. Owns
+ * the boot_info copy of the loader's data and the way the machine is
+ * stopped (halt, or QEMU's isa-debug-exit with "qemu-exit").
+ */
+#include <asm/boot.h>
+#include <asm/cpu.h>
+#include <asm/io.h>
+#include <asm/setup.h>
+#include <hv/arch.h>
+#include <hv/panic.h>
+#include <hv/printk.h>
+#include <hv/setup.h>
+
+#define QEMU_DEBUG_EXIT_PORT 0xf4
+
+/* Called from head.S in long mode on the boot stack, interrupts off. */
+void x86_start(u32 magic, u32 info) __noreturn;
+
+static struct boot_info boot_info;
+
+const void *x86_boot_phys(paddr_t pa, size_t len)
+{
+	/* head.S identity-maps the first 4 GiB; nothing else is reachable. */
+	if (!pa || pa + len < pa || pa + len > GiB(4))
+		return NULL;
+	return (const void *)(unsigned long)pa;
+}
+
+void x86_start(u32 magic, u32 info)
+{
+	x86_serial_init();
+	x86_traps_init();
+	if (multiboot_parse(magic, info, &boot_info))
+		panic("not started by a multiboot or multiboot2 boot loader (magic 0x%08x); "
+		      "no memory map", magic);
+	start_hypervisor(&boot_info);
+}
+
+void arch_halt_all(int code)
+{
+	arch_irq_disable();
+	if (qemu_exit_enabled())
+		outb(QEMU_DEBUG_EXIT_PORT, (u8)code);
+	for (;;)
+		halt();
+}

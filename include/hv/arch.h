@@ -1,0 +1,73 @@
+/*
+ * The contract between the generic core and an architecture: every
+ * arch_* function the core calls, bound at link time (no function-pointer
+ * tables). Each says in which context it runs and what it returns.
+ * Tiny ones that must inline (interrupt flags, cpu_relax) come from
+ * <asm/arch-inline.h>; the hosted test build supplies its own.
+ */
+#ifndef HV_ARCH_H
+#define HV_ARCH_H
+
+#include <hv/compiler.h>
+#include <hv/types.h>
+#include <asm/arch-inline.h>
+
+struct boot_info;
+
+/*
+ * Inline, from <asm/arch-inline.h>:
+ *   unsigned long arch_irq_save(void)   disable local interrupts, return old state
+ *   void arch_irq_restore(unsigned long) put that state back
+ *   void arch_irq_enable(void) / arch_irq_disable(void)
+ *   void arch_cpu_relax(void)           spin-wait hint
+ *   unsigned int arch_cpu_id(void)      dense id of the calling CPU (0 = boot CPU)
+ */
+
+/*
+ * Write n bytes to the console device. Any context, interrupts on or off,
+ * including exception and panic paths; the caller holds the console lock
+ * (or has broken it in panic). Converts "\n" to the device's line end.
+ */
+void arch_console_write(const char *s, size_t n);
+
+/* Next byte received on the console, or -1 if none waits. Any context. */
+int arch_console_getc(void);
+
+/*
+ * Bring up memory management: sanitised boot memory map in, direct map
+ * of all RAM and the boot allocator out. Boot CPU, once, interrupts off.
+ */
+void arch_setup_memory(struct boot_info *bi);
+
+/*
+ * Set up interrupt delivery and the periodic tick that wakes idle CPUs.
+ * Boot CPU, once, after arch_setup_memory(); interrupts stay off.
+ */
+void arch_init_irq(void);
+
+/*
+ * Wait for the next interrupt with interrupts enabled, then return with
+ * them disabled again. Called from the idle loop only.
+ */
+void arch_idle(void);
+
+/* Print the calling CPU's registers and a stack trace. Any context. */
+void arch_dump_cpu_state(void);
+
+/* Print a stack trace of the caller's frames. Any context. */
+void arch_dump_stack(void);
+
+/*
+ * Stop every CPU for good (panic). With qemu-exit, the boot CPU ends QEMU
+ * with status code; otherwise all CPUs halt with interrupts off.
+ */
+void arch_halt_all(int code) __noreturn;
+
+/*
+ * Test only (CONFIG_SELFTEST): raise the CPU exception named by kind
+ * ("ud", "pf", "gp", "de", "bp") on purpose. Returns -EINVAL for an unknown
+ * kind; for a fatal exception it does not return.
+ */
+int arch_trigger_fault(const char *kind);
+
+#endif /* HV_ARCH_H */
