@@ -38,9 +38,13 @@ static int parse_test_fault(const char *v)
 }
 boot_param_custom("test_fault", parse_test_fault, "none (no fault)");
 
-static void print_banner(void)
+static void print_version(void)
 {
 	printk(LOG_EMERG, "Proxima %s (%s) hypervisor for x86-64\n", PROXIMA_VERSION, PROXIMA_REV);
+}
+
+static void print_banner(void)
+{
 	printk(LOG_EMERG, "config: NR_CPUS=%d NUMA=%s NR_NODES=%d DEBUG=%s SELFTEST=%s loglvl=%d\n",
 	       CONFIG_NR_CPUS, IS_ENABLED(CONFIG_NUMA) ? "y" : "n", setup_nr_nodes_max(),
 	       IS_ENABLED(CONFIG_DEBUG) ? "y" : "n", IS_ENABLED(CONFIG_SELFTEST) ? "y" : "n",
@@ -52,6 +56,7 @@ static void print_banner(void)
 
 static void key_version(unsigned char key)
 {
+	print_version();
 	print_banner();
 }
 
@@ -119,6 +124,7 @@ static void __noreturn idle_loop(void)
 void start_hypervisor(struct boot_info *bi)
 {
 	boot = bi;
+	print_version();
 	parse_cmdline();
 	print_banner();
 	if (bi->mem_dropped)

@@ -1,0 +1,89 @@
+"""QEMU machine descriptions for running and testing Proxima.
+
+Each topology names the NUMA layout QEMU should present: nodes with their
+CPUs and memory, and the SLIT distances. Used by scripts/qemu-run (make run)
+and by the boot tests in tests/qemu/, so both boot the same machines.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Node:
+    cpus: list          # CPU indexes on this node (may be empty)
+    mem_mib: int        # RAM on this node (0: memoryless)
+
+
+@dataclass
+class Topology:
+    name: str
+    help: str
+    nodes: list = field(default_factory=list)   # [] means no NUMA at all
+    cpus: int = 1
+    mem_mib: int = 1024                        # total, used when nodes == []
+    dist: list = None                          # NxN matrix, or None for no SLIT
+    extra: list = field(default_factory=list)  # more QEMU arguments
+
+    def qemu_args(self):
+        args = ["-M", "q35", "-cpu", "max", "-smp", str(self.cpus)]
+        if not self.nodes:
+            return args + ["-m", f"{self.mem_mib}M"] + self.extra
+        total = sum(n.mem_mib for n in self.nodes)
+        args += ["-m", f"{total}M"]
+        for i, n in enumerate(self.nodes):
+            node = f"node,nodeid={i}"
+            if n.cpus:
+                node += ",cpus=" + cpu_ranges(n.cpus)
+            if n.mem_mib:
+                args += ["-object", f"memory-backend-ram,id=m{i},size={n.mem_mib}M"]
+                node += f",memdev=m{i}"
+            args += ["-numa", node]
+        if self.dist:
+            for i, row in enumerate(self.dist):
+                for j, d in enumerate(row):
+                    if i != j:
+                        args += ["-numa", f"dist,src={i},dst={j},val={d}"]
+        return args + self.extra
+
+
+def cpu_ranges(cpus):
+    """[0, 1, 2, 5] -> '0-2' form QEMU takes one range per cpus= key."""
+    cpus = sorted(cpus)
+    if cpus != list(range(cpus[0], cpus[-1] + 1)):
+        raise ValueError("QEMU -numa cpus= takes one contiguous range here")
+    return f"{cpus[0]}-{cpus[-1]}" if len(cpus) > 1 else str(cpus[0])
+
+
+def ring_distances(n, near=21, far=31):
+    """n nodes on a ring: 10 local, near for neighbours, far otherwise."""
+    d = []
+    for i in range(n):
+        row = []
+        for j in range(n):
+            step = min((i - j) % n, (j - i) % n)
+            row.append(10 if step == 0 else near if step == 1 else far)
+        d.append(row)
+    return d
+
+
+TOPOLOGIES = {
+    t.name: t
+    for t in [
+        Topology("default", "4 nodes x 2 CPUs x 1 GiB, SLIT 10/21/31 (ring)",
+                 nodes=[Node([2 * i, 2 * i + 1], 1024) for i in range(4)],
+                 cpus=8, dist=ring_distances(4)),
+        Topology("flat", "no NUMA: 2 CPUs, 1 GiB, no SRAT or SLIT",
+                 cpus=2, mem_mib=1024),
+        Topology("2node", "2 nodes x 2 CPUs x 1 GiB, SLIT 10/21",
+                 nodes=[Node([0, 1], 1024), Node([2, 3], 1024)],
+                 cpus=4, dist=[[10, 21], [21, 10]]),
+        Topology("highmem", "no NUMA: 2 CPUs, 6 GiB (RAM above 4 GiB across the PCI hole)",
+                 cpus=2, mem_mib=6144),
+    ]
+}
+
+
+def get(name):
+    if name not in TOPOLOGIES:
+        raise KeyError(f"unknown topology '{name}'; known: {', '.join(TOPOLOGIES)}")
+    return TOPOLOGIES[name]

@@ -1,0 +1,38 @@
+"""pytest fixtures for the boot tests: the image under test and a factory
+that boots it in QEMU and always cleans up (and keeps the console log)."""
+
+import os
+import re
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "qemu"))
+from machine import SRCTREE, Machine  # noqa: E402
+
+BUILD = os.environ.get("PROXIMA_BUILD", os.path.join(SRCTREE, "build", "check"))
+
+
+@pytest.fixture(scope="session")
+def build_dir():
+    image = os.path.join(BUILD, "proxima")
+    if not os.path.exists(image):
+        pytest.fail(f"no image at {image}: run 'make check' (or make O={BUILD})")
+    return BUILD
+
+
+@pytest.fixture
+def boot(build_dir, request):
+    machines = []
+
+    def start(topo="default", append="", extra=(), kernel=None, iso=None):
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        log = os.path.join(build_dir, "logs", f"{name}-{len(machines)}.log")
+        m = Machine(kernel=kernel or (None if iso else os.path.join(build_dir, "proxima")),
+                    iso=iso, topo=topo, append=append, extra=extra, log_path=log)
+        machines.append(m)
+        return m
+
+    yield start
+    for m in machines:
+        m.close()
