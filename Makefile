@@ -26,8 +26,9 @@ Q := @
 quiet = @printf '  %-8s %s\n'
 endif
 
-# Toolchain. "cc" (make's built-in default) means gcc here.
-ifeq ($(origin CC),default)
+# Toolchain. "cc" (make's built-in default) means gcc here; with -R the
+# built-in default is gone in sub-makes, so treat "undefined" the same.
+ifneq ($(filter default undefined,$(origin CC)),)
 CC := gcc
 endif
 LD := ld
@@ -50,12 +51,21 @@ GIT_REV := $(shell cd $(srctree) && git rev-parse --short HEAD 2>/dev/null || ec
 # Targets that must not read or create a configuration.
 no-config-targets := help clean distclean mrproper defconfig %_defconfig \
 	menuconfig nconfig olddefconfig oldconfig savedefconfig deps \
-	check-hosted-only fuzz
+	check fuzz
 config-goals := $(filter-out $(no-config-targets),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),all))
 config-goals := $(foreach g,$(config-goals),$(if $(filter %_defconfig,$(g)),,$(g)))
 
 .PHONY: all
 all: $(objtree)/proxima
+
+# Goals that a fresh machine can be asked for first install what they need
+# before anything else runs (kconfig-conf is needed to read the config).
+ifneq ($(filter run check menuconfig nconfig iso,$(MAKECMDGOALS)),)
+$(shell $(srctree)/scripts/install-deps --quiet 1>&2)
+ifneq ($(.SHELLSTATUS),0)
+$(error scripts/install-deps failed; see above)
+endif
+endif
 
 # ---------------------------------------------------------------------------
 # Configuration (kconfig-frontends)
@@ -85,7 +95,6 @@ savedefconfig: | $(objtree)
 	$(quiet) GEN "$(O)/defconfig"
 
 menuconfig: | $(objtree)
-	$(Q)$(srctree)/scripts/install-deps --quiet
 	$(Q)cd $(objtree) && srctree=$(srctree) $(KCONFIG_MCONF) $(srctree)/Kconfig
 
 nconfig: | $(objtree)
@@ -193,7 +202,6 @@ $(objtree)/proxima: $(objtree)/proxima-syms
 GRUB_CMDLINE ?=
 iso: $(objtree)/proxima.iso
 $(objtree)/proxima.iso: $(objtree)/proxima $(srctree)/scripts/mkiso.sh
-	$(Q)$(srctree)/scripts/install-deps --quiet
 	$(quiet) ISO "$(patsubst $(objtree)/%,%,$@)"
 	$(Q)sh $(srctree)/scripts/mkiso.sh $< $@ "$(GRUB_CMDLINE)"
 
@@ -203,9 +211,7 @@ deps:
 # make run [TOPOLOGY=name] [CMDLINE="..."] [ISO=1]
 TOPOLOGY ?= default
 CMDLINE ?=
-run:
-	$(Q)$(srctree)/scripts/install-deps --quiet
-	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) all $(if $(ISO),iso)
+run: all $(if $(ISO),iso)
 	$(Q)$(srctree)/scripts/qemu-run --topology $(TOPOLOGY) \
 		$(if $(ISO),--iso $(objtree)/proxima.iso,--kernel $(objtree)/proxima) \
 		--append "$(CMDLINE)"
@@ -218,7 +224,6 @@ include $(srctree)/tests/hosted/Makefile
 
 .PHONY: check check-hosted check-qemu
 check:
-	$(Q)$(srctree)/scripts/install-deps --quiet
 	$(Q)$(PYTHON) $(srctree)/scripts/check.py --srctree $(srctree) --out $(srctree)/build/check
 
 # ---------------------------------------------------------------------------
