@@ -46,12 +46,13 @@ export KCONFIG_AUTOHEADER := $(objtree)/include/generated/autoconf.h
 export KCONFIG_TRISTATE := $(objtree)/include/config/tristate.conf
 
 VERSION := 0.1.0
+CMDLINE ?=
 GIT_REV := $(shell cd $(srctree) && git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 # Targets that must not read or create a configuration.
 no-config-targets := help clean distclean mrproper defconfig %_defconfig \
 	menuconfig nconfig olddefconfig oldconfig savedefconfig deps \
-	check fuzz
+	check
 config-goals := $(filter-out $(no-config-targets),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),all))
 config-goals := $(foreach g,$(config-goals),$(if $(filter %_defconfig,$(g)),,$(g)))
 
@@ -137,7 +138,7 @@ CFLAGS_COMMON := -std=gnu11 -O2 -g -pipe -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes \
 	-Wshadow -Wpointer-arith -Wvla -fno-strict-aliasing -fno-common
 KCFLAGS := $(CFLAGS_COMMON) -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
-	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-builtin-printf \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables -fno-builtin-printf \
 	-m64 -march=x86-64 -mno-red-zone -mgeneral-regs-only -mcmodel=small \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-I$(srctree)/include -I$(srctree)/arch/$(SRCARCH)/include \
@@ -198,10 +199,12 @@ $(objtree)/proxima: $(objtree)/proxima-syms
 # ---------------------------------------------------------------------------
 # Boot media and running
 
-.PHONY: iso run run-iso deps
-GRUB_CMDLINE ?=
+.PHONY: iso run deps FORCE
+# make iso GRUB_CMDLINE="..." sets the command line GRUB passes; rebuilt
+# every time (it takes a fraction of a second) so a new line always lands.
+GRUB_CMDLINE ?= $(CMDLINE)
 iso: $(objtree)/proxima.iso
-$(objtree)/proxima.iso: $(objtree)/proxima $(srctree)/scripts/mkiso.sh
+$(objtree)/proxima.iso: $(objtree)/proxima $(srctree)/scripts/mkiso.sh FORCE
 	$(quiet) ISO "$(patsubst $(objtree)/%,%,$@)"
 	$(Q)sh $(srctree)/scripts/mkiso.sh $< $@ "$(GRUB_CMDLINE)"
 
@@ -210,7 +213,6 @@ deps:
 
 # make run [TOPOLOGY=name] [CMDLINE="..."] [ISO=1]
 TOPOLOGY ?= default
-CMDLINE ?=
 run: all $(if $(ISO),iso)
 	$(Q)$(srctree)/scripts/qemu-run --topology $(TOPOLOGY) \
 		$(if $(ISO),--iso $(objtree)/proxima.iso,--kernel $(objtree)/proxima) \
@@ -222,7 +224,7 @@ run: all $(if $(ISO),iso)
 HOSTED_OUT := $(objtree)/hosted
 include $(srctree)/tests/hosted/Makefile
 
-.PHONY: check check-hosted check-qemu
+.PHONY: check
 check:
 	$(Q)$(PYTHON) $(srctree)/scripts/check.py --srctree $(srctree) --out $(srctree)/build/check
 

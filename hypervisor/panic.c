@@ -28,18 +28,17 @@ bool panic_in_progress(void)
 	return __atomic_load_n(&panicking, __ATOMIC_RELAXED) != 0;
 }
 
-void panic(const char *fmt, ...)
+static void __noreturn vpanic(bool trace, const char *fmt, va_list ap)
 {
 	static char msg[256];
-	va_list ap;
 
 	arch_irq_disable();
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL))
 		arch_halt_all(QEMU_EXIT_PANIC);
 	console_force_unlock();
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	if (trace)
+		arch_dump_stack();
 	printk(LOG_EMERG, "\n****************************************\n");
 	printk(LOG_EMERG, "Panic on CPU %u:\n%s\n", arch_cpu_id(), msg);
 	printk(LOG_EMERG, "****************************************\n");
@@ -48,9 +47,23 @@ void panic(const char *fmt, ...)
 	arch_halt_all(QEMU_EXIT_PANIC);
 }
 
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic(true, fmt, ap);
+}
+
+void panic_nostack(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic(false, fmt, ap);
+}
+
 void assert_failed(const char *expr, const char *file, int line)
 {
-	printk(LOG_EMERG, "Assertion '%s' failed at %s:%d\n", expr, file, line);
-	arch_dump_stack();
 	panic("Assertion '%s' failed at %s:%d", expr, file, line);
 }

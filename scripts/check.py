@@ -90,7 +90,7 @@ def main():
     if a.only != "boot":
         results.append(("hosted", hosted_tests(a.srctree, out)))
     if a.only != "hosted":
-        results.append(("boot and build", pytest_tests(a.srctree, out, ["qemu", "build"],
+        results.append(("boot and build", pytest_tests(a.srctree, out, ["qemu", "make"],
                                                        a.pytest_args)))
 
     print()

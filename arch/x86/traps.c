@@ -244,7 +244,7 @@ void x86_handle_trap(struct cpu_regs *regs)
 	if (vec == 14)
 		describe_page_fault(regs);
 	dump_regs(regs);
-	panic("fatal exception %s at RIP %016llx", exception_names[vec],
+	panic_nostack("fatal exception %s at RIP %016llx", exception_names[vec],
 	      (unsigned long long)regs->rip);
 }
 

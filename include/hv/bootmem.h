@@ -1,7 +1,8 @@
 /*
  * The boot allocator: hands out physical memory before the page allocator
  * exists, from the RAM of the sanitised boot memory map minus reserved
- * regions (the image, the loader's data, the first MiB). Boot CPU only.
+ * regions (the image and the first MiB; the loader's data has been copied
+ * out by then). Boot CPU only.
  */
 #ifndef HV_BOOTMEM_H
 #define HV_BOOTMEM_H

@@ -11,6 +11,9 @@
 #include <hv/types.h>
 
 void panic(const char *fmt, ...) __noreturn __printf(1, 2);
+
+/* panic() for callers that have just printed the CPU state themselves. */
+void panic_nostack(const char *fmt, ...) __noreturn __printf(1, 2);
 void assert_failed(const char *expr, const char *file, int line) __noreturn;
 
 #define ASSERT(p)                                                      \

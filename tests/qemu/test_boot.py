@@ -161,8 +161,10 @@ def test_grub_iso_boots_with_multiboot2(boot, build_dir, tmp_path):
     import subprocess
     from machine import SRCTREE
     iso = str(tmp_path / "proxima.iso")
-    subprocess.run(["sh", f"{SRCTREE}/scripts/mkiso.sh", f"{build_dir}/proxima", iso,
-                    "loglvl=7 bogus=1 qemu-exit"], check=True)
+    r = subprocess.run(["sh", f"{SRCTREE}/scripts/mkiso.sh", f"{build_dir}/proxima", iso,
+                        "loglvl=7 bogus=1 qemu-exit"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    assert r.returncode == 0, f"mkiso.sh failed:\n{r.stdout}"
     m = boot("2node", iso=iso)
     m.wait_ready(timeout=120)
     out = m.output

@@ -19,7 +19,6 @@
 #define EFER_LME 0x00000100
 #define PDE_2M 0x83			/* present, writable, 2 MiB page */
 #define PTE_TABLE 0x03			/* present, writable */
-#define COM1 0x3f8
 
 	.section .text.head, "ax"
 	.code32
@@ -123,18 +122,18 @@ start:
 	lgdt boot_gdt_desc
 	ljmp $GDT_CS64, $start64
 
-	/* No 64-bit support: say so on COM1 and stop. */
+	/* No 64-bit support: say so on the console UART and stop. */
 no_long_mode:
 	movl $no_lm_msg, %esi
 3:	lodsb
 	testb %al, %al
 	jz 5f
 	movb %al, %bl
-	movw $COM1 + 5, %dx
+	movw $CONFIG_SERIAL_PORT + 5, %dx
 4:	inb %dx, %al
 	testb $0x20, %al
 	jz 4b
-	movw $COM1, %dx
+	movw $CONFIG_SERIAL_PORT, %dx
 	movb %bl, %al
 	outb %al, %dx
 	jmp 3b
