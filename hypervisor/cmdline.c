@@ -118,11 +118,15 @@ static int parse_number(const char *v, bool sized, u64 *out)
 	const char *end;
 	u64 n, mult = 1;
 
-	if (!*v)
+	if (*v < '0' || *v > '9')
 		return -EINVAL;
-	n = hv_strtoull(v, &end, 0);
+	/* Decimal, or hex after 0x; a leading 0 does not mean octal here. */
+	if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+		n = hv_strtoull(v, &end, 16);
+	else
+		n = hv_strtoull(v, &end, 10);
 	if (end == v)
-		return -EINVAL;
+		return n == UINT64_MAX ? -ERANGE : -EINVAL;
 	if (sized && *end) {
 		switch (*end) {
 		case 'k': case 'K': mult = KiB(1); break;
@@ -180,7 +184,7 @@ static int apply_param(const struct boot_param *prm, const struct token *t, bool
 
 			snprintf(why, sizeof(why), "%s, expected %s%llu..%llu",
 				 rc == -EINVAL ? "not a number" : "out of range",
-				 prm->type == PARAM_SIZE ? "a size in bytes (K/M/G suffix) in " : "",
+				 prm->type == PARAM_SIZE ? "a size in bytes (K/M/G/T suffix) in " : "",
 				 (unsigned long long)prm->min, (unsigned long long)prm->max);
 			report_bad(t, why, dflt);
 			return -EINVAL;
@@ -260,14 +264,18 @@ int cmdline_parse(const char *line, const struct boot_param *first,
 
 const char *cmdline_skip_image(const char *line)
 {
-	static struct token t;
-	const char *p, *end, *err;
+	const char *p, *q;
+	bool slash = false;
 
 	if (!line)
 		return line;
 	p = skip_spaces(line);
-	end = next_token(p, &t, &err);
-	if (t.has_value || err || !strchr(t.name, '/'))
-		return line;
-	return end;
+	/* A path may be longer than any option name: scan, don't tokenise. */
+	for (q = p; *q && !is_space(*q); q++) {
+		if (*q == '=' || *q == '"')
+			return line;
+		if (*q == '/')
+			slash = true;
+	}
+	return slash ? q : line;
 }

@@ -43,7 +43,7 @@ void vprintk(int level, const char *fmt, va_list ap)
 		return;
 	flags = spin_lock_irqsave(&console_lock);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (n >= (int)sizeof(buf)) {
+	if (n < 0 || n >= (int)sizeof(buf)) {
 		n = sizeof(buf) - 1;
 		memcpy(buf + n - 4, "...\n", 4);
 	}

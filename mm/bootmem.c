@@ -38,6 +38,10 @@ void bootmem_reserve(paddr_t start, paddr_t end)
 
 	if (end <= start)
 		return;
+	/* Whole pages only: a partly reserved page is not free. */
+	start = ALIGN_DOWN(start, PAGE_SIZE);
+	end = end > UINT64_MAX - (PAGE_SIZE - 1) ? ALIGN_DOWN(UINT64_MAX, PAGE_SIZE) :
+						    ALIGN_UP(end, PAGE_SIZE);
 	for (i = 0; i < nr_free;) {
 		struct mem_range *r = &free_ranges[i];
 
@@ -79,11 +83,12 @@ paddr_t bootmem_alloc(u64 size, u64 align, paddr_t limit)
 {
 	unsigned int i;
 
-	if (!size || (align & (align - 1)))
+	if (!size || size > UINT64_MAX - (PAGE_SIZE - 1) || (align & (align - 1)))
 		return 0;
-	if (!align)
-		align = 1;
+	if (align < PAGE_SIZE)
+		align = PAGE_SIZE;
 	size = ALIGN_UP(size, PAGE_SIZE);
+	limit = ALIGN_DOWN(limit, PAGE_SIZE);
 	for (i = nr_free; i-- > 0;) {
 		struct mem_range *r = &free_ranges[i];
 		paddr_t top = MIN(r->end, limit), base;

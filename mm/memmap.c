@@ -111,8 +111,14 @@ int memmap_sanitize(struct mem_range *map, unsigned int *nr, unsigned int max)
 		out[nout++] = out[i];
 	}
 	if (nout > max) {
+		/* Keep a consistent map: the lowest ranges, the rest reported. */
+		u64 lost = memmap_ram_bytes(out + max, nout - max);
+
 		pr_err("memory map: %u ranges after resolving overlaps, room for %u; "
-		       "keeping the map as the firmware gave it\n", nout, max);
+		       "ignoring those from 0x%llx up (%llu KiB of RAM)\n", nout, max,
+		       (unsigned long long)out[max].start, (unsigned long long)(lost >> 10));
+		memcpy(map, out, max * sizeof(*map));
+		*nr = max;
 		return -ENOSPC;
 	}
 	memcpy(map, out, nout * sizeof(*map));

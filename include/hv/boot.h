@@ -39,7 +39,6 @@ struct boot_info {
 	unsigned int nr_mem;
 	struct mem_range mem[BOOT_MEMMAP_MAX];
 	unsigned int mem_dropped;	/* map entries beyond BOOT_MEMMAP_MAX */
-	paddr_t rsdp;			/* physical address of a copy, or 0 */
 	u8 rsdp_copy[36];		/* RSDP as the loader handed it over */
 	unsigned int rsdp_len;
 };
@@ -51,7 +50,9 @@ const char *mem_type_name(u32 type);
  * Sort the map, resolve overlaps (the more restrictive type wins: any
  * reserved kind beats RAM), merge neighbours of the same type, and trim
  * RAM to whole pages. Returns 0, or -ENOSPC if overlaps split the map into
- * more than max ranges: the map is then left as it was and a line says so.
+ * more than max ranges: the lowest max ranges are kept (still sorted and
+ * disjoint) and a line names what was left out. -E2BIG if *nr is over
+ * BOOT_MEMMAP_MAX (nothing changed).
  */
 int memmap_sanitize(struct mem_range *map, unsigned int *nr, unsigned int max);
 

@@ -15,13 +15,17 @@
 /* Start from the RAM ranges of a sanitised map; drops any previous state. */
 void bootmem_init(const struct mem_range *map, unsigned int nr);
 
-/* Take [start, end) out of the free memory (it may overlap anything). */
+/*
+ * Take [start, end), widened to whole pages, out of the free memory (it
+ * may overlap anything).
+ */
 void bootmem_reserve(paddr_t start, paddr_t end);
 
 /*
- * Allocate size bytes aligned to align (a power of two) entirely below
- * limit, from the highest free address that fits. Returns the physical
- * address, or 0 when nothing fits (0 is never handed out).
+ * Allocate size bytes, rounded up to whole pages, aligned to align (a
+ * power of two; at least a page) entirely below limit, from the highest
+ * free address that fits. Returns the physical address, or 0 when nothing
+ * fits (0 is never handed out).
  */
 paddr_t bootmem_alloc(u64 size, u64 align, paddr_t limit);
 

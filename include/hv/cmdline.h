@@ -6,7 +6,7 @@
  * Syntax: space-separated "name" or "name=value"; a value may be quoted
  * with double quotes to hold spaces. Booleans take 1/0, on/off, yes/no,
  * true/false, or no value (= on); "no-name" turns one off. Sizes take a
- * K, M or G suffix. Unknown options are reported and ignored; a malformed
+ * K, M, G or T suffix. Unknown options are reported and ignored; a malformed
  * value is reported with the option's name and leaves the default.
  */
 #ifndef HV_CMDLINE_H
@@ -18,7 +18,7 @@
 enum param_type {
 	PARAM_BOOL,	/* bool */
 	PARAM_UINT,	/* unsigned int, within [min, max] */
-	PARAM_SIZE,	/* u64 byte count with K/M/G suffix, within [min, max] */
+	PARAM_SIZE,	/* u64 byte count with K/M/G/T suffix, within [min, max] */
 	PARAM_STR,	/* char array of len bytes */
 	PARAM_CUSTOM,	/* parse(value) does the work */
 };

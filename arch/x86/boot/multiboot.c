@@ -111,7 +111,14 @@ static bool copy_string(paddr_t pa, char *dst, size_t size, u32 limit)
 		dst[i] = *p;
 	}
 	dst[i] = '\0';
-	return i + 1 >= size;
+	if (i + 1 < size || i >= limit)
+		return false;
+	/* dst is full: cut only if the source string goes on. */
+	{
+		const char *next = x86_boot_phys(pa + i, 1);
+
+		return next && *next;
+	}
 }
 
 static void mb1_mmap(struct boot_info *bi, const struct mb1_info *mbi)
@@ -122,7 +129,7 @@ static void mb1_mmap(struct boot_info *bi, const struct mb1_info *mbi)
 		const struct mb1_mmap_entry *e =
 			x86_boot_phys((paddr_t)mbi->mmap_addr + off, sizeof(*e));
 
-		if (!e || e->size < sizeof(*e) - 4) {
+		if (!e || e->size < sizeof(*e) - 4 || e->size > mbi->mmap_length - off - 4) {
 			pr_warn("multiboot: memory map entry at offset %u is malformed "
 				"(size %u); ignoring the rest of the map\n", off, e ? e->size : 0);
 			return;
@@ -196,13 +203,18 @@ static void mb2_rsdp(struct boot_info *bi, paddr_t tag_pa, u32 size)
 
 static int parse_mb2(paddr_t info, struct boot_info *bi)
 {
-	const u32 *hdr = x86_boot_phys(info, 8);
+	const struct mb2_tag *hdr = x86_boot_phys(info, 8);	/* total_size, reserved */
 	u32 total, off, lower = 0, upper = 0;
 	bool meminfo = false, end = false;
 
 	if (!hdr)
 		return -EINVAL;
-	total = hdr[0];
+	if (info & 7) {
+		pr_err("multiboot2: information block at 0x%llx is not 8-byte aligned; ignored\n",
+		       (unsigned long long)info);
+		return -EINVAL;
+	}
+	total = hdr->type;
 	if (total < 16 || total > MB2_INFO_MAX || !x86_boot_phys(info, total)) {
 		pr_err("multiboot2: information block size %u is not credible; ignored\n", total);
 		return -EINVAL;

@@ -1,0 +1,51 @@
+/*
+ * Hosted replacement for arch/x86/include/asm/arch-inline.h: the inline
+ * half of the arch contract (<hv/arch.h>) for user space. Interrupts do
+ * not exist here: the irq hooks do nothing and report interrupts off.
+ * arch_cpu_id() returns hosted_cpu_id, which a test sets per thread to
+ * pretend to run on another CPU (default 0, the boot CPU). Found before
+ * the x86 header because tests/hosted/include comes first on the path.
+ */
+#ifndef ASM_ARCH_INLINE_H
+#define ASM_ARCH_INLINE_H
+
+#include <sched.h>
+#include <stdbool.h>
+
+/* The CPU the calling thread pretends to be; defined in fake_arch.c. */
+extern _Thread_local unsigned int hosted_cpu_id;
+
+static inline unsigned long arch_irq_save(void)
+{
+	return 0;
+}
+
+static inline void arch_irq_restore(unsigned long flags)
+{
+}
+
+static inline void arch_irq_enable(void)
+{
+}
+
+static inline void arch_irq_disable(void)
+{
+}
+
+static inline bool arch_irq_enabled(void)
+{
+	return false;
+}
+
+/* A spinning thread lets the holder run instead of burning its slice. */
+static inline void arch_cpu_relax(void)
+{
+	sched_yield();
+}
+
+static inline unsigned int arch_cpu_id(void)
+{
+	return hosted_cpu_id;
+}
+
+#endif /* ASM_ARCH_INLINE_H */
