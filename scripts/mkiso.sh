@@ -10,9 +10,10 @@ cmdline=${3:-}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/boot/grub"
-cp "$image" "$tmp/boot/proxima"
-cat > "$tmp/boot/grub/grub.cfg" <<CFG
+# The log lives outside the tree that becomes the ISO.
+mkdir -p "$tmp/iso/boot/grub"
+cp "$image" "$tmp/iso/boot/proxima"
+cat > "$tmp/iso/boot/grub/grub.cfg" <<CFG
 serial --unit=0 --speed=115200
 terminal_input serial console
 terminal_output serial console
@@ -22,7 +23,7 @@ menuentry "Proxima" {
 	boot
 }
 CFG
-if ! grub-mkrescue -o "$iso" "$tmp" >"$tmp/log" 2>&1; then
+if ! grub-mkrescue -o "$iso" "$tmp/iso" >"$tmp/log" 2>&1; then
 	cat "$tmp/log" >&2
 	exit 1
 fi
