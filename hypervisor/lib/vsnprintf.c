@@ -316,128 +316,177 @@ static enum length parse_length(const char **fmt)
 	return len;
 }
 
+/* Flags come first in a spec, in any order and any number. */
+static unsigned int parse_flags(const char **fmt)
+{
+	const char *p = *fmt;
+	unsigned int flags = 0;
+
+	for (;; p++) {
+		if (*p == '-')
+			flags |= FL_LEFT;
+		else if (*p == '+')
+			flags |= FL_PLUS;
+		else if (*p == ' ')
+			flags |= FL_SPACE;
+		else if (*p == '#')
+			flags |= FL_ALT;
+		else if (*p == '0')
+			flags |= FL_ZERO;
+		else
+			break;
+	}
+	*fmt = p;
+	return flags;
+}
+
+/* Field width; a negative "*" means "-" and its magnitude. */
+static int parse_width(const char **fmt, unsigned int *flags, va_list *ap)
+{
+	int w;
+
+	if (**fmt != '*')
+		return parse_number(fmt);
+	w = va_arg(*ap, int);
+	(*fmt)++;
+	if (w >= 0)
+		return w;
+	*flags |= FL_LEFT;
+	/* -INT_MIN does not fit: saturate. */
+	return w < -INT_LIMIT ? INT_LIMIT : -w;
+}
+
+/* Precision, -1 when none; a negative "*" counts as none. */
+static int parse_precision(const char **fmt, va_list *ap)
+{
+	int p;
+
+	if (**fmt != '.')
+		return -1;
+	(*fmt)++;
+	if (**fmt != '*')
+		return parse_number(fmt);
+	p = va_arg(*ap, int);
+	(*fmt)++;
+	return p < 0 ? -1 : p;
+}
+
+/*
+ * Parse what follows a "%" up to the conversion character, which *fmt is
+ * left on, reading the "*" arguments from ap.
+ */
+static struct spec parse_spec(const char **fmt, va_list *ap)
+{
+	struct spec sp;
+
+	sp.flags = parse_flags(fmt);
+	sp.width = parse_width(fmt, &sp.flags, ap);
+	sp.prec = parse_precision(fmt, ap);
+	sp.len = parse_length(fmt);
+
+	if (sp.flags & FL_LEFT)
+		sp.flags &= ~FL_ZERO;
+	if (sp.flags & FL_PLUS)
+		sp.flags &= ~FL_SPACE;
+	return sp;
+}
+
+static void out_signed_conv(struct out *o, struct spec sp, va_list *ap)
+{
+	intmax_t sv;
+	uintmax_t uv;
+
+	sp.flags &= ~FL_ALT;
+	sv = fetch_signed(sp.len, ap);
+	/* Negate in unsigned arithmetic: INTMAX_MIN is fine. */
+	uv = sv < 0 ? -(uintmax_t)sv : (uintmax_t)sv;
+	out_integer(o, sp, uv, sv < 0, 10);
+}
+
+/* u, x, X or o: drop the flags that have no meaning for conv. */
+static void out_unsigned_conv(struct out *o, struct spec sp, char conv,
+			      va_list *ap)
+{
+	unsigned int base = 16;
+
+	sp.flags &= ~(FL_PLUS | FL_SPACE);
+	if (conv == 'u') {
+		sp.flags &= ~FL_ALT;
+		base = 10;
+	} else if (conv == 'o') {
+		base = 8;
+	} else if (conv == 'X') {
+		sp.flags |= FL_UPPER;
+	}
+	out_integer(o, sp, fetch_unsigned(sp.len, ap), false, base);
+}
+
+/* Print one conversion; false when conv is not one we know. */
+static bool out_conversion(struct out *o, const struct spec *sp, char conv,
+			   va_list *ap)
+{
+	char c;
+
+	switch (conv) {
+	case 'd':
+	case 'i':
+		out_signed_conv(o, *sp, ap);
+		return true;
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o':
+		out_unsigned_conv(o, *sp, conv, ap);
+		return true;
+	case 'c':
+		c = (char)va_arg(*ap, int);
+		out_padded(o, sp, &c, 1);
+		return true;
+	case 's':
+		out_string(o, sp, va_arg(*ap, const char *));
+		return true;
+	case 'p':
+		out_pointer(o, sp, va_arg(*ap, const void *));
+		return true;
+	case '%':
+		out_char(o, '%');
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Copy a spec we cannot print, from its "%" up to end, as it stands. */
+static void out_verbatim(struct out *o, const char *start, const char *end)
+{
+	out_mem(o, start, (size_t)(end - start));
+}
+
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = { .buf = buf, .size = size, .len = 0 };
 	va_list args;
 
-	/* A copy, so that fetch_*() can take a pointer portably. */
+	/* A copy, so that the helpers can take a pointer to it portably. */
 	va_copy(args, ap);
 
 	while (*fmt) {
-		const char *start;
-		struct spec sp = { .flags = 0, .width = 0, .prec = -1 };
-		intmax_t sv;
-		uintmax_t uv;
+		const char *start = fmt;
+		struct spec sp;
 
 		if (*fmt != '%') {
 			out_char(&o, *fmt++);
 			continue;
 		}
-		start = fmt++;
-
-		/* Flags. */
-		for (;; fmt++) {
-			if (*fmt == '-')
-				sp.flags |= FL_LEFT;
-			else if (*fmt == '+')
-				sp.flags |= FL_PLUS;
-			else if (*fmt == ' ')
-				sp.flags |= FL_SPACE;
-			else if (*fmt == '#')
-				sp.flags |= FL_ALT;
-			else if (*fmt == '0')
-				sp.flags |= FL_ZERO;
-			else
-				break;
-		}
-
-		/* Field width; a negative "*" means "-" and its magnitude. */
-		if (*fmt == '*') {
-			int w = va_arg(args, int);
-
-			fmt++;
-			if (w < 0) {
-				sp.flags |= FL_LEFT;
-				/* -INT_MIN does not fit: saturate. */
-				sp.width = w < -INT_LIMIT ? INT_LIMIT : -w;
-			} else {
-				sp.width = w;
-			}
-		} else {
-			sp.width = parse_number(&fmt);
-		}
-
-		/* Precision; a negative "*" counts as none. */
-		if (*fmt == '.') {
-			fmt++;
-			if (*fmt == '*') {
-				int p = va_arg(args, int);
-
-				fmt++;
-				sp.prec = p < 0 ? -1 : p;
-			} else {
-				sp.prec = parse_number(&fmt);
-			}
-		}
-
-		sp.len = parse_length(&fmt);
-
-		if (sp.flags & FL_LEFT)
-			sp.flags &= ~FL_ZERO;
-		if (sp.flags & FL_PLUS)
-			sp.flags &= ~FL_SPACE;
-
-		switch (*fmt) {
-		case 'd':
-		case 'i':
-			sp.flags &= ~FL_ALT;
-			sv = fetch_signed(sp.len, &args);
-			/* Negate in unsigned arithmetic: INTMAX_MIN is fine. */
-			uv = sv < 0 ? -(uintmax_t)sv : (uintmax_t)sv;
-			out_integer(&o, sp, uv, sv < 0, 10);
-			break;
-		case 'u':
-			sp.flags &= ~(FL_ALT | FL_PLUS | FL_SPACE);
-			out_integer(&o, sp, fetch_unsigned(sp.len, &args),
-				    false, 10);
-			break;
-		case 'X':
-			sp.flags |= FL_UPPER;
-			/* fall through */
-		case 'x':
-			sp.flags &= ~(FL_PLUS | FL_SPACE);
-			out_integer(&o, sp, fetch_unsigned(sp.len, &args),
-				    false, 16);
-			break;
-		case 'o':
-			sp.flags &= ~(FL_PLUS | FL_SPACE);
-			out_integer(&o, sp, fetch_unsigned(sp.len, &args),
-				    false, 8);
-			break;
-		case 'c': {
-			char c = (char)va_arg(args, int);
-
-			out_padded(&o, &sp, &c, 1);
-			break;
-		}
-		case 's':
-			out_string(&o, &sp, va_arg(args, const char *));
-			break;
-		case 'p':
-			out_pointer(&o, &sp, va_arg(args, const void *));
-			break;
-		case '%':
-			out_char(&o, '%');
-			break;
-		case '\0':
+		fmt++;
+		sp = parse_spec(&fmt, &args);
+		if (!*fmt) {
 			/* Incomplete spec at the end: copy it, then stop. */
-			out_mem(&o, start, (size_t)(fmt - start));
-			continue;
-		default:
-			out_mem(&o, start, (size_t)(fmt - start) + 1);
+			out_verbatim(&o, start, fmt);
 			break;
 		}
+		if (!out_conversion(&o, &sp, *fmt, &args))
+			out_verbatim(&o, start, fmt + 1);
 		fmt++;
 	}
 

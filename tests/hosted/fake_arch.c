@@ -1,6 +1,7 @@
 /*
  * The fake arch for the hosted tests: console capture, a fake physical
- * address space for x86_boot_phys(), and panic()/assert_failed() that end
+ * address space for x86_boot_phys(), a seeded random number generator for
+ * the randomised tests, and panic()/assert_failed() that end
  * the current cmocka test instead of the process. Replaces, at link time,
  * the arch_* hooks and the hypervisor/panic.c functions that the project
  * objects in the tests reference. Single-threaded: tests do not print from
@@ -151,6 +152,26 @@ const void *x86_boot_phys(paddr_t pa, size_t len)
 			return r->buf + (pa - r->base);
 	}
 	return NULL;
+}
+
+/* ---- random numbers ------------------------------------------------------ */
+
+static u64 rng_state;
+
+void test_rng_seed(u64 seed)
+{
+	if (!seed)
+		fail_msg("test_rng_seed(0): xorshift64 would return only zeros");
+	rng_state = seed;
+}
+
+u64 test_rng(void)
+{
+	/* xorshift64 */
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
 }
 
 /* ---- panic and assertions ------------------------------------------------ */

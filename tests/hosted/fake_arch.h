@@ -68,6 +68,14 @@ unsigned long fake_phys_calls(void);
 void fake_phys_set_call_limit(unsigned long limit);
 
 /*
+ * A reproducible xorshift64 stream for the randomised tests: the same seed
+ * gives the same numbers on every host. A zero seed would give only zeros,
+ * so it fails the test.
+ */
+void test_rng_seed(u64 seed);
+u64 test_rng(void);
+
+/*
  * Make the next panic() or assert_failed() longjmp to env with value 1
  * instead of failing the test; NULL to go back to failing.
  */

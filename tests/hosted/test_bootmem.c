@@ -436,16 +436,6 @@ static void test_split_overflow_keeps_larger_side(void **state)
 
 static bool cell_free[NCELLS];
 static u64 cells_free;
-static u64 rng_state;
-
-static u64 rng(void)
-{
-	/* xorshift64 */
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static void model_set(u64 start, u64 end, bool free)
 {
@@ -520,27 +510,27 @@ static void run_random(u64 seed, bool from_zero)
 	unsigned int ntaken = 0, nmap = 0, step, i, j;
 	u64 pos;
 
-	rng_state = seed;
-	pos = from_zero ? 0 : PAGE_SIZE * (1 + rng() % 16);
+	test_rng_seed(seed);
+	pos = from_zero ? 0 : PAGE_SIZE * (1 + test_rng() % 16);
 	memset(cell_free, 0, sizeof(cell_free));
 	cells_free = 0;
 	/* Sorted, disjoint, non-adjacent page-aligned RAM, as sanitised. */
 	while (nmap < ARRAY_SIZE(map)) {
-		u64 len = PAGE_SIZE * (1 + rng() % 512);
+		u64 len = PAGE_SIZE * (1 + test_rng() % 512);
 
 		if (pos + len > WINDOW)
 			break;
 		map[nmap++] = (struct mem_range)R(pos, pos + len, MEM_RAM);
 		model_set(pos, pos + len, true);
-		pos += len + PAGE_SIZE * (1 + rng() % 64);
+		pos += len + PAGE_SIZE * (1 + test_rng() % 64);
 	}
 	bootmem_init(map, nmap);
 	assert_int_equal(bootmem_free_bytes(), model_free_bytes());
 
 	for (step = 0; step < 300; step++) {
-		if (rng() % 4 == 0) {
-			u64 s = UNIT * (rng() % NCELLS);
-			u64 e = s + UNIT * (1 + rng() % 256);
+		if (test_rng() % 4 == 0) {
+			u64 s = UNIT * (test_rng() % NCELLS);
+			u64 e = s + UNIT * (1 + test_rng() % 256);
 
 			bootmem_reserve(s, e);
 			/* Reservations take whole pages. */
@@ -552,9 +542,9 @@ static void run_random(u64 seed, bool from_zero)
 			taken[ntaken].end = e;
 			ntaken++;
 		} else {
-			u64 size = 1 + rng() % KiB(64);
-			u64 align = rng() % 3 ? PAGE_SIZE << (rng() % 9) : 1;
-			u64 limit = rng() % 2 ? NO_LIMIT : UNIT * (rng() % (NCELLS + 1));
+			u64 size = 1 + test_rng() % KiB(64);
+			u64 align = test_rng() % 3 ? PAGE_SIZE << (test_rng() % 9) : 1;
+			u64 limit = test_rng() % 2 ? NO_LIMIT : UNIT * (test_rng() % (NCELLS + 1));
 			u64 want = model_alloc(size, align, limit);
 			u64 got = bootmem_alloc(size, align, limit);
 			u64 end = got + ALIGN_UP(size, PAGE_SIZE);

@@ -538,17 +538,6 @@ static int model_rank(u32 type)
 	return -1;
 }
 
-static u64 rng_state;
-
-static u64 rng(void)
-{
-	/* xorshift64 */
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
 /* What memmap_sanitize() must make of in[0..n), built cell by cell. */
 static unsigned int model_sanitize(const struct mem_range *in, unsigned int n, u64 base,
 				   struct mem_range *out)
@@ -617,18 +606,20 @@ static void run_random(u64 seed, unsigned int rounds)
 	static struct mem_range want[2 * BOOT_MEMMAP_MAX];
 	unsigned int r, i;
 
-	rng_state = seed;
+	test_rng_seed(seed);
 	for (r = 0; r < rounds; r++) {
-		u64 base = (rng() % 16 + 1) * GiB(1);
-		unsigned int n = (unsigned int)(rng() % 24), nr = n, nwant;
+		u64 base = (test_rng() % 16 + 1) * GiB(1);
+		unsigned int n = (unsigned int)(test_rng() % 24), nr = n, nwant;
 
 		for (i = 0; i < n; i++) {
-			u64 a = rng() % (CELLS + 1), b = rng() % (CELLS + 1);
+			u64 a = test_rng() % (CELLS + 1), b = test_rng() % (CELLS + 1);
 
 			/* Mostly RAM, some empty or inverted ranges. */
 			in[i].start = base + a * UNIT;
-			in[i].end = base + (rng() % 8 ? (a > b ? a : b) : b) * UNIT;
-			in[i].type = rng() % 2 ? MEM_RAM : model_types[rng() % ARRAY_SIZE(model_types)];
+			in[i].end = base + (test_rng() % 8 ? (a > b ? a : b) : b) * UNIT;
+			in[i].type = test_rng() % 2
+					 ? MEM_RAM
+					 : model_types[test_rng() % ARRAY_SIZE(model_types)];
 		}
 		memcpy(map, in, n * sizeof(in[0]));
 		nwant = model_sanitize(in, n, base, want);

@@ -1,0 +1,84 @@
+/*
+ * The fixture shared by the multiboot tests (test_multiboot1.c for v1,
+ * test_multiboot2.c for multiboot2 and the loader magic): 64 KiB of fake
+ * physical memory at 1 MiB, mapped through fake_arch.c, the boot_info that
+ * multiboot_parse() fills, and helpers that write little-endian fields and
+ * strings into that memory and check the parsed map. Each test binary
+ * includes it once and gets its own copy of the statics.
+ */
+#ifndef HOSTED_MULTIBOOT_FIXTURE_H
+#define HOSTED_MULTIBOOT_FIXTURE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include <asm/boot.h>
+#include <asm/setup.h>
+#include <hv/boot.h>
+#include <hv/errno.h>
+#include <hv/lib.h>
+#include <hv/printk.h>
+
+#include "fake_arch.h"
+
+/* The fake physical memory: 64 KiB at 1 MiB. */
+#define PHYS_BASE 0x100000ULL
+#define PHYS_SIZE 0x10000
+static u8 phys[PHYS_SIZE] __aligned(8);
+
+static struct boot_info bi;
+
+static inline paddr_t pa(unsigned int off)
+{
+	return PHYS_BASE + off;
+}
+
+static inline void put32(unsigned int off, u32 v)
+{
+	assert_true(off + 4 <= PHYS_SIZE);
+	memcpy(phys + off, &v, 4);
+}
+
+static inline void put64(unsigned int off, u64 v)
+{
+	assert_true(off + 8 <= PHYS_SIZE);
+	memcpy(phys + off, &v, 8);
+}
+
+static inline void put_str(unsigned int off, const char *s)
+{
+	assert_true(off + strlen(s) + 1 <= PHYS_SIZE);
+	memcpy(phys + off, s, strlen(s) + 1);
+}
+
+static inline int reset(void **state)
+{
+	memset(phys, 0xa5, sizeof(phys));
+	memset(&bi, 0x5a, sizeof(bi));
+	fake_phys_reset();
+	fake_phys_map(PHYS_BASE, phys, sizeof(phys));
+	console_set_loglevel(LOG_DEBUG);
+	console_clear();
+	return 0;
+}
+
+static inline void check_range(unsigned int i, u64 start, u64 end, u32 type)
+{
+	assert_true(i < bi.nr_mem);
+	if (bi.mem[i].start != start || bi.mem[i].end != end || bi.mem[i].type != type)
+		fail_msg("mem[%u] is %#llx-%#llx type %u, expected %#llx-%#llx type %u", i,
+			 (unsigned long long)bi.mem[i].start, (unsigned long long)bi.mem[i].end,
+			 bi.mem[i].type, (unsigned long long)start, (unsigned long long)end, type);
+}
+
+/* Where a test builds the v1 information structure or the v2 block. */
+#define INFO 0x0
+
+/* A test case with the fixture reset before it. */
+#define T(fn) cmocka_unit_test_setup(fn, reset)
+
+#endif /* HOSTED_MULTIBOOT_FIXTURE_H */
