@@ -81,6 +81,11 @@ void bootmem_reserve(paddr_t start, paddr_t end)
 
 paddr_t bootmem_alloc(u64 size, u64 align, paddr_t limit)
 {
+	return bootmem_alloc_range(size, align, 0, limit);
+}
+
+paddr_t bootmem_alloc_range(u64 size, u64 align, paddr_t lo, paddr_t limit)
+{
 	unsigned int i;
 
 	if (!size || size > UINT64_MAX - (PAGE_SIZE - 1) || (align & (align - 1)))
@@ -91,12 +96,12 @@ paddr_t bootmem_alloc(u64 size, u64 align, paddr_t limit)
 	limit = ALIGN_DOWN(limit, PAGE_SIZE);
 	for (i = nr_free; i-- > 0;) {
 		struct mem_range *r = &free_ranges[i];
-		paddr_t top = MIN(r->end, limit), base;
+		paddr_t top = MIN(r->end, limit), bottom = MAX(r->start, lo), base;
 
-		if (top <= r->start || top - r->start < size)
+		if (top <= bottom || top - bottom < size)
 			continue;
 		base = ALIGN_DOWN(top - size, align);
-		if (base < r->start || base == 0)
+		if (base < bottom || base == 0)
 			continue;
 		bootmem_reserve(base, base + size);
 		return base;

@@ -29,6 +29,9 @@ void bootmem_reserve(paddr_t start, paddr_t end);
  */
 paddr_t bootmem_alloc(u64 size, u64 align, paddr_t limit);
 
+/* The same, with the whole block also at or above lo. */
+paddr_t bootmem_alloc_range(u64 size, u64 align, paddr_t lo, paddr_t limit);
+
 /* Free bytes left, and the free ranges themselves (for the page allocator). */
 u64 bootmem_free_bytes(void);
 unsigned int bootmem_free_ranges(const struct mem_range **ranges);

@@ -1,0 +1,58 @@
+/*
+ * CPU sets: a fixed bitmap of CONFIG_NR_CPUS bits, indexed by logical CPU
+ * number (0 is the boot CPU). Plain data, no locking: callers own their
+ * masks or read ones that no longer change after boot.
+ */
+#ifndef HV_CPUMASK_H
+#define HV_CPUMASK_H
+
+#include <hv/types.h>
+
+#define CPUMASK_WORDS ((CONFIG_NR_CPUS + 63) / 64)
+
+struct cpumask {
+	u64 bits[CPUMASK_WORDS];
+};
+
+static inline void cpumask_clear(struct cpumask *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < CPUMASK_WORDS; i++)
+		m->bits[i] = 0;
+}
+
+static inline void cpumask_set(struct cpumask *m, unsigned int cpu)
+{
+	if (cpu < CONFIG_NR_CPUS)
+		m->bits[cpu / 64] |= 1ULL << (cpu % 64);
+}
+
+/* Set a bit while other CPUs may set others in the same mask. */
+static inline void cpumask_set_atomic(struct cpumask *m, unsigned int cpu)
+{
+	if (cpu < CONFIG_NR_CPUS)
+		__atomic_fetch_or(&m->bits[cpu / 64], 1ULL << (cpu % 64), __ATOMIC_RELEASE);
+}
+
+static inline bool cpumask_test(const struct cpumask *m, unsigned int cpu)
+{
+	return cpu < CONFIG_NR_CPUS && (m->bits[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+static inline unsigned int cpumask_weight(const struct cpumask *m)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < CPUMASK_WORDS; i++)
+		n += (unsigned int)__builtin_popcountll(m->bits[i]);
+	return n;
+}
+
+/*
+ * Write m as a CPU list ("0-1,4", or "-" when empty) into buf, always
+ * terminated; returns the length the whole list needs (like snprintf).
+ */
+int cpumask_format(char *buf, size_t size, const struct cpumask *m);
+
+#endif /* HV_CPUMASK_H */

@@ -1,0 +1,613 @@
+/*
+ * The generic NUMA core: turns an arch's struct topo_desc (firmware facts)
+ * into a struct topology (dense nodes, distances, CPU and memory placement,
+ * fallback order, address-to-node lookup). Owns every validation rule and
+ * every fallback; the arch only describes. topo_build() is pure and works
+ * on its output only, so hosted tests and the fuzzer run it directly.
+ *
+ * Invariants of a built topology: 1 <= nr_nodes <= MAX_NODES; nodes are
+ * numbered in ascending pxm order; ranges are sorted, disjoint and each in
+ * one node; distance[n][n] == 10 and every other distance is 11..255, where
+ * 255 means unreachable and such a node is never in a fallback list.
+ */
+#include <hv/lib.h>
+#include <hv/printk.h>
+#include <hv/topology.h>
+
+
+/* Scratch for one build; topo_build runs on one CPU at a time. */
+static struct {
+	u32 pxm[MAX_NODES];
+	unsigned int nr_pxm;
+	struct topo_mem aff[TOPO_MAX_MEM];	/* usable memory affinity, sorted */
+	unsigned int nr_aff;
+} scratch;
+
+/* The table a rule is about, and what its rejection falls back to. */
+static const char *source_name(enum topo_source s)
+{
+	return s == TOPO_SRC_SN2 ? "SN2" : "SRAT";
+}
+
+static const char *affinity_fallback(enum topo_source s)
+{
+	return s == TOPO_SRC_SN2 ? "ignoring the SN2 node layout: one node with all memory and CPUs" :
+				   "ignoring SRAT: one node with all memory and CPUs";
+}
+
+static const char *distance_name(enum topo_source s)
+{
+	return s == TOPO_SRC_SN2 ? "SN2 hop table" : "SLIT";
+}
+
+static const char *distance_fallback(enum topo_source s)
+{
+	return s == TOPO_SRC_SN2 ? "ignoring the SN2 hop table: distances 10 local, 20 remote" :
+				   "ignoring SLIT: distances 10 local, 20 remote";
+}
+
+/* Add [s, e) on node to the range list; false if it is full. */
+static bool add_range(struct topology *t, paddr_t s, paddr_t e, nodeid_t node, bool hotplug)
+{
+	if (e <= s)
+		return true;
+	if (t->nr_ranges == TOPO_MAX_RANGES)
+		return false;
+	t->range[t->nr_ranges].start = s;
+	t->range[t->nr_ranges].end = e;
+	t->range[t->nr_ranges].node = node;
+	t->range[t->nr_ranges].hotplug = hotplug;
+	t->nr_ranges++;
+	return true;
+}
+
+static void sort_ranges(struct topology *t)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 1; i < t->nr_ranges; i++) {
+		struct topo_range r = t->range[i];
+
+		for (j = i; j > 0 && t->range[j - 1].start > r.start; j--)
+			t->range[j] = t->range[j - 1];
+		t->range[j] = r;
+	}
+	/* Merge touching pieces of the same kind on the same node. */
+	for (i = 0; i < t->nr_ranges; i++) {
+		if (n && t->range[n - 1].end == t->range[i].start &&
+		    t->range[n - 1].node == t->range[i].node &&
+		    t->range[n - 1].hotplug == t->range[i].hotplug)
+			t->range[n - 1].end = t->range[i].end;
+		else
+			t->range[n++] = t->range[i];
+	}
+	t->nr_ranges = n;
+}
+
+static void default_distances(struct topology *t)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < t->nr_nodes; i++)
+		for (j = 0; j < t->nr_nodes; j++)
+			t->distance[i][j] = i == j ? TOPO_DIST_LOCAL : TOPO_DIST_REMOTE;
+}
+
+static void all_cpus_on(struct topology *t, nodeid_t node)
+{
+	unsigned int c;
+
+	for (c = 0; c < t->nr_cpus; c++)
+		t->cpu_node[c] = node;
+}
+
+/* One node with every RAM range and every CPU. */
+static void build_single(struct topology *t, const struct mem_range *map, unsigned int nr_map)
+{
+	unsigned int i;
+
+	t->source = TOPO_SRC_NONE;
+	t->nr_nodes = 1;
+	t->node[0].pxm = 0;
+	t->nr_ranges = 0;
+	for (i = 0; i < nr_map; i++)
+		if (map[i].type == MEM_RAM && !add_range(t, map[i].start, map[i].end, 0, false))
+			break;
+	sort_ranges(t);
+	all_cpus_on(t, 0);
+	default_distances(t);
+}
+
+/* Cut RAM into n nodes of (nearly) equal size at 2 MiB boundaries. */
+static void build_fake(struct topology *t, const struct mem_range *map, unsigned int nr_map,
+		       unsigned int n)
+{
+	u64 total = memmap_ram_bytes(map, nr_map), share, done = 0;
+	unsigned int i, c;
+
+	if (n > MAX_NODES) {
+		pr_warn("numa=fake=%u: more than NR_NODES=%d; using %d nodes\n", n, MAX_NODES,
+			MAX_NODES);
+		n = MAX_NODES;
+	}
+	if (n > total / MiB(2)) {
+		pr_warn("numa=fake=%u: only %llu MiB of RAM; using one node per 2 MiB\n", n,
+			(unsigned long long)(total >> 20));
+		n = (unsigned int)MAX(total / MiB(2), 1);
+	}
+	share = ALIGN_UP(total / n, MiB(2));
+	t->source = TOPO_SRC_FAKE;
+	t->nr_nodes = n;
+	for (i = 0; i < n; i++)
+		t->node[i].pxm = i;
+	for (i = 0; i < nr_map; i++) {
+		paddr_t s = map[i].start;
+
+		if (map[i].type != MEM_RAM)
+			continue;
+		while (s < map[i].end) {
+			unsigned int node = (unsigned int)MIN(done / share, (u64)n - 1);
+			u64 room = node == n - 1 ? map[i].end - s : share - done % share;
+			paddr_t e = s + MIN(room, map[i].end - s);
+
+			add_range(t, s, e, (nodeid_t)node, false);
+			done += e - s;
+			s = e;
+		}
+	}
+	sort_ranges(t);
+	for (c = 0; c < t->nr_cpus; c++)
+		t->cpu_node[c] = (nodeid_t)((u64)c * n / t->nr_cpus);
+	default_distances(t);
+}
+
+static int pxm_index(u32 pxm)
+{
+	unsigned int i;
+
+	for (i = 0; i < scratch.nr_pxm; i++)
+		if (scratch.pxm[i] == pxm)
+			return (int)i;
+	return -1;
+}
+
+/* Note a proximity domain; false when there are more than MAX_NODES. */
+static bool note_pxm(u32 pxm)
+{
+	unsigned int i;
+
+	if (pxm_index(pxm) >= 0)
+		return true;
+	if (scratch.nr_pxm == MAX_NODES)
+		return false;
+	/* Keep the list sorted: node ids follow ascending pxm. */
+	for (i = scratch.nr_pxm; i > 0 && scratch.pxm[i - 1] > pxm; i--)
+		scratch.pxm[i] = scratch.pxm[i - 1];
+	scratch.pxm[i] = pxm;
+	scratch.nr_pxm++;
+	return true;
+}
+
+static int cpu_index(const struct topology *t, u32 hwid)
+{
+	unsigned int c;
+
+	for (c = 0; c < t->nr_cpus; c++)
+		if (t->cpu_hwid[c] == hwid)
+			return (int)c;
+	return -1;
+}
+
+/*
+ * Check the memory affinity entries and keep the usable ones, sorted, in
+ * scratch.aff. Returns false (after one line) when the table is rejected.
+ */
+static bool check_memory(const struct topo_desc *d)
+{
+	const char *tbl = source_name(d->source);
+	unsigned int i, j;
+
+	scratch.nr_aff = 0;
+	for (i = 0; i < d->nr_mem; i++) {
+		const struct topo_mem *m = &d->mem[i];
+
+		if (!m->len) {
+			pr_warn("%s: memory range at 0x%llx (pxm %u) has zero length; entry ignored\n",
+				tbl, (unsigned long long)m->start, m->pxm);
+			continue;
+		}
+		if (m->start + m->len < m->start) {
+			pr_err("%s: memory range 0x%llx+0x%llx (pxm %u) wraps past 2^64; %s\n", tbl,
+			       (unsigned long long)m->start, (unsigned long long)m->len, m->pxm,
+			       affinity_fallback(d->source));
+			return false;
+		}
+		for (j = scratch.nr_aff; j > 0 && scratch.aff[j - 1].start > m->start; j--)
+			scratch.aff[j] = scratch.aff[j - 1];
+		scratch.aff[j] = *m;
+		scratch.nr_aff++;
+	}
+	for (i = 1; i < scratch.nr_aff; i++) {
+		const struct topo_mem *a = &scratch.aff[i - 1], *b = &scratch.aff[i];
+
+		if (b->start < a->start + a->len && a->pxm != b->pxm) {
+			pr_err("%s: memory ranges 0x%llx-0x%llx (pxm %u) and 0x%llx-0x%llx (pxm %u) "
+			       "overlap; %s\n", tbl, (unsigned long long)a->start,
+			       (unsigned long long)(a->start + a->len), a->pxm,
+			       (unsigned long long)b->start, (unsigned long long)(b->start + b->len),
+			       b->pxm, affinity_fallback(d->source));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Collect the proximity domains in use; false if there are too many. */
+static bool collect_domains(const struct topo_desc *d, const struct topology *t)
+{
+	unsigned int i, over = 0;
+
+	scratch.nr_pxm = 0;
+	for (i = 0; i < scratch.nr_aff; i++)
+		over += !note_pxm(scratch.aff[i].pxm);
+	for (i = 0; i < d->nr_aff; i++)
+		if (cpu_index(t, d->aff[i].hwid) >= 0)
+			over += !note_pxm(d->aff[i].pxm);
+	if (over) {
+		pr_err("%s: more than NR_NODES=%d proximity domains; %s\n", source_name(d->source),
+		       MAX_NODES, affinity_fallback(d->source));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Place the RAM of the memory map [s, e) on nodes by affinity. Pieces no
+ * affinity range covers go to the node of the memory just below them.
+ * Returns false if the range list overflowed; *uncovered grows by the bytes
+ * no range covered.
+ */
+static bool place_ram(struct topology *t, paddr_t s, paddr_t e, u64 *uncovered)
+{
+	unsigned int i;
+	nodeid_t below = 0;
+
+	for (i = 0; i < scratch.nr_aff && s < e; i++) {
+		const struct topo_mem *a = &scratch.aff[i];
+		paddr_t as = a->start, ae = a->start + a->len;
+		nodeid_t node = (nodeid_t)pxm_index(a->pxm);
+
+		if (ae <= s) {
+			below = node;
+			continue;
+		}
+		if (as >= e)
+			break;
+		if (as > s) {
+			*uncovered += as - s;
+			if (!add_range(t, s, as, below, false))
+				return false;
+			s = as;
+		}
+		if (!add_range(t, s, MIN(ae, e), node, false))
+			return false;
+		s = MIN(ae, e);
+		below = node;
+	}
+	if (s < e) {
+		*uncovered += e - s;
+		return add_range(t, s, e, below, false);
+	}
+	return true;
+}
+
+/* Hot-pluggable affinity ranges, less what the memory map says is present. */
+static bool place_hotplug(struct topology *t, const struct mem_range *map, unsigned int nr_map)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < scratch.nr_aff; i++) {
+		const struct topo_mem *a = &scratch.aff[i];
+		paddr_t s = a->start, e = a->start + a->len;
+		nodeid_t node = (nodeid_t)pxm_index(a->pxm);
+
+		if (!(a->flags & TOPO_MEM_HOTPLUG))
+			continue;
+		for (j = 0; j < nr_map && s < e; j++) {
+			if (map[j].type != MEM_RAM || map[j].end <= s || map[j].start >= e)
+				continue;
+			if (map[j].start > s && !add_range(t, s, map[j].start, node, true))
+				return false;
+			s = map[j].end;
+		}
+		if (s < e && !add_range(t, s, e, node, true))
+			return false;
+	}
+	return true;
+}
+
+static bool place_memory(const struct topo_desc *d, struct topology *t,
+			 const struct mem_range *map, unsigned int nr_map)
+{
+	u64 uncovered = 0;
+	unsigned int i;
+
+	t->nr_ranges = 0;
+	for (i = 0; i < nr_map; i++)
+		if (map[i].type == MEM_RAM && !place_ram(t, map[i].start, map[i].end, &uncovered))
+			goto overflow;
+	if (!place_hotplug(t, map, nr_map))
+		goto overflow;
+	sort_ranges(t);
+	if (uncovered)
+		pr_warn("%s: %llu MiB of RAM in no memory affinity range; given to the node of "
+			"the memory below it (node 0 if none)\n", source_name(d->source),
+			(unsigned long long)DIV_ROUND_UP(uncovered, MiB(1)));
+	return true;
+overflow:
+	pr_err("%s: memory splits into more than %d ranges; %s\n", source_name(d->source),
+	       TOPO_MAX_RANGES, affinity_fallback(d->source));
+	return false;
+}
+
+static void place_cpus(const struct topo_desc *d, struct topology *t)
+{
+	unsigned int c, i;
+
+	for (c = 0; c < t->nr_cpus; c++) {
+		int node = -1;
+
+		for (i = 0; i < d->nr_aff && node < 0; i++)
+			if (d->aff[i].hwid == t->cpu_hwid[c])
+				node = pxm_index(d->aff[i].pxm);
+		if (node < 0) {
+			pr_warn("%s: CPU %u (id 0x%x) has no affinity entry; placed on node 0\n",
+				source_name(d->source), c, t->cpu_hwid[c]);
+			node = 0;
+		}
+		t->cpu_node[c] = (nodeid_t)node;
+	}
+	for (i = 0; i < d->nr_aff; i++)
+		if (cpu_index(t, d->aff[i].hwid) < 0)
+			pr_warn("%s: CPU id 0x%x (pxm %u) is not among the present CPUs; "
+				"entry ignored\n", source_name(d->source), d->aff[i].hwid,
+				d->aff[i].pxm);
+}
+
+/* Take the raw matrix if it passes every rule; otherwise 10/20. */
+static void set_distances(const struct topo_desc *d, struct topology *t, bool noslit)
+{
+	u64 count = d->nr_localities, need = (u64)scratch.pxm[scratch.nr_pxm - 1] + 1;
+	unsigned int i, j;
+
+	default_distances(t);
+	if (noslit || !count || d->distances_rejected)
+		return;
+	if (count != need) {
+		pr_err("%s: %llu localities, but the proximity domains (largest %llu) need %llu; "
+		       "%s\n", distance_name(d->source), (unsigned long long)count,
+		       (unsigned long long)(need - 1), (unsigned long long)need,
+		       distance_fallback(d->source));
+		return;
+	}
+	for (i = 0; i < t->nr_nodes; i++) {
+		for (j = 0; j < t->nr_nodes; j++) {
+			u8 v = d->dist[t->node[i].pxm * count + t->node[j].pxm];
+
+			if (i == j && v != TOPO_DIST_LOCAL) {
+				pr_err("%s: distance from pxm %u to itself is %u, not 10; %s\n",
+				       distance_name(d->source), t->node[i].pxm, v,
+				       distance_fallback(d->source));
+				default_distances(t);
+				return;
+			}
+			if (i != j && v <= TOPO_DIST_LOCAL) {
+				pr_err("%s: distance from pxm %u to pxm %u is %u, not above 10; %s\n",
+				       distance_name(d->source), t->node[i].pxm, t->node[j].pxm, v,
+				       distance_fallback(d->source));
+				default_distances(t);
+				return;
+			}
+			t->distance[i][j] = v;
+		}
+	}
+}
+
+/* The SRAT/SN2 path; false when the description is rejected. */
+static bool build_affinity(const struct topo_desc *d, struct topology *t,
+			   const struct mem_range *map, unsigned int nr_map, bool noslit)
+{
+	unsigned int i;
+
+	if (!check_memory(d) || !collect_domains(d, t))
+		return false;
+	if (!scratch.nr_pxm) {
+		pr_err("%s: no usable memory or CPU affinity entries; %s\n", source_name(d->source),
+		       affinity_fallback(d->source));
+		return false;
+	}
+	t->nr_nodes = scratch.nr_pxm;
+	for (i = 0; i < t->nr_nodes; i++)
+		t->node[i].pxm = scratch.pxm[i];
+	if (!place_memory(d, t, map, nr_map))
+		return false;
+	place_cpus(d, t);
+	set_distances(d, t, noslit);
+	t->source = d->source;
+	return true;
+}
+
+/*
+ * Order the other nodes of n that have memory to give by distance (a
+ * memoryless node, or one with only hot-pluggable ranges, is never tried;
+ * an unreachable one, at 255, neither). Among equally distant nodes,
+ * prefer the one fewer earlier nodes chose as their first fallback (load),
+ * then the next one after n in id order, so that equal neighbours share
+ * the overflow instead of every node falling back onto the lowest id.
+ */
+static void build_fallback(struct topology *t, nodeid_t n, unsigned int *load)
+{
+	struct topo_node *node = &t->node[n];
+	bool taken[MAX_NODES] = { false };
+
+	node->nr_fallback = 0;
+	for (;;) {
+		int best = -1;
+		unsigned int k, m;
+
+		for (k = 1; k < t->nr_nodes; k++) {
+			m = (n + k) % t->nr_nodes;
+			if (taken[m] || !t->node[m].present ||
+			    t->distance[n][m] == TOPO_DIST_UNREACHABLE)
+				continue;
+			if (best < 0 || t->distance[n][m] < t->distance[n][best] ||
+			    (t->distance[n][m] == t->distance[n][best] && load[m] < load[best]))
+				best = (int)m;
+		}
+		if (best < 0)
+			break;
+		if (!node->nr_fallback)
+			load[best]++;
+		taken[best] = true;
+		node->fallback[node->nr_fallback++] = (nodeid_t)best;
+	}
+}
+
+/* Highest bit where a and b differ (a != b). */
+static unsigned int top_diff_bit(u64 a, u64 b)
+{
+	return 63 - (unsigned int)__builtin_clzll(a ^ b);
+}
+
+/*
+ * The address-to-node table: the coarsest power-of-two chunk such that no
+ * chunk holds memory of two nodes. Too many chunks: binary search instead.
+ */
+static void build_lookup(struct topology *t)
+{
+	unsigned int i, shift = 63;
+	u64 top, entries, c;
+
+	t->lookup_entries = 0;
+	if (!t->nr_ranges)
+		return;
+	for (i = 1; i < t->nr_ranges; i++)
+		if (t->range[i].node != t->range[i - 1].node)
+			shift = MIN(shift, top_diff_bit(t->range[i - 1].end - 1, t->range[i].start));
+	top = t->range[t->nr_ranges - 1].end - 1;
+	entries = (top >> shift) + 1;
+	if (entries > TOPO_LOOKUP_MAX)
+		return;
+	t->lookup_shift = shift;
+	t->lookup_entries = (unsigned int)entries;
+	/* Holes take the node of the memory below them. */
+	for (c = 0, i = 0; c < entries; c++) {
+		while (i + 1 < t->nr_ranges && (t->range[i + 1].start >> shift) <= c)
+			i++;
+		t->lookup[c] = t->range[i].node;
+	}
+}
+
+nodeid_t topo_paddr_to_node(const struct topology *t, paddr_t pa)
+{
+	unsigned int lo = 0, hi = t->nr_ranges;
+
+	if (t->lookup_entries) {
+		u64 c = pa >> t->lookup_shift;
+
+		return t->lookup[c < t->lookup_entries ? c : t->lookup_entries - 1];
+	}
+	if (!hi)
+		return 0;
+	while (hi - lo > 1) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (t->range[mid].start <= pa)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return t->range[lo].node;
+}
+
+static void take_cpus(const struct topo_desc *d, struct topology *t)
+{
+	unsigned int c;
+
+	t->nr_cpus = MIN(d->nr_cpus, (unsigned int)CONFIG_NR_CPUS);
+	for (c = 0; c < t->nr_cpus; c++)
+		t->cpu_hwid[c] = d->cpu_hwid[c];
+	if (!t->nr_cpus) {
+		/* No CPU list at all: the boot CPU is still there. */
+		t->nr_cpus = 1;
+		t->cpu_hwid[0] = 0;
+	}
+}
+
+void topo_build(const struct topo_desc *d, const struct mem_range *map, unsigned int nr_map,
+		const struct topo_opts *opts, struct topology *out)
+{
+	static unsigned int load[MAX_NODES];
+	unsigned int n, c;
+
+	memset(out, 0, sizeof(*out));
+	take_cpus(d, out);
+	if (opts->fake)
+		build_fake(out, map, nr_map, opts->fake);
+	else if (opts->off || !d->have_affinity || d->affinity_rejected ||
+		 !build_affinity(d, out, map, nr_map, opts->noslit))
+		build_single(out, map, nr_map);
+	for (n = 0; n < out->nr_ranges; n++)
+		if (!out->range[n].hotplug)
+			out->node[out->range[n].node].present +=
+				out->range[n].end - out->range[n].start;
+	memset(load, 0, sizeof(load));
+	for (n = 0; n < out->nr_nodes; n++) {
+		build_fallback(out, (nodeid_t)n, load);
+		cpumask_clear(&out->node[n].cpus);
+	}
+	for (c = 0; c < out->nr_cpus; c++)
+		cpumask_set(&out->node[out->cpu_node[c]].cpus, c);
+	build_lookup(out);
+}
+
+static const char *const source_names[] = {
+	[TOPO_SRC_NONE] = "none", [TOPO_SRC_ACPI] = "acpi",
+	[TOPO_SRC_SN2] = "sn2", [TOPO_SRC_FAKE] = "fake",
+};
+
+static void print_node(const struct topology *t, unsigned int n, u64 free)
+{
+	static char buf[5 * (MAX_NODES > CONFIG_NR_CPUS ? MAX_NODES : CONFIG_NR_CPUS) + 16];
+	const struct topo_node *node = &t->node[n];
+	unsigned int i;
+	int len = 0;
+
+	cpumask_format(buf, sizeof(buf), &node->cpus);
+	printk(LOG_EMERG, "node %u: pxm %u cpus %s memory %llu MiB free %llu MiB\n", n, node->pxm,
+	       buf, (unsigned long long)(node->present >> 20), (unsigned long long)(free >> 20));
+	for (i = 0; i < t->nr_ranges; i++)
+		if (t->range[i].node == n)
+			printk(LOG_EMERG, "node %u: range 0x%llx-0x%llx%s\n", n,
+			       (unsigned long long)t->range[i].start,
+			       (unsigned long long)t->range[i].end,
+			       t->range[i].hotplug ? " hotplug" : "");
+	for (i = 0; i < t->nr_nodes; i++)
+		len += snprintf(buf + len, sizeof(buf) - len, " %u", t->distance[n][i]);
+	printk(LOG_EMERG, "node %u: distance%s\n", n, buf);
+	len = 0;
+	buf[0] = '\0';
+	for (i = 0; i < node->nr_fallback; i++)
+		len += snprintf(buf + len, sizeof(buf) - len, " %u", node->fallback[i]);
+	printk(LOG_EMERG, "node %u: fallback%s\n", n, node->nr_fallback ? buf : " -");
+}
+
+void topo_print(const struct topology *t, const u64 *free_bytes)
+{
+	unsigned int n;
+
+	printk(LOG_EMERG, "NUMA: %u nodes, %u cpus, source %s\n", t->nr_nodes, t->nr_cpus,
+	       source_names[t->source]);
+	for (n = 0; n < t->nr_nodes; n++)
+		print_node(t, n, free_bytes ? free_bytes[n] : t->node[n].present);
+}

@@ -1,0 +1,739 @@
+/*
+ * Hosted tests for mm/topology.c, the generic NUMA core: topologies of 1,
+ * 2, 4, 8 and 64 nodes, sparse proximity domains, memoryless and CPU-less
+ * nodes, hot-plug ranges, every validation rule with its exact line and
+ * fallback, the fallback order, numa=off/noslit/fake, and the address to
+ * node lookup checked against a brute-force search.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include <hv/lib.h>
+#include <hv/printk.h>
+#include <hv/topology.h>
+
+#include "fake_arch.h"
+
+static struct topo_desc d;
+static struct topology t;
+static struct topo_opts opts;
+static struct mem_range map[BOOT_MEMMAP_MAX];
+static unsigned int nr_map;
+
+static int reset(void **state)
+{
+	memset(&d, 0, sizeof(d));
+	memset(&opts, 0, sizeof(opts));
+	nr_map = 0;
+	console_set_loglevel(LOG_DEBUG);
+	console_clear();
+	return 0;
+}
+
+static void ram(paddr_t s, paddr_t e)
+{
+	map[nr_map].start = s;
+	map[nr_map].end = e;
+	map[nr_map].type = MEM_RAM;
+	nr_map++;
+}
+
+static void cpu(u32 hwid, u32 pxm)
+{
+	d.cpu_hwid[d.nr_cpus++] = hwid;
+	d.aff[d.nr_aff].hwid = hwid;
+	d.aff[d.nr_aff].pxm = pxm;
+	d.nr_aff++;
+}
+
+static void mem(paddr_t s, u64 len, u32 pxm, u32 flags)
+{
+	d.mem[d.nr_mem].start = s;
+	d.mem[d.nr_mem].len = len;
+	d.mem[d.nr_mem].pxm = pxm;
+	d.mem[d.nr_mem].flags = flags;
+	d.nr_mem++;
+	d.have_affinity = true;
+	d.source = TOPO_SRC_ACPI;
+}
+
+static void slit(unsigned int count, const u8 *m)
+{
+	d.nr_localities = count;
+	memcpy(d.dist, m, (size_t)count * count);
+}
+
+static void build(void)
+{
+	topo_build(&d, map, nr_map, &opts, &t);
+}
+
+static void check_fallback(unsigned int n, unsigned int cnt, ...)
+{
+	va_list ap;
+	unsigned int i;
+
+	va_start(ap, cnt);
+	if (t.node[n].nr_fallback != cnt)
+		fail_msg("node %u: %u fallback nodes, expected %u", n, t.node[n].nr_fallback, cnt);
+	for (i = 0; i < cnt; i++) {
+		unsigned int want = va_arg(ap, unsigned int);
+
+		if (t.node[n].fallback[i] != want)
+			fail_msg("node %u: fallback[%u] is %u, expected %u", n, i,
+				 t.node[n].fallback[i], want);
+	}
+	va_end(ap);
+}
+
+/* Every address of every range maps to its node; holes to a valid node. */
+static void check_lookup(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < t.nr_ranges; i++) {
+		const struct topo_range *r = &t.range[i];
+
+		assert_int_equal(topo_paddr_to_node(&t, r->start), r->node);
+		assert_int_equal(topo_paddr_to_node(&t, r->end - 1), r->node);
+		assert_int_equal(topo_paddr_to_node(&t, r->start + (r->end - r->start) / 2), r->node);
+		if (i)
+			assert_true(t.range[i - 1].end <= r->start);
+	}
+}
+
+/* Four nodes on a ring, as `make run` boots: 10 / 21 / 31. */
+static const u8 ring4[16] = {
+	10, 21, 31, 21,
+	21, 10, 21, 31,
+	31, 21, 10, 21,
+	21, 31, 21, 10,
+};
+
+static void qemu_like_4node(void)
+{
+	unsigned int n;
+
+	ram(0, 0x9f000);
+	ram(0x100000, 0x7ffdf000);
+	ram(0x100000000ULL, 0x180000000ULL);
+	for (n = 0; n < 4; n++) {
+		cpu(2 * n, n);
+		cpu(2 * n + 1, n);
+	}
+	mem(0, 0xa0000, 0, 0);
+	mem(0x100000, 0x3ff00000, 0, 0);
+	mem(0x40000000, 0x40000000, 1, 0);
+	mem(0x80000000, 0, 0, 0);	/* a zero-length enabled entry */
+	mem(0x100000000ULL, 0x40000000, 2, 0);
+	mem(0x140000000ULL, 0x40000000, 3, 0);
+	slit(4, ring4);
+}
+
+/* ---- plain topologies ---------------------------------------------------- */
+
+static void test_no_description_is_one_node(void **state)
+{
+	ram(0, 0x9f000);
+	ram(0x100000, 0x40000000);
+	d.cpu_hwid[0] = 0;
+	d.cpu_hwid[1] = 1;
+	d.nr_cpus = 2;
+	build();
+	assert_int_equal(t.source, TOPO_SRC_NONE);
+	assert_int_equal(t.nr_nodes, 1);
+	assert_int_equal(t.nr_cpus, 2);
+	assert_int_equal(t.node[0].present, 0x9f000 + 0x3ff00000);
+	assert_int_equal(cpumask_weight(&t.node[0].cpus), 2);
+	assert_int_equal(t.distance[0][0], 10);
+	check_fallback(0, 0);
+	check_lookup();
+	assert_console_empty();
+}
+
+static void test_no_cpu_list_still_has_the_boot_cpu(void **state)
+{
+	ram(0x100000, 0x200000);
+	build();
+	assert_int_equal(t.nr_cpus, 1);
+	assert_true(cpumask_test(&t.node[0].cpus, 0));
+}
+
+static void test_qemu_4node_ring(void **state)
+{
+	unsigned int n, i;
+
+	qemu_like_4node();
+	build();
+	assert_int_equal(t.source, TOPO_SRC_ACPI);
+	assert_int_equal(t.nr_nodes, 4);
+	for (n = 0; n < 4; n++) {
+		assert_int_equal(t.node[n].pxm, n);
+		assert_true(cpumask_test(&t.node[n].cpus, 2 * n));
+		assert_true(cpumask_test(&t.node[n].cpus, 2 * n + 1));
+		assert_int_equal(cpumask_weight(&t.node[n].cpus), 2);
+		for (i = 0; i < 4; i++)
+			assert_int_equal(t.distance[n][i], ring4[n * 4 + i]);
+	}
+	assert_int_equal(t.node[0].present, 0x9f000 + 0x3ff00000);
+	assert_int_equal(t.node[1].present, 0x3ffdf000);	/* below the PCI hole */
+	assert_int_equal(t.node[2].present, 0x40000000);
+	assert_int_equal(t.node[3].present, 0x40000000);
+	/* Nearest first, and the two neighbours at 21 shared out. */
+	check_fallback(0, 3, 1, 3, 2);
+	check_fallback(1, 3, 2, 0, 3);
+	check_fallback(2, 3, 3, 1, 0);
+	check_fallback(3, 3, 0, 2, 1);
+	check_lookup();
+	assert_int_equal(topo_paddr_to_node(&t, 0x3fffffff), 0);
+	assert_int_equal(topo_paddr_to_node(&t, 0x40000000), 1);
+	assert_int_equal(topo_paddr_to_node(&t, 0x17fffffffULL), 3);
+	assert_true(t.lookup_entries > 0);
+	assert_console_has("SRAT: memory range at 0x80000000 (pxm 0) has zero length; entry ignored");
+}
+
+static void test_two_nodes(void **state)
+{
+	static const u8 m[4] = { 10, 21, 21, 10 };
+
+	ram(0x100000, 0x80000000);
+	cpu(0, 0);
+	cpu(1, 1);
+	mem(0, 0x40000000, 0, 0);
+	mem(0x40000000, 0x40000000, 1, 0);
+	slit(2, m);
+	build();
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(t.distance[0][1], 21);
+	check_fallback(0, 1, 1);
+	check_fallback(1, 1, 0);
+	assert_int_equal(t.nr_ranges, 2);
+	assert_int_equal(t.range[0].start, 0x100000);
+	assert_int_equal(t.range[0].end, 0x40000000);
+	assert_int_equal(t.range[1].node, 1);
+	assert_console_empty();
+}
+
+static void test_eight_flat_nodes_spread_the_first_fallback(void **state)
+{
+	bool hit[8] = { false };
+	unsigned int n, i;
+
+	for (n = 0; n < 8; n++) {
+		ram(GiB(n), GiB(n + 1));
+		mem(GiB(n), GiB(1), n, 0);
+		cpu(n, n);
+	}
+	build();	/* no SLIT: 10 local, 20 remote */
+	assert_int_equal(t.nr_nodes, 8);
+	for (n = 0; n < 8; n++) {
+		assert_int_equal(t.node[n].nr_fallback, 7);
+		/* Not everyone falls back onto the same neighbour. */
+		assert_false(hit[t.node[n].fallback[0]]);
+		hit[t.node[n].fallback[0]] = true;
+		for (i = 0; i < 8; i++)
+			assert_int_equal(t.distance[n][i], n == i ? 10 : 20);
+	}
+	check_lookup();
+}
+
+static void test_sixty_four_nodes(void **state)
+{
+	static u8 m[64 * 64];
+	unsigned int n, i;
+
+	for (n = 0; n < 64; n++) {
+		for (i = 0; i < 64; i++) {
+			unsigned int hops = n > i ? n - i : i - n;
+
+			m[n * 64 + i] = n == i ? 10 : (u8)(20 + MIN(hops, 20U) * 10);
+		}
+		ram(MiB(64) * n + MiB(1), MiB(64) * (n + 1));
+		mem(MiB(64) * n, MiB(64), n, 0);
+		cpu(2 * n, n);
+		cpu(2 * n + 1, n);
+	}
+	slit(64, m);
+	build();
+	assert_int_equal(t.nr_nodes, 64);
+	assert_int_equal(t.nr_cpus, 128);
+	for (n = 0; n < 64; n++) {
+		assert_int_equal(t.node[n].present, MiB(63));
+		assert_int_equal(t.node[n].nr_fallback, 63);
+		for (i = 1; i < 63; i++)
+			assert_true(t.distance[n][t.node[n].fallback[i - 1]] <=
+				    t.distance[n][t.node[n].fallback[i]]);
+	}
+	/* Node 10's nearest are 9 and 11 (distance 30); then 8 and 12. */
+	assert_true(t.node[10].fallback[0] == 9 || t.node[10].fallback[0] == 11);
+	assert_int_equal(t.distance[10][t.node[10].fallback[2]], 40);
+	check_lookup();
+	assert_console_empty();
+}
+
+/* ---- sparse, memoryless, CPU-less, hot-plug ------------------------------ */
+
+static void test_sparse_pxms_map_densely(void **state)
+{
+	ram(0, GiB(3));
+	mem(GiB(2), GiB(1), 4000000000U, 0);
+	mem(0, GiB(1), 7, 0);
+	mem(GiB(1), GiB(1), 1000, 0);
+	cpu(0, 1000);
+	cpu(1, 7);
+	build();
+	assert_int_equal(t.nr_nodes, 3);
+	assert_int_equal(t.node[0].pxm, 7);
+	assert_int_equal(t.node[1].pxm, 1000);
+	assert_int_equal(t.node[2].pxm, 4000000000U);
+	assert_int_equal(t.cpu_node[0], 1);
+	assert_int_equal(t.cpu_node[1], 0);
+	assert_int_equal(topo_paddr_to_node(&t, GiB(2) + 5), 2);
+}
+
+static void test_sparse_pxms_with_matching_slit(void **state)
+{
+	static const u8 m[16] = {
+		10, 0, 0, 17,
+		0, 0, 0, 0,
+		0, 0, 0, 0,
+		23, 0, 0, 10,
+	};
+
+	ram(0, GiB(2));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(1), GiB(1), 3, 0);
+	cpu(0, 0);
+	slit(4, m);
+	build();
+	assert_int_equal(t.nr_nodes, 2);
+	/* Asymmetric is legal: each node uses its own row. */
+	assert_int_equal(t.distance[0][1], 17);
+	assert_int_equal(t.distance[1][0], 23);
+	assert_console_empty();
+}
+
+static void test_memoryless_node(void **state)
+{
+	static const u8 m[9] = { 10, 21, 31, 21, 10, 21, 31, 21, 10 };
+
+	ram(0, GiB(2));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(1), GiB(1), 2, 0);
+	cpu(0, 0);
+	cpu(1, 1);	/* pxm 1 has CPUs only */
+	cpu(2, 2);
+	slit(3, m);
+	build();
+	assert_int_equal(t.nr_nodes, 3);
+	assert_int_equal(t.node[1].present, 0);
+	assert_true(cpumask_test(&t.node[1].cpus, 1));
+	/* Its CPUs allocate from the nearest nodes; nobody tries node 1. */
+	check_fallback(1, 2, 0, 2);
+	check_fallback(0, 1, 2);
+	check_fallback(2, 1, 0);
+}
+
+static void test_cpuless_node(void **state)
+{
+	ram(0, GiB(2));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(1), GiB(1), 1, 0);
+	cpu(0, 0);
+	cpu(1, 0);
+	build();
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(cpumask_weight(&t.node[1].cpus), 0);
+	assert_int_equal(t.node[1].present, GiB(1));
+	check_fallback(0, 1, 1);
+}
+
+static void test_hotplug_ranges_are_recorded_not_present(void **state)
+{
+	ram(0, GiB(1));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(4), GiB(8), 1, TOPO_MEM_HOTPLUG);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(t.node[1].present, 0);
+	assert_int_equal(t.nr_ranges, 2);
+	assert_true(t.range[1].hotplug);
+	assert_int_equal(t.range[1].start, GiB(4));
+	assert_int_equal(t.range[1].end, GiB(12));
+	/* No present memory there: nobody falls back to node 1. */
+	check_fallback(0, 0);
+	assert_int_equal(topo_paddr_to_node(&t, GiB(5)), 1);
+}
+
+static void test_ram_inside_a_hotplug_range_is_present(void **state)
+{
+	ram(0, GiB(2));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(1), GiB(2), 1, TOPO_MEM_HOTPLUG);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.node[1].present, GiB(1));
+	assert_int_equal(t.nr_ranges, 3);
+	assert_false(t.range[1].hotplug);
+	assert_true(t.range[2].hotplug);
+	assert_int_equal(t.range[2].start, GiB(2));
+}
+
+/* ---- rules and fallbacks ------------------------------------------------- */
+
+static void test_wrapping_range_rejects_srat(void **state)
+{
+	ram(0, GiB(1));
+	mem(0, GiB(1), 0, 0);
+	mem(0xfffffffff0000000ULL, 0x20000000ULL, 1, 0);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.nr_nodes, 1);
+	assert_int_equal(t.source, TOPO_SRC_NONE);
+	assert_console_has("SRAT: memory range 0xfffffffff0000000+0x20000000 (pxm 1) wraps past "
+			   "2^64; ignoring SRAT: one node with all memory and CPUs\n");
+	assert_int_equal(t.node[0].present, GiB(1));
+}
+
+static void test_overlap_of_different_nodes_rejects_srat(void **state)
+{
+	ram(0, GiB(2));
+	mem(0, GiB(1) + MiB(2), 0, 0);
+	mem(GiB(1), GiB(1), 1, 0);
+	cpu(0, 0);
+	cpu(1, 1);
+	build();
+	assert_int_equal(t.nr_nodes, 1);
+	assert_int_equal(cpumask_weight(&t.node[0].cpus), 2);
+	assert_console_has("SRAT: memory ranges 0x0-0x40200000 (pxm 0) and 0x40000000-0x80000000 "
+			   "(pxm 1) overlap; ignoring SRAT: one node with all memory and CPUs\n");
+}
+
+static void test_overlap_within_a_node_is_fine(void **state)
+{
+	ram(0, GiB(2));
+	mem(0, GiB(1) + MiB(2), 0, 0);
+	mem(GiB(1), GiB(1), 0, 0);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.source, TOPO_SRC_ACPI);
+	assert_int_equal(t.node[0].present, GiB(2));
+	assert_int_equal(t.nr_ranges, 1);
+	assert_console_empty();
+}
+
+static void test_more_domains_than_nodes_rejects_srat(void **state)
+{
+	unsigned int n;
+
+	ram(0, GiB(1));
+	for (n = 0; n <= MAX_NODES; n++)
+		mem(MiB(2) * n, MiB(2), n * 3, 0);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.nr_nodes, 1);
+	assert_console_has("SRAT: more than NR_NODES=");
+	assert_console_has(" proximity domains; ignoring SRAT: one node with all memory and CPUs\n");
+}
+
+static void test_uncovered_ram_goes_to_the_node_below(void **state)
+{
+	ram(0, GiB(1) + MiB(16));	/* 16 MiB past node 0's range */
+	ram(GiB(2), GiB(3));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(2), GiB(1), 1, 0);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.node[0].present, GiB(1) + MiB(16));
+	assert_int_equal(t.node[1].present, GiB(1));
+	assert_console_has("SRAT: 16 MiB of RAM in no memory affinity range; given to the node of "
+			   "the memory below it (node 0 if none)\n");
+}
+
+static void test_uncovered_ram_below_everything_goes_to_node_0(void **state)
+{
+	ram(0, GiB(2));
+	mem(GiB(1), GiB(1), 5, 0);
+	mem(GiB(4), GiB(1), 2, 0);
+	cpu(0, 5);
+	build();
+	/* pxm 2 is node 0 even though its memory is not in the map. */
+	assert_int_equal(t.node[0].pxm, 2);
+	assert_int_equal(t.node[0].present, GiB(1));
+	assert_int_equal(t.node[1].present, GiB(1));
+	assert_console_has("SRAT: 1024 MiB of RAM in no memory affinity range");
+}
+
+static void test_cpu_without_affinity_goes_to_node_0(void **state)
+{
+	ram(0, GiB(2));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(1), GiB(1), 1, 0);
+	cpu(0, 1);
+	d.cpu_hwid[d.nr_cpus++] = 0x42;		/* in the MADT only */
+	build();
+	assert_int_equal(t.cpu_node[1], 0);
+	assert_console_has("SRAT: CPU 1 (id 0x42) has no affinity entry; placed on node 0\n");
+}
+
+static void test_srat_cpu_not_present_is_ignored(void **state)
+{
+	ram(0, GiB(1));
+	mem(0, GiB(1), 0, 0);
+	cpu(0, 0);
+	d.aff[d.nr_aff].hwid = 9;
+	d.aff[d.nr_aff].pxm = 3;		/* only this entry names pxm 3 */
+	d.nr_aff++;
+	build();
+	assert_int_equal(t.nr_nodes, 1);
+	assert_console_has("SRAT: CPU id 0x9 (pxm 3) is not among the present CPUs; entry ignored\n");
+}
+
+static void test_slit_rules(void **state)
+{
+	static const struct {
+		u8 m[4];
+		unsigned int count;
+		const char *line;
+	} cases[] = {
+		{ { 11, 21, 21, 10 }, 2, "SLIT: distance from pxm 0 to itself is 11, not 10; " },
+		{ { 10, 10, 21, 10 }, 2, "SLIT: distance from pxm 0 to pxm 1 is 10, not above 10; " },
+		{ { 10, 21, 9, 10 }, 2, "SLIT: distance from pxm 1 to pxm 0 is 9, not above 10; " },
+		{ { 10, 0, 0, 0 }, 1, "SLIT: 1 localities, but the proximity domains (largest 1) "
+				      "need 2; " },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		reset(NULL);
+		ram(0, GiB(2));
+		mem(0, GiB(1), 0, 0);
+		mem(GiB(1), GiB(1), 1, 0);
+		cpu(0, 0);
+		slit(cases[i].count, cases[i].m);
+		build();
+		/* The SRAT's nodes stay; distances become 10/20. */
+		assert_int_equal(t.nr_nodes, 2);
+		assert_int_equal(t.distance[0][1], 20);
+		assert_int_equal(t.distance[1][0], 20);
+		assert_int_equal(t.distance[1][1], 10);
+		assert_console_has(cases[i].line);
+		assert_console_has("ignoring SLIT: distances 10 local, 20 remote\n");
+	}
+}
+
+static void test_unreachable_is_kept_and_never_a_fallback(void **state)
+{
+	static const u8 m[9] = { 10, 255, 30, 255, 10, 30, 30, 30, 10 };
+
+	ram(0, GiB(3));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(1), GiB(1), 1, 0);
+	mem(GiB(2), GiB(1), 2, 0);
+	cpu(0, 0);
+	slit(3, m);
+	build();
+	assert_int_equal(t.distance[0][1], 255);
+	check_fallback(0, 1, 2);
+	check_fallback(1, 1, 2);
+	check_fallback(2, 2, 0, 1);
+	assert_console_empty();
+}
+
+static void test_rejected_tables_from_the_parser(void **state)
+{
+	static const u8 m[4] = { 10, 21, 21, 10 };
+
+	ram(0, GiB(2));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(1), GiB(1), 1, 0);
+	cpu(0, 0);
+	slit(2, m);
+	d.distances_rejected = true;
+	build();
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(t.distance[0][1], 20);
+
+	d.affinity_rejected = true;
+	build();
+	assert_int_equal(t.nr_nodes, 1);
+	assert_int_equal(t.node[0].present, GiB(2));
+}
+
+/* ---- options ---------------------------------------------------------------- */
+
+static void test_numa_off_and_noslit(void **state)
+{
+	qemu_like_4node();
+	opts.noslit = true;
+	build();
+	assert_int_equal(t.nr_nodes, 4);
+	assert_int_equal(t.distance[0][2], 20);
+
+	opts.off = true;
+	build();
+	assert_int_equal(t.nr_nodes, 1);
+	assert_int_equal(t.source, TOPO_SRC_NONE);
+	assert_int_equal(cpumask_weight(&t.node[0].cpus), 8);
+	assert_int_equal(t.node[0].present, 0x9f000 + 0x7fedf000 + GiB(2));
+}
+
+static void test_numa_fake(void **state)
+{
+	unsigned int n;
+	u64 sum = 0;
+
+	ram(0, 0x9f000);
+	ram(0x100000, GiB(3));
+	ram(GiB(4), GiB(5));
+	for (n = 0; n < 6; n++)
+		d.cpu_hwid[d.nr_cpus++] = n;
+	opts.fake = 4;
+	build();
+	assert_int_equal(t.source, TOPO_SRC_FAKE);
+	assert_int_equal(t.nr_nodes, 4);
+	for (n = 0; n < 4; n++) {
+		u64 total = 0x9f000 + GiB(3) - 0x100000 + GiB(1);
+
+		/* Equal shares, within 2 MiB rounding; the last takes the rest. */
+		if (n < 3)
+			assert_int_equal(t.node[n].present, ALIGN_UP(total / 4, MiB(2)));
+		sum += t.node[n].present;
+		assert_int_equal(t.distance[n][(n + 1) % 4], 20);
+		assert_int_equal(t.node[n].nr_fallback, 3);
+	}
+	assert_int_equal(sum, 0x9f000 + GiB(3) - 0x100000 + GiB(1));
+	/* CPUs spread evenly, in blocks. */
+	assert_int_equal(t.cpu_node[0], 0);
+	assert_int_equal(t.cpu_node[2], 1);
+	assert_int_equal(t.cpu_node[5], 3);
+	check_lookup();
+}
+
+static void test_numa_fake_clamps(void **state)
+{
+	ram(0x100000, 0x100000 + MiB(6));
+	opts.fake = 5;
+	build();
+	assert_int_equal(t.nr_nodes, 3);
+	assert_console_has("numa=fake=5: only 6 MiB of RAM; using one node per 2 MiB\n");
+}
+
+/* ---- the lookup --------------------------------------------------------------- */
+
+static void test_lookup_matches_brute_force(void **state)
+{
+	unsigned int seed, i;
+
+	for (seed = 1; seed <= 40; seed++) {
+		paddr_t pos = 0;
+		unsigned int nodes = 1 + seed % 6;
+
+		reset(NULL);
+		test_rng_seed(seed * 7919);
+		for (i = 0; i < 24 && nr_map < BOOT_MEMMAP_MAX; i++) {
+			u64 len = PAGE_SIZE << (test_rng() % 18);
+
+			pos += PAGE_SIZE * (test_rng() % 4);
+			ram(pos, pos + len);
+			mem(pos, len, (u32)(test_rng() % nodes), 0);
+			pos += len;
+		}
+		cpu(0, d.mem[0].pxm);
+		build();
+		for (i = 0; i < 2000; i++) {
+			paddr_t pa = test_rng() % pos;
+			unsigned int r;
+
+			for (r = 0; r < t.nr_ranges; r++)
+				if (pa >= t.range[r].start && pa < t.range[r].end)
+					break;
+			if (r < t.nr_ranges && topo_paddr_to_node(&t, pa) != t.range[r].node)
+				fail_msg("seed %u: 0x%llx in node %u, lookup says %u", seed,
+					 (unsigned long long)pa, t.range[r].node,
+					 topo_paddr_to_node(&t, pa));
+		}
+	}
+}
+
+static void test_lookup_too_fine_uses_binary_search(void **state)
+{
+	unsigned int i;
+
+	/* Nodes interleaved every 4 KiB up to 1 TiB: no table fits. */
+	for (i = 0; i < 8; i++) {
+		mem(GiB(1024) - PAGE_SIZE * (8 - i), PAGE_SIZE, i % 2, 0);
+		ram(GiB(1024) - PAGE_SIZE * (8 - i), GiB(1024) - PAGE_SIZE * (7 - i));
+	}
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.lookup_entries, 0);
+	check_lookup();
+	assert_int_equal(topo_paddr_to_node(&t, GiB(1024) - PAGE_SIZE), 1);
+	assert_int_equal(topo_paddr_to_node(&t, GiB(1024) - 2 * PAGE_SIZE), 0);
+}
+
+static void test_print_format(void **state)
+{
+	static u64 free[4] = { MiB(100), MiB(200), MiB(300), MiB(400) };
+
+	qemu_like_4node();
+	mem(GiB(8), GiB(2), 3, TOPO_MEM_HOTPLUG);
+	build();
+	console_clear();
+	topo_print(&t, free);
+	assert_console_has("NUMA: 4 nodes, 8 cpus, source acpi\n"
+			   "node 0: pxm 0 cpus 0-1 memory 1023 MiB free 100 MiB\n"
+			   "node 0: range 0x0-0x9f000\n"
+			   "node 0: range 0x100000-0x40000000\n"
+			   "node 0: distance 10 21 31 21\n"
+			   "node 0: fallback 1 3 2\n"
+			   "node 1: pxm 1 cpus 2-3 memory 1023 MiB free 200 MiB\n");
+	assert_console_has("node 3: range 0x140000000-0x180000000\n"
+			   "node 3: range 0x200000000-0x280000000 hotplug\n"
+			   "node 3: distance 21 31 21 10\n"
+			   "node 3: fallback 0 2 1\n");
+	assert_console_has("node 1: fallback 2 0 3\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_no_description_is_one_node, reset),
+		cmocka_unit_test_setup(test_no_cpu_list_still_has_the_boot_cpu, reset),
+		cmocka_unit_test_setup(test_qemu_4node_ring, reset),
+		cmocka_unit_test_setup(test_two_nodes, reset),
+		cmocka_unit_test_setup(test_eight_flat_nodes_spread_the_first_fallback, reset),
+		cmocka_unit_test_setup(test_sixty_four_nodes, reset),
+		cmocka_unit_test_setup(test_sparse_pxms_map_densely, reset),
+		cmocka_unit_test_setup(test_sparse_pxms_with_matching_slit, reset),
+		cmocka_unit_test_setup(test_memoryless_node, reset),
+		cmocka_unit_test_setup(test_cpuless_node, reset),
+		cmocka_unit_test_setup(test_hotplug_ranges_are_recorded_not_present, reset),
+		cmocka_unit_test_setup(test_ram_inside_a_hotplug_range_is_present, reset),
+		cmocka_unit_test_setup(test_wrapping_range_rejects_srat, reset),
+		cmocka_unit_test_setup(test_overlap_of_different_nodes_rejects_srat, reset),
+		cmocka_unit_test_setup(test_overlap_within_a_node_is_fine, reset),
+		cmocka_unit_test_setup(test_more_domains_than_nodes_rejects_srat, reset),
+		cmocka_unit_test_setup(test_uncovered_ram_goes_to_the_node_below, reset),
+		cmocka_unit_test_setup(test_uncovered_ram_below_everything_goes_to_node_0, reset),
+		cmocka_unit_test_setup(test_cpu_without_affinity_goes_to_node_0, reset),
+		cmocka_unit_test_setup(test_srat_cpu_not_present_is_ignored, reset),
+		cmocka_unit_test_setup(test_slit_rules, reset),
+		cmocka_unit_test_setup(test_unreachable_is_kept_and_never_a_fallback, reset),
+		cmocka_unit_test_setup(test_rejected_tables_from_the_parser, reset),
+		cmocka_unit_test_setup(test_numa_off_and_noslit, reset),
+		cmocka_unit_test_setup(test_numa_fake, reset),
+		cmocka_unit_test_setup(test_numa_fake_clamps, reset),
+		cmocka_unit_test_setup(test_lookup_matches_brute_force, reset),
+		cmocka_unit_test_setup(test_lookup_too_fine_uses_binary_search, reset),
+		cmocka_unit_test_setup(test_print_format, reset),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
