@@ -11,9 +11,11 @@
 #include <hv/errno.h>
 #include <hv/keyhandler.h>
 #include <hv/lib.h>
+#include <hv/numa.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
 #include <hv/setup.h>
+#include <hv/smp.h>
 
 static struct boot_info *boot;
 static const char *cmdline_opts;
@@ -135,7 +137,9 @@ void start_hypervisor(struct boot_info *bi)
 	memmap_print(bi->mem, bi->nr_mem);
 
 	arch_setup_memory(bi);
+	numa_init(bi);
 	arch_init_irq();
+	smp_init();
 
 	keyhandler_init();
 	keyhandler_register('v', key_version, "version, configuration and command line", true);

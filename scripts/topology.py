@@ -21,6 +21,7 @@ class Topology:
     nodes: list = field(default_factory=list)   # [] means no NUMA at all
     cpus: int = 1
     mem_mib: int = 1024                        # total, used when nodes == []
+    maxmem_mib: int = 0                        # > 0: hot-plug slots up to this much
     dist: list = None                          # NxN matrix, or None for no SLIT
     extra: list = field(default_factory=list)  # more QEMU arguments
 
@@ -29,7 +30,10 @@ class Topology:
         if not self.nodes:
             return args + ["-m", f"{self.mem_mib}M"] + self.extra
         total = sum(n.mem_mib for n in self.nodes)
-        args += ["-m", f"{total}M"]
+        if self.maxmem_mib:
+            args += ["-m", f"{total}M,slots=4,maxmem={self.maxmem_mib}M"]
+        else:
+            args += ["-m", f"{total}M"]
         for i, n in enumerate(self.nodes):
             node = f"node,nodeid={i}"
             if n.cpus:
@@ -79,6 +83,20 @@ TOPOLOGIES = {
                  cpus=4, dist=[[10, 21], [21, 10]]),
         Topology("highmem", "no NUMA: 2 CPUs, 6 GiB (RAM above 4 GiB across the PCI hole)",
                  cpus=2, mem_mib=6144),
+        Topology("highmem2", "2 nodes x 3 GiB: node 0 spans the PCI hole, SLIT 10/21",
+                 nodes=[Node([0, 1], 3072), Node([2, 3], 3072)],
+                 cpus=4, dist=[[10, 21], [21, 10]]),
+        Topology("memoryless", "3 nodes: node 1 has CPUs but no memory, SLIT 10/21/31",
+                 nodes=[Node([0, 1], 1024), Node([2, 3], 0), Node([4, 5], 1024)],
+                 cpus=6, dist=[[10, 21, 31], [21, 10, 21], [31, 21, 10]]),
+        Topology("cpuless", "3 nodes: node 2 has memory but no CPUs, SLIT 10/21/31",
+                 nodes=[Node([0, 1], 1024), Node([2, 3], 1024), Node([], 1024)],
+                 cpus=4, dist=[[10, 21, 31], [21, 10, 21], [31, 21, 10]]),
+        Topology("hotplug", "2 nodes x 1 GiB plus hot-pluggable memory up to 8 GiB",
+                 nodes=[Node([0, 1], 1024), Node([2, 3], 1024)],
+                 cpus=4, dist=[[10, 21], [21, 10]], maxmem_mib=8192),
+        Topology("8node", "8 nodes x 1 CPU x 256 MiB, no SLIT (10/20 assumed)",
+                 nodes=[Node([i], 256) for i in range(8)], cpus=8),
     ]
 }
 

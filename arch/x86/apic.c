@@ -1,13 +1,14 @@
 /*
- * The local APIC of the boot CPU and its periodic tick, plus taming the
- * legacy 8259 PICs (remapped away from the exception vectors, then all
- * masked). The tick only wakes the idle loop, which polls the console for
- * debug keys; it is calibrated against the PIT, as is the TSC. Owns the
- * tick counter. Boot CPU only until SMP bring-up.
+ * The local APICs and their periodic tick, inter-processor interrupts,
+ * and taming the legacy 8259 PICs (remapped away from the exception
+ * vectors, then all masked). The tick only wakes idle CPUs (the boot CPU
+ * then polls the console for debug keys); the boot CPU calibrates it and
+ * the TSC against the PIT once, and every CPU then uses those figures.
  */
 #include <asm/cpu.h>
 #include <asm/io.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
 #include <asm/regs.h>
 #include <asm/setup.h>
 #include <hv/arch.h>
@@ -17,6 +18,14 @@
 #define APIC_VERSION 0x30
 #define APIC_TPR 0x80
 #define APIC_EOI 0xb0
+#define APIC_ICR_LOW 0x300
+#define APIC_ICR_HIGH 0x310
+#define ICR_INIT 0x500
+#define ICR_STARTUP 0x600
+#define ICR_NMI 0x400
+#define ICR_ASSERT 0x4000
+#define ICR_BUSY 0x1000
+#define ICR_ALL_BUT_SELF 0xc0000
 #define APIC_SVR 0xf0
 #define APIC_LVT_TIMER 0x320
 #define APIC_LVT_LINT0 0x350
@@ -43,7 +52,6 @@
 static volatile u32 *apic;
 static u32 apic_ticks_per_tick;
 static u64 tsc_khz;
-static volatile u64 ticks;
 
 static u32 apic_read(unsigned int reg)
 {
@@ -102,7 +110,7 @@ static bool calibrate(u32 *apic_count, u64 *tsc_count)
 
 static void timer_interrupt(struct cpu_regs *regs)
 {
-	ticks++;
+	this_cpu()->ticks++;
 	apic_write(APIC_EOI, 0);
 }
 
@@ -117,6 +125,64 @@ static void spurious_interrupt(struct cpu_regs *regs)
 {
 }
 
+/* Enable the calling CPU's local APIC with every local line masked. */
+static void apic_enable_local(void)
+{
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_ERROR, VEC_ERROR);
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | VEC_SPURIOUS);
+}
+
+static void start_tick(void)
+{
+	apic_write(APIC_TIMER_DIV, APIC_DIV_16);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | VEC_TIMER);
+	apic_write(APIC_TIMER_INIT, apic_ticks_per_tick);
+}
+
+void x86_apic_init_ap(void)
+{
+	apic_enable_local();
+	start_tick();
+}
+
+static void send_ipi(u32 apic_id, u32 icr)
+{
+	unsigned int spins = 0;
+
+	apic_write(APIC_ICR_HIGH, apic_id << 24);
+	apic_write(APIC_ICR_LOW, icr);
+	while ((apic_read(APIC_ICR_LOW) & ICR_BUSY) && ++spins < 1000000)
+		arch_cpu_relax();
+}
+
+void x86_apic_send_init(u32 apic_id)
+{
+	send_ipi(apic_id, ICR_INIT | ICR_ASSERT);
+}
+
+void x86_apic_send_sipi(u32 apic_id, u8 vector)
+{
+	send_ipi(apic_id, ICR_STARTUP | ICR_ASSERT | vector);
+}
+
+void x86_apic_nmi_others(void)
+{
+	if (apic)
+		send_ipi(0, ICR_NMI | ICR_ASSERT | ICR_ALL_BUT_SELF);
+}
+
+void x86_udelay(u64 us)
+{
+	u64 start = rdtsc(), cycles = us * (tsc_khz ? tsc_khz : 1000000) / 1000;
+
+	while (rdtsc() - start < cycles)
+		arch_cpu_relax();
+}
+
 void x86_apic_init(void)
 {
 	paddr_t base = rdmsr(MSR_APIC_BASE) & PTE_ADDR;
@@ -125,13 +191,8 @@ void x86_apic_init(void)
 	unsigned int v;
 
 	pic_disable();
-	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
 	apic = maddr_to_virt(base);
-	apic_write(APIC_TPR, 0);
-	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
-	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
-	apic_write(APIC_LVT_ERROR, VEC_ERROR);
-	apic_write(APIC_SVR, APIC_SVR_ENABLE | VEC_SPURIOUS);
+	apic_enable_local();
 
 	for (v = VEC_PIC_BASE; v < VEC_PIC_BASE + 16; v++)
 		x86_set_irq_handler(v, spurious_interrupt);
@@ -147,9 +208,7 @@ void x86_apic_init(void)
 	apic_ticks_per_tick = (u32)((u64)apic_count * (1000 / TICK_HZ) / CALIBRATE_MS);
 	if (!apic_ticks_per_tick)
 		apic_ticks_per_tick = 1;
-	apic_write(APIC_TIMER_DIV, APIC_DIV_16);
-	apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | VEC_TIMER);
-	apic_write(APIC_TIMER_INIT, apic_ticks_per_tick);
+	start_tick();
 	pr_info("apic: id %u version 0x%02x at 0x%llx, timer %llu kHz, tick %u Hz, TSC %llu MHz\n",
 		apic_read(APIC_ID) >> 24, apic_read(APIC_VERSION) & 0xff, (unsigned long long)base,
 		(unsigned long long)apic_count * 16 / CALIBRATE_MS, TICK_HZ,

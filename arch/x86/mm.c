@@ -25,6 +25,11 @@ static u64 pte_nx;	/* PTE_NX when the CPU supports it, else 0 */
 static u64 pte_global;
 static paddr_t directmap_end;
 
+paddr_t x86_directmap_end(void)
+{
+	return directmap_end;
+}
+
 /* A page-table page by physical address: identity map until the switch. */
 static u64 *table_virt(paddr_t pa)
 {
@@ -67,6 +72,12 @@ static void map_page(unsigned long va, paddr_t pa, unsigned int level, u64 flags
 	for (l = 4; l > level; l--)
 		t = next_level(t, idx(va, l));
 	t[idx(va, level)] = pa | flags | PTE_P | (level > 1 ? PTE_PS : 0);
+}
+
+void x86_map_trampoline(paddr_t pa)
+{
+	map_page(pa, pa, 1, 0);		/* read and execute, for the start-up code */
+	__asm__ __volatile__("invlpg (%0)" : : "r"(pa) : "memory");
 }
 
 /* Write-back if the range holds RAM or firmware data, uncached otherwise. */

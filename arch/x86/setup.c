@@ -17,7 +17,7 @@
 /* Called from head.S in long mode on the boot stack, interrupts off. */
 void x86_start(u32 magic, u32 info) __noreturn;
 
-static struct boot_info boot_info;
+struct boot_info x86_boot_info;
 
 const void *x86_boot_phys(paddr_t pa, size_t len)
 {
@@ -29,19 +29,29 @@ const void *x86_boot_phys(paddr_t pa, size_t len)
 
 void x86_start(u32 magic, u32 info)
 {
+	x86_percpu_init_bsp();
 	x86_serial_init();
 	x86_traps_init();
-	if (multiboot_parse(magic, info, &boot_info))
+	if (multiboot_parse(magic, info, &x86_boot_info))
 		panic("not started by a multiboot or multiboot2 boot loader (magic 0x%08x); "
 		      "no memory map", magic);
-	start_hypervisor(&boot_info);
+	start_hypervisor(&x86_boot_info);
+}
+
+void x86_stop_this_cpu(void)
+{
+	arch_irq_disable();
+	for (;;)
+		halt();
 }
 
 void arch_halt_all(int code)
 {
 	arch_irq_disable();
+	/* Others see panic_in_progress() in their NMI handler and stop. */
+	if (panic_in_progress())
+		x86_apic_nmi_others();
 	if (qemu_exit_enabled())
 		outb(QEMU_DEBUG_EXIT_PORT, (u8)code);
-	for (;;)
-		halt();
+	x86_stop_this_cpu();
 }

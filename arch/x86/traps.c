@@ -1,13 +1,15 @@
 /*
  * CPU exceptions and interrupt dispatch on x86-64. Owns the IDT (shared
- * by all CPUs), the boot CPU's GDT and TSS with their IST stacks, the
- * register dump and the frame-pointer stack trace. An exception in the
+ * by all CPUs, written once by the boot CPU), loading each CPU's GDT and
+ * TSS (kept in its struct percpu, IST stacks included), the register dump
+ * and the frame-pointer stack trace. An exception in the
  * hypervisor is fatal (dump, then panic) except #BP, which dumps and
  * resumes; #DF, NMI and #MC run on their own stacks so a stack overflow
  * still produces a report.
  */
 #include <asm/boot.h>
 #include <asm/cpu.h>
+#include <asm/percpu.h>
 #include <asm/regs.h>
 #include <asm/setup.h>
 #include <hv/arch.h>
@@ -20,7 +22,6 @@
 #define IST_DF 1
 #define IST_NMI 2
 #define IST_MC 3
-#define IST_STACK_SIZE 8192
 #define STACK_TRACE_MAX 32
 
 struct idt_gate {
@@ -33,16 +34,6 @@ struct idt_gate {
 	u32 zero;
 } __packed;
 
-struct tss {
-	u32 reserved0;
-	u64 rsp[3];
-	u64 reserved1;
-	u64 ist[7];
-	u64 reserved2;
-	u16 reserved3;
-	u16 iomap_base;
-} __packed;
-
 struct desc_ptr {
 	u16 limit;
 	u64 base;
@@ -52,12 +43,8 @@ _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
 _Static_assert(sizeof(struct tss) == 104, "TSS layout");
 
 extern const char x86_trap_stubs[], x86_trap_stubs_end[];
-extern char boot_stack[], boot_stack_top[];
 
 static struct idt_gate idt[256] __aligned(16);
-static u64 gdt[GDT_ENTRIES] __aligned(16);
-static struct tss tss __aligned(16);
-static u8 ist_stacks[3][IST_STACK_SIZE] __aligned(16);
 static irq_handler_fn irq_handlers[256];
 static bool dump_requested;
 
@@ -86,10 +73,10 @@ static void set_gate(unsigned int vec, unsigned int ist)
 	idt[vec].zero = 0;
 }
 
-static void load_gdt_tss(void)
+static void load_gdt_tss(struct percpu *pc)
 {
-	u64 base = (u64)&tss, limit = sizeof(tss) - 1;
-	struct desc_ptr p = { sizeof(gdt) - 1, (u64)gdt };
+	u64 *gdt = pc->gdt, base = (u64)&pc->tss, limit = sizeof(pc->tss) - 1;
+	struct desc_ptr p = { sizeof(pc->gdt) - 1, (u64)gdt };
 
 	gdt[0] = 0;
 	gdt[GDT_CS64 / 8] = 0x00af9a000000ffffULL;
@@ -115,25 +102,32 @@ static void load_gdt_tss(void)
 			     : "rax", "memory");
 }
 
-void x86_traps_init(void)
+void x86_cpu_tables_init(struct percpu *pc)
 {
 	struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
-	unsigned int v;
+	unsigned int i;
 
 	_Static_assert(GDT_TSS / 8 + 2 == GDT_ENTRIES, "GDT size");
+	memset(&pc->tss, 0, sizeof(pc->tss));
+	for (i = 0; i < PERCPU_IST_STACKS; i++)
+		pc->tss.ist[i] = pc->ist_lo + (i + 1) * PERCPU_IST_SIZE;
+	pc->tss.iomap_base = sizeof(pc->tss);
+	load_gdt_tss(pc);
+	__asm__ __volatile__("lidt %0" : : "m"(p));
+}
+
+void x86_traps_init(void)
+{
+	unsigned int v;
+
 	if (x86_trap_stubs_end - x86_trap_stubs != 256 * 16)
 		panic("entry stubs are not 16 bytes apart");
-	tss.ist[IST_DF - 1] = (u64)(ist_stacks[0] + IST_STACK_SIZE);
-	tss.ist[IST_NMI - 1] = (u64)(ist_stacks[1] + IST_STACK_SIZE);
-	tss.ist[IST_MC - 1] = (u64)(ist_stacks[2] + IST_STACK_SIZE);
-	tss.iomap_base = sizeof(tss);
-	load_gdt_tss();
 	for (v = 0; v < 256; v++)
 		set_gate(v, 0);
 	set_gate(2, IST_NMI);
 	set_gate(8, IST_DF);
 	set_gate(18, IST_MC);
-	__asm__ __volatile__("lidt %0" : : "m"(p));
+	x86_cpu_tables_init(this_cpu());
 }
 
 void x86_set_irq_handler(unsigned int vector, irq_handler_fn fn)
@@ -142,20 +136,17 @@ void x86_set_irq_handler(unsigned int vector, irq_handler_fn fn)
 		irq_handlers[vector] = fn;
 }
 
-/* Is [addr, addr+8) inside one of the stacks we know, and so safe to read? */
+/* Is a frame at addr inside this CPU's stacks, and so safe to read? */
 static bool on_known_stack(unsigned long addr)
 {
-	unsigned int i;
+	const struct percpu *pc = this_cpu();
 
 	if (addr & 7)
 		return false;
-	if (addr >= (unsigned long)boot_stack && addr + 16 <= (unsigned long)boot_stack_top)
+	if (addr >= pc->stack_lo && addr + 16 <= pc->stack_hi)
 		return true;
-	for (i = 0; i < 3; i++)
-		if (addr >= (unsigned long)ist_stacks[i] &&
-		    addr + 16 <= (unsigned long)(ist_stacks[i] + IST_STACK_SIZE))
-			return true;
-	return false;
+	return addr >= pc->ist_lo &&
+	       addr + 16 <= pc->ist_lo + PERCPU_IST_STACKS * PERCPU_IST_SIZE;
 }
 
 static void print_addr(const char *prefix, unsigned long addr)
@@ -237,7 +228,7 @@ void x86_handle_trap(struct cpu_regs *regs)
 		return;
 	}
 	if (vec == 2 && panic_in_progress())
-		arch_halt_all(1);
+		x86_stop_this_cpu();
 	console_force_unlock();
 	printk(LOG_EMERG, "\nFatal exception %s (vector %u), error code 0x%llx, on CPU%u\n",
 	       exception_names[vec], vec, (unsigned long long)regs->error_code, arch_cpu_id());

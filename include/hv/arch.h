@@ -40,6 +40,29 @@ int arch_console_getc(void);
 void arch_setup_memory(struct boot_info *bi);
 
 /*
+ * Describe the machine's NUMA layout from firmware into d (zeroed by the
+ * caller): CPUs, memory affinity, raw distances. Boot CPU, once, after
+ * arch_setup_memory(). Reports and skips what it cannot read; never fails.
+ */
+struct topo_desc;
+void arch_describe_topology(struct topo_desc *d);
+
+/*
+ * Map len bytes of firmware tables at physical address pa for reading.
+ * Returns NULL when that memory cannot be reached (or the range wraps).
+ * Any time after arch_setup_memory().
+ */
+const void *arch_acpi_map(paddr_t pa, size_t len);
+
+/*
+ * Start every present CPU but the boot CPU (topo->cpu_hwid[1..]), each on
+ * stacks from its own node's memory, marking each in cpu_online_mask as it
+ * checks in; also marks the boot CPU. Returns how many CPUs are online,
+ * the boot CPU included. Boot CPU, once, after arch_init_irq().
+ */
+unsigned int arch_start_cpus(void);
+
+/*
  * Set up interrupt delivery and the periodic tick that wakes idle CPUs.
  * Boot CPU, once, after arch_setup_memory(); interrupts stay off.
  */

@@ -41,10 +41,13 @@ static inline void arch_cpu_relax(void)
 	__asm__ __volatile__("pause" : : : "memory");
 }
 
-/* Only the boot CPU runs until SMP bring-up lands. */
+/* The logical CPU number, from the per-CPU area the GS base points at. */
 static inline unsigned int arch_cpu_id(void)
 {
-	return 0;
+	unsigned int id;
+
+	__asm__ __volatile__("movl %%gs:8, %0" : "=r"(id));
+	return id;
 }
 
 #endif /* ASM_ARCH_INLINE_H */

@@ -1,0 +1,126 @@
+/*
+ * Boot glue for the NUMA core: the "numa=" command line option, the call
+ * into the arch for a description, installing the topology that the rest
+ * of the hypervisor reads through `topo`, and the 'u' debug key. The
+ * topology is written once on the boot CPU before other CPUs start and is
+ * read-only afterwards, so readers take no lock.
+ */
+#include <hv/arch.h>
+#include <hv/bootmem.h>
+#include <hv/cmdline.h>
+#include <hv/errno.h>
+#include <hv/keyhandler.h>
+#include <hv/lib.h>
+#include <hv/numa.h>
+#include <hv/printk.h>
+#include <hv/topology.h>
+
+static struct topo_desc desc;
+static struct topology system_topology = { .nr_nodes = 1, .nr_cpus = 1 };
+static struct topo_opts opts;
+
+struct topology *topo = &system_topology;
+
+/* numa=off | numa=noslit | numa=fake=N (N nodes of equal memory). */
+static int parse_numa(const char *v)
+{
+	if (!v)
+		return -EINVAL;
+	if (strcmp(v, "off") == 0) {
+		opts.off = true;
+	} else if (strcmp(v, "noslit") == 0) {
+		opts.noslit = true;
+	} else if (strncmp(v, "fake=", 5) == 0) {
+		const char *end;
+		u64 n = hv_strtoull(v + 5, &end, 10);
+
+		if (end == v + 5 || *end || n < 1 || n > MAX_NODES)
+			return -EINVAL;
+		opts.fake = (unsigned int)n;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+boot_param_custom("numa", parse_numa, "firmware NUMA description");
+
+static paddr_t alloc_on(u64 size, nodeid_t node)
+{
+	unsigned int i;
+
+	/* Highest ranges first, like the boot allocator itself. */
+	for (i = topo->nr_ranges; i-- > 0;) {
+		const struct topo_range *r = &topo->range[i];
+		paddr_t pa;
+
+		if (r->node != node || r->hotplug)
+			continue;
+		pa = bootmem_alloc_range(size, PAGE_SIZE, r->start, r->end);
+		if (pa)
+			return pa;
+	}
+	return 0;
+}
+
+paddr_t numa_boot_alloc(u64 size, nodeid_t node)
+{
+	paddr_t pa;
+	unsigned int i;
+
+	if (node >= topo->nr_nodes)
+		node = 0;
+	pa = alloc_on(size, node);
+	for (i = 0; !pa && i < topo->node[node].nr_fallback; i++)
+		pa = alloc_on(size, topo->node[node].fallback[i]);
+	return pa;
+}
+
+/* Free boot memory per node, split exactly at node boundaries. */
+static void free_per_node(u64 *free)
+{
+	const struct mem_range *fr;
+	unsigned int nr = bootmem_free_ranges(&fr), i, j;
+
+	memset(free, 0, sizeof(u64) * MAX_NODES);
+	for (i = 0; i < nr; i++) {
+		for (j = 0; j < topo->nr_ranges; j++) {
+			const struct topo_range *r = &topo->range[j];
+			paddr_t s = MAX(fr[i].start, r->start), e = MIN(fr[i].end, r->end);
+
+			if (!r->hotplug && s < e)
+				free[r->node] += e - s;
+		}
+	}
+}
+
+static void key_numa(unsigned char key)
+{
+	static u64 free[MAX_NODES];
+
+	free_per_node(free);
+	topo_print(topo, free);
+}
+
+void numa_init(const struct boot_info *bi)
+{
+	unsigned int n;
+
+	arch_describe_topology(&desc);
+	if (!IS_ENABLED(CONFIG_NUMA))
+		opts.off = true;
+	topo_build(&desc, bi->mem, bi->nr_mem, &opts, &system_topology);
+	if (desc.cpus_dropped)
+		pr_warn("NUMA: %u CPUs beyond NR_CPUS=%d are not used\n", desc.cpus_dropped,
+			CONFIG_NR_CPUS);
+	pr_info("NUMA: %u nodes, %u CPUs%s\n", topo->nr_nodes, topo->nr_cpus,
+		opts.off ? " (numa=off)" : "");
+	for (n = 0; n < topo->nr_nodes; n++) {
+		char cpus[64];
+
+		cpumask_format(cpus, sizeof(cpus), &topo->node[n].cpus);
+		pr_info("  node %u: pxm %u, %llu MiB, cpus %s\n", n, topo->node[n].pxm,
+			(unsigned long long)(topo->node[n].present >> 20), cpus);
+	}
+	keyhandler_register('u', key_numa, "NUMA topology: nodes, memory, distances, fallback",
+			    true);
+}

@@ -1,0 +1,292 @@
+"""Boot tests of the firmware topology: QEMU's own NUMA machines and
+hand-made SRAT/SLIT tables injected with -acpitable, read back through the
+'u' debug key field by field, plus SMP bring-up per node."""
+
+import re
+
+import pytest
+
+import acpi_tables as acpi
+import numa_dump
+
+GiB = 1 << 30
+MiB = 1 << 20
+
+
+def dump_u(m):
+    """Press 'u', wait for the whole dump (the last node's fallback line)
+    and parse it."""
+    since = m.mark()
+    m.send("u")
+    head = m.wait_for(r"^NUMA: (\d+) nodes, ", since=since, regex=True)
+    start = since + head.start()
+    m.wait_for(rf"^node {int(head[1]) - 1}: fallback.*\n", since=start, regex=True)
+    d = numa_dump.parse(m.output[start:])
+    numa_dump.check_consistent(d)
+    return d
+
+
+def boot_u(boot, topo, append="", extra=()):
+    m = boot(topo, append=append, extra=extra)
+    m.wait_ready()
+    return m, dump_u(m)
+
+
+def smp_line(out):
+    m = re.search(r"^smp: (\d+) of (\d+) CPUs online:(.*)$", out, re.M)
+    assert m, "no smp summary"
+    per_node = [int(x) for x in re.findall(r"node \d+: (\d+)", m[3])]
+    return int(m[1]), int(m[2]), per_node
+
+
+def check_smp(out, d):
+    online, present, per_node = smp_line(out)
+    assert online == present == d["cpus"]
+    assert per_node == [len(n["cpus"]) for n in d["node"]]
+    # Every CPU's stack comes from its node, or its nearest node with memory.
+    for cpu, node, snode in re.findall(r"^smp: CPU(\d+) APIC id \d+ node (\d+), stack at "
+                                       r"0x[0-9a-f]+ on node (\d+)$", out, re.M):
+        node, snode = int(node), int(snode)
+        want = node if d["node"][node]["memory"] else d["node"][node]["fallback"][0]
+        assert snode == want, f"CPU{cpu} on node {node} has its stack on node {snode}"
+
+
+# ---- QEMU's own NUMA descriptions ---------------------------------------------
+
+def test_flat_machine_is_one_node(boot):
+    m, d = boot_u(boot, "flat")
+    assert (d["nodes"], d["cpus"], d["source"]) == (1, 2, "none")
+    n = d["node"][0]
+    assert n["pxm"] == 0 and n["cpus"] == [0, 1] and n["fallback"] == []
+    assert 1000 <= n["memory"] <= 1024 and n["distance"] == [10]
+    check_smp(m.output, d)
+
+
+def test_two_nodes(boot):
+    m, d = boot_u(boot, "2node")
+    assert (d["nodes"], d["cpus"], d["source"]) == (2, 4, "acpi")
+    assert [n["cpus"] for n in d["node"]] == [[0, 1], [2, 3]]
+    assert [n["distance"] for n in d["node"]] == [[10, 21], [21, 10]]
+    assert [n["fallback"] for n in d["node"]] == [[1], [0]]
+    assert all(1000 <= n["memory"] <= 1024 for n in d["node"])
+    assert d["node"][1]["ranges"][0][0] == GiB
+    check_smp(m.output, d)
+
+
+def test_four_node_ring_falls_back_by_slit(boot):
+    m, d = boot_u(boot, "default")
+    assert (d["nodes"], d["cpus"], d["source"]) == (4, 8, "acpi")
+    assert [n["pxm"] for n in d["node"]] == [0, 1, 2, 3]
+    assert [n["distance"] for n in d["node"]] == [
+        [10, 21, 31, 21], [21, 10, 21, 31], [31, 21, 10, 21], [21, 31, 21, 10]]
+    # Nearest by SLIT first (not the next node id), and the two equally
+    # near neighbours shared out so that no node is everyone's first choice.
+    assert [n["fallback"] for n in d["node"]] == [[1, 3, 2], [2, 0, 3], [3, 1, 0], [0, 2, 1]]
+    assert [n["cpus"] for n in d["node"]] == [[0, 1], [2, 3], [4, 5], [6, 7]]
+    # Node 1 ends at the PCI hole; nodes 2 and 3 live above 4 GiB.
+    assert d["node"][2]["ranges"] == [(0x100000000, 0x140000000)]
+    assert d["node"][3]["ranges"] == [(0x140000000, 0x180000000)]
+    assert d["node"][2]["memory"] == d["node"][3]["memory"] == 1024
+    check_smp(m.output, d)
+
+
+def test_memoryless_node(boot):
+    m, d = boot_u(boot, "memoryless")
+    assert d["nodes"] == 3
+    n1 = d["node"][1]
+    assert n1["memory"] == 0 and n1["ranges"] == [] and n1["cpus"] == [2, 3]
+    # Its CPUs allocate from the nearest nodes; nobody falls back onto it.
+    assert n1["fallback"] == [0, 2]
+    assert d["node"][0]["fallback"] == [2] and d["node"][2]["fallback"] == [0]
+    check_smp(m.output, d)
+
+
+def test_cpuless_node(boot):
+    m, d = boot_u(boot, "cpuless")
+    assert d["nodes"] == 3
+    n2 = d["node"][2]
+    assert n2["cpus"] == [] and n2["memory"] == 1024
+    assert n2["ranges"] == [(0x100000000, 0x140000000)]
+    assert d["node"][0]["fallback"] == [1, 2]
+    assert smp_line(m.output)[2] == [2, 2, 0]
+    check_smp(m.output, d)
+
+
+def test_node_spanning_the_pci_hole(boot):
+    m, d = boot_u(boot, "highmem2")
+    n0, n1 = d["node"]
+    # Node 0 holds 3 GiB: 2 GiB below the hole and 1 GiB above 4 GiB.
+    assert n0["ranges"][-1] == (0x100000000, 0x140000000)
+    assert any(e <= 0x80000000 for s, e in n0["ranges"][:-1])
+    assert 3060 <= n0["memory"] <= 3072
+    assert n1["ranges"] == [(0x140000000, 0x200000000)] and n1["memory"] == 3072
+    check_smp(m.output, d)
+
+
+def test_hotplug_range_recorded_not_counted(boot):
+    m, d = boot_u(boot, "hotplug")
+    n0, n1 = d["node"]
+    assert n0["hotplug"] == []
+    assert len(n1["hotplug"]) == 1
+    start, end = n1["hotplug"][0]
+    assert start >= 0x100000000 and end - start >= 6 * GiB
+    # Present memory is only what the memory map holds.
+    assert n0["memory"] + n1["memory"] <= 2048
+
+
+def test_eight_nodes_without_slit(boot):
+    m, d = boot_u(boot, "8node")
+    assert d["nodes"] == 8
+    for i, n in enumerate(d["node"]):
+        assert n["distance"] == [10 if j == i else 20 for j in range(8)]
+        assert len(n["fallback"]) == 7
+    firsts = [n["fallback"][0] for n in d["node"]]
+    assert sorted(firsts) == list(range(8)), f"first fallbacks pile up: {firsts}"
+    check_smp(m.output, d)
+
+
+# ---- command line ---------------------------------------------------------------
+
+def test_numa_off(boot):
+    m, d = boot_u(boot, "default", append="numa=off")
+    assert (d["nodes"], d["cpus"], d["source"]) == (1, 8, "none")
+    assert d["node"][0]["cpus"] == list(range(8))
+    assert 4060 <= d["node"][0]["memory"] <= 4096
+
+
+def test_numa_noslit(boot):
+    m, d = boot_u(boot, "default", append="numa=noslit")
+    assert d["nodes"] == 4
+    assert d["node"][0]["distance"] == [10, 20, 20, 20]
+
+
+def test_numa_fake(boot):
+    m, d = boot_u(boot, "flat", append="numa=fake=4")
+    assert (d["nodes"], d["source"]) == (4, "fake")
+    mems = [n["memory"] for n in d["node"]]
+    assert max(mems) - min(mems) <= 4, mems
+    assert [n["cpus"] for n in d["node"]] == [[0], [], [1], []]
+    assert d["node"][0]["distance"] == [10, 20, 20, 20]
+
+
+def test_numa_bad_value(boot):
+    m, d = boot_u(boot, "2node", append="numa=sideways")
+    assert "cmdline: option 'numa=sideways': invalid value; using default firmware NUMA " \
+           "description" in m.output
+    assert d["nodes"] == 2
+
+
+# ---- injected tables --------------------------------------------------------------
+# The "flat" machine: 1 GiB (0-0x9f000, 0x100000-0x3ffdf000), CPUs with APIC ids 0, 1.
+
+def inject(tmp_path, boot, *tables, append=""):
+    extra = []
+    for i, t in enumerate(tables):
+        extra += ["-acpitable", "file=" + acpi.write(tmp_path / f"t{i}.aml", t)]
+    return boot_u(boot, "flat", append=append, extra=extra)
+
+
+def two_node_srat(*more):
+    return acpi.srat(acpi.srat_cpu(0, 0), acpi.srat_cpu(1, 1),
+                     acpi.srat_mem(0, 512 * MiB, 0), acpi.srat_mem(512 * MiB, 512 * MiB, 1),
+                     *more)
+
+
+def test_injected_sparse_pxms_with_slit(tmp_path, boot):
+    srat = acpi.srat(acpi.srat_cpu(0, 0), acpi.srat_cpu(1, 7),
+                     acpi.srat_mem(0, 512 * MiB, 0), acpi.srat_mem(512 * MiB, 512 * MiB, 7))
+    slit = acpi.slit([[10 if i == j else 25 + i + j for j in range(8)] for i in range(8)])
+    m, d = inject(tmp_path, boot, srat, slit)
+    assert d["source"] == "acpi"
+    assert [n["pxm"] for n in d["node"]] == [0, 7]
+    assert [n["distance"] for n in d["node"]] == [[10, 32], [32, 10]]
+    assert [n["cpus"] for n in d["node"]] == [[0], [1]]
+    assert "ACPI" in m.output and "Fatal" not in m.output
+
+
+def test_injected_asymmetric_and_unreachable(tmp_path, boot):
+    srat = acpi.srat(acpi.srat_cpu(0, 0), acpi.srat_cpu(1, 1),
+                     acpi.srat_mem(0, 256 * MiB, 0), acpi.srat_mem(256 * MiB, 256 * MiB, 1),
+                     acpi.srat_mem(512 * MiB, 512 * MiB, 2))
+    slit = acpi.slit([[10, 17, 255], [23, 10, 40], [30, 40, 10]])
+    m, d = inject(tmp_path, boot, srat, slit)
+    assert [n["distance"] for n in d["node"]] == [[10, 17, 255], [23, 10, 40], [30, 40, 10]]
+    assert d["node"][0]["fallback"] == [1]          # never the unreachable node 2
+    assert d["node"][2]["fallback"] == [0, 1]
+
+
+RULES = [
+    # (name, tables, expected line (regex), nodes after the fallback, distance 0->1)
+    ("zero-length subtable",
+     lambda: [acpi.srat(acpi.srat_cpu(0, 0), b"\x01\x00" + bytes(38))],
+     r"ACPI SRAT: .*length 0.*; ignoring SRAT: one node with all memory and CPUs", 1, None),
+    ("wrong subtable length",
+     lambda: [acpi.srat(acpi.srat_cpu(0, 0), acpi.srat_mem(0, GiB, 0)[:1] + b"\x20"
+                        + acpi.srat_mem(0, GiB, 0)[2:32])],
+     r"ACPI SRAT: .*length 32.*; ignoring SRAT: one node with all memory and CPUs", 1, None),
+    ("overlapping nodes",
+     lambda: [acpi.srat(acpi.srat_cpu(0, 0), acpi.srat_mem(0, 600 * MiB, 0),
+                        acpi.srat_mem(512 * MiB, 512 * MiB, 1))],
+     r"SRAT: memory ranges 0x0-0x25800000 \(pxm 0\) and 0x20000000-0x40000000 \(pxm 1\) "
+     r"overlap; ignoring SRAT: one node with all memory and CPUs", 1, None),
+    ("range wraps past 2^64",
+     lambda: [two_node_srat(acpi.srat_mem(0xfffffffff0000000, 0x20000000, 1))],
+     r"SRAT: memory range 0xfffffffff0000000\+0x20000000 \(pxm 1\) wraps past 2\^64; "
+     r"ignoring SRAT: one node with all memory and CPUs", 1, None),
+    ("more domains than NR_NODES",
+     lambda: [acpi.srat(acpi.srat_cpu(0, 0),
+                        *[acpi.srat_mem(i * 8 * MiB, 8 * MiB, i) for i in range(65)])],
+     r"SRAT: more than NR_NODES=64 proximity domains; ignoring SRAT: one node with all "
+     r"memory and CPUs", 1, None),
+    ("SLIT diagonal not 10",
+     lambda: [two_node_srat(), acpi.slit([[11, 21], [21, 10]])],
+     r"SLIT: distance from pxm 0 to itself is 11, not 10; ignoring SLIT: distances 10 "
+     r"local, 20 remote", 2, 20),
+    ("SLIT off-diagonal not above 10",
+     lambda: [two_node_srat(), acpi.slit([[10, 10], [21, 10]])],
+     r"SLIT: distance from pxm 0 to pxm 1 is 10, not above 10; ignoring SLIT", 2, 20),
+    ("SLIT locality count differs from the SRAT's",
+     lambda: [two_node_srat(), acpi.slit([[10, 21, 21], [21, 10, 21], [21, 21, 10]])],
+     r"SLIT: 3 localities, but the proximity domains \(largest 1\) need 2; ignoring SLIT", 2, 20),
+    ("SLIT length does not match count squared",
+     lambda: [two_node_srat(), acpi.slit([[10, 21], [21, 10]], count=3)],
+     r"ACPI SLIT: .*; ignoring SLIT: distances 10 local, 20 remote", 2, 20),
+]
+
+
+@pytest.mark.parametrize("name,tables,line,nodes,dist", RULES, ids=[r[0] for r in RULES])
+def test_malformed_tables_fall_back(tmp_path, boot, name, tables, line, nodes, dist):
+    m, d = inject(tmp_path, boot, *tables())
+    assert re.search(line, m.output, re.M), f"no line matching {line!r}"
+    assert d["nodes"] == nodes
+    if nodes == 1:
+        assert d["source"] == "none" and d["node"][0]["cpus"] == [0, 1]
+        assert 1000 <= d["node"][0]["memory"] <= 1024
+    else:
+        assert d["node"][0]["distance"][1] == dist
+    assert "Fatal" not in m.output
+
+
+def test_zero_length_entry_is_skipped(tmp_path, boot):
+    m, d = inject(tmp_path, boot, two_node_srat(acpi.srat_mem(0x40000000, 0, 1)))
+    assert "SRAT: memory range at 0x40000000 (pxm 1) has zero length; entry ignored" in m.output
+    assert d["nodes"] == 2
+
+
+def test_cpu_rules(tmp_path, boot):
+    srat = acpi.srat(acpi.srat_cpu(0, 0), acpi.srat_cpu(9, 1),
+                     acpi.srat_mem(0, 512 * MiB, 0), acpi.srat_mem(512 * MiB, 512 * MiB, 1))
+    m, d = inject(tmp_path, boot, srat)
+    # CPU 1 is in the MADT but has no affinity; APIC id 9 is in no MADT.
+    assert "SRAT: CPU 1 (id 0x1) has no affinity entry; placed on node 0" in m.output
+    assert "SRAT: CPU id 0x9 (pxm 1) is not among the present CPUs; entry ignored" in m.output
+    assert [n["cpus"] for n in d["node"]] == [[0, 1], []]
+
+
+def test_uncovered_ram_is_reported_and_kept(tmp_path, boot):
+    srat = acpi.srat(acpi.srat_cpu(0, 0), acpi.srat_cpu(1, 0), acpi.srat_mem(0, 512 * MiB, 0))
+    m, d = inject(tmp_path, boot, srat)
+    assert re.search(r"^SRAT: 512 MiB of RAM in no memory affinity range; given to the node "
+                     r"of the memory below it \(node 0 if none\)$", m.output, re.M)
+    assert d["nodes"] == 1 and d["source"] == "acpi"
+    assert 1000 <= d["node"][0]["memory"] <= 1024
