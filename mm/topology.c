@@ -72,12 +72,16 @@ static void sort_ranges(struct topology *t)
 			t->range[j] = t->range[j - 1];
 		t->range[j] = r;
 	}
-	/* Merge touching pieces of the same kind on the same node. */
+	/*
+	 * Merge touching or overlapping pieces of the same kind on the same
+	 * node (two hot-plug ranges of one node may overlap).
+	 */
 	for (i = 0; i < t->nr_ranges; i++) {
-		if (n && t->range[n - 1].end == t->range[i].start &&
-		    t->range[n - 1].node == t->range[i].node &&
-		    t->range[n - 1].hotplug == t->range[i].hotplug)
-			t->range[n - 1].end = t->range[i].end;
+		struct topo_range *prev = n ? &t->range[n - 1] : NULL;
+
+		if (prev && prev->end >= t->range[i].start && prev->node == t->range[i].node &&
+		    prev->hotplug == t->range[i].hotplug)
+			prev->end = MAX(prev->end, t->range[i].end);
 		else
 			t->range[n++] = t->range[i];
 	}
@@ -227,9 +231,16 @@ static bool check_memory(const struct topo_desc *d)
 		scratch.aff[j] = *m;
 		scratch.nr_aff++;
 	}
-	for (i = 1; i < scratch.nr_aff; i++) {
-		const struct topo_mem *a = &scratch.aff[i - 1], *b = &scratch.aff[i];
+	/*
+	 * Sorted by start, any earlier range that overlaps b contains b's start,
+	 * and so does the earlier range reaching furthest (a): comparing b with
+	 * a alone finds every overlap of different nodes.
+	 */
+	for (i = 1, j = 0; i < scratch.nr_aff; i++) {
+		const struct topo_mem *a = &scratch.aff[j], *b = &scratch.aff[i];
 
+		if (b->start + b->len > a->start + a->len)
+			j = i;
 		if (b->start < a->start + a->len && a->pxm != b->pxm) {
 			pr_err("%s: memory ranges 0x%llx-0x%llx (pxm %u) and 0x%llx-0x%llx (pxm %u) "
 			       "overlap; %s\n", tbl, (unsigned long long)a->start,

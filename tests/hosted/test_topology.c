@@ -414,6 +414,35 @@ static void test_overlap_of_different_nodes_rejects_srat(void **state)
 			   "(pxm 1) overlap; ignoring SRAT: one node with all memory and CPUs\n");
 }
 
+static void test_overlap_hidden_behind_a_nested_range(void **state)
+{
+	/* pxm 1 overlaps the long pxm 0 range, not its nested neighbour. */
+	ram(0, GiB(8));
+	mem(0, GiB(8), 0, 0);
+	mem(GiB(1), GiB(1), 0, 0);
+	mem(GiB(3), GiB(1), 1, 0);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.nr_nodes, 1);
+	assert_console_has("SRAT: memory ranges 0x0-0x200000000 (pxm 0) and 0xc0000000-0x100000000 "
+			   "(pxm 1) overlap; ignoring SRAT");
+}
+
+static void test_overlapping_hotplug_ranges_merge(void **state)
+{
+	ram(0, GiB(1));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(4), GiB(4), 1, TOPO_MEM_HOTPLUG);
+	mem(GiB(6), GiB(4), 1, TOPO_MEM_HOTPLUG);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.nr_ranges, 2);
+	assert_int_equal(t.range[1].start, GiB(4));
+	assert_int_equal(t.range[1].end, GiB(10));
+	assert_true(t.range[1].hotplug);
+	check_lookup();
+}
+
 static void test_overlap_within_a_node_is_fine(void **state)
 {
 	ram(0, GiB(2));
@@ -718,6 +747,8 @@ int main(void)
 		cmocka_unit_test_setup(test_ram_inside_a_hotplug_range_is_present, reset),
 		cmocka_unit_test_setup(test_wrapping_range_rejects_srat, reset),
 		cmocka_unit_test_setup(test_overlap_of_different_nodes_rejects_srat, reset),
+		cmocka_unit_test_setup(test_overlap_hidden_behind_a_nested_range, reset),
+		cmocka_unit_test_setup(test_overlapping_hotplug_ranges_merge, reset),
 		cmocka_unit_test_setup(test_overlap_within_a_node_is_fine, reset),
 		cmocka_unit_test_setup(test_more_domains_than_nodes_rejects_srat, reset),
 		cmocka_unit_test_setup(test_uncovered_ram_goes_to_the_node_below, reset),
