@@ -11,6 +11,7 @@
 #include <hv/errno.h>
 #include <hv/keyhandler.h>
 #include <hv/lib.h>
+#include <hv/mm.h>
 #include <hv/numa.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
@@ -111,6 +112,8 @@ static void parse_cmdline(void)
 
 static void __noreturn idle_loop(void)
 {
+	unsigned int idle = 0;
+
 	for (;;) {
 		int c;
 
@@ -118,7 +121,11 @@ static void __noreturn idle_loop(void)
 			arch_irq_enable();
 			keyhandler_dispatch((unsigned char)c);
 			arch_irq_disable();
+			idle = 0;
 		}
+		arch_irq_enable();
+		heap_idle(idle < ~0U ? idle++ : idle);
+		arch_irq_disable();
 		arch_idle();
 	}
 }
@@ -140,6 +147,9 @@ void start_hypervisor(struct boot_info *bi)
 	numa_init(bi);
 	arch_init_irq();
 	smp_init();
+	heap_boot();
+	if (IS_ENABLED(CONFIG_SELFTEST))
+		heap_selftest();
 
 	keyhandler_init();
 	keyhandler_register('v', key_version, "version, configuration and command line", true);

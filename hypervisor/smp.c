@@ -1,10 +1,12 @@
 /*
- * Bringing the other CPUs online and saying how that went, per node. Owns
- * cpu_online_mask. The arch does the starting (arch_start_cpus); this file
- * only reports. Boot CPU, once, after the topology is installed.
+ * Bringing the other CPUs online and saying how that went, per node, and
+ * the one way the boot CPU hands them work (smp_run_on_all: a generation
+ * counter the others poll from their idle loop every tick). Owns
+ * cpu_online_mask and the work slot.
  */
 #include <hv/arch.h>
 #include <hv/lib.h>
+#include <hv/mm.h>
 #include <hv/printk.h>
 #include <hv/smp.h>
 #include <hv/topology.h>
@@ -27,4 +29,48 @@ void smp_init(void)
 				" node %u: %u%s", n, here, n + 1 < topo->nr_nodes ? "," : "");
 	}
 	printk(LOG_INFO, "%s\n", line);
+}
+
+static void (*work_fn)(void);
+static unsigned int work_gen, work_done;
+
+void smp_run_on_all(void (*fn)(void))
+{
+	unsigned int others = cpumask_weight(&cpu_online_mask) - 1, waited;
+
+	__atomic_store_n(&work_fn, fn, __ATOMIC_RELAXED);
+	__atomic_store_n(&work_done, 0, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&work_gen, 1, __ATOMIC_RELEASE);
+	arch_irq_enable();
+	fn();
+	for (waited = 0; __atomic_load_n(&work_done, __ATOMIC_ACQUIRE) < others; waited++) {
+		if (waited == 6000) {
+			pr_err("smp: %u of %u CPUs did not finish their work in 60 s\n",
+			       others - __atomic_load_n(&work_done, __ATOMIC_ACQUIRE), others);
+			break;
+		}
+		arch_idle();
+		arch_irq_enable();
+	}
+	arch_irq_disable();
+}
+
+void smp_ap_idle_loop(void)
+{
+	unsigned int seen = 0, idle = 0;
+
+	for (;;) {
+		unsigned int gen = __atomic_load_n(&work_gen, __ATOMIC_ACQUIRE);
+
+		arch_irq_enable();
+		if (gen != seen) {
+			seen = gen;
+			__atomic_load_n(&work_fn, __ATOMIC_RELAXED)();
+			__atomic_fetch_add(&work_done, 1, __ATOMIC_RELEASE);
+			idle = 0;
+		}
+		heap_idle(idle < ~0U ? idle++ : idle);
+		arch_irq_disable();
+		arch_idle();
+	}
 }

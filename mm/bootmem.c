@@ -16,7 +16,7 @@ void bootmem_init(const struct mem_range *map, unsigned int nr)
 	unsigned int i;
 
 	nr_free = 0;
-	for (i = 0; i < nr && nr_free < BOOTMEM_MAX_RANGES; i++) {
+	for (i = 0; map && i < nr && nr_free < BOOTMEM_MAX_RANGES; i++) {
 		if (map[i].type != MEM_RAM || map[i].end <= map[i].start)
 			continue;
 		free_ranges[nr_free].start = map[i].start;

@@ -11,6 +11,7 @@
 #include <hv/errno.h>
 #include <hv/keyhandler.h>
 #include <hv/lib.h>
+#include <hv/mm.h>
 #include <hv/numa.h>
 #include <hv/printk.h>
 #include <hv/topology.h>
@@ -96,8 +97,11 @@ static void free_per_node(u64 *free)
 static void key_numa(unsigned char key)
 {
 	static u64 free[MAX_NODES];
+	unsigned int n;
 
 	free_per_node(free);
+	for (n = 0; n < topo->nr_nodes; n++)
+		heap_node_free((nodeid_t)n, &free[n]);
 	topo_print(topo, free);
 }
 

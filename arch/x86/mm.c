@@ -25,6 +25,11 @@ static u64 pte_nx;	/* PTE_NX when the CPU supports it, else 0 */
 static u64 pte_global;
 static paddr_t directmap_end;
 
+void *arch_maddr_to_virt(paddr_t pa)
+{
+	return maddr_to_virt(pa);
+}
+
 paddr_t x86_directmap_end(void)
 {
 	return directmap_end;

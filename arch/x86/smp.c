@@ -53,8 +53,7 @@ void x86_ap_start(struct percpu *pc)
 	x86_apic_init_ap();
 	cpumask_set_atomic(&cpu_online_mask, pc->cpu_id);
 	__atomic_store_n(&ap_checked_in, pc->cpu_id, __ATOMIC_RELEASE);
-	for (;;)
-		arch_idle();
+	smp_ap_idle_loop();
 }
 
 /* Stacks and per-CPU area of cpu in one block on its node. */

@@ -48,6 +48,12 @@ struct topo_desc;
 void arch_describe_topology(struct topo_desc *d);
 
 /*
+ * The hypervisor's address of physical memory at pa (the direct map).
+ * Any context, after arch_setup_memory(); pa must be RAM.
+ */
+void *arch_maddr_to_virt(paddr_t pa);
+
+/*
  * Map len bytes of firmware tables at physical address pa for reading.
  * Returns NULL when that memory cannot be reached (or the range wraps).
  * Any time after arch_setup_memory().

@@ -44,8 +44,13 @@ static inline unsigned int cpumask_weight(const struct cpumask *m)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < CPUMASK_WORDS; i++)
-		n += (unsigned int)__builtin_popcountll(m->bits[i]);
+	/* Bit by bit: the image has no libgcc for a popcount call. */
+	for (i = 0; i < CPUMASK_WORDS; i++) {
+		u64 w = m->bits[i];
+
+		for (; w; w &= w - 1)
+			n++;
+	}
 	return n;
 }
 

@@ -12,4 +12,18 @@ extern struct cpumask cpu_online_mask;
 /* Start the other CPUs and print how many are online per node. */
 void smp_init(void);
 
+/*
+ * Run fn on every online CPU at once: the others pick it up from their
+ * idle loop (within a tick), the caller runs it too, and it returns when
+ * all have finished or after 60 s (reporting the CPUs that did not).
+ * Boot CPU only; fn runs with interrupts enabled.
+ */
+void smp_run_on_all(void (*fn)(void));
+
+/*
+ * The idle loop of a CPU other than the boot CPU: serves smp_run_on_all
+ * and the idle-time work of the page allocator. Never returns.
+ */
+void smp_ap_idle_loop(void) __attribute__((noreturn));
+
 #endif /* HV_SMP_H */

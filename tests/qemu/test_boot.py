@@ -54,6 +54,7 @@ def test_help_lists_every_key(boot):
     m.key("h", "'v'  version")
     out = m.output[m.output.index("debug keys:"):]
     for k, desc in [("*", "run every diagnostic key"), ("C", "panic on purpose"),
+                    ("H", "page allocator: free blocks"), ("m", "memory per node"),
                     ("d", "registers and stack"), ("e", "boot memory map"),
                     ("h", "list the debug keys"), ("u", "NUMA topology"), ("v", "version")]:
         assert re.search(rf"^  '{re.escape(k)}'  {desc}", out, re.M), f"key {k} not listed"
@@ -64,7 +65,7 @@ def test_star_runs_every_diagnostic(boot):
     m.wait_ready()
     text = m.key("*", "== done")
     # Exactly the diagnostic keys, in key order.
-    assert re.findall(r"^== '(.)'", text, re.M) == ["d", "e", "u", "v"]
+    assert re.findall(r"^== '(.)'", text, re.M) == ["H", "d", "e", "m", "u", "v"]
     assert "Stack trace:" in text and "RIP:" in text
     assert re.search(r"^  0x0000000000100000-0x[0-9a-f]{16} RAM", text, re.M)
     assert "command line:" in text

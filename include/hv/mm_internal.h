@@ -1,0 +1,90 @@
+/*
+ * What the page allocator's files share among themselves (mm/page_alloc.c,
+ * mm/pcp.c, mm/scrub.c, mm/heap_init.c) and with their tests. Not for use
+ * elsewhere: the API is <hv/mm.h>.
+ */
+#ifndef HV_MM_INTERNAL_H
+#define HV_MM_INTERNAL_H
+
+#include <hv/boot.h>
+#include <hv/mm.h>
+
+#define HEAP_MAX_SPANS 16
+
+/* A run of frames: the struct pages for mfns [start, end). */
+struct heap_span {
+	mfn_t start, end;
+	struct page *frames;
+};
+
+struct heap_zone {
+	struct page *free[MAX_ORDER + 1];
+	u64 nr_blocks[MAX_ORDER + 1];
+	u64 free_pages;
+};
+
+struct node_heap {
+	struct spinlock lock;
+	struct heap_zone zone[NR_ZONES];
+	unsigned int nr_spans;
+	struct heap_span span[HEAP_MAX_SPANS];
+	u64 managed;		/* pages handed to the heap at boot */
+	u64 free_pages;		/* in the buddy free lists */
+	u64 dirty_pages;	/* of those, not yet zeroed */
+	u64 pcp_pages;		/* sitting in per-CPU caches (pcp.c keeps it) */
+	u64 allocated;		/* handed out (or being scrubbed) */
+	struct node_stats stats;
+};
+
+extern struct node_heap heap[MAX_NODES];
+extern const char *const zone_names[NR_ZONES];
+
+/* The zone a page frame belongs to. */
+enum zone_id zone_of(mfn_t mfn);
+
+/* Buddy operations; h->lock held. */
+struct page *heap_alloc_locked(struct node_heap *h, unsigned int order, int max_zone);
+void heap_free_locked(struct node_heap *h, struct page *pg, unsigned int order, bool dirty);
+
+/*
+ * Set up a frame table for every present range of the topology. meta
+ * provides zeroed memory for a node's frame table (in that node, if it
+ * can); NULL when there is none, and that range is then left out of the
+ * heap with a line saying so (-ENOMEM). Boot CPU, once.
+ */
+int heap_init_frames(void *(*meta)(u64 bytes, nodeid_t node));
+
+/*
+ * Hand free memory to the heap (after the last boot allocation): each
+ * range, cut at node, span and zone boundaries, as dirty aligned blocks.
+ */
+void heap_add_free(const struct mem_range *free, unsigned int nr_free);
+
+/*
+ * Check every invariant of the heap (all nodes, locks taken in turn);
+ * returns the number of violations, each reported on the console. With
+ * caches_empty, also that no page sits in a per-CPU cache.
+ */
+unsigned int heap_check(bool all_free);
+
+/* Per-CPU caches (pcp.c). */
+struct page *pcp_alloc(nodeid_t node);
+bool pcp_free(struct page *pg, bool dirty);	/* false: not cached, caller frees */
+unsigned int pcp_drain_all(void);		/* pages returned */
+void pcp_drain_cpu(unsigned int cpu);
+int pcp_init(void *(*meta)(u64 bytes, nodeid_t node));
+
+/* Take the free block headed by pg out of its lists; h->lock held. */
+struct page *heap_alloc_block_locked(struct node_heap *h, struct page *pg);
+
+/* Poisoning for CONFIG_SCRUB_DEBUG (scrub.c). */
+void scrub_poison(struct page *pg, unsigned int order);
+void scrub_check_poison(struct page *pg, const u8 *p);
+
+/*
+ * Zero one small dirty block of node n, if it has one; returns the pages
+ * zeroed. Idle CPUs call it for their own node.
+ */
+unsigned int scrub_step(nodeid_t n);
+
+#endif /* HV_MM_INTERNAL_H */

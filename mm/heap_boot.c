@@ -1,0 +1,114 @@
+/*
+ * Bringing the page allocator up at boot and looking at it: frame tables
+ * and per-CPU caches from each node's own memory, the boot allocator's
+ * free memory handed over, the 'H' and 'm' debug keys, the idle-time work
+ * (scrubbing, draining a long-idle CPU's cache) and the boot self-test.
+ */
+#include <hv/arch.h>
+#include <hv/bootmem.h>
+#include <hv/keyhandler.h>
+#include <hv/lib.h>
+#include <hv/mm_internal.h>
+#include <hv/numa.h>
+#include <hv/printk.h>
+#include <hv/smp.h>
+
+#define IDLE_DRAIN_TICKS 100	/* a second idle empties a CPU's cache */
+
+static bool heap_ready;
+
+static void *boot_meta(u64 bytes, nodeid_t node)
+{
+	paddr_t pa = numa_boot_alloc(ALIGN_UP(bytes, PAGE_SIZE), node);
+	void *p;
+
+	if (!pa)
+		return NULL;
+	p = arch_maddr_to_virt(pa);
+	memset(p, 0, ALIGN_UP(bytes, PAGE_SIZE));
+	return p;
+}
+
+static void key_heap(unsigned char key)
+{
+	unsigned int n, z, o;
+
+	for (n = 0; n < topo->nr_nodes; n++) {
+		struct node_heap *h = &heap[n];
+		char orders[16 * (MAX_ORDER + 1)];
+		int len;
+
+		for (z = 0; z < NR_ZONES; z++) {
+			len = 0;
+			for (o = 0; o <= MAX_ORDER; o++)
+				len += snprintf(orders + len, sizeof(orders) - len, " %llu",
+						(unsigned long long)h->zone[z].nr_blocks[o]);
+			printk(LOG_EMERG, "heap node %u zone %s: free %llu orders%s\n", n,
+			       zone_names[z], (unsigned long long)h->zone[z].free_pages, orders);
+		}
+		printk(LOG_EMERG, "heap node %u: free %llu pcp %llu dirty %llu hit %llu miss %llu "
+		       "foreign %llu local %llu other %llu\n", n, (unsigned long long)h->free_pages,
+		       (unsigned long long)h->pcp_pages, (unsigned long long)h->dirty_pages,
+		       (unsigned long long)h->stats.hit, (unsigned long long)h->stats.miss,
+		       (unsigned long long)h->stats.foreign, (unsigned long long)h->stats.local,
+		       (unsigned long long)h->stats.other);
+	}
+}
+
+static void key_mem(unsigned char key)
+{
+	unsigned int n;
+
+	for (n = 0; n < topo->nr_nodes; n++) {
+		struct node_heap *h = &heap[n];
+
+		printk(LOG_EMERG, "mem node %u: total %llu MiB free %llu MiB pcp %llu MiB\n", n,
+		       (unsigned long long)(h->managed >> (20 - PAGE_SHIFT)),
+		       (unsigned long long)(h->free_pages >> (20 - PAGE_SHIFT)),
+		       (unsigned long long)(h->pcp_pages >> (20 - PAGE_SHIFT)));
+	}
+}
+
+void heap_boot(void)
+{
+	const struct mem_range *free;
+	unsigned int nr, n;
+	u64 total = 0;
+
+	heap_init_frames(boot_meta);
+	if (pcp_init(boot_meta))
+		pr_warn("heap: no memory for every per-CPU cache; those CPUs use the heap directly\n");
+	nr = bootmem_free_ranges(&free);
+	heap_add_free(free, nr);
+	bootmem_init(NULL, 0);		/* everything it had is the heap's now */
+	for (n = 0; n < topo->nr_nodes; n++) {
+		total += heap[n].managed;
+		pr_info("heap: node %u: %llu MiB in %u ranges\n", n,
+			(unsigned long long)(heap[n].managed >> (20 - PAGE_SHIFT)), heap[n].nr_spans);
+	}
+	pr_info("heap: %llu MiB managed, orders 0..%d, per-CPU caches %s\n",
+		(unsigned long long)(total >> (20 - PAGE_SHIFT)), MAX_ORDER,
+		IS_ENABLED(CONFIG_PCP) ? "on" : "off");
+	heap_ready = true;
+	keyhandler_register('H', key_heap, "page allocator: free blocks per zone and order, "
+			    "statistics per node", true);
+	keyhandler_register('m', key_mem, "memory per node: total, free, per-CPU cached", true);
+}
+
+bool heap_node_free(nodeid_t n, u64 *bytes)
+{
+	if (!heap_ready || n >= MAX_NODES)
+		return false;
+	*bytes = (heap[n].free_pages + heap[n].pcp_pages) << PAGE_SHIFT;
+	return true;
+}
+
+void heap_idle(unsigned int idle_ticks)
+{
+	if (!heap_ready)
+		return;
+	if (scrub_step(cpu_to_node(arch_cpu_id())))
+		return;
+	if (idle_ticks == IDLE_DRAIN_TICKS)
+		pcp_drain_cpu(arch_cpu_id());
+}

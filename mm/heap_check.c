@@ -1,0 +1,136 @@
+/*
+ * The heap's invariant checker, for the self-test and the hosted tests:
+ * walks every node's frame table and free lists (each node under its lock)
+ * and reports, one line each, every page in two places, misaligned or
+ * zone-crossing block, count that does not add up, and (when everything
+ * has been freed) every block that should have merged with its buddy.
+ */
+#include <hv/lib.h>
+#include <hv/mm_internal.h>
+#include <hv/printk.h>
+
+static unsigned int check_lists(struct node_heap *h, nodeid_t n, u64 *free)
+{
+	unsigned int bad = 0, z, o;
+
+	for (z = 0; z < NR_ZONES; z++) {
+		u64 zfree = 0;
+
+		for (o = 0; o <= MAX_ORDER; o++) {
+			u64 blocks = 0;
+			struct page *pg;
+
+			for (pg = h->zone[z].free[o]; pg; pg = pg->next) {
+				blocks++;
+				zfree += 1UL << o;
+				if (!(pg->flags & PG_FREE) || pg->order != o || pg->zone != z ||
+				    pg->node != n || !IS_ALIGNED(pg->mfn, 1UL << o)) {
+					pr_err("heap check: node %u zone %s order %u: bad block at mfn "
+					       "0x%llx (flags 0x%x order %u)\n", n, zone_names[z], o,
+					       (unsigned long long)pg->mfn, pg->flags, pg->order);
+					bad++;
+				}
+			}
+			if (blocks != h->zone[z].nr_blocks[o]) {
+				pr_err("heap check: node %u zone %s order %u: %llu blocks listed, "
+				       "%llu counted\n", n, zone_names[z], o, (unsigned long long)blocks,
+				       (unsigned long long)h->zone[z].nr_blocks[o]);
+				bad++;
+			}
+		}
+		if (zfree != h->zone[z].free_pages) {
+			pr_err("heap check: node %u zone %s: %llu free pages listed, %llu counted\n",
+			       n, zone_names[z], (unsigned long long)zfree,
+			       (unsigned long long)h->zone[z].free_pages);
+			bad++;
+		}
+		*free += zfree;
+	}
+	return bad;
+}
+
+/* Walk the frame table: every free page is exactly one block's head or tail. */
+static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
+{
+	unsigned int bad = 0, k;
+
+	for (k = 0; k < h->nr_spans; k++) {
+		struct heap_span *s = &h->span[k];
+		mfn_t m = s->start;
+
+		while (m < s->end) {
+			struct page *pg = &s->frames[m - s->start];
+			unsigned long i, size;
+
+			if (!(pg->flags & PG_FREE)) {
+				if (pg->flags & PG_TAIL) {
+					pr_err("heap check: node %u: mfn 0x%llx is a tail of no free "
+					       "block\n", n, (unsigned long long)m);
+					bad++;
+				}
+				m++;
+				continue;
+			}
+			size = 1UL << pg->order;
+			for (i = 1; i < size && m + i < s->end; i++)
+				if (pg[i].flags != PG_TAIL) {
+					pr_err("heap check: node %u: mfn 0x%llx inside the free block "
+					       "at 0x%llx is not a tail (flags 0x%x)\n", n,
+					       (unsigned long long)(m + i), (unsigned long long)m,
+					       pg[i].flags);
+					bad++;
+				}
+			if (all_free && pg->order < MAX_ORDER) {
+				mfn_t b = m ^ size;
+
+				if (b >= s->start && b < s->end && (s->frames[b - s->start].flags & PG_FREE) &&
+				    s->frames[b - s->start].order == pg->order &&
+				    s->frames[b - s->start].zone == pg->zone) {
+					pr_err("heap check: node %u: free buddies 0x%llx and 0x%llx of order "
+					       "%u did not merge\n", n, (unsigned long long)m,
+					       (unsigned long long)b, pg->order);
+					bad++;
+				}
+			}
+			m += size;
+		}
+	}
+	return bad;
+}
+
+unsigned int heap_check(bool all_free)
+{
+	unsigned int bad = 0, n;
+
+	for (n = 0; n < MAX_NODES; n++) {
+		struct node_heap *h = &heap[n];
+		unsigned long flags;
+		u64 free = 0;
+
+		if (!h->nr_spans)
+			continue;
+		flags = spin_lock_irqsave(&h->lock);
+		bad += check_lists(h, (nodeid_t)n, &free);
+		bad += check_frames(h, (nodeid_t)n, all_free);
+		if (free != h->free_pages) {
+			pr_err("heap check: node %u: %llu free pages listed, %llu counted\n", n,
+			       (unsigned long long)free, (unsigned long long)h->free_pages);
+			bad++;
+		}
+		if (h->free_pages + h->pcp_pages + h->allocated != h->managed) {
+			pr_err("heap check: node %u: free %llu + cached %llu + allocated %llu != "
+			       "managed %llu\n", n, (unsigned long long)h->free_pages,
+			       (unsigned long long)h->pcp_pages, (unsigned long long)h->allocated,
+			       (unsigned long long)h->managed);
+			bad++;
+		}
+		if (all_free && h->free_pages + h->pcp_pages != h->managed) {
+			pr_err("heap check: node %u: free %llu + cached %llu != managed %llu with "
+			       "everything freed\n", n, (unsigned long long)h->free_pages,
+			       (unsigned long long)h->pcp_pages, (unsigned long long)h->managed);
+			bad++;
+		}
+		spin_unlock_irqrestore(&h->lock, flags);
+	}
+	return bad;
+}

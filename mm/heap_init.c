@@ -1,0 +1,117 @@
+/*
+ * Building the heap at boot: one frame table per node span, allocated in
+ * that node's memory, and the free memory of the boot allocator handed to
+ * the buddy lists as the largest aligned blocks that fit. Boot memory may
+ * hold anything, so it enters the heap dirty and is zeroed before anyone
+ * receives it (at allocation or by an idle CPU of its node).
+ */
+#include <hv/errno.h>
+#include <hv/lib.h>
+#include <hv/mm_internal.h>
+#include <hv/printk.h>
+
+static int add_span(nodeid_t n, mfn_t start, mfn_t end, void *(*meta)(u64, nodeid_t))
+{
+	struct node_heap *h = &heap[n];
+	struct heap_span *s;
+	mfn_t m;
+
+	if (h->nr_spans == HEAP_MAX_SPANS) {
+		pr_err("heap: node %u has more than %d memory ranges; 0x%llx-0x%llx left out\n", n,
+		       HEAP_MAX_SPANS, (unsigned long long)start << PAGE_SHIFT,
+		       (unsigned long long)end << PAGE_SHIFT);
+		return -ENOSPC;
+	}
+	s = &h->span[h->nr_spans];
+	s->frames = meta((end - start) * sizeof(struct page), n);
+	if (!s->frames) {
+		pr_err("heap: no memory for node %u's frame table (%llu KiB); 0x%llx-0x%llx left "
+		       "out\n", n, (unsigned long long)((end - start) * sizeof(struct page) >> 10),
+		       (unsigned long long)start << PAGE_SHIFT, (unsigned long long)end << PAGE_SHIFT);
+		return -ENOMEM;
+	}
+	s->start = start;
+	s->end = end;
+	for (m = start; m < end; m++) {
+		struct page *pg = &s->frames[m - start];
+
+		pg->mfn = m;
+		pg->node = n;
+		pg->zone = zone_of(m);
+		pg->flags = PG_OFFLINE;
+	}
+	h->nr_spans++;
+	return 0;
+}
+
+int heap_init_frames(void *(*meta)(u64 bytes, nodeid_t node))
+{
+	unsigned int i, n;
+	int rc = 0;
+
+	for (n = 0; n < MAX_NODES; n++) {
+		memset(&heap[n], 0, sizeof(heap[n]));
+		spin_lock_init(&heap[n].lock);
+	}
+	for (i = 0; i < topo->nr_ranges; i++) {
+		const struct topo_range *r = &topo->range[i];
+
+		if (r->hotplug || r->end - r->start < PAGE_SIZE)
+			continue;
+		if (add_span(r->node, ALIGN_UP(r->start, PAGE_SIZE) >> PAGE_SHIFT,
+			     r->end >> PAGE_SHIFT, meta))
+			rc = -ENOMEM;
+	}
+	return rc;
+}
+
+/* Largest order of an aligned block starting at m and ending by end. */
+static unsigned int block_order(mfn_t m, mfn_t end)
+{
+	unsigned int o = 0;
+
+	while (o < MAX_ORDER && IS_ALIGNED(m, 1UL << (o + 1)) && m + (2UL << o) <= end)
+		o++;
+	return o;
+}
+
+static void seed(struct node_heap *h, struct heap_span *s, mfn_t m, mfn_t end)
+{
+	unsigned long flags = spin_lock_irqsave(&h->lock);
+
+	while (m < end) {
+		/* Blocks never cross a zone boundary (16 MiB, 4 GiB). */
+		mfn_t stop = end;
+		unsigned int o;
+
+		if (m < (MiB(16) >> PAGE_SHIFT))
+			stop = MIN(stop, MiB(16) >> PAGE_SHIFT);
+		else if (m < (GiB(4) >> PAGE_SHIFT))
+			stop = MIN(stop, GiB(4) >> PAGE_SHIFT);
+		o = block_order(m, stop);
+		h->managed += 1UL << o;
+		heap_free_locked(h, &s->frames[m - s->start], o, true);
+		m += 1UL << o;
+	}
+	spin_unlock_irqrestore(&h->lock, flags);
+}
+
+void heap_add_free(const struct mem_range *free, unsigned int nr_free)
+{
+	unsigned int i, n, k;
+
+	for (i = 0; i < nr_free; i++) {
+		mfn_t fs = ALIGN_UP(free[i].start, PAGE_SIZE) >> PAGE_SHIFT;
+		mfn_t fe = free[i].end >> PAGE_SHIFT;
+
+		for (n = 0; n < MAX_NODES; n++) {
+			for (k = 0; k < heap[n].nr_spans; k++) {
+				struct heap_span *s = &heap[n].span[k];
+				mfn_t a = MAX(fs, s->start), b = MIN(fe, s->end);
+
+				if (a < b)
+					seed(&heap[n], s, a, b);
+			}
+		}
+	}
+}

@@ -1,0 +1,336 @@
+/*
+ * The buddy heap: per node, per zone free lists of 2^order blocks, the
+ * frame table (one struct page per page, in the node's own memory), the
+ * node fallback walk, statistics and zeroing of dirty pages. Owns
+ * heap[] and the frame table. Per-CPU caches live in mm/pcp.c and call in
+ * through the _locked functions here.
+ *
+ * Locking: each node's heap lock guards its zones, free lists, counters
+ * and the flags of its free pages; there is no global heap lock. Callers
+ * never hold two heap locks. Invariants (checked by heap_check()): a free
+ * block is aligned to its size, lies in one span and one zone, its head
+ * has PG_FREE and every other page PG_TAIL; per node free + cached +
+ * allocated = managed; when everything is freed, blocks are fully merged.
+ */
+#include <hv/arch.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/mm_internal.h>
+#include <hv/panic.h>
+#include <hv/printk.h>
+
+struct node_heap heap[MAX_NODES];
+
+static const mfn_t zone_end[NR_ZONES] = {
+	[ZONE_DMA] = MiB(16) >> PAGE_SHIFT,
+	[ZONE_DMA32] = GiB(4) >> PAGE_SHIFT,
+	[ZONE_NORMAL] = ~(mfn_t)0,
+};
+
+const char *const zone_names[NR_ZONES] = { "dma", "dma32", "normal" };
+
+enum zone_id zone_of(mfn_t mfn)
+{
+	return mfn < zone_end[ZONE_DMA] ? ZONE_DMA :
+	       mfn < zone_end[ZONE_DMA32] ? ZONE_DMA32 : ZONE_NORMAL;
+}
+
+/* The highest zone every page of which lies below 2^bits (bits 0: any). */
+static int zone_limit(unsigned int bits)
+{
+	if (!bits || bits >= 64)
+		return ZONE_NORMAL;
+	if (bits >= 32)
+		return ZONE_DMA32;
+	if (bits >= 24)
+		return ZONE_DMA;
+	return -1;
+}
+
+static struct heap_span *span_of(struct node_heap *h, mfn_t mfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < h->nr_spans; i++)
+		if (mfn >= h->span[i].start && mfn < h->span[i].end)
+			return &h->span[i];
+	return NULL;
+}
+
+struct page *mfn_to_page(mfn_t mfn)
+{
+	struct heap_span *s;
+	unsigned int n;
+
+	if (topo->nr_nodes) {
+		n = topo_paddr_to_node(topo, mfn << PAGE_SHIFT);
+		s = n < MAX_NODES ? span_of(&heap[n], mfn) : NULL;
+		if (s)
+			return &s->frames[mfn - s->start];
+	}
+	/* A hole or an address the lookup rounds to a neighbour: ask all. */
+	for (n = 0; n < MAX_NODES; n++) {
+		s = span_of(&heap[n], mfn);
+		if (s)
+			return &s->frames[mfn - s->start];
+	}
+	return NULL;
+}
+
+static void list_push(struct page **head, struct page *pg)
+{
+	pg->prev = NULL;
+	pg->next = *head;
+	if (*head)
+		(*head)->prev = pg;
+	*head = pg;
+}
+
+static void list_unlink(struct page **head, struct page *pg)
+{
+	if (pg->prev)
+		pg->prev->next = pg->next;
+	else
+		*head = pg->next;
+	if (pg->next)
+		pg->next->prev = pg->prev;
+	pg->next = pg->prev = NULL;
+}
+
+/* Mark [pg, pg + 2^order) as one free block with pg at its head. */
+static void set_block(struct page *pg, unsigned int order, bool dirty)
+{
+	unsigned long i;
+
+	pg->flags = PG_FREE | (dirty ? PG_DIRTY : 0);
+	pg->order = (u8)order;
+	for (i = 1; i < (1UL << order); i++)
+		pg[i].flags = PG_TAIL;
+}
+
+/* Pages of a block leaving the free lists are nobody's tail any more. */
+static void clear_tails(struct page *pg, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 1; i < (1UL << order); i++)
+		pg[i].flags = 0;
+}
+
+static void add_block_locked(struct node_heap *h, struct page *pg, unsigned int order, bool dirty)
+{
+	struct heap_zone *z = &h->zone[pg->zone];
+
+	set_block(pg, order, dirty);
+	list_push(&z->free[order], pg);
+	z->nr_blocks[order]++;
+	z->free_pages += 1UL << order;
+	h->free_pages += 1UL << order;
+	if (dirty)
+		h->dirty_pages += 1UL << order;
+}
+
+static void take_block_locked(struct node_heap *h, struct page *pg)
+{
+	struct heap_zone *z = &h->zone[pg->zone];
+	unsigned int order = pg->order;
+
+	list_unlink(&z->free[order], pg);
+	z->nr_blocks[order]--;
+	z->free_pages -= 1UL << order;
+	h->free_pages -= 1UL << order;
+	if (pg->flags & PG_DIRTY)
+		h->dirty_pages -= 1UL << order;
+	pg->flags &= ~(PG_FREE | PG_DIRTY);
+}
+
+void heap_free_locked(struct node_heap *h, struct page *pg, unsigned int order, bool dirty)
+{
+	struct heap_span *s = span_of(h, pg->mfn);
+	mfn_t mfn = pg->mfn;
+
+	ASSERT(s && IS_ALIGNED(mfn, 1UL << order));
+	while (order < MAX_ORDER) {
+		mfn_t bmfn = mfn ^ (1UL << order);
+		struct page *b;
+
+		if (bmfn < s->start || bmfn >= s->end)
+			break;
+		b = &s->frames[bmfn - s->start];
+		if (!(b->flags & PG_FREE) || b->order != order || b->zone != pg->zone)
+			break;
+		dirty |= b->flags & PG_DIRTY;
+		take_block_locked(h, b);
+		b->flags = PG_TAIL;
+		pg->flags = PG_TAIL;
+		mfn &= ~(1UL << order);
+		pg = &s->frames[mfn - s->start];
+		order++;
+	}
+	add_block_locked(h, pg, order, dirty);
+}
+
+struct page *heap_alloc_block_locked(struct node_heap *h, struct page *pg)
+{
+	take_block_locked(h, pg);
+	clear_tails(pg, pg->order);
+	return pg;
+}
+
+struct page *heap_alloc_locked(struct node_heap *h, unsigned int order, int max_zone)
+{
+	int zi;
+	unsigned int o;
+
+	for (zi = max_zone; zi >= 0; zi--) {
+		struct heap_zone *z = &h->zone[zi];
+
+		for (o = order; o <= MAX_ORDER; o++) {
+			struct page *pg = z->free[o];
+			bool dirty;
+
+			if (!pg)
+				continue;
+			dirty = pg->flags & PG_DIRTY;
+			take_block_locked(h, pg);
+			/* Split: the upper halves go back, the lowest part is ours. */
+			while (o > order) {
+				o--;
+				add_block_locked(h, pg + (1UL << o), o, dirty);
+			}
+			clear_tails(pg, order);
+			pg->flags = dirty ? PG_DIRTY : 0;
+			pg->order = (u8)order;
+			return pg;
+		}
+	}
+	return NULL;
+}
+
+/* Zero (and with SCRUB_DEBUG check the poison of) pages leaving the heap. */
+static void prepare_pages(struct page *pg, unsigned int order, bool no_scrub)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		u8 *p = arch_maddr_to_virt(page_to_maddr(&pg[i]));
+
+		if (pg->flags & PG_DIRTY) {
+			if (no_scrub)
+				break;
+			memset(p, 0, PAGE_SIZE);
+		} else if (IS_ENABLED(CONFIG_SCRUB_DEBUG)) {
+			scrub_check_poison(&pg[i], p);
+		}
+	}
+	pg->flags &= ~PG_DIRTY;
+}
+
+static void count_alloc(struct page *pg, nodeid_t intended, nodeid_t cpu_node)
+{
+	struct node_stats *got = &heap[pg->node].stats;
+
+	if (pg->node == intended) {
+		__atomic_fetch_add(&got->hit, 1, __ATOMIC_RELAXED);
+	} else {
+		__atomic_fetch_add(&got->miss, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&heap[intended].stats.foreign, 1, __ATOMIC_RELAXED);
+	}
+	if (pg->node == cpu_node)
+		__atomic_fetch_add(&got->local, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&got->other, 1, __ATOMIC_RELAXED);
+}
+
+static struct page *node_alloc(nodeid_t n, unsigned int order, int max_zone)
+{
+	struct node_heap *h = &heap[n];
+	struct page *pg;
+	unsigned long flags;
+
+	if (!h->managed)
+		return NULL;
+	flags = spin_lock_irqsave(&h->lock);
+	pg = heap_alloc_locked(h, order, max_zone);
+	spin_unlock_irqrestore(&h->lock, flags);
+	return pg;
+}
+
+/* Try target, then (unless exact) its fallback nodes allowed by mask. */
+static struct page *walk_nodes(nodeid_t target, unsigned int order, int max_zone, bool exact,
+			       const u64 *mask)
+{
+	const struct topo_node *tn = &topo->node[target];
+	struct page *pg = NULL;
+	unsigned int i;
+
+	if (!mask || (mask[target / 64] >> (target % 64)) & 1)
+		pg = node_alloc(target, order, max_zone);
+	for (i = 0; !pg && !exact && i < tn->nr_fallback; i++) {
+		nodeid_t n = tn->fallback[i];
+
+		if (!mask || (mask[n / 64] >> (n % 64)) & 1)
+			pg = node_alloc(n, order, max_zone);
+	}
+	return pg;
+}
+
+static struct page *alloc_common(unsigned int order, unsigned int flags, const u64 *mask)
+{
+	nodeid_t cpu_node = cpu_to_node(arch_cpu_id()), target = cpu_node;
+	int max_zone = zone_limit(MEMF_BITS_OF(flags));
+	unsigned int mode = flags & MEMF_MODE_MASK;
+	struct page *pg = NULL;
+
+	if (order > MAX_ORDER || max_zone < 0 || mode == MEMF_MODE_MASK)
+		return NULL;
+	if (mode != MEMF_LOCAL) {
+		target = MEMF_NODE(flags);
+		if (target >= topo->nr_nodes)
+			return NULL;
+	}
+	if (!order && !mask && max_zone == ZONE_NORMAL && target == cpu_node &&
+	    !(flags & MEMF_NO_PCP))
+		pg = pcp_alloc(target);
+	if (!pg)
+		pg = walk_nodes(target, order, max_zone, mode == MEMF_EXACT, mask);
+	if (!pg && pcp_drain_all()) {
+		/* Pages were stranded in per-CPU caches: try once more. */
+		pg = walk_nodes(target, order, max_zone, mode == MEMF_EXACT, mask);
+	}
+	if (!pg)
+		return NULL;
+	count_alloc(pg, target, cpu_node);
+	__atomic_fetch_add(&heap[pg->node].allocated, 1UL << order, __ATOMIC_RELAXED);
+	prepare_pages(pg, order, flags & MEMF_NO_SCRUB);
+	return pg;
+}
+
+struct page *alloc_pages(unsigned int order, unsigned int flags)
+{
+	return alloc_common(order, flags, NULL);
+}
+
+struct page *alloc_pages_mask(unsigned int order, unsigned int flags, const u64 *mask)
+{
+	return alloc_common(order, flags, mask);
+}
+
+void free_pages(struct page *pg, unsigned int order, bool dirty)
+{
+	struct node_heap *h;
+	unsigned long flags;
+
+	if (!pg)
+		return;
+	BUG_ON(order > MAX_ORDER || (pg->flags & (PG_FREE | PG_TAIL | PG_PCP)));
+	if (IS_ENABLED(CONFIG_SCRUB_DEBUG) && !dirty)
+		scrub_poison(pg, order);
+	h = &heap[pg->node];
+	__atomic_fetch_sub(&h->allocated, 1UL << order, __ATOMIC_RELAXED);
+	if (!order && pcp_free(pg, dirty))
+		return;
+	flags = spin_lock_irqsave(&h->lock);
+	heap_free_locked(h, pg, order, dirty);
+	spin_unlock_irqrestore(&h->lock, flags);
+}
