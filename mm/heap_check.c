@@ -117,17 +117,16 @@ unsigned int heap_check(bool all_free)
 			       (unsigned long long)free, (unsigned long long)h->free_pages);
 			bad++;
 		}
-		if (h->free_pages + h->pcp_pages + h->allocated != h->managed) {
-			pr_err("heap check: node %u: free %llu + cached %llu + allocated %llu != "
-			       "managed %llu\n", n, (unsigned long long)h->free_pages,
+		if (h->free_pages + h->pcp_pages + h->allocated + h->scrubbing != h->managed) {
+			pr_err("heap check: node %u: free %llu + cached %llu + allocated %llu + "
+			       "scrubbing %llu != managed %llu\n", n, (unsigned long long)h->free_pages,
 			       (unsigned long long)h->pcp_pages, (unsigned long long)h->allocated,
-			       (unsigned long long)h->managed);
+			       (unsigned long long)h->scrubbing, (unsigned long long)h->managed);
 			bad++;
 		}
-		if (all_free && h->free_pages + h->pcp_pages != h->managed) {
-			pr_err("heap check: node %u: free %llu + cached %llu != managed %llu with "
-			       "everything freed\n", n, (unsigned long long)h->free_pages,
-			       (unsigned long long)h->pcp_pages, (unsigned long long)h->managed);
+		if (all_free && h->allocated) {
+			pr_err("heap check: node %u: %llu pages still allocated with everything "
+			       "freed\n", n, (unsigned long long)h->allocated);
 			bad++;
 		}
 		spin_unlock_irqrestore(&h->lock, flags);

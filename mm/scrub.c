@@ -61,6 +61,7 @@ static struct page *take_dirty(struct node_heap *h, unsigned int *order)
 				o--;
 				heap_free_locked(h, pg + (1UL << o), o, true);
 			}
+			h->scrubbing += 1UL << *order;
 		}
 	}
 	spin_unlock_irqrestore(&h->lock, flags);
@@ -76,17 +77,16 @@ unsigned int scrub_step(nodeid_t n)
 
 	if (!__atomic_load_n(&h->dirty_pages, __ATOMIC_RELAXED))
 		return 0;
-	pg = take_dirty(h, &order);
+	pg = take_dirty(h, &order);	/* counted in h->scrubbing from here on */
 	if (!pg)
 		return 0;
-	__atomic_fetch_add(&h->allocated, 1UL << order, __ATOMIC_RELAXED);
 	for (i = 0; i < (1UL << order); i++)
 		memset(arch_maddr_to_virt(page_to_maddr(&pg[i])), 0, PAGE_SIZE);
 	if (IS_ENABLED(CONFIG_SCRUB_DEBUG))
 		scrub_poison(pg, order);
 	flags = spin_lock_irqsave(&h->lock);
 	heap_free_locked(h, pg, order, false);
-	h->allocated -= 1UL << order;
+	h->scrubbing -= 1UL << order;
 	spin_unlock_irqrestore(&h->lock, flags);
 	return 1U << order;
 }

@@ -95,6 +95,9 @@ TOPOLOGIES = {
         Topology("hotplug", "2 nodes x 1 GiB plus hot-pluggable memory up to 8 GiB",
                  nodes=[Node([0, 1], 1024), Node([2, 3], 1024)],
                  cpus=4, dist=[[10, 21], [21, 10]], maxmem_mib=8192),
+        Topology("skewed", "3 nodes where node 0's nearest is node 2 (SLIT 0-1 31, 0-2 21)",
+                 nodes=[Node([0, 1], 512), Node([2, 3], 512), Node([4, 5], 512)],
+                 cpus=6, dist=[[10, 31, 21], [31, 10, 21], [21, 21, 10]]),
         Topology("8node", "8 nodes x 1 CPU x 256 MiB, no SLIT (10/20 assumed)",
                  nodes=[Node([i], 256) for i in range(8)], cpus=8),
     ]

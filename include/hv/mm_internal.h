@@ -32,7 +32,8 @@ struct node_heap {
 	u64 free_pages;		/* in the buddy free lists */
 	u64 dirty_pages;	/* of those, not yet zeroed */
 	u64 pcp_pages;		/* sitting in per-CPU caches (pcp.c keeps it) */
-	u64 allocated;		/* handed out (or being scrubbed) */
+	u64 allocated;		/* handed out */
+	u64 scrubbing;		/* taken out by an idle CPU to be zeroed */
 	struct node_stats stats;
 };
 

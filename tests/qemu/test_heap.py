@@ -1,0 +1,81 @@
+"""Boot tests of the page allocator: the 'H' and 'm' dumps add up, the
+boot self-test passes on every CPU, and an exhausted node falls back to
+its nearest node by SLIT distance, not to the next node id."""
+
+import re
+
+import pytest
+
+H_ZONE = re.compile(r"^heap node (\d+) zone (dma|dma32|normal): free (\d+) orders((?: \d+)+)$",
+                    re.M)
+H_NODE = re.compile(r"^heap node (\d+): free (\d+) pcp (\d+) dirty (\d+) hit (\d+) miss (\d+) "
+                    r"foreign (\d+) local (\d+) other (\d+)$", re.M)
+M_NODE = re.compile(r"^mem node (\d+): total (\d+) MiB free (\d+) MiB pcp (\d+) MiB$", re.M)
+
+
+def dump(m, key, last):
+    since = m.mark()
+    m.send(key)
+    m.wait_for(last, since=since, regex=True)
+    return m.output[since:]
+
+
+def parse_heap(text, nodes):
+    zones = {}
+    for n, z, free, orders in H_ZONE.findall(text):
+        zones[(int(n), z)] = (int(free), [int(x) for x in orders.split()])
+    per_node = {int(g[0]): [int(x) for x in g[1:]] for g in H_NODE.findall(text)}
+    assert sorted(per_node) == list(range(nodes))
+    return zones, per_node
+
+
+@pytest.mark.parametrize("topo,nodes", [("default", 4), ("memoryless", 3), ("flat", 1)])
+def test_heap_dump_adds_up(boot, topo, nodes):
+    m = boot(topo)
+    m.wait_ready()
+    out = m.output
+    assert re.search(r"^selftest mm: \d+ passed, 0 failed$", out, re.M), "self-test failed"
+    text = dump(m, "H", rf"^heap node {nodes - 1}: free .*\n")
+    zones, per_node = parse_heap(text, nodes)
+    for (n, z), (free, orders) in zones.items():
+        # A zone's free pages are exactly its blocks of each order.
+        assert free == sum(c << o for o, c in enumerate(orders)), (n, z)
+    mem = {int(g[0]): [int(x) for x in g[1:]]
+           for g in M_NODE.findall(dump(m, "m", rf"^mem node {nodes - 1}: .*\n"))}
+    for n, (free, pcp, dirty, hit, miss, foreign, local, other) in per_node.items():
+        assert free == sum(zones[(n, z)][0] for z in ("dma", "dma32", "normal"))
+        assert dirty <= free
+        # Every allocation counted once as hit or miss, and once as local or other.
+        assert hit + miss == local + other
+        total, mfree, mpcp = mem[n]
+        assert mfree == (free >> 8) or abs(mfree - (free >> 8)) <= 1
+        assert mfree + mpcp <= total
+    if topo == "memoryless":
+        assert per_node[1][0] == 0 and mem[1][0] == 0
+    total_hits = sum(v[3] for v in per_node.values())
+    assert total_hits > 0
+
+
+def test_exhausted_node_falls_back_by_slit_not_node_id(boot):
+    m = boot("skewed")
+    m.wait_ready()
+    line = re.search(r"^selftest mm: node 0 exhausted \((\d+) pages\): next page from node "
+                     r"(-?\d+), first fallback (-?\d+)$", m.output, re.M)
+    assert line, "no exhaustion line"
+    # Node 0's nearest is node 2 (distance 21), not node 1 (31).
+    assert int(line[2]) == 2 and int(line[3]) == 2
+    assert int(line[1]) > 100000
+    assert re.search(r"^selftest mm: \d+ passed, 0 failed$", m.output, re.M)
+
+
+def test_u_reports_heap_free_memory(boot):
+    m = boot("2node")
+    m.wait_ready()
+    text = dump(m, "u", r"^node 1: fallback.*\n")
+    frees = [int(x) for x in re.findall(r"^node \d+: pxm \d+ cpus \S+ memory \d+ MiB free (\d+) "
+                                        r"MiB$", text, re.M)]
+    mem = M_NODE.findall(dump(m, "m", r"^mem node 1: .*\n"))
+    # 'u' counts heap and cached pages: equal to 'm' free + pcp, within rounding.
+    for f, (n, total, mfree, mpcp) in zip(frees, mem):
+        assert abs(f - (int(mfree) + int(mpcp))) <= 1
+        assert f > 900
