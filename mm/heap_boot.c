@@ -69,17 +69,55 @@ static void key_mem(unsigned char key)
 	}
 }
 
+static const struct mem_range *boot_free;
+static unsigned int boot_nr_free;
+static bool node_done[MAX_NODES];
+
+/* The CPU that builds node n's heap: its first online CPU, else none. */
+static int builder_of(nodeid_t n)
+{
+	unsigned int c;
+
+	for (c = 0; c < topo->nr_cpus; c++)
+		if (cpu_to_node(c) == n && cpumask_test(&cpu_online_mask, c))
+			return (int)c;
+	return -1;
+}
+
+static void build_node(nodeid_t n)
+{
+	heap_init_node_frames(n);
+	heap_add_free_node(boot_free, boot_nr_free, n);
+	node_done[n] = true;
+	if (heap[n].nr_spans)
+		pr_debug("heap: node %u built by CPU%u (node %u)\n", n, arch_cpu_id(),
+			 cpu_to_node(arch_cpu_id()));
+}
+
+/* Run on every CPU at once: each node's builder writes its node's frames. */
+static void build_my_nodes(void)
+{
+	unsigned int n;
+
+	for (n = 0; n < topo->nr_nodes; n++)
+		if (builder_of((nodeid_t)n) == (int)arch_cpu_id())
+			build_node((nodeid_t)n);
+}
+
 void heap_boot(void)
 {
-	const struct mem_range *free;
-	unsigned int nr, n;
+	unsigned int n;
 	u64 total = 0;
 
-	heap_init_frames(boot_meta);
+	heap_alloc_frames(boot_meta);
 	if (pcp_init(boot_meta))
 		pr_warn("heap: no memory for every per-CPU cache; those CPUs use the heap directly\n");
-	nr = bootmem_free_ranges(&free);
-	heap_add_free(free, nr);
+	boot_nr_free = bootmem_free_ranges(&boot_free);
+	/* Node-local memory bandwidth: each node's own CPU initialises it. */
+	smp_run_on_all(build_my_nodes);
+	for (n = 0; n < MAX_NODES; n++)
+		if (!node_done[n])
+			build_node((nodeid_t)n);	/* CPU-less nodes, and beyond */
 	bootmem_init(NULL, 0);		/* everything it had is the heap's now */
 	for (n = 0; n < topo->nr_nodes; n++) {
 		total += heap[n].managed;

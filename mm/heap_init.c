@@ -14,7 +14,6 @@ static int add_span(nodeid_t n, mfn_t start, mfn_t end, void *(*meta)(u64, nodei
 {
 	struct node_heap *h = &heap[n];
 	struct heap_span *s;
-	mfn_t m;
 
 	if (h->nr_spans == HEAP_MAX_SPANS) {
 		pr_err("heap: node %u has more than %d memory ranges; 0x%llx-0x%llx left out\n", n,
@@ -32,19 +31,31 @@ static int add_span(nodeid_t n, mfn_t start, mfn_t end, void *(*meta)(u64, nodei
 	}
 	s->start = start;
 	s->end = end;
-	for (m = start; m < end; m++) {
-		struct page *pg = &s->frames[m - start];
-
-		pg->mfn = m;
-		pg->node = n;
-		pg->zone = zone_of(m);
-		pg->flags = PG_OFFLINE;
-	}
 	h->nr_spans++;
 	return 0;
 }
 
-int heap_init_frames(void *(*meta)(u64 bytes, nodeid_t node))
+void heap_init_node_frames(nodeid_t n)
+{
+	struct node_heap *h = &heap[n];
+	unsigned int k;
+
+	for (k = 0; k < h->nr_spans; k++) {
+		struct heap_span *s = &h->span[k];
+		mfn_t m;
+
+		for (m = s->start; m < s->end; m++) {
+			struct page *pg = &s->frames[m - s->start];
+
+			pg->mfn = m;
+			pg->node = n;
+			pg->zone = zone_of(m);
+			pg->flags = PG_OFFLINE;
+		}
+	}
+}
+
+int heap_alloc_frames(void *(*meta)(u64 bytes, nodeid_t node))
 {
 	unsigned int i, n;
 	int rc = 0;
@@ -62,6 +73,16 @@ int heap_init_frames(void *(*meta)(u64 bytes, nodeid_t node))
 			     r->end >> PAGE_SHIFT, meta))
 			rc = -ENOMEM;
 	}
+	return rc;
+}
+
+int heap_init_frames(void *(*meta)(u64 bytes, nodeid_t node))
+{
+	int rc = heap_alloc_frames(meta);
+	unsigned int n;
+
+	for (n = 0; n < MAX_NODES; n++)
+		heap_init_node_frames((nodeid_t)n);
 	return rc;
 }
 
@@ -96,22 +117,28 @@ static void seed(struct node_heap *h, struct heap_span *s, mfn_t m, mfn_t end)
 	spin_unlock_irqrestore(&h->lock, flags);
 }
 
-void heap_add_free(const struct mem_range *free, unsigned int nr_free)
+void heap_add_free_node(const struct mem_range *free, unsigned int nr_free, nodeid_t n)
 {
-	unsigned int i, n, k;
+	unsigned int i, k;
 
 	for (i = 0; i < nr_free; i++) {
 		mfn_t fs = ALIGN_UP(free[i].start, PAGE_SIZE) >> PAGE_SHIFT;
 		mfn_t fe = free[i].end >> PAGE_SHIFT;
 
-		for (n = 0; n < MAX_NODES; n++) {
-			for (k = 0; k < heap[n].nr_spans; k++) {
-				struct heap_span *s = &heap[n].span[k];
-				mfn_t a = MAX(fs, s->start), b = MIN(fe, s->end);
+		for (k = 0; k < heap[n].nr_spans; k++) {
+			struct heap_span *s = &heap[n].span[k];
+			mfn_t a = MAX(fs, s->start), b = MIN(fe, s->end);
 
-				if (a < b)
-					seed(&heap[n], s, a, b);
-			}
+			if (a < b)
+				seed(&heap[n], s, a, b);
 		}
 	}
+}
+
+void heap_add_free(const struct mem_range *free, unsigned int nr_free)
+{
+	unsigned int n;
+
+	for (n = 0; n < MAX_NODES; n++)
+		heap_add_free_node(free, nr_free, (nodeid_t)n);
 }

@@ -62,6 +62,17 @@ int heap_init_frames(void *(*meta)(u64 bytes, nodeid_t node));
 void heap_add_free(const struct mem_range *free, unsigned int nr_free);
 
 /*
+ * The two steps of heap_init_frames, and heap_add_free for one node, so
+ * that each node's frames are written and its memory seeded by a CPU of
+ * that node (at boot, on all nodes in parallel): heap_alloc_frames on the
+ * boot CPU first, then per node heap_init_node_frames and
+ * heap_add_free_node, on any one CPU.
+ */
+int heap_alloc_frames(void *(*meta)(u64 bytes, nodeid_t node));
+void heap_init_node_frames(nodeid_t n);
+void heap_add_free_node(const struct mem_range *free, unsigned int nr_free, nodeid_t n);
+
+/*
  * Check every invariant of the heap (all nodes, locks taken in turn);
  * returns the number of violations, each reported on the console. With
  * caches_empty, also that no page sits in a per-CPU cache.

@@ -79,3 +79,14 @@ def test_u_reports_heap_free_memory(boot):
     for f, (n, total, mfree, mpcp) in zip(frees, mem):
         assert abs(f - (int(mfree) + int(mpcp))) <= 1
         assert f > 900
+
+
+def test_each_node_is_built_by_its_own_cpu(boot):
+    m = boot("default")
+    m.wait_ready()
+    built = re.findall(r"^heap: node (\d+) built by CPU(\d+) \(node (\d+)\)$", m.output, re.M)
+    assert sorted(int(n) for n, _, _ in built) == [0, 1, 2, 3]
+    for n, cpu, cpu_node in built:
+        assert n == cpu_node, f"node {n} built by CPU{cpu} of node {cpu_node}"
+    # Not all by the boot CPU: the work ran on the nodes' own CPUs.
+    assert {cpu for _, cpu, _ in built} == {"0", "2", "4", "6"}
