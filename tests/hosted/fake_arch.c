@@ -223,3 +223,14 @@ void assert_failed(const char *expr, const char *file, int line)
 		 line);
 	fake_die();
 }
+
+void console_assert_printed(const char *fmt, ...)
+{
+	char want[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	assert_console_has(want);
+}

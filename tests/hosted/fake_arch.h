@@ -27,6 +27,9 @@ const char *console_text(void);
 size_t console_len(void);
 void console_clear(void);
 bool console_has(const char *needle);
+/* Fail the test unless the console holds the formatted text. */
+void console_assert_printed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* How many times needle occurs (non-overlapping). */
 unsigned int console_count(const char *needle);
 

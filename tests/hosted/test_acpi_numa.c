@@ -43,17 +43,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Fail unless the console holds the formatted text. */
-static void __printf(1, 2) assert_printed(const char *fmt, ...)
-{
-	char want[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(want, sizeof(want), fmt, ap);
-	va_end(ap);
-	assert_console_has(want);
-}
 
 /* Close the open table and the window (so reads past it are caught). */
 static const struct acpi_table_header *close_table(void)
@@ -195,7 +184,7 @@ static void test_madt_more_than_nr_cpus(void **state)
 	assert_int_equal(desc.cpus_dropped, 44);
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
 		assert_int_equal(desc.cpu_hwid[i], 1000 + i);
-	assert_printed("ACPI MADT: 44 CPUs beyond NR_CPUS=%d are not used\n", CONFIG_NR_CPUS);
+	console_assert_printed("ACPI MADT: 44 CPUs beyond NR_CPUS=%d are not used\n", CONFIG_NR_CPUS);
 	assert_console_has("ACPI MADT: 1 duplicate CPU entries (first: id 0x3e8 at offset ");
 	assert_console_has("ACPI MADT: 1 online-capable CPUs are disabled; not used\n");
 }

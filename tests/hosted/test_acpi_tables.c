@@ -38,17 +38,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Fail unless the console holds the formatted text. */
-static void __printf(1, 2) assert_printed(const char *fmt, ...)
-{
-	char want[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(want, sizeof(want), fmt, ap);
-	va_end(ap);
-	assert_console_has(want);
-}
 
 static unsigned long long pa_of(const void *p)
 {
@@ -117,12 +106,12 @@ static void test_rsdt_only_revision0(void **state)
 	fx.rsdp->ext_checksum = 0x5a;
 
 	assert_int_equal(acpi_tables_init(fx.rsdp), 4);
-	assert_printed("ACPI: using the RSDT at 0x%llx, 4 entries\n", pa_of(fx.rsdt));
+	console_assert_printed("ACPI: using the RSDT at 0x%llx, 4 entries\n", pa_of(fx.rsdt));
 	for (i = 0; i < 4; i++) {
 		const struct acpi_table_header *t = acpi_fx_find(&fx, sig[i]);
 
 		assert_ptr_equal(acpi_find_table(sig[i]), t);
-		assert_printed("ACPI: %s at 0x%llx, %u bytes, OEM PROXFX\n", sig[i], pa_of(t),
+		console_assert_printed("ACPI: %s at 0x%llx, %u bytes, OEM PROXFX\n", sig[i], pa_of(t),
 			       t->length);
 	}
 	assert_int_equal(acpi_find_table("FACP")->length, 244);
@@ -144,7 +133,7 @@ static void test_xsdt_preferred(void **state)
 	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
 	assert_ptr_equal(acpi_find_table("AAAA"), a);
 	assert_null(acpi_find_table("BBBB"));
-	assert_printed("ACPI: using the XSDT at 0x%llx, 1 entries\n", pa_of(fx.xsdt));
+	console_assert_printed("ACPI: using the XSDT at 0x%llx, 1 entries\n", pa_of(fx.xsdt));
 	assert_console_lacks("RSDT");
 }
 
@@ -157,7 +146,7 @@ static void test_revision2_without_xsdt(void **state)
 	assert_int_equal(fx.rsdp->xsdt_address, 0);
 
 	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
-	assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
+	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
 	assert_console_lacks("ACPI RSDP");
 }
 
@@ -172,7 +161,7 @@ static void test_revision1_is_acpi1(void **state)
 	acpi_fx_fix_rsdp(&fx);
 
 	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
-	assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
+	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
 }
 
 /* ---- falling back from the XSDT to the RSDT ------------------------------------ */
@@ -195,7 +184,7 @@ static void expect_rsdt_used(const char *line)
 	assert_console_has(line);
 	assert_non_null(acpi_find_table("RONL"));
 	assert_null(acpi_find_table("XONL"));
-	assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
+	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
 }
 
 static void test_rsdp_bad_extended_checksum(void **state)
@@ -235,7 +224,7 @@ static void test_xsdt_bad_signature(void **state)
 	memcpy(fx.xsdt->signature, "XS\nT", 4);
 	acpi_fx_fix_checksum(&fx, fx.xsdt);
 	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
-	assert_printed("ACPI XSDT: bad signature \"XS?T\" at 0x%llx; using the RSDT\n",
+	console_assert_printed("ACPI XSDT: bad signature \"XS?T\" at 0x%llx; using the RSDT\n",
 		       pa_of(fx.xsdt));
 	assert_non_null(acpi_find_table("RONL"));
 }
@@ -272,7 +261,7 @@ static void test_both_roots_bad(void **state)
 	acpi_fx_fix_checksum(&fx, fx.rsdt);
 	assert_int_equal(acpi_tables_init(fx.rsdp), -ENOENT);
 	assert_console_has("ACPI XSDT: bad checksum; using the RSDT\n");
-	assert_printed("ACPI RSDT: bad signature \"RSDP\" at 0x%llx; " NO_ACPI "\n",
+	console_assert_printed("ACPI RSDT: bad signature \"RSDP\" at 0x%llx; " NO_ACPI "\n",
 		       pa_of(fx.rsdt));
 	assert_null(acpi_find_table("RONL"));
 	assert_null(acpi_find_table("XONL"));
@@ -309,7 +298,7 @@ static void test_root_length_not_whole_entries(void **state)
 	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
 	assert_console_has("ACPI RSDT: length 43 leaves 3 bytes after the last entry; "
 			   "ignoring them\n");
-	assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
+	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
 }
 
 /* ---- tables listed in the root table -------------------------------------------- */
@@ -401,12 +390,12 @@ static void test_entries_not_mapped(void **state)
 	assert_non_null(acpi_find_table("FACP"));
 	assert_console_has("ACPI: table at 0x0 is not mapped; ignoring the table\n");
 	assert_console_has("ACPI: table at 0x1000 is not mapped; ignoring the table\n");
-	assert_printed("ACPI: table at 0x%llx is not mapped; ignoring the table\n",
+	console_assert_printed("ACPI: table at 0x%llx is not mapped; ignoring the table\n",
 		       0x100000000ULL + ACPI_FX_BASE);
-	assert_printed("ACPI: table at 0x%llx is not mapped; ignoring the table\n",
+	console_assert_printed("ACPI: table at 0x%llx is not mapped; ignoring the table\n",
 		       ACPI_FX_BASE + ACPI_FX_SIZE - 8);
 	assert_console_has("ACPI: table at 0xfffffffffffffffb is not mapped; ignoring the table\n");
-	assert_printed("ACPI: using the XSDT at 0x%llx, 6 entries\n", pa_of(fx.xsdt));
+	console_assert_printed("ACPI: using the XSDT at 0x%llx, 6 entries\n", pa_of(fx.xsdt));
 }
 
 static void test_more_than_max_tables(void **state)
