@@ -49,7 +49,7 @@ static unsigned int check_lists(struct node_heap *h, nodeid_t n, u64 *free)
 	return bad;
 }
 
-/* Walk the frame table: every free page is exactly one block's head or tail. */
+/* Walk the frame table: each free page is one block's head or (debug builds) tail. */
 static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
 {
 	unsigned int bad = 0, k;
@@ -72,7 +72,7 @@ static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
 				continue;
 			}
 			size = 1UL << pg->order;
-			for (i = 1; i < size && m + i < s->end; i++)
+			for (i = 1; IS_ENABLED(CONFIG_DEBUG) && i < size && m + i < s->end; i++)
 				if (pg[i].flags != PG_TAIL) {
 					pr_err("heap check: node %u: mfn 0x%llx inside the free block "
 					       "at 0x%llx is not a tail (flags 0x%x)\n", n,

@@ -104,15 +104,24 @@ static void set_block(struct page *pg, unsigned int order, bool dirty)
 
 	pg->flags = PG_FREE | (dirty ? PG_DIRTY : 0);
 	pg->order = (u8)order;
+	if (!IS_ENABLED(CONFIG_DEBUG))
+		return;
 	for (i = 1; i < (1UL << order); i++)
 		pg[i].flags = PG_TAIL;
 }
 
-/* Pages of a block leaving the free lists are nobody's tail any more. */
+/*
+ * Tail marks (PG_TAIL on every page inside a free block) let debug builds
+ * catch a free of a page that is already free inside a block, and let the
+ * checker verify every page; they cost O(2^order) per split and merge, so
+ * production builds mark block heads only.
+ */
 static void clear_tails(struct page *pg, unsigned int order)
 {
 	unsigned long i;
 
+	if (!IS_ENABLED(CONFIG_DEBUG))
+		return;
 	for (i = 1; i < (1UL << order); i++)
 		pg[i].flags = 0;
 }
@@ -161,8 +170,8 @@ void heap_free_locked(struct node_heap *h, struct page *pg, unsigned int order, 
 			break;
 		dirty |= b->flags & PG_DIRTY;
 		take_block_locked(h, b);
-		b->flags = PG_TAIL;
-		pg->flags = PG_TAIL;
+		b->flags = IS_ENABLED(CONFIG_DEBUG) ? PG_TAIL : 0;
+		pg->flags = IS_ENABLED(CONFIG_DEBUG) ? PG_TAIL : 0;
 		mfn &= ~(1UL << order);
 		pg = &s->frames[mfn - s->start];
 		order++;
@@ -211,6 +220,9 @@ struct page *heap_alloc_locked(struct node_heap *h, unsigned int order, int max_
 static void prepare_pages(struct page *pg, unsigned int order, bool no_scrub)
 {
 	unsigned long i;
+
+	if (!(pg->flags & PG_DIRTY) && !IS_ENABLED(CONFIG_SCRUB_DEBUG))
+		return;
 
 	for (i = 0; i < (1UL << order); i++) {
 		u8 *p = arch_maddr_to_virt(page_to_maddr(&pg[i]));
