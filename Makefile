@@ -52,7 +52,7 @@ GIT_REV := $(shell cd $(srctree) && git rev-parse --short HEAD 2>/dev/null || ec
 # Targets that must not read or create a configuration.
 no-config-targets := help clean distclean mrproper defconfig %_defconfig \
 	menuconfig nconfig olddefconfig oldconfig savedefconfig deps \
-	check
+	check bench
 config-goals := $(filter-out $(no-config-targets),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),all))
 config-goals := $(foreach g,$(config-goals),$(if $(filter %_defconfig,$(g)),,$(g)))
 
@@ -223,6 +223,8 @@ run: all $(if $(ISO),iso)
 
 HOSTED_OUT := $(objtree)/hosted
 include $(srctree)/tests/hosted/Makefile
+include $(srctree)/bench/Makefile
+include $(srctree)/tests/fuzz/Makefile
 
 .PHONY: check
 check:
@@ -244,6 +246,8 @@ help:
 	@echo '  iso                - GRUB multiboot2 ISO $(O)/proxima.iso'
 	@echo '  run                - build, then boot in QEMU (TOPOLOGY=, CMDLINE=, ISO=1)'
 	@echo '  check              - hosted unit tests and QEMU boot tests'
+	@echo '  fuzz               - libFuzzer over firmware tables to topology (FUZZ_SECONDS=60)'
+	@echo '  bench              - page allocator against a classic baseline, as ratios'
 	@echo '  deps               - install the Debian packages the build and tests need'
 	@echo '  clean / distclean  - remove build outputs / the whole build directory'
 	@echo 'Configuration:'

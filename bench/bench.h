@@ -1,0 +1,53 @@
+/*
+ * What the benchmark's files share: the fixture machine (bench_fixture.c)
+ * and the two allocators under one small interface, so that every
+ * workload in bench_heap.c runs the same code against either. Both sides
+ * pay the same indirect call per operation.
+ */
+#ifndef BENCH_BENCH_H
+#define BENCH_BENCH_H
+
+#include <hv/topology.h>
+#include <hv/types.h>
+
+/* The fixture: 4 nodes of 2 CPUs on a 10/21/31 ring, RAM above 4 GiB. */
+#define BENCH_NODES 4
+#define BENCH_CPUS_PER_NODE 2
+#define BENCH_CPUS (BENCH_NODES * BENCH_CPUS_PER_NODE)
+#define BENCH_NODE_BYTES MiB(128)
+#define BENCH_RAM_BASE GiB(4)
+
+/* alloc(): the calling CPU's node, with fallback. */
+#define BENCH_LOCAL (-1)
+
+struct bench_alloc {
+	const char *name;
+	/* A fresh heap holding all of the fixture's RAM, free and clean. */
+	void (*reset)(void);
+	/* node: BENCH_LOCAL or a node id (preferred, or only that one if exact). */
+	void *(*alloc)(unsigned int order, int node, bool exact);
+	void (*free)(void *pg, unsigned int order);
+	nodeid_t (*node_of)(const void *pg);
+	/* Pages of node n that the heap manages. */
+	u64 (*managed)(nodeid_t n);
+	/* Metadata bytes: frame tables; per-CPU caches; static tables. */
+	u64 (*frame_bytes)(void);
+	u64 (*cache_bytes)(void);
+	u64 (*static_bytes)(void);
+	/* Free pages sitting in per-CPU caches now (0 if it has none). */
+	u64 (*cached_pages)(void);
+};
+
+extern const struct bench_alloc bench_proxima, bench_baseline;
+
+/* Build the fixture topology (topo) once, before anything else. */
+void bench_fixture_init(void);
+
+/*
+ * Fill the scratch page that stands for all RAM with a pattern; later,
+ * whether anything (zeroing a dirty page, say) wrote to it since.
+ */
+void bench_scratch_arm(void);
+bool bench_scratch_written(void);
+
+#endif /* BENCH_BENCH_H */

@@ -1,0 +1,630 @@
+/*
+ * "make bench": Proxima's page allocator against the classic baseline
+ * (bench/baseline_heap.c) on the fixture machine of bench_fixture.c, both
+ * measured in the same run, reported as ratios proxima/baseline.
+ * Measures (a, b) alloc+free throughput with 1, 2, 4, 8 threads (one per
+ * node first) and 2 on one node, for single pages, order 3 and a mix of
+ * orders 0-4; (c) locality: the share of pages on the caller's node
+ * while every node is 90% full, and where pages go once a node is
+ * exhausted; (d) metadata bytes per page.
+ *
+ * Each timed run starts from a fresh heap; Proxima and the baseline take
+ * turns run by run so that noise on the host hits both alike, and the
+ * median of the per-run ratios is shown. Threads pretend to be CPUs by
+ * setting hosted_cpu_id; they are not pinned to host CPUs.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hv/mm.h>
+
+#include "bench.h"
+
+#ifndef CONFIG_PCP_BATCH
+#define CONFIG_PCP_BATCH 0
+#define CONFIG_PCP_HIGH 0
+#endif
+
+#define MAX_REPS 31
+#define BURST_MAX 256
+#define FILL_PERCENT 90		/* locality: how full every node is */
+#define SHARE_PERCENT 45	/* of a node's free rest, the most one of its CPUs holds */
+
+enum workload { W_ORDER0, W_ORDER3, W_MIXED, NR_WORKLOADS };
+
+static const char *const workload_name[NR_WORKLOADS] = { "order 0", "order 3", "mixed 0-4" };
+/* Bursts are 1..burst_max allocations, then as many frees. */
+static const unsigned int burst_max[NR_WORKLOADS] = { 256, 64, 64 };
+
+/* Threads spread over the nodes (CPUs 0, 2, 4, 6, then 1, 3, ...) or all on node 0. */
+struct placement {
+	unsigned int threads;
+	bool one_node;
+	const char *label;
+};
+
+static const struct placement placements[] = {
+	{ 1, false, "1" },
+	{ 2, false, "2" },
+	{ 2, true, "2 one node" },
+	{ 4, false, "4" },
+	{ 8, false, "8" },
+};
+#define NR_PLACEMENTS (sizeof(placements) / sizeof(placements[0]))
+
+static long host_cpus;
+static double run_seconds = 0.3;
+static unsigned int reps = 7;
+static int stop_flag;
+static pthread_barrier_t start_line;
+static bool touched;	/* a workload made the allocator write page contents */
+
+struct worker {
+	pthread_t thread;
+	const struct bench_alloc *a;
+	enum workload w;
+	unsigned int cpu;
+	u64 rng;
+	u64 cap_pages;		/* locality: the most pages held at once */
+	u64 pairs;		/* alloc + free pairs done */
+	u64 pages, local;	/* locality: pages allocated, of those on the CPU's node */
+	u64 failed;		/* allocations that found nothing */
+	double end;
+};
+
+static void __attribute__((noreturn)) die(const char *what)
+{
+	fprintf(stderr, "bench: %s\n", what);
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static u64 next_rng(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static unsigned int pick_order(enum workload w, u64 *rng)
+{
+	unsigned int r;
+
+	if (w != W_MIXED)
+		return w == W_ORDER3 ? 3 : 0;
+	r = next_rng(rng) % 100;
+	return r < 50 ? 0 : r < 65 ? 1 : r < 80 ? 2 : r < 90 ? 3 : 4;
+}
+
+static bool stopped(void)
+{
+	return __atomic_load_n(&stop_flag, __ATOMIC_RELAXED);
+}
+
+/* The CPU of thread i: one per node first (0, 2, 4, 6, then 1, 3, ...), or 0, 1, ... */
+static unsigned int thread_cpu(unsigned int i, bool one_node)
+{
+	if (one_node)
+		return i;
+	return (i % BENCH_NODES) * BENCH_CPUS_PER_NODE + i / BENCH_NODES;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(const double *v, unsigned int nr)
+{
+	double s[MAX_REPS];
+
+	memcpy(s, v, nr * sizeof(*v));
+	qsort(s, nr, sizeof(*s), cmp_double);
+	return nr % 2 ? s[nr / 2] : (s[nr / 2 - 1] + s[nr / 2]) / 2;
+}
+
+/* Start nr workers on fn together, stop them after run_seconds; returns the time taken. */
+static double run_workers(struct worker *wk, unsigned int nr, void *(*fn)(void *))
+{
+	time_t whole = (time_t)run_seconds;
+	struct timespec sleep_for = { whole, (long)((run_seconds - whole) * 1e9) };
+	double t0, end = 0;
+	unsigned int i;
+
+	stop_flag = 0;
+	bench_scratch_arm();
+	if (pthread_barrier_init(&start_line, NULL, nr + 1))
+		die("pthread_barrier_init failed");
+	for (i = 0; i < nr; i++)
+		if (pthread_create(&wk[i].thread, NULL, fn, &wk[i]))
+			die("pthread_create failed");
+	pthread_barrier_wait(&start_line);
+	t0 = now();
+	while (nanosleep(&sleep_for, &sleep_for) && errno == EINTR)
+		;
+	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < nr; i++) {
+		pthread_join(wk[i].thread, NULL);
+		if (wk[i].end > end)
+			end = wk[i].end;
+	}
+	pthread_barrier_destroy(&start_line);
+	if (bench_scratch_written())
+		touched = true;
+	return end - t0;
+}
+
+static void init_workers(struct worker *wk, unsigned int nr, bool one_node,
+			 const struct bench_alloc *a, enum workload w)
+{
+	unsigned int i;
+
+	memset(wk, 0, nr * sizeof(*wk));
+	for (i = 0; i < nr; i++) {
+		wk[i].a = a;
+		wk[i].w = w;
+		wk[i].cpu = thread_cpu(i, one_node);
+		wk[i].rng = 0x9e3779b97f4a7c15ULL * (i + 1);
+	}
+}
+
+/* ---- (a, b) throughput ------------------------------------------------------ */
+
+static void *throughput_thread(void *arg)
+{
+	struct worker *wk = arg;
+	const struct bench_alloc *a = wk->a;
+	void *pg[BURST_MAX];
+	unsigned int order[BURST_MAX];
+
+	hosted_cpu_id = wk->cpu;
+	pthread_barrier_wait(&start_line);
+	while (!stopped()) {
+		unsigned int n = 1 + next_rng(&wk->rng) % burst_max[wk->w], i;
+
+		for (i = 0; i < n; i++) {
+			order[i] = pick_order(wk->w, &wk->rng);
+			pg[i] = a->alloc(order[i], BENCH_LOCAL, false);
+			if (!pg[i])
+				die("throughput: an allocation failed with most memory free");
+		}
+		for (i = 0; i < n; i++)
+			a->free(pg[i], order[i]);
+		wk->pairs += n;
+	}
+	wk->end = now();
+	return NULL;
+}
+
+/* Pairs per second of one timed run on a fresh heap. */
+static double throughput_run(const struct bench_alloc *a, enum workload w,
+			     const struct placement *pl, u64 *cached)
+{
+	struct worker wk[BENCH_CPUS];
+	double secs;
+	u64 pairs = 0;
+	unsigned int i;
+
+	a->reset();
+	init_workers(wk, pl->threads, pl->one_node, a, w);
+	secs = run_workers(wk, pl->threads, throughput_thread);
+	for (i = 0; i < pl->threads; i++)
+		pairs += wk[i].pairs;
+	if (a->cached_pages() > *cached)
+		*cached = a->cached_pages();
+	return pairs / secs;
+}
+
+struct result {
+	double proxima, baseline, ratio;	/* medians */
+	double lo, hi;				/* smallest and largest ratio of a run */
+};
+
+/* Run f for both allocators reps times, taking turns; medians of values and ratios. */
+static struct result paired(double (*f)(const struct bench_alloc *, void *), void *arg)
+{
+	double p[MAX_REPS], b[MAX_REPS], r[MAX_REPS];
+	struct result res;
+	unsigned int i;
+
+	for (i = 0; i < reps; i++) {
+		if (i % 2) {
+			b[i] = f(&bench_baseline, arg);
+			p[i] = f(&bench_proxima, arg);
+		} else {
+			p[i] = f(&bench_proxima, arg);
+			b[i] = f(&bench_baseline, arg);
+		}
+		r[i] = b[i] ? p[i] / b[i] : 0;
+	}
+	res.proxima = median(p, reps);
+	res.baseline = median(b, reps);
+	res.ratio = median(r, reps);
+	res.lo = res.hi = r[0];
+	for (i = 1; i < reps; i++) {
+		res.lo = r[i] < res.lo ? r[i] : res.lo;
+		res.hi = r[i] > res.hi ? r[i] : res.hi;
+	}
+	return res;
+}
+
+struct tp_arg {
+	enum workload w;
+	const struct placement *pl;
+	u64 cached;		/* most pages left in Proxima's caches after a run */
+};
+
+static double tp_measure(const struct bench_alloc *a, void *arg)
+{
+	struct tp_arg *t = arg;
+
+	return throughput_run(a, t->w, t->pl, &t->cached);
+}
+
+static struct result tp_result[NR_WORKLOADS][NR_PLACEMENTS];
+static u64 tp_cached;
+
+static void bench_throughput(void)
+{
+	unsigned int w, i;
+
+	printf("\n(a, b) throughput: alloc+free pairs, Mops/s, median of %u runs of %.2f s\n",
+	       reps, run_seconds);
+	printf("  bursts of 1..N allocations (MEMF_LOCAL), then as many frees; N = 256 for\n"
+	       "  order 0, 64 otherwise; mixed: order 0 50%%, 1 15%%, 2 15%%, 3 10%%, 4 10%%\n");
+	printf("  %-10s %-12s %9s %9s %17s %15s\n", "workload", "threads", "proxima", "baseline",
+	       "proxima/baseline", "runs: min-max");
+	for (w = 0; w < NR_WORKLOADS; w++) {
+		for (i = 0; i < NR_PLACEMENTS; i++) {
+			struct tp_arg t = { .w = w, .pl = &placements[i] };
+			struct result *r = &tp_result[w][i];
+
+			*r = paired(tp_measure, &t);
+			if (t.cached > tp_cached)
+				tp_cached = t.cached;
+			printf("  %-10s %-10s %s %9.2f %9.2f %17.2f %7.2f-%-7.2f\n",
+			       workload_name[w], placements[i].label,
+			       placements[i].threads > host_cpus ? "*" : " ", r->proxima / 1e6,
+			       r->baseline / 1e6, r->ratio, r->lo, r->hi);
+		}
+	}
+	if (host_cpus < BENCH_CPUS)
+		printf("  * more threads than host CPUs (%ld): they time-share\n", host_cpus);
+}
+
+/* ---- (c) locality -------------------------------------------------------------- */
+
+/* Fill every node to percent of its pages, exact, from CPU 0; returns the fewest left free. */
+static u64 fill_nodes(const struct bench_alloc *a, unsigned int percent)
+{
+	u64 left = ~0ULL;
+	unsigned int n;
+
+	hosted_cpu_id = 0;
+	for (n = 0; n < BENCH_NODES; n++) {
+		u64 managed = a->managed(n), want = managed * percent / 100, i;
+
+		for (i = 0; i < want; i++)
+			if (!a->alloc(0, (int)n, true))
+				die("locality: filling a node failed");
+		if (managed - want < left)
+			left = managed - want;
+	}
+	return left;
+}
+
+struct held {
+	void *pg;
+	unsigned int order;
+};
+
+/* Random walk: hold a random number of pages in 0..cap_pages, again and again. */
+static void *locality_thread(void *arg)
+{
+	struct worker *wk = arg;
+	const struct bench_alloc *a = wk->a;
+	nodeid_t mine = cpu_to_node(wk->cpu);
+	struct held *h = malloc((wk->cap_pages + 1) * sizeof(*h));
+	u64 nr = 0, held = 0;
+
+	if (!h)
+		die("out of host memory");
+	hosted_cpu_id = wk->cpu;
+	pthread_barrier_wait(&start_line);
+	while (!stopped()) {
+		u64 target = next_rng(&wk->rng) % (wk->cap_pages + 1);
+
+		while (held < target) {
+			unsigned int o = pick_order(wk->w, &wk->rng);
+
+			if (held + (1UL << o) > wk->cap_pages)
+				o = 0;
+			h[nr].pg = a->alloc(o, BENCH_LOCAL, false);
+			if (!h[nr].pg) {
+				wk->failed++;
+				break;
+			}
+			h[nr].order = o;
+			wk->pages += 1UL << o;
+			if (a->node_of(h[nr].pg) == mine)
+				wk->local += 1UL << o;
+			held += 1UL << h[nr++].order;
+		}
+		while (held > target) {
+			u64 i = next_rng(&wk->rng) % nr;
+
+			a->free(h[i].pg, h[i].order);
+			held -= 1UL << h[i].order;
+			h[i] = h[--nr];
+		}
+	}
+	while (nr--)
+		a->free(h[nr].pg, h[nr].order);
+	free(h);
+	wk->end = now();
+	return NULL;
+}
+
+static u64 locality_failed;
+
+/* Share of pages allocated on the CPU's own node, all 8 CPUs busy, nodes 90% full. */
+static double hit_rate(const struct bench_alloc *a, void *arg)
+{
+	enum workload w = *(enum workload *)arg;
+	struct worker wk[BENCH_CPUS];
+	u64 left, pages = 0, local = 0;
+	unsigned int i;
+
+	a->reset();
+	left = fill_nodes(a, FILL_PERCENT);
+	init_workers(wk, BENCH_CPUS, false, a, w);
+	for (i = 0; i < BENCH_CPUS; i++)
+		wk[i].cap_pages = left * SHARE_PERCENT / 100;
+	run_workers(wk, BENCH_CPUS, locality_thread);
+	for (i = 0; i < BENCH_CPUS; i++) {
+		pages += wk[i].pages;
+		local += wk[i].local;
+		locality_failed += wk[i].failed;
+	}
+	return pages ? (double)local / pages : 0;
+}
+
+struct spill {
+	u64 pages;		/* allocated after the node ran out */
+	u64 fallback;		/* of those, on another node */
+	u64 nearest;		/* of those, on a node at the smallest distance */
+	u64 dist_sum;		/* SLIT distance summed over fallback pages */
+};
+
+/*
+ * Nodes 90% full, node x exhausted, then x's two CPUs (taking turns)
+ * allocate times_rest x the pages a node has left free: 0.5 fits on one
+ * neighbour, 1.5 needs a second node.
+ */
+static void spill_node(const struct bench_alloc *a, nodeid_t x, double times_rest,
+		       struct spill *s)
+{
+	u64 rest, i, want;
+	unsigned int n, nearest = 255;
+
+	a->reset();
+	rest = fill_nodes(a, FILL_PERCENT);
+	while (a->alloc(0, x, true))
+		;
+	for (n = 0; n < BENCH_NODES; n++)
+		if (n != x && node_distance(x, n) < nearest)
+			nearest = node_distance(x, n);
+	want = (u64)(rest * times_rest);
+	for (i = 0; i < want; i++) {
+		void *pg;
+
+		hosted_cpu_id = x * BENCH_CPUS_PER_NODE + i % BENCH_CPUS_PER_NODE;
+		pg = a->alloc(0, BENCH_LOCAL, false);
+		if (!pg)
+			die("locality: spilling found no memory");
+		n = a->node_of(pg);
+		s->pages++;
+		if (n == x)
+			continue;
+		s->fallback++;
+		s->dist_sum += node_distance(x, n);
+		if (node_distance(x, n) == nearest)
+			s->nearest++;
+	}
+	hosted_cpu_id = 0;
+}
+
+static struct result hit[2];
+static struct spill spill_res[2][2];	/* [volume][proxima, baseline] */
+static const double spill_volume[2] = { 0.5, 1.5 };
+
+static double spill_avg(const struct spill *s)
+{
+	return s->fallback ? (double)s->dist_sum / s->fallback : 0;
+}
+
+static double spill_near(const struct spill *s)
+{
+	return s->fallback ? 100.0 * s->nearest / s->fallback : 0;
+}
+
+static void bench_locality(void)
+{
+	enum workload hw[2] = { W_ORDER0, W_MIXED };
+	unsigned int i, v, n;
+
+	printf("\n(c) locality: every node %u%% full, all %u CPUs allocate (MEMF_LOCAL) and free\n"
+	       "  at random, each holding up to %u%% of its node's free rest; median of %u\n",
+	       FILL_PERCENT, BENCH_CPUS, SHARE_PERCENT, reps);
+	printf("  %-10s %12s %12s %18s %15s\n", "workload", "proxima", "baseline",
+	       "proxima/baseline", "runs: min-max");
+	for (i = 0; i < 2; i++) {
+		hit[i] = paired(hit_rate, &hw[i]);
+		printf("  %-10s %11.2f%% %11.2f%% %18.3f %7.3f-%-7.3f\n", workload_name[hw[i]],
+		       100 * hit[i].proxima, 100 * hit[i].baseline, hit[i].ratio, hit[i].lo,
+		       hit[i].hi);
+	}
+	if (locality_failed)
+		printf("  (%llu allocations found no memory at all)\n",
+		       (unsigned long long)locality_failed);
+
+	printf("\n(c) fallback: nodes %u%% full, one node exhausted, its CPUs allocate more;\n"
+	       "  every node in turn, pages summed (deterministic: run once)\n", FILL_PERCENT);
+	printf("  %-12s %-9s %9s %14s %12s\n", "volume", "", "fallback", "on nearest", "avg dist");
+	for (v = 0; v < 2; v++) {
+		for (n = 0; n < BENCH_NODES; n++) {
+			spill_node(&bench_proxima, n, spill_volume[v], &spill_res[v][0]);
+			spill_node(&bench_baseline, n, spill_volume[v], &spill_res[v][1]);
+		}
+		for (i = 0; i < 2; i++) {
+			const struct spill *s = &spill_res[v][i];
+
+			printf("  %-12s %-9s %8.1f%% %13.1f%% %12.2f\n",
+			       i ? "" : (v ? "1.5 x rest" : "0.5 x rest"),
+			       i ? "baseline" : "proxima", 100.0 * s->fallback / s->pages,
+			       spill_near(s), spill_avg(s));
+		}
+		printf("  %-12s %-9s %9s %14s %12.3f\n", "", "ratio", "", "",
+		       spill_avg(&spill_res[v][0]) / spill_avg(&spill_res[v][1]));
+	}
+}
+
+/* ---- (d) memory ------------------------------------------------------------------ */
+
+struct meta {
+	double frames, caches, statics, total;	/* bytes per managed page */
+};
+
+static struct meta meta_of(const struct bench_alloc *a)
+{
+	struct meta m;
+	u64 managed = 0;
+	unsigned int n;
+
+	a->reset();
+	for (n = 0; n < BENCH_NODES; n++)
+		managed += a->managed(n);
+	m.frames = (double)a->frame_bytes() / managed;
+	m.caches = (double)a->cache_bytes() / managed;
+	m.statics = (double)a->static_bytes() / managed;
+	m.total = m.frames + m.caches + m.statics;
+	return m;
+}
+
+static struct meta meta_p, meta_b;
+
+/* The most free pages per-CPU caches can hold: a full list and full outboxes. */
+static u64 cache_bound(void)
+{
+	if (!IS_ENABLED(CONFIG_PCP))
+		return 0;
+	return BENCH_CPUS * (CONFIG_PCP_HIGH + (BENCH_NODES - 1) * (CONFIG_PCP_BATCH - 1));
+}
+
+static void bench_memory(void)
+{
+	u64 total = BENCH_NODES * (BENCH_NODE_BYTES >> PAGE_SHIFT);
+	u64 bound = cache_bound();
+
+	meta_p = meta_of(&bench_proxima);
+	meta_b = meta_of(&bench_baseline);
+	printf("\n(d) metadata, bytes per managed page (%u MiB on %u nodes; static tables\n"
+	       "  sized for NR_NODES=%u, NR_CPUS=%u)\n",
+	       BENCH_NODES * (unsigned int)(BENCH_NODE_BYTES >> 20), BENCH_NODES, MAX_NODES,
+	       CONFIG_NR_CPUS);
+	printf("  %-10s %8s %8s %8s %8s\n", "", "frames", "caches", "static", "total");
+	printf("  %-10s %8.3f %8.3f %8.3f %8.3f\n", "proxima", meta_p.frames, meta_p.caches,
+	       meta_p.statics, meta_p.total);
+	printf("  %-10s %8.3f %8.3f %8.3f %8.3f\n", "baseline", meta_b.frames, meta_b.caches,
+	       meta_b.statics, meta_b.total);
+	printf("  %-10s %35.3f\n", "ratio", meta_p.total / meta_b.total);
+	printf("  free pages idle in per-CPU caches: at most %llu (%.2f%% of RAM) by\n"
+	       "  PCP_HIGH/PCP_BATCH; most seen after a throughput run: %llu\n",
+	       (unsigned long long)bound, 100.0 * bound / total, (unsigned long long)tp_cached);
+}
+
+/* ---- report --------------------------------------------------------------------- */
+
+static void summary(void)
+{
+	unsigned int w, i;
+
+	printf("\nsummary (proxima/baseline; throughput and hit rate: higher is better;\n"
+	       "distance and metadata: lower is better)\n");
+	for (w = 0; w < NR_WORKLOADS; w++) {
+		printf("throughput %-9s:", workload_name[w]);
+		for (i = 0; i < NR_PLACEMENTS; i++)
+			printf(" %.2f (%s)%s", tp_result[w][i].ratio, placements[i].label,
+			       i + 1 < NR_PLACEMENTS ? "," : "\n");
+	}
+	printf("local hit rate at %u%% full: %.3f (order 0), %.3f (mixed)\n", FILL_PERCENT,
+	       hit[0].ratio, hit[1].ratio);
+	printf("fallback avg distance: %.3f (0.5 x rest), %.3f (1.5 x rest); on nearest node "
+	       "%.0f%% vs %.0f%%\n", spill_avg(&spill_res[0][0]) / spill_avg(&spill_res[0][1]),
+	       spill_avg(&spill_res[1][0]) / spill_avg(&spill_res[1][1]),
+	       spill_near(&spill_res[1][0]), spill_near(&spill_res[1][1]));
+	printf("metadata per page: %.3f (%.2f vs %.2f bytes); per-CPU caches may also hold "
+	       "%.2f%% of RAM\n", meta_p.total / meta_b.total, meta_p.total, meta_b.total,
+	       100.0 * cache_bound() / (BENCH_NODES * (BENCH_NODE_BYTES >> PAGE_SHIFT)));
+}
+
+static void parse_args(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--seconds"))
+			run_seconds = atof(argv[i + 1]);
+		else if (!strcmp(argv[i], "--reps"))
+			reps = (unsigned int)atoi(argv[i + 1]);
+		else
+			break;
+	}
+	if (i < argc || run_seconds <= 0 || run_seconds > 60 || !reps || reps > MAX_REPS)
+		die("usage: bench_heap [--seconds 0.01-60] [--reps 1-31]");
+}
+
+int main(int argc, char **argv)
+{
+	double t0 = now();
+
+	parse_args(argc, argv);
+	host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	bench_fixture_init();
+	printf("Proxima page allocator vs baseline (one global lock, no per-CPU caches,\n"
+	       "numeric fallback): %u nodes x %u CPUs, %u MiB each, SLIT ring 10/21/31\n",
+	       BENCH_NODES, BENCH_CPUS_PER_NODE, (unsigned int)(BENCH_NODE_BYTES >> 20));
+	printf("config: PCP=%s PCP_BATCH=%u PCP_HIGH=%u MAX_ORDER=%u SCRUB_DEBUG=%s DEBUG=%s; "
+	       "host CPUs: %ld\n", IS_ENABLED(CONFIG_PCP) ? "y" : "n", CONFIG_PCP_BATCH,
+	       CONFIG_PCP_HIGH, MAX_ORDER, IS_ENABLED(CONFIG_SCRUB_DEBUG) ? "y" : "n",
+	       IS_ENABLED(CONFIG_DEBUG) ? "y" : "n", host_cpus);
+	printf("note: a contended lock spins with sched_yield() here (the hosted\n"
+	       "arch_cpu_relax), and a thread may be preempted holding or queued for a\n"
+	       "ticket lock; where a lock is contended (the baseline's, from 2 threads on)\n"
+	       "ratios swing from run to run (min-max column) and overstate what a\n"
+	       "hypervisor, whose CPUs are never preempted in a spinlock, would see\n");
+	bench_throughput();
+	bench_locality();
+	bench_memory();
+	if (touched)
+		printf("\nwarning: page contents were written during a timed run (dirty pages?)\n");
+	summary();
+	printf("(bench took %.0f s)\n", now() - t0);
+	return 0;
+}
