@@ -31,13 +31,19 @@ static void *boot_meta(u64 bytes, nodeid_t node)
 
 static void key_heap(unsigned char key)
 {
+	static struct node_heap snap;	/* the idle loop runs one key at a time */
 	unsigned int n, z, o;
 
 	for (n = 0; n < topo->nr_nodes; n++) {
-		struct node_heap *h = &heap[n];
+		struct node_heap *h = &snap;
 		char orders[16 * (MAX_ORDER + 1)];
+		unsigned long flags;
 		int len;
 
+		/* A consistent picture of the node: copy it under its lock. */
+		flags = spin_lock_irqsave(&heap[n].lock);
+		memcpy(&snap, &heap[n], sizeof(snap));
+		spin_unlock_irqrestore(&heap[n].lock, flags);
 		for (z = 0; z < NR_ZONES; z++) {
 			len = 0;
 			for (o = 0; o <= MAX_ORDER; o++)

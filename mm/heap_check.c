@@ -73,7 +73,7 @@ static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
 			}
 			size = 1UL << pg->order;
 			for (i = 1; IS_ENABLED(CONFIG_DEBUG) && i < size && m + i < s->end; i++)
-				if (pg[i].flags != PG_TAIL) {
+				if ((pg[i].flags & ~PG_DIRTY) != PG_TAIL) {
 					pr_err("heap check: node %u: mfn 0x%llx inside the free block "
 					       "at 0x%llx is not a tail (flags 0x%x)\n", n,
 					       (unsigned long long)(m + i), (unsigned long long)m,

@@ -97,17 +97,20 @@ static void list_unlink(struct page **head, struct page *pg)
 	pg->next = pg->prev = NULL;
 }
 
-/* Mark [pg, pg + 2^order) as one free block with pg at its head. */
+/*
+ * Mark [pg, pg + 2^order) as one free block with pg at its head. Each page
+ * keeps its own PG_DIRTY; the head's PG_DIRTY_BLOCK says some may be set.
+ */
 static void set_block(struct page *pg, unsigned int order, bool dirty)
 {
 	unsigned long i;
 
-	pg->flags = PG_FREE | (dirty ? PG_DIRTY : 0);
+	pg->flags = PG_FREE | (dirty ? PG_DIRTY_BLOCK : 0) | (pg->flags & PG_DIRTY);
 	pg->order = (u8)order;
 	if (!IS_ENABLED(CONFIG_DEBUG))
 		return;
 	for (i = 1; i < (1UL << order); i++)
-		pg[i].flags = PG_TAIL;
+		pg[i].flags = PG_TAIL | (pg[i].flags & PG_DIRTY);
 }
 
 /*
@@ -123,7 +126,7 @@ static void clear_tails(struct page *pg, unsigned int order)
 	if (!IS_ENABLED(CONFIG_DEBUG))
 		return;
 	for (i = 1; i < (1UL << order); i++)
-		pg[i].flags = 0;
+		pg[i].flags &= PG_DIRTY;
 }
 
 static void add_block_locked(struct node_heap *h, struct page *pg, unsigned int order, bool dirty)
@@ -135,8 +138,6 @@ static void add_block_locked(struct node_heap *h, struct page *pg, unsigned int 
 	z->nr_blocks[order]++;
 	z->free_pages += 1UL << order;
 	h->free_pages += 1UL << order;
-	if (dirty)
-		h->dirty_pages += 1UL << order;
 }
 
 static void take_block_locked(struct node_heap *h, struct page *pg)
@@ -148,12 +149,31 @@ static void take_block_locked(struct node_heap *h, struct page *pg)
 	z->nr_blocks[order]--;
 	z->free_pages -= 1UL << order;
 	h->free_pages -= 1UL << order;
-	if (pg->flags & PG_DIRTY)
-		h->dirty_pages -= 1UL << order;
-	pg->flags &= ~(PG_FREE | PG_DIRTY);
+	pg->flags &= ~PG_FREE;		/* PG_DIRTY_BLOCK stays: the taker needs it */
+}
+
+/* Mark pages dirty (each counted once in the node's dirty_pages). */
+static void mark_dirty(struct node_heap *h, struct page *pg, unsigned long count)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < count; i++) {
+		if (!(pg[i].flags & PG_DIRTY)) {
+			pg[i].flags |= PG_DIRTY;
+			n++;
+		}
+	}
+	__atomic_fetch_add(&h->dirty_pages, n, __ATOMIC_RELAXED);
 }
 
 void heap_free_locked(struct node_heap *h, struct page *pg, unsigned int order, bool dirty)
+{
+	if (dirty)
+		mark_dirty(h, pg, 1UL << order);
+	heap_put_block_locked(h, pg, order, dirty || (pg->flags & PG_DIRTY));
+}
+
+void heap_put_block_locked(struct node_heap *h, struct page *pg, unsigned int order, bool dirty)
 {
 	struct heap_span *s = span_of(h, pg->mfn);
 	mfn_t mfn = pg->mfn;
@@ -168,10 +188,10 @@ void heap_free_locked(struct node_heap *h, struct page *pg, unsigned int order, 
 		b = &s->frames[bmfn - s->start];
 		if (!(b->flags & PG_FREE) || b->order != order || b->zone != pg->zone)
 			break;
-		dirty |= b->flags & PG_DIRTY;
+		dirty |= b->flags & PG_DIRTY_BLOCK;
 		take_block_locked(h, b);
-		b->flags = IS_ENABLED(CONFIG_DEBUG) ? PG_TAIL : 0;
-		pg->flags = IS_ENABLED(CONFIG_DEBUG) ? PG_TAIL : 0;
+		b->flags = (IS_ENABLED(CONFIG_DEBUG) ? PG_TAIL : 0) | (b->flags & PG_DIRTY);
+		pg->flags = (IS_ENABLED(CONFIG_DEBUG) ? PG_TAIL : 0) | (pg->flags & PG_DIRTY);
 		mfn &= ~(1UL << order);
 		pg = &s->frames[mfn - s->start];
 		order++;
@@ -200,7 +220,7 @@ struct page *heap_alloc_locked(struct node_heap *h, unsigned int order, int max_
 
 			if (!pg)
 				continue;
-			dirty = pg->flags & PG_DIRTY;
+			dirty = pg->flags & PG_DIRTY_BLOCK;
 			take_block_locked(h, pg);
 			/* Split: the upper halves go back, the lowest part is ours. */
 			while (o > order) {
@@ -208,7 +228,7 @@ struct page *heap_alloc_locked(struct node_heap *h, unsigned int order, int max_
 				add_block_locked(h, pg + (1UL << o), o, dirty);
 			}
 			clear_tails(pg, order);
-			pg->flags = dirty ? PG_DIRTY : 0;
+			pg->flags = (dirty ? PG_DIRTY_BLOCK : 0) | (pg->flags & PG_DIRTY);
 			pg->order = (u8)order;
 			return pg;
 		}
@@ -219,23 +239,26 @@ struct page *heap_alloc_locked(struct node_heap *h, unsigned int order, int max_
 /* Zero (and with SCRUB_DEBUG check the poison of) pages leaving the heap. */
 static void prepare_pages(struct page *pg, unsigned int order, bool no_scrub)
 {
-	unsigned long i;
+	bool maybe_dirty = pg->flags & (PG_DIRTY_BLOCK | PG_DIRTY);
+	unsigned long i, zeroed = 0;
 
-	if (!(pg->flags & PG_DIRTY) && !IS_ENABLED(CONFIG_SCRUB_DEBUG))
+	pg->flags &= ~PG_DIRTY_BLOCK;
+	if (!maybe_dirty && !IS_ENABLED(CONFIG_SCRUB_DEBUG))
 		return;
-
 	for (i = 0; i < (1UL << order); i++) {
-		u8 *p = arch_maddr_to_virt(page_to_maddr(&pg[i]));
+		u8 *p;
 
-		if (pg->flags & PG_DIRTY) {
-			if (no_scrub)
-				break;
-			memset(p, 0, PAGE_SIZE);
+		if (pg[i].flags & PG_DIRTY) {
+			pg[i].flags &= ~PG_DIRTY;
+			zeroed++;
+			if (!no_scrub)
+				memset(arch_maddr_to_virt(page_to_maddr(&pg[i])), 0, PAGE_SIZE);
 		} else if (IS_ENABLED(CONFIG_SCRUB_DEBUG)) {
+			p = arch_maddr_to_virt(page_to_maddr(&pg[i]));
 			scrub_check_poison(&pg[i], p);
 		}
 	}
-	pg->flags &= ~PG_DIRTY;
+	__atomic_fetch_sub(&heap[pg->node].dirty_pages, zeroed, __ATOMIC_RELAXED);
 }
 
 static void count_alloc(struct page *pg, nodeid_t intended, nodeid_t cpu_node)
@@ -335,7 +358,7 @@ void free_pages(struct page *pg, unsigned int order, bool dirty)
 
 	if (!pg)
 		return;
-	BUG_ON(order > MAX_ORDER || (pg->flags & (PG_FREE | PG_TAIL | PG_PCP)));
+	BUG_ON(order > MAX_ORDER || (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_OFFLINE)));
 	if (IS_ENABLED(CONFIG_SCRUB_DEBUG) && !dirty)
 		scrub_poison(pg, order);
 	h = &heap[pg->node];

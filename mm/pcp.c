@@ -63,12 +63,10 @@ static unsigned int give_back(struct page **list, unsigned int max, nodeid_t n)
 
 	while (*list && done < max) {
 		struct page *pg = *list;
-		bool dirty = pg->flags & PG_DIRTY;
-
 		*list = pg->next;
 		pg->next = pg->prev = NULL;
-		pg->flags = 0;
-		heap_free_locked(h, pg, 0, dirty);
+		pg->flags &= PG_DIRTY;		/* already counted dirty in pcp_free */
+		heap_free_locked(h, pg, 0, false);
 		done++;
 	}
 	spin_unlock_irqrestore(&h->lock, flags);
@@ -130,6 +128,8 @@ bool pcp_free(struct page *pg, bool dirty)
 	flags = spin_lock_irqsave(&p->lock);
 	pg->flags = PG_PCP | (dirty ? PG_DIRTY : 0);
 	pg->prev = NULL;
+	if (dirty)
+		__atomic_fetch_add(&heap[n].dirty_pages, 1, __ATOMIC_RELAXED);
 	pcp_count(n, 1);
 	if (n == p->node) {
 		pg->next = p->list;

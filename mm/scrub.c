@@ -1,11 +1,13 @@
 /*
  * Zeroing dirty free memory in the background, and the SCRUB_DEBUG poison.
- * An idle CPU takes a small dirty block of its own node out of the heap,
- * zeroes it with the node lock dropped (node-local memory bandwidth, and
- * allocations on other CPUs go on meanwhile), and frees it back clean; one
- * step is at most 2^SCRUB_ORDER pages so the idle loop stays responsive.
- * Allocation zeroes whatever dirty pages it hands out itself, so nothing
- * depends on the scrubber having run.
+ * Each page carries its own PG_DIRTY; a free block's head carries
+ * PG_DIRTY_BLOCK when some page of it may be dirty. An idle CPU takes the
+ * 2^SCRUB_ORDER aligned pages around a dirty page of its own node out of
+ * the heap (counted in h->scrubbing), zeroes their dirty pages with the
+ * lock dropped (node-local memory bandwidth; other CPUs allocate
+ * meanwhile), and frees them back, merging as usual: every step clears
+ * dirty pages for good, so the node becomes clean however blocks merge. Allocation zeroes
+ * whatever dirty pages it hands out, so nothing depends on this running.
  */
 #include <hv/arch.h>
 #include <hv/lib.h>
@@ -37,7 +39,38 @@ void scrub_check_poison(struct page *pg, const u8 *p)
 	}
 }
 
-/* A dirty block of node n, at most 2^SCRUB_ORDER pages, taken out of the heap. */
+/*
+ * Out of the free block pg (already taken off its list, 2^order pages),
+ * keep the aligned 2^SCRUB_ORDER pages around its first dirty page and put
+ * the rest back; NULL (and the block back clean) if nothing is dirty.
+ */
+static struct page *carve_dirty(struct node_heap *h, struct page *pg, unsigned int order)
+{
+	unsigned long i, first;
+
+	for (first = 0; first < (1UL << order) && !(pg[first].flags & PG_DIRTY); first++)
+		;
+	pg->flags &= ~PG_DIRTY_BLOCK;
+	if (first == (1UL << order)) {
+		heap_put_block_locked(h, pg, order, false);
+		return NULL;
+	}
+	while (order > SCRUB_ORDER) {
+		order--;
+		if (first & (1UL << order)) {
+			heap_put_block_locked(h, pg, order, true);
+			pg += 1UL << order;
+			first -= 1UL << order;
+		} else {
+			heap_put_block_locked(h, pg + (1UL << order), order, true);
+		}
+	}
+	for (i = 0; i < (1UL << order); i++)
+		pg[i].flags &= PG_DIRTY;
+	return pg;
+}
+
+/* Take up to 2^SCRUB_ORDER pages holding a dirty page out of node h's heap. */
 static struct page *take_dirty(struct node_heap *h, unsigned int *order)
 {
 	unsigned long flags = spin_lock_irqsave(&h->lock);
@@ -47,21 +80,25 @@ static struct page *take_dirty(struct node_heap *h, unsigned int *order)
 
 	for (z = NR_ZONES - 1; z >= 0 && !pg; z--) {
 		for (o = 0; o <= MAX_ORDER && !pg; o++) {
-			struct page *c;
+			struct page *c = h->zone[z].free[o];
 
-			for (c = h->zone[z].free[o]; c; c = c->next)
-				if (c->flags & PG_DIRTY)
-					break;
+			while (c && !(c->flags & PG_DIRTY_BLOCK))
+				c = c->next;
 			if (!c)
 				continue;
-			/* Take it whole, give back all but the low 2^SCRUB_ORDER pages. */
-			pg = heap_alloc_block_locked(h, c);
+			heap_alloc_block_locked(h, c);
+			pg = carve_dirty(h, c, o);
 			*order = MIN(o, (unsigned int)SCRUB_ORDER);
-			while (o > *order) {
-				o--;
-				heap_free_locked(h, pg + (1UL << o), o, true);
-			}
-			h->scrubbing += 1UL << *order;
+			if (pg) {
+				unsigned long i, dirty = 0;
+
+				/* Out of the free pool: no longer counted as free and dirty. */
+				for (i = 0; i < (1UL << *order); i++)
+					dirty += !!(pg[i].flags & PG_DIRTY);
+				__atomic_fetch_sub(&h->dirty_pages, dirty, __ATOMIC_RELAXED);
+				h->scrubbing += 1UL << *order;
+			} else
+				o--;	/* it was clean after all: look at this order again */
 		}
 	}
 	spin_unlock_irqrestore(&h->lock, flags);
@@ -71,22 +108,27 @@ static struct page *take_dirty(struct node_heap *h, unsigned int *order)
 unsigned int scrub_step(nodeid_t n)
 {
 	struct node_heap *h = &heap[n];
+	unsigned long i, flags, zeroed = 0;
 	unsigned int order = 0;
-	unsigned long i, flags;
 	struct page *pg;
 
 	if (!__atomic_load_n(&h->dirty_pages, __ATOMIC_RELAXED))
 		return 0;
-	pg = take_dirty(h, &order);	/* counted in h->scrubbing from here on */
+	pg = take_dirty(h, &order);
 	if (!pg)
 		return 0;
-	for (i = 0; i < (1UL << order); i++)
+	for (i = 0; i < (1UL << order); i++) {
+		if (!(pg[i].flags & PG_DIRTY))
+			continue;
 		memset(arch_maddr_to_virt(page_to_maddr(&pg[i])), 0, PAGE_SIZE);
-	if (IS_ENABLED(CONFIG_SCRUB_DEBUG))
-		scrub_poison(pg, order);
+		if (IS_ENABLED(CONFIG_SCRUB_DEBUG))
+			scrub_poison(&pg[i], 0);
+		pg[i].flags &= ~PG_DIRTY;
+		zeroed++;
+	}
 	flags = spin_lock_irqsave(&h->lock);
-	heap_free_locked(h, pg, order, false);
+	heap_put_block_locked(h, pg, order, false);
 	h->scrubbing -= 1UL << order;
 	spin_unlock_irqrestore(&h->lock, flags);
-	return 1U << order;
+	return (unsigned int)zeroed;
 }

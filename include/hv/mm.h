@@ -30,9 +30,10 @@ enum zone_id {
 /* struct page.flags */
 #define PG_FREE (1U << 0)	/* in a buddy free list (head of a block) */
 #define PG_PCP (1U << 1)	/* in a per-CPU cache */
-#define PG_DIRTY (1U << 2)	/* free but not yet zeroed (freed by a guest) */
+#define PG_DIRTY (1U << 2)	/* this page is free and not yet zeroed (a guest's) */
 #define PG_TAIL (1U << 3)	/* inside a free block, not its head */
 #define PG_OFFLINE (1U << 4)	/* never handed out (reserved at boot) */
+#define PG_DIRTY_BLOCK (1U << 5)	/* on a free block's head: some page may be dirty */
 
 struct page {
 	struct page *next, *prev;	/* free list or cache links */

@@ -45,7 +45,14 @@ enum zone_id zone_of(mfn_t mfn);
 
 /* Buddy operations; h->lock held. */
 struct page *heap_alloc_locked(struct node_heap *h, unsigned int order, int max_zone);
+/* Free a block; dirty: every page of it now holds guest data. */
 void heap_free_locked(struct node_heap *h, struct page *pg, unsigned int order, bool dirty);
+
+/*
+ * Put a block back whose pages keep their own PG_DIRTY marks; dirty says
+ * whether any may be set (a hint for the scrubber and allocation).
+ */
+void heap_put_block_locked(struct node_heap *h, struct page *pg, unsigned int order, bool dirty);
 
 /*
  * Set up a frame table for every present range of the topology. meta

@@ -1,0 +1,77 @@
+/*
+ * The memory-management half of the fake machine: the global `topo` that
+ * mm/numa.c owns in the real image (not linked here), and a direct map for
+ * arch_maddr_to_virt() made of host buffers, one per fixture RAM range, so
+ * the page allocator really zeroes and poisons the pages it hands out.
+ * Fake physical addresses may lie anywhere (above 4 GiB too); only the
+ * ranges mapped here are backed. Mapping and unmapping happen between
+ * tests on one thread; lookups may come from any thread and only read.
+ * An address outside every range is a bug in the code under test: it is
+ * printed and the process aborts (a worker thread cannot fail a test).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <hv/arch.h>
+#include <hv/topology.h>
+
+#include "support_heap.h"
+
+/* What the image starts with too: one node, the boot CPU. */
+static struct topology default_topology = { .nr_nodes = 1, .nr_cpus = 1 };
+
+struct topology *topo = &default_topology;
+
+struct ram_region {
+	paddr_t base, end;
+	char *buf;
+};
+
+static struct ram_region ram[FAKE_RAM_REGIONS];
+static unsigned int nr_ram;
+
+void fake_ram_map(paddr_t base, void *buf, u64 len)
+{
+	unsigned int i;
+
+	if (nr_ram == FAKE_RAM_REGIONS || !len || base + len < base) {
+		fprintf(stderr, "fake_ram_map(0x%llx, %llu): bad range or no room\n",
+			(unsigned long long)base, (unsigned long long)len);
+		abort();
+	}
+	/* Keep the table sorted so lookups can bisect. */
+	for (i = nr_ram; i > 0 && ram[i - 1].base > base; i--)
+		ram[i] = ram[i - 1];
+	ram[i].base = base;
+	ram[i].end = base + len;
+	ram[i].buf = buf;
+	nr_ram++;
+}
+
+void fake_ram_reset(void)
+{
+	nr_ram = 0;
+}
+
+void fake_topo_reset(void)
+{
+	topo = &default_topology;
+}
+
+void *arch_maddr_to_virt(paddr_t pa)
+{
+	unsigned int lo = 0, hi = nr_ram;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (pa < ram[mid].base)
+			hi = mid;
+		else if (pa >= ram[mid].end)
+			lo = mid + 1;
+		else
+			return ram[mid].buf + (pa - ram[mid].base);
+	}
+	fprintf(stderr, "arch_maddr_to_virt(0x%llx): not fixture RAM\n", (unsigned long long)pa);
+	abort();
+}

@@ -1,0 +1,407 @@
+/*
+ * Hosted tests of the per-CPU page caches (mm/pcp.c) and the per-node
+ * statistics (mm/page_alloc.c): refills of PCP_BATCH, the PCP_HIGH limit,
+ * another node's pages sent home in a batch, draining one CPU or all,
+ * a failing allocation that drains the caches and succeeds, which
+ * requests bypass the cache, and hit/miss/foreign/local/other for a
+ * scripted sequence. Counters are checked after every step.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include <hv/lib.h>
+#include <hv/mm_internal.h>
+#include <hv/printk.h>
+
+#include "fake_arch.h"
+#include "support_heap.h"
+
+/* mm/pcp.c's defaults when the options are not configured. */
+#ifdef CONFIG_PCP_BATCH
+#define BATCH CONFIG_PCP_BATCH
+#else
+#define BATCH 32
+#endif
+#ifdef CONFIG_PCP_HIGH
+#define HIGH CONFIG_PCP_HIGH
+#else
+#define HIGH 128
+#endif
+
+static int setup(void **state)
+{
+	console_set_loglevel(LOG_DEBUG);
+	console_clear();
+	hosted_cpu_id = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	heapfx_teardown();
+	return 0;
+}
+
+/* Two nodes of 8 MiB; CPUs 0 and 1 on node 0, 2 and 3 on node 1. */
+static void build_two(void)
+{
+	if (!IS_ENABLED(CONFIG_PCP))
+		skip();
+	heapfx_build_nodes(2, MiB(16), MiB(8), 2, NULL);
+}
+
+static struct page *on_cpu_alloc(unsigned int cpu, unsigned int order, unsigned int flags)
+{
+	struct page *pg;
+
+	hosted_cpu_id = cpu;
+	pg = alloc_pages(order, flags);
+	if (!pg)
+		fail_msg("CPU %u: alloc_pages(%u, 0x%x) failed", cpu, order, flags);
+	heapfx_assert_counts();
+	return pg;
+}
+
+static void on_cpu_free(unsigned int cpu, struct page *pg, unsigned int order)
+{
+	hosted_cpu_id = cpu;
+	free_pages(pg, order, true);
+	heapfx_assert_counts();
+}
+
+static void assert_all_free(void)
+{
+	pcp_drain_all();
+	assert_int_equal(heap_check(true), 0);
+	heapfx_assert_shape(heapfx_built_shape());
+	heapfx_assert_counts();
+}
+
+/* ---- refill and bypass ------------------------------------------------------ */
+
+static void test_refill_takes_a_batch(void **state)
+{
+	struct heapfx_held held = { 0 };
+	u64 f0;
+	unsigned int i;
+	struct page *pg;
+
+	build_two();
+	f0 = heap[0].free_pages;
+	for (i = 0; i < 2 * BATCH + 1; i++) {
+		pg = on_cpu_alloc(0, 0, MEMF_LOCAL);
+		assert_int_equal(pg->node, 0);
+		assert_int_equal(pg->flags & PG_PCP, 0);
+		heapfx_hold(&held, pg, 0);
+		assert_int_equal(heap[0].free_pages, f0 - BATCH * (i / BATCH + 1));
+		assert_int_equal(heap[0].pcp_pages, BATCH - 1 - i % BATCH);
+		assert_int_equal(heap[0].allocated, i + 1);
+	}
+	/* CPU 1 has a cache of its own. */
+	heapfx_hold(&held, on_cpu_alloc(1, 0, MEMF_LOCAL), 0);
+	assert_int_equal(heap[0].pcp_pages, 2 * (BATCH - 1));
+	/* Exact on the CPU's own node goes through its cache as well. */
+	heapfx_hold(&held, on_cpu_alloc(0, 0, MEMF_EXACT | MEMF_NODE(0)), 0);
+	assert_int_equal(heap[0].pcp_pages, 2 * (BATCH - 1) - 1);
+	heapfx_release(&held, true);
+	assert_all_free();
+}
+
+/*
+ * Only single pages for the calling CPU's node with no mask and no
+ * address limit use the cache: everything else takes exactly its pages
+ * from the heap and leaves the caches empty.
+ */
+static void test_what_bypasses_the_cache(void **state)
+{
+	static const u64 mask = 1;
+	struct heapfx_held held = { 0 };
+	u64 before[2];
+	unsigned int i, order;
+	struct page *pg;
+
+	build_two();
+	for (i = 0; i < 6; i++) {
+		before[0] = heap[0].free_pages;
+		before[1] = heap[1].free_pages;
+		order = i == 3;
+		hosted_cpu_id = i == 5 ? 2 : 0;
+		if (i == 0)
+			pg = alloc_pages(0, MEMF_LOCAL | MEMF_NO_PCP);
+		else if (i == 1)
+			pg = alloc_pages(0, MEMF_LOCAL | MEMF_BITS(32));
+		else if (i == 2)
+			pg = alloc_pages_mask(0, MEMF_LOCAL, &mask);
+		else if (i == 3)
+			pg = alloc_pages(1, MEMF_LOCAL);
+		else if (i == 4)
+			pg = alloc_pages(0, MEMF_PREFER | MEMF_NODE(1));
+		else
+			pg = alloc_pages(0, MEMF_PREFER | MEMF_NODE(0));
+		assert_non_null(pg);
+		heapfx_hold(&held, pg, order);
+		assert_int_equal(heap[0].pcp_pages + heap[1].pcp_pages, 0);
+		assert_int_equal(heap[pg->node].free_pages, before[pg->node] - (1UL << order));
+		assert_int_equal(heap[!pg->node].free_pages, before[!pg->node]);
+		heapfx_assert_counts();
+	}
+	hosted_cpu_id = 0;
+	heapfx_release(&held, true);
+	assert_all_free();
+}
+
+/* ---- limits and batches ------------------------------------------------------- */
+
+static void test_cache_never_exceeds_high(void **state)
+{
+	struct heapfx_held held = { 0 };
+	unsigned int i, model = 0;
+
+	build_two();
+	for (i = 0; i < HIGH + 3 * BATCH; i++)
+		heapfx_hold(&held, on_cpu_alloc(0, 0, MEMF_LOCAL | MEMF_NO_PCP), 0);
+	for (i = 0; i < held.nr; i++) {
+		on_cpu_free(0, held.v[i].pg, 0);
+		if (++model > HIGH)
+			model -= BATCH;
+		assert_int_equal(heap[0].pcp_pages, model);
+		assert_true(heap[0].pcp_pages <= HIGH);
+	}
+	held.nr = 0;
+	heapfx_release(&held, true);
+	assert_int_equal(pcp_drain_all(), model);
+	assert_all_free();
+}
+
+static void test_remote_pages_go_home_in_a_batch(void **state)
+{
+	struct heapfx_held held = { 0 };
+	unsigned int i, j, cached0;
+	u64 free1;
+
+	build_two();
+	heapfx_hold(&held, on_cpu_alloc(0, 0, MEMF_LOCAL), 0);
+	cached0 = (unsigned int)heap[0].pcp_pages;
+	for (i = 0; i < 3 * BATCH; i++)
+		heapfx_hold(&held, on_cpu_alloc(0, 0, MEMF_EXACT | MEMF_NODE(1)), 0);
+	free1 = heap[1].free_pages;
+	for (i = 1; i <= 3 * BATCH; i++) {
+		struct page *pg = held.v[i].pg;
+
+		on_cpu_free(0, pg, 0);
+		assert_int_equal(heap[1].pcp_pages, i % BATCH);
+		assert_int_equal(heap[0].pcp_pages, cached0);
+		if (i % BATCH) {
+			assert_true(pg->flags & PG_PCP);
+			continue;
+		}
+		/* The batch is home: every page of it is in node 1's free lists. */
+		assert_int_equal(heap[1].free_pages, free1 + i);
+		for (j = i - BATCH + 1; j <= i; j++) {
+			assert_int_equal(held.v[j].pg->flags & PG_PCP, 0);
+			if (IS_ENABLED(CONFIG_DEBUG))
+				assert_true(held.v[j].pg->flags & (PG_FREE | PG_TAIL));
+		}
+	}
+	held.nr = 1;
+	heapfx_release(&held, true);
+	assert_all_free();
+}
+
+/* ---- draining ------------------------------------------------------------------- */
+
+static void test_drain_cpu_and_all(void **state)
+{
+	struct heapfx_held held = { 0 };
+	unsigned int i;
+	u64 c0, c1;
+
+	build_two();
+	for (i = 0; i < 50; i++)
+		heapfx_hold(&held, on_cpu_alloc(0, 0, MEMF_LOCAL | MEMF_NO_PCP), 0);
+	for (i = 0; i < 20; i++)
+		on_cpu_free(0, held.v[i].pg, 0);
+	c0 = heap[0].pcp_pages;
+	heapfx_hold(&held, on_cpu_alloc(1, 0, MEMF_LOCAL), 0);	/* CPU 1: a refill */
+	c1 = heap[0].pcp_pages - c0;
+	assert_int_equal(c1, BATCH - 1);
+	for (i = 20; i < 30; i++)
+		on_cpu_free(2, held.v[i].pg, 0);	/* CPU 2's outbox for node 0 */
+	assert_int_equal(heap[0].pcp_pages, c0 + c1 + 10);
+	pcp_drain_cpu(0);
+	heapfx_assert_counts();
+	assert_int_equal(heap[0].pcp_pages, c1 + 10);
+	pcp_drain_cpu(2);
+	assert_int_equal(heap[0].pcp_pages, c1);
+	pcp_drain_cpu(CONFIG_NR_CPUS + 5);	/* no such CPU: nothing */
+	pcp_drain_cpu(3);			/* an empty cache */
+	assert_int_equal(heap[0].pcp_pages, c1);
+	assert_int_equal(pcp_drain_all(), c1);
+	assert_int_equal(pcp_drain_all(), 0);
+	assert_int_equal(heap[0].pcp_pages + heap[1].pcp_pages, 0);
+	assert_int_equal(heap_check(false), 0);
+	for (i = 30; i < held.nr; i++)
+		on_cpu_free(1, held.v[i].pg, 0);
+	held.nr = 0;
+	heapfx_release(&held, true);
+	assert_all_free();
+}
+
+/*
+ * Node 0 taken page by page; pages put back into CPU 1's cache and CPU
+ * 2's outbox. An exact allocation on CPU 0 finds the heap empty, drains
+ * the caches and succeeds, also for a block that only forms once cached
+ * buddies merge.
+ */
+static void test_failing_allocation_drains_caches(void **state)
+{
+	struct heapfx_held held = { 0 };
+	mfn_t base = MiB(16) >> PAGE_SHIFT;
+	unsigned int i;
+	struct page *pg;
+
+	build_two();
+	hosted_cpu_id = 0;
+	while ((pg = alloc_pages(0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_PCP | MEMF_NO_SCRUB)))
+		heapfx_hold(&held, pg, 0);
+	assert_int_equal(held.pages, heap[0].managed);
+	for (i = 0; i < 4; i++)
+		on_cpu_free(1, mfn_to_page(base + i), 0);
+	for (i = 4; i < 8; i++)
+		on_cpu_free(2, mfn_to_page(base + i), 0);
+	assert_int_equal(heap[0].free_pages, 0);
+	assert_int_equal(heap[0].pcp_pages, 8);
+	pg = on_cpu_alloc(0, 2, MEMF_EXACT | MEMF_NODE(0));
+	assert_ptr_equal(pg, mfn_to_page(base));
+	assert_int_equal(heap[0].pcp_pages, 0);
+	assert_int_equal(heap[0].free_pages, 4);
+	on_cpu_free(1, pg, 2);
+	pg = on_cpu_alloc(0, 0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_PCP);
+	on_cpu_free(1, pg, 0);
+	assert_int_equal(heap[0].pcp_pages, 1);
+	pg = on_cpu_alloc(0, 3, MEMF_EXACT | MEMF_NODE(0));
+	assert_ptr_equal(pg, mfn_to_page(base));
+	on_cpu_free(0, pg, 3);
+	for (i = 0; i < held.nr; i++)
+		if (page_to_mfn(held.v[i].pg) >= base + 8)
+			on_cpu_free(0, held.v[i].pg, 0);
+	held.nr = 0;
+	heapfx_release(&held, true);
+	assert_all_free();
+}
+
+/* ---- statistics ------------------------------------------------------------------ */
+
+static struct node_stats want[2];
+
+static void expect_stats(const char *step)
+{
+	unsigned int n;
+
+	heapfx_assert_counts();
+	for (n = 0; n < 2; n++) {
+		const struct node_stats *s = &heap[n].stats, *w = &want[n];
+
+		if (s->hit != w->hit || s->miss != w->miss || s->foreign != w->foreign ||
+		    s->local != w->local || s->other != w->other)
+			fail_msg("after %s, node %u: hit %llu miss %llu foreign %llu local %llu "
+				 "other %llu; expected %llu %llu %llu %llu %llu", step, n,
+				 (unsigned long long)s->hit, (unsigned long long)s->miss,
+				 (unsigned long long)s->foreign, (unsigned long long)s->local,
+				 (unsigned long long)s->other, (unsigned long long)w->hit,
+				 (unsigned long long)w->miss, (unsigned long long)w->foreign,
+				 (unsigned long long)w->local, (unsigned long long)w->other);
+	}
+}
+
+/*
+ * One allocation: it lands on got, was intended for intended, and the
+ * calling CPU sits on cpu_node. hit/miss on got, foreign on intended,
+ * local/other on got by the CPU's node (include/hv/mm.h).
+ */
+static struct page *scripted(unsigned int cpu, unsigned int order, unsigned int flags,
+			     const u64 *mask, unsigned int got, unsigned int intended)
+{
+	struct page *pg;
+
+	hosted_cpu_id = cpu;
+	pg = mask ? alloc_pages_mask(order, flags, mask) : alloc_pages(order, flags);
+	assert_non_null(pg);
+	assert_int_equal(pg->node, got);
+	if (got == intended) {
+		want[got].hit++;
+	} else {
+		want[got].miss++;
+		want[intended].foreign++;
+	}
+	if (got == cpu_to_node(cpu))
+		want[got].local++;
+	else
+		want[got].other++;
+	return pg;
+}
+
+static void test_statistics_for_a_script(void **state)
+{
+	static const u64 only0 = 1, only1 = 2;
+	struct heapfx_held held = { 0 };
+	struct page *pg;
+	u64 k;
+
+	build_two();
+	memset(want, 0, sizeof(want));
+	expect_stats("the build");
+	heapfx_hold(&held, scripted(0, 0, MEMF_LOCAL, NULL, 0, 0), 0);
+	expect_stats("a local page");
+	heapfx_hold(&held, scripted(0, 3, MEMF_LOCAL, NULL, 0, 0), 3);
+	expect_stats("a local block");
+	heapfx_hold(&held, scripted(0, 1, MEMF_PREFER | MEMF_NODE(1), NULL, 1, 1), 1);
+	expect_stats("preferring the other node");
+	heapfx_hold(&held, scripted(0, 0, MEMF_EXACT | MEMF_NODE(1), NULL, 1, 1), 0);
+	expect_stats("exact on the other node");
+	heapfx_hold(&held, scripted(2, 0, MEMF_LOCAL, NULL, 1, 1), 0);
+	expect_stats("a local page on node 1");
+	heapfx_hold(&held, scripted(2, 0, MEMF_LOCAL, &only0, 0, 1), 0);
+	expect_stats("a mask without the CPU's node");
+	/* Node 1 taken by one of its own CPUs: each one a local hit. */
+	hosted_cpu_id = 3;
+	k = held.nr;
+	heapfx_exhaust(1, &held);
+	want[1].hit += held.nr - k;
+	want[1].local += held.nr - k;
+	expect_stats("exhausting node 1");
+	heapfx_hold(&held, scripted(2, 0, MEMF_LOCAL, NULL, 0, 1), 0);
+	expect_stats("a local page with node 1 full");
+	heapfx_hold(&held, scripted(0, 2, MEMF_PREFER | MEMF_NODE(1), NULL, 0, 1), 2);
+	expect_stats("preferring the full node");
+	hosted_cpu_id = 0;
+	assert_null(alloc_pages(0, MEMF_EXACT | MEMF_NODE(1)));
+	assert_null(alloc_pages_mask(0, MEMF_LOCAL, &only1));
+	expect_stats("failed allocations");
+	pg = scripted(1, 0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_PCP, NULL, 0, 0);
+	free_pages(pg, 0, true);
+	heapfx_release(&held, true);
+	expect_stats("freeing everything");
+	assert_all_free();
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_refill_takes_a_batch),
+		T(test_what_bypasses_the_cache),
+		T(test_cache_never_exceeds_high),
+		T(test_remote_pages_go_home_in_a_batch),
+		T(test_drain_cpu_and_all),
+		T(test_failing_allocation_drains_caches),
+		T(test_statistics_for_a_script),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,585 @@
+/*
+ * Property tests of the page allocator under concurrency: worker threads
+ * (one per host CPU, 2 to 4; PROXIMA_HEAP_THREADS to choose), each acting
+ * as a CPU of a different node (hosted_cpu_id), run a random
+ * mix of allocations (every order, biased low; local, preferred, exact,
+ * masked and address-limited) and frees of their own pages and of pages
+ * other workers handed over through a locked pool, so pages go home from
+ * other nodes' CPUs; now and then a scrub step or a cache drain. A shared
+ * atomic bitmap of allocated frames catches any frame handed out twice,
+ * and a tag written into each block catches anyone else writing to it.
+ * Between phases (a barrier) the main thread checks the heap's invariants
+ * and that each node's allocated count is exactly what the workers hold;
+ * at the end everything is freed and the heap must be fully merged.
+ *
+ * A single-threaded variant interleaves the same workers on one thread
+ * and checks every invariant after every operation: briefly by default,
+ * in full with PROXIMA_HEAP_CHECK_EVERY_STEP=1. PROXIMA_HEAP_SEEDS and
+ * PROXIMA_HEAP_OPS (operations per seed) size the runs. A worker thread
+ * cannot fail a cmocka test: it prints what went wrong and aborts.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hv/lib.h>
+#include <hv/mm_internal.h>
+#include <hv/printk.h>
+
+#include "fake_arch.h"
+#include "support_heap.h"
+
+#define MAX_WORKERS 4
+#define HOLD_MAX 96		/* blocks a worker holds at most */
+#define POOL_MAX 128		/* blocks waiting in the exchange pool */
+#define PHASES 10
+#define SEEDS 50
+#define OPS_PER_SEED 1000000ULL
+#define STEPPED_SEEDS 3		/* the checked-every-step variant, by default */
+#define STEPPED_OPS 20000ULL
+#define POISON64 0xa5a5a5a5a5a5a5a5ULL
+
+struct blk {
+	struct page *pg;
+	unsigned int order;
+	bool scrubbed;		/* handed over zeroed: may be wiped and freed clean */
+	u64 tag;
+};
+
+struct worker {
+	pthread_t thread;
+	unsigned int id, cpu;
+	u64 rng, ops, tags;
+	unsigned int nr;
+	struct blk held[HOLD_MAX];
+	u64 allocs, fails, frees, foreign_frees, scrubbed;
+};
+
+static struct worker workers[MAX_WORKERS];
+static unsigned int nr_workers = MAX_WORKERS;
+static struct {
+	pthread_mutex_t lock;
+	unsigned int nr;
+	struct blk v[POOL_MAX];
+} pool = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static u64 *bitmap;
+static mfn_t bitmap_mfns;
+static pthread_barrier_t barrier;
+static u64 cur_seed;
+
+static int setup(void **state)
+{
+	console_set_loglevel(LOG_DEBUG);
+	console_clear();
+	hosted_cpu_id = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	heapfx_teardown();
+	free(bitmap);
+	bitmap = NULL;
+	return 0;
+}
+
+static u64 env_u64(const char *name, u64 dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoull(v, NULL, 0) : dflt;
+}
+
+static void __attribute__((noreturn, format(printf, 2, 3))) die(const struct worker *w,
+								 const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "page allocator stress, seed %llu, worker %d (CPU %u): ",
+		(unsigned long long)cur_seed, w ? (int)w->id : -1, w ? w->cpu : 0);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nconsole:\n%s\n", console_text());
+	abort();
+}
+
+static u64 rnd(struct worker *w)
+{
+	w->rng ^= w->rng << 13;
+	w->rng ^= w->rng >> 7;
+	w->rng ^= w->rng << 17;
+	return w->rng;
+}
+
+/* ---- the fixture ------------------------------------------------------------- */
+
+/*
+ * Node 0 across 16 MiB (dma and dma32), node 1 across 4 GiB, node 2 two
+ * ranges with a hole, node 3 high up, node 4 memoryless (nearest node 2).
+ * Workers run on nodes 0, 1, 2 and 4; node 3 is only ever remote.
+ */
+static const u8 dist5[25] = {
+	10, 16, 22, 28, 30,
+	16, 10, 18, 24, 26,
+	22, 18, 10, 20, 14,
+	28, 24, 20, 10, 21,
+	30, 26, 14, 21, 10,
+};
+static const unsigned int worker_node[MAX_WORKERS] = { 0, 1, 2, 4 };
+
+static void build_stress(void)
+{
+	struct heapfx_spec s;
+	unsigned int n;
+
+	heapfx_spec_init(&s, 5);
+	heapfx_spec_ram(&s, 0, MiB(12), MiB(8));
+	heapfx_spec_ram(&s, 1, GiB(4) - MiB(4), MiB(8));
+	heapfx_spec_ram(&s, 2, GiB(8), MiB(4));
+	heapfx_spec_ram(&s, 2, GiB(8) + MiB(8), MiB(4));
+	heapfx_spec_ram(&s, 3, GiB(16), MiB(8));
+	for (n = 0; n < 5; n++)
+		heapfx_spec_cpus(&s, n, 2);
+	s.dist = dist5;
+	heapfx_build_spec(&s);
+	if (!bitmap) {
+		bitmap_mfns = (GiB(16) + MiB(8)) >> PAGE_SHIFT;
+		bitmap = calloc(bitmap_mfns / 64 + 1, sizeof(*bitmap));
+		assert_non_null(bitmap);
+	}
+}
+
+/* ---- the frame bitmap ------------------------------------------------------------ */
+
+/* Set (or clear) the bits of a block; dies if any was already set (clear). */
+static void mark(const struct worker *w, const struct blk *b, bool set)
+{
+	mfn_t m = page_to_mfn(b->pg), words, i;
+	u64 mask = b->order >= 6 ? ~0ULL : ((1ULL << (1U << b->order)) - 1) << (m % 64);
+
+	if (m + (1UL << b->order) > bitmap_mfns)
+		die(w, "mfn 0x%llx outside the fixture", (unsigned long long)m);
+	words = b->order >= 6 ? 1ULL << (b->order - 6) : 1;
+	for (i = 0; i < words; i++) {
+		u64 *word = &bitmap[m / 64 + i], old;
+
+		if (set)
+			old = __atomic_fetch_or(word, mask, __ATOMIC_RELAXED);
+		else
+			old = __atomic_fetch_and(word, ~mask, __ATOMIC_RELAXED);
+		if ((old & mask) != (set ? 0 : mask))
+			die(w, "order %u block at mfn 0x%llx: %s", b->order, (unsigned long long)m,
+			    set ? "handed out while part of it is still allocated"
+				: "freed while part of it was not allocated");
+	}
+}
+
+/* ---- one operation ------------------------------------------------------------------ */
+
+static u64 node_set(struct worker *w)
+{
+	u64 m;
+
+	do {
+		m = rnd(w) & ((1ULL << topo->nr_nodes) - 1);
+	} while (!m);
+	return m;
+}
+
+/* A random request; *mask is filled when it is a masked one. */
+static unsigned int pick_flags(struct worker *w, u64 *mask, bool *masked)
+{
+	u64 r = rnd(w);
+	unsigned int node = (unsigned int)((r >> 8) % topo->nr_nodes), f;
+
+	*masked = false;
+	switch (r % 16) {
+	case 0:
+	case 1:
+		f = MEMF_PREFER | MEMF_NODE(node);
+		break;
+	case 2:
+		f = MEMF_EXACT | MEMF_NODE(node);
+		break;
+	case 3:
+		*mask = node_set(w);
+		*masked = true;
+		f = r & 0x10000 ? MEMF_PREFER | MEMF_NODE(node) : MEMF_LOCAL;
+		break;
+	case 4:
+		f = MEMF_LOCAL | (r & 0x10000 ? MEMF_BITS(32) : MEMF_BITS(24));
+		break;
+	case 5:
+		f = MEMF_LOCAL | MEMF_NO_PCP;
+		break;
+	default:
+		f = MEMF_LOCAL;
+		break;
+	}
+	return f | ((r >> 20) & 3 ? MEMF_NO_SCRUB : 0);
+}
+
+static void check_block(struct worker *w, const struct blk *b, unsigned int f, bool masked,
+			u64 mask)
+{
+	struct page *pg = b->pg;
+	unsigned int bits = MEMF_BITS_OF(f);
+	u64 first;
+
+	if (pg->node >= topo->nr_nodes || !heap[pg->node].managed)
+		die(w, "page from node %u", pg->node);
+	if ((f & MEMF_MODE_MASK) == MEMF_EXACT && pg->node != MEMF_NODE(f))
+		die(w, "exact node %u gave a page of node %u", MEMF_NODE(f), pg->node);
+	if (masked && !((mask >> pg->node) & 1))
+		die(w, "mask 0x%llx gave a page of node %u", (unsigned long long)mask, pg->node);
+	if (bits && page_to_maddr(pg) + (PAGE_SIZE << b->order) > (1ULL << bits))
+		die(w, "%u-bit request got 0x%llx", bits, (unsigned long long)page_to_maddr(pg));
+	if (!IS_ALIGNED(page_to_mfn(pg), 1UL << b->order) || mfn_to_page(page_to_mfn(pg)) != pg ||
+	    (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_DIRTY)))
+		die(w, "bad block at mfn 0x%llx order %u flags 0x%x",
+		    (unsigned long long)page_to_mfn(pg), b->order, pg->flags);
+	memcpy(&first, heapfx_page_mem(pg), sizeof(first));
+	if (b->scrubbed && first && !(IS_ENABLED(CONFIG_SCRUB_DEBUG) && first == POISON64))
+		die(w, "block at 0x%llx handed out holding 0x%llx",
+		    (unsigned long long)page_to_maddr(pg), (unsigned long long)first);
+}
+
+static void do_alloc(struct worker *w)
+{
+	unsigned int order = (unsigned int)__builtin_ctzll(rnd(w) | (1ULL << MAX_ORDER));
+	bool masked;
+	u64 mask = 0;
+	unsigned int f = pick_flags(w, &mask, &masked);
+	struct blk *b = &w->held[w->nr];
+
+	b->pg = masked ? alloc_pages_mask(order, f, &mask) : alloc_pages(order, f);
+	if (!b->pg) {
+		w->fails++;
+		return;
+	}
+	b->order = order;
+	b->scrubbed = !(f & MEMF_NO_SCRUB);
+	b->tag = (u64)w->id << 56 | ++w->tags << 24 | (page_to_mfn(b->pg) & 0xffffff);
+	mark(w, b, true);
+	check_block(w, b, f, masked, mask);
+	memcpy(heapfx_page_mem(b->pg), &b->tag, sizeof(b->tag));
+	w->nr++;
+	w->allocs++;
+}
+
+static void release(struct worker *w, struct blk *b, bool clean)
+{
+	u64 first;
+
+	memcpy(&first, heapfx_page_mem(b->pg), sizeof(first));
+	if (first != b->tag)
+		die(w, "block at 0x%llx: tag 0x%llx became 0x%llx while allocated",
+		    (unsigned long long)page_to_maddr(b->pg), (unsigned long long)b->tag,
+		    (unsigned long long)first);
+	mark(w, b, false);
+	clean &= b->scrubbed;
+	if (clean)
+		memset(heapfx_page_mem(b->pg), 0, sizeof(first));	/* nothing of ours left */
+	if (b->pg->node != cpu_to_node(w->cpu))
+		w->foreign_frees++;
+	free_pages(b->pg, b->order, !clean);
+	w->frees++;
+}
+
+static void do_free(struct worker *w)
+{
+	unsigned int j = (unsigned int)(rnd(w) % w->nr);
+	struct blk b = w->held[j];
+
+	w->held[j] = w->held[--w->nr];
+	release(w, &b, !(rnd(w) & 7));
+}
+
+/* Hand a block to the pool, or take one (another worker's, usually) from it. */
+static void do_exchange(struct worker *w, bool give)
+{
+	pthread_mutex_lock(&pool.lock);
+	if (give && w->nr && pool.nr < POOL_MAX) {
+		unsigned int j = (unsigned int)(rnd(w) % w->nr);
+
+		pool.v[pool.nr++] = w->held[j];
+		w->held[j] = w->held[--w->nr];
+	} else if (!give && pool.nr && w->nr < HOLD_MAX) {
+		unsigned int j = (unsigned int)(rnd(w) % pool.nr);
+
+		w->held[w->nr++] = pool.v[j];
+		pool.v[j] = pool.v[--pool.nr];
+	}
+	pthread_mutex_unlock(&pool.lock);
+}
+
+static void step(struct worker *w)
+{
+	u64 r = rnd(w) % 1024;
+
+	hosted_cpu_id = w->cpu;
+	if (r < 8) {
+		w->scrubbed += scrub_step(cpu_to_node(w->cpu));
+	} else if (r == 8) {
+		pcp_drain_cpu(w->cpu);
+	} else if (r == 9 && !(rnd(w) & 3)) {
+		pcp_drain_all();
+	} else if (r < 60) {
+		do_exchange(w, r < 35);
+	} else if (!w->nr || (w->nr < HOLD_MAX && r < 560)) {
+		do_alloc(w);
+	} else {
+		do_free(w);
+	}
+}
+
+/* ---- checks at quiet points ------------------------------------------------------------ */
+
+static void count_held(const struct blk *b, unsigned int nr, u64 *per_node)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		per_node[b[i].pg->node] += 1UL << b[i].order;
+}
+
+/* Everything that must hold with no operation in flight. */
+static void check_quiet(const char *when)
+{
+	u64 held[MAX_NODES] = { 0 }, hits = 0, misses = 0, foreign = 0, allocs = 0;
+	unsigned int n, bad = heap_check(false);
+
+	if (bad)
+		die(NULL, "%s: heap_check found %u problems", when, bad);
+	if (console_len())
+		die(NULL, "%s: unexpected console output", when);
+	for (n = 0; n < nr_workers; n++) {
+		count_held(workers[n].held, workers[n].nr, held);
+		allocs += workers[n].allocs;
+	}
+	count_held(pool.v, pool.nr, held);
+	for (n = 0; n < topo->nr_nodes; n++) {
+		const struct node_heap *h = &heap[n];
+
+		if (h->free_pages + h->pcp_pages + h->allocated != h->managed || h->scrubbing ||
+		    h->allocated != held[n])
+			die(NULL, "%s: node %u: free %llu + cached %llu + allocated %llu + "
+			    "scrubbing %llu, managed %llu; the workers hold %llu", when, n,
+			    (unsigned long long)h->free_pages, (unsigned long long)h->pcp_pages,
+			    (unsigned long long)h->allocated, (unsigned long long)h->scrubbing,
+			    (unsigned long long)h->managed, (unsigned long long)held[n]);
+		hits += h->stats.hit;
+		misses += h->stats.miss;
+		foreign += h->stats.foreign;
+		if (h->stats.hit + h->stats.miss != h->stats.local + h->stats.other)
+			die(NULL, "%s: node %u: hit + miss != local + other", when, n);
+	}
+	if (hits + misses != allocs || foreign != misses)
+		die(NULL, "%s: %llu allocations, but hit %llu miss %llu foreign %llu", when,
+		    (unsigned long long)allocs, (unsigned long long)hits,
+		    (unsigned long long)misses, (unsigned long long)foreign);
+}
+
+/*
+ * Workers on nodes 0, 1, 2 and 4 (memoryless), each seed starting at
+ * another of them and using the other CPU of the node every other seed.
+ */
+static void init_workers(u64 seed, u64 ops_each)
+{
+	unsigned int i;
+
+	memset(workers, 0, sizeof(workers));
+	pool.nr = 0;
+	for (i = 0; i < nr_workers; i++) {
+		workers[i].id = i;
+		workers[i].cpu = heapfx_cpu(worker_node[(seed + i) % MAX_WORKERS], (seed / 4) & 1);
+		workers[i].rng = seed * 0x9e3779b97f4a7c15ULL + i + 1;
+		workers[i].ops = ops_each;
+	}
+}
+
+/* Free what the workers and the pool hold, each on its worker's CPU. */
+static void free_everything(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_workers; i++) {
+		struct worker *w = &workers[i];
+
+		hosted_cpu_id = w->cpu;
+		while (w->nr)
+			do_free(w);
+	}
+	hosted_cpu_id = 0;
+	while (pool.nr)
+		release(&workers[0], &pool.v[--pool.nr], false);
+	pcp_drain_all();
+	check_quiet("after freeing everything");
+	if (heap_check(true))
+		die(NULL, "not fully merged after freeing everything");
+	heapfx_assert_shape(heapfx_built_shape());
+}
+
+/* ---- multi-threaded -------------------------------------------------------------------- */
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	unsigned int p;
+	u64 i;
+
+	hosted_cpu_id = w->cpu;
+	for (p = 0; p < PHASES; p++) {
+		for (i = 0; i < w->ops; i++)
+			step(w);
+		pthread_barrier_wait(&barrier);	/* phase done */
+		pthread_barrier_wait(&barrier);	/* main thread checked */
+	}
+	return NULL;
+}
+
+static void run_threaded(u64 seed, u64 ops)
+{
+	unsigned int i, p;
+	char when[64];
+
+	cur_seed = seed;
+	build_stress();
+	init_workers(seed, DIV_ROUND_UP(ops, (u64)nr_workers * PHASES));
+	assert_int_equal(pthread_barrier_init(&barrier, NULL, nr_workers + 1), 0);
+	for (i = 0; i < nr_workers; i++)
+		assert_int_equal(pthread_create(&workers[i].thread, NULL, worker_main,
+						&workers[i]), 0);
+	for (p = 0; p < PHASES; p++) {
+		pthread_barrier_wait(&barrier);
+		snprintf(when, sizeof(when), "after phase %u", p);
+		check_quiet(when);
+		pthread_barrier_wait(&barrier);
+	}
+	for (i = 0; i < nr_workers; i++)
+		pthread_join(workers[i].thread, NULL);
+	pthread_barrier_destroy(&barrier);
+	free_everything();
+}
+
+static void test_threads_random_operations(void **state)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	u64 seeds = env_u64("PROXIMA_HEAP_SEEDS", SEEDS);
+	u64 ops = env_u64("PROXIMA_HEAP_OPS", OPS_PER_SEED), seed;
+	u64 total = 0, foreign = 0, fails = 0;
+	unsigned int i;
+
+	/* More threads than CPUs only measure lock-holder preemption. */
+	nr_workers = (unsigned int)env_u64("PROXIMA_HEAP_THREADS", cpus < 2 ? 2 : MIN(cpus, 4));
+	assert_true(nr_workers >= 2 && nr_workers <= MAX_WORKERS);
+	for (seed = 1; seed <= seeds; seed++) {
+		run_threaded(seed, ops);
+		for (i = 0; i < nr_workers; i++) {
+			total += workers[i].allocs + workers[i].frees + workers[i].fails;
+			foreign += workers[i].foreign_frees;
+			fails += workers[i].fails;
+		}
+	}
+	print_message("%u threads, %llu seeds, %llu allocations and frees (%llu failed "
+		      "allocations), %llu frees on another node's CPU\n", nr_workers,
+		      (unsigned long long)seeds,
+		      (unsigned long long)total, (unsigned long long)fails,
+		      (unsigned long long)foreign);
+	assert_true(foreign > 0);
+}
+
+/* ---- single-threaded, every step checked -------------------------------------------------- */
+
+static void run_stepped(u64 seed, u64 ops)
+{
+	struct worker *w;
+	u64 i;
+
+	cur_seed = seed;
+	build_stress();
+	init_workers(seed, 0);
+	for (i = 0; i < ops; i++) {
+		w = &workers[rnd(&workers[0]) % nr_workers];
+		step(w);
+		check_quiet("after a step");
+	}
+	free_everything();
+}
+
+static void test_one_thread_checked_every_step(void **state)
+{
+	bool full = env_u64("PROXIMA_HEAP_CHECK_EVERY_STEP", 0) != 0;
+	u64 seeds = full ? env_u64("PROXIMA_HEAP_SEEDS", SEEDS) : STEPPED_SEEDS;
+	u64 ops = full ? env_u64("PROXIMA_HEAP_OPS", OPS_PER_SEED) : STEPPED_OPS, seed;
+
+	nr_workers = MAX_WORKERS;	/* four CPUs, interleaved on this thread */
+	for (seed = 1; seed <= seeds; seed++)
+		run_stepped(seed, ops);
+}
+
+/* ---- scrubbing beside allocation ---------------------------------------------------------- */
+
+static bool scrub_stop;
+static u64 scrub_steps;
+
+static void *scrubber(void *arg)
+{
+	hosted_cpu_id = 1;
+	while (!__atomic_load_n(&scrub_stop, __ATOMIC_RELAXED))
+		if (scrub_step(0))
+			__atomic_fetch_add(&scrub_steps, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/*
+ * One CPU scrubs node 0 while another allocates and frees there, single
+ * pages through its cache (counted without the heap lock) and blocks
+ * freed dirty (work for the scrubber): the node's counts, updated by
+ * both, must come out exact.
+ */
+static void test_scrub_beside_alloc_and_free(void **state)
+{
+	unsigned int i, order;
+	struct page *pg;
+	pthread_t t;
+
+	heapfx_build_nodes(1, MiB(16), MiB(8), 2, NULL);
+	scrub_stop = false;
+	scrub_steps = 0;
+	assert_int_equal(pthread_create(&t, NULL, scrubber, NULL), 0);
+	for (i = 0; i < 400000; i++) {
+		order = i & 1 ? 0 : (i >> 1) % 3;
+		pg = alloc_pages(order, MEMF_LOCAL | MEMF_NO_SCRUB);
+		assert_non_null(pg);
+		free_pages(pg, order, true);
+	}
+	__atomic_store_n(&scrub_stop, true, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	heapfx_assert_counts();
+	assert_int_equal(heap[0].allocated, 0);
+	assert_int_equal(heap[0].scrubbing, 0);
+	assert_true(scrub_steps > 0);
+	assert_int_equal(heap_check(true), 0);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_one_thread_checked_every_step),
+		T(test_scrub_beside_alloc_and_free),
+		T(test_threads_random_operations),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
