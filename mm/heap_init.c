@@ -69,9 +69,11 @@ int heap_alloc_frames(void *(*meta)(u64 bytes, nodeid_t node))
 
 		if (r->hotplug || r->end - r->start < PAGE_SIZE)
 			continue;
-		if (add_span(r->node, ALIGN_UP(r->start, PAGE_SIZE) >> PAGE_SHIFT,
-			     r->end >> PAGE_SHIFT, meta))
-			rc = -ENOMEM;
+		int err = add_span(r->node, ALIGN_UP(r->start, PAGE_SIZE) >> PAGE_SHIFT,
+				   r->end >> PAGE_SHIFT, meta);
+
+		if (err)
+			rc = err;
 	}
 	return rc;
 }
@@ -103,6 +105,7 @@ static void seed(struct node_heap *h, struct heap_span *s, mfn_t m, mfn_t end)
 	while (m < end) {
 		/* Blocks never cross a zone boundary (16 MiB, 4 GiB). */
 		mfn_t stop = end;
+		unsigned long i;
 		unsigned int o;
 
 		if (m < (MiB(16) >> PAGE_SHIFT))
@@ -111,6 +114,9 @@ static void seed(struct node_heap *h, struct heap_span *s, mfn_t m, mfn_t end)
 			stop = MIN(stop, GiB(4) >> PAGE_SHIFT);
 		o = block_order(m, stop);
 		h->managed += 1UL << o;
+		/* No longer offline: these pages belong to the heap from now on. */
+		for (i = 0; i < (1UL << o); i++)
+			s->frames[m - s->start + i].flags = 0;
 		heap_free_locked(h, &s->frames[m - s->start], o, true);
 		m += 1UL << o;
 	}
