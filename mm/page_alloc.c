@@ -186,7 +186,11 @@ void heap_put_block_locked(struct node_heap *h, struct page *pg, unsigned int or
 		if (bmfn < s->start || bmfn >= s->end)
 			break;
 		b = &s->frames[bmfn - s->start];
-		if (!(b->flags & PG_FREE) || b->order != order || b->zone != pg->zone)
+		/*
+		 * An allocated buddy's owner may be writing its flags without our
+		 * lock; it never sets PG_FREE, so one racy read is enough.
+		 */
+		if (!(READ_ONCE(b->flags) & PG_FREE) || b->order != order || b->zone != pg->zone)
 			break;
 		dirty |= b->flags & PG_DIRTY_BLOCK;
 		take_block_locked(h, b);

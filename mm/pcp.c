@@ -63,14 +63,16 @@ static unsigned int give_back(struct page **list, unsigned int max, nodeid_t n)
 
 	while (*list && done < max) {
 		struct page *pg = *list;
+
 		*list = pg->next;
 		pg->next = pg->prev = NULL;
 		pg->flags &= PG_DIRTY;		/* already counted dirty in pcp_free */
 		heap_free_locked(h, pg, 0, false);
 		done++;
 	}
-	spin_unlock_irqrestore(&h->lock, flags);
+	/* Under the lock, so the checker never sees a page both free and cached. */
 	pcp_count(n, -(long)done);
+	spin_unlock_irqrestore(&h->lock, flags);
 	return done;
 }
 
@@ -90,8 +92,8 @@ static void refill(struct pcp *p)
 		p->list = pg;
 		p->count++;
 	}
-	spin_unlock_irqrestore(&h->lock, flags);
 	pcp_count(p->node, i);
+	spin_unlock_irqrestore(&h->lock, flags);
 }
 
 struct page *pcp_alloc(nodeid_t node)
