@@ -277,7 +277,7 @@ static u64 proxima_cached_pages(void)
 	unsigned int n;
 
 	for (n = 0; n < BENCH_NODES; n++)
-		sum += __atomic_load_n(&heap[n].pcp_pages, __ATOMIC_RELAXED);
+		sum += heap_cached((nodeid_t)n);
 	return sum;
 }
 

@@ -37,6 +37,7 @@ static void key_heap(unsigned char key)
 	for (n = 0; n < topo->nr_nodes; n++) {
 		struct node_heap *h = &snap;
 		char orders[16 * (MAX_ORDER + 1)];
+		struct node_stats st;
 		unsigned long flags;
 		int len;
 
@@ -52,12 +53,13 @@ static void key_heap(unsigned char key)
 			printk(LOG_EMERG, "heap node %u zone %s: free %llu orders%s\n", n,
 			       zone_names[z], (unsigned long long)h->zone[z].free_pages, orders);
 		}
+		st = heap_stats((nodeid_t)n);
 		printk(LOG_EMERG, "heap node %u: free %llu pcp %llu dirty %llu hit %llu miss %llu "
 		       "foreign %llu local %llu other %llu\n", n, (unsigned long long)h->free_pages,
-		       (unsigned long long)h->pcp_pages, (unsigned long long)h->dirty_pages,
-		       (unsigned long long)h->stats.hit, (unsigned long long)h->stats.miss,
-		       (unsigned long long)h->stats.foreign, (unsigned long long)h->stats.local,
-		       (unsigned long long)h->stats.other);
+		       (unsigned long long)heap_cached((nodeid_t)n),
+		       (unsigned long long)h->dirty_pages, (unsigned long long)st.hit,
+		       (unsigned long long)st.miss, (unsigned long long)st.foreign,
+		       (unsigned long long)st.local, (unsigned long long)st.other);
 	}
 }
 
@@ -71,7 +73,7 @@ static void key_mem(unsigned char key)
 		printk(LOG_EMERG, "mem node %u: total %llu MiB free %llu MiB pcp %llu MiB\n", n,
 		       (unsigned long long)(h->managed >> (20 - PAGE_SHIFT)),
 		       (unsigned long long)(h->free_pages >> (20 - PAGE_SHIFT)),
-		       (unsigned long long)(h->pcp_pages >> (20 - PAGE_SHIFT)));
+		       (unsigned long long)(heap_cached((nodeid_t)n) >> (20 - PAGE_SHIFT)));
 	}
 }
 
@@ -143,7 +145,7 @@ bool heap_node_free(nodeid_t n, u64 *bytes)
 {
 	if (!heap_ready || n >= MAX_NODES)
 		return false;
-	*bytes = (heap[n].free_pages + heap[n].pcp_pages) << PAGE_SHIFT;
+	*bytes = (heap[n].free_pages + heap_cached(n)) << PAGE_SHIFT;
 	return true;
 }
 

@@ -104,8 +104,8 @@ unsigned int heap_check(bool all_free)
 
 	for (n = 0; n < MAX_NODES; n++) {
 		struct node_heap *h = &heap[n];
+		u64 free = 0, cached, allocated;
 		unsigned long flags;
-		u64 free = 0;
 
 		if (!h->nr_spans)
 			continue;
@@ -117,16 +117,18 @@ unsigned int heap_check(bool all_free)
 			       (unsigned long long)free, (unsigned long long)h->free_pages);
 			bad++;
 		}
-		if (h->free_pages + h->pcp_pages + h->allocated + h->scrubbing != h->managed) {
+		cached = heap_cached((nodeid_t)n);
+		allocated = heap_allocated((nodeid_t)n);
+		if (h->free_pages + cached + allocated + h->scrubbing != h->managed) {
 			pr_err("heap check: node %u: free %llu + cached %llu + allocated %llu + "
 			       "scrubbing %llu != managed %llu\n", n, (unsigned long long)h->free_pages,
-			       (unsigned long long)h->pcp_pages, (unsigned long long)h->allocated,
+			       (unsigned long long)cached, (unsigned long long)allocated,
 			       (unsigned long long)h->scrubbing, (unsigned long long)h->managed);
 			bad++;
 		}
-		if (all_free && h->allocated) {
+		if (all_free && allocated) {
 			pr_err("heap check: node %u: %llu pages still allocated with everything "
-			       "freed\n", n, (unsigned long long)h->allocated);
+			       "freed\n", n, (unsigned long long)allocated);
 			bad++;
 		}
 		spin_unlock_irqrestore(&h->lock, flags);

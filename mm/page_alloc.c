@@ -265,22 +265,6 @@ static void prepare_pages(struct page *pg, unsigned int order, bool no_scrub)
 	__atomic_fetch_sub(&heap[pg->node].dirty_pages, zeroed, __ATOMIC_RELAXED);
 }
 
-static void count_alloc(struct page *pg, nodeid_t intended, nodeid_t cpu_node)
-{
-	struct node_stats *got = &heap[pg->node].stats;
-
-	if (pg->node == intended) {
-		__atomic_fetch_add(&got->hit, 1, __ATOMIC_RELAXED);
-	} else {
-		__atomic_fetch_add(&got->miss, 1, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&heap[intended].stats.foreign, 1, __ATOMIC_RELAXED);
-	}
-	if (pg->node == cpu_node)
-		__atomic_fetch_add(&got->local, 1, __ATOMIC_RELAXED);
-	else
-		__atomic_fetch_add(&got->other, 1, __ATOMIC_RELAXED);
-}
-
 static struct page *node_alloc(nodeid_t n, unsigned int order, int max_zone)
 {
 	struct node_heap *h = &heap[n];
@@ -339,8 +323,7 @@ static struct page *alloc_common(unsigned int order, unsigned int flags, const u
 	}
 	if (!pg)
 		return NULL;
-	count_alloc(pg, target, cpu_node);
-	__atomic_fetch_add(&heap[pg->node].allocated, 1UL << order, __ATOMIC_RELAXED);
+	mm_count_alloc(pg->node, target, cpu_node, order);
 	prepare_pages(pg, order, flags & MEMF_NO_SCRUB);
 	return pg;
 }
@@ -366,7 +349,7 @@ void free_pages(struct page *pg, unsigned int order, bool dirty)
 	if (IS_ENABLED(CONFIG_SCRUB_DEBUG) && !dirty)
 		scrub_poison(pg, order);
 	h = &heap[pg->node];
-	__atomic_fetch_sub(&h->allocated, 1UL << order, __ATOMIC_RELAXED);
+	mm_count_free(pg->node, order);
 	if (!order && pcp_free(pg, dirty))
 		return;
 	flags = spin_lock_irqsave(&h->lock);

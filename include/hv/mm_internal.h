@@ -31,9 +31,12 @@ struct node_heap {
 	u64 managed;		/* pages handed to the heap at boot */
 	u64 free_pages;		/* in the buddy free lists */
 	u64 dirty_pages;	/* of those, not yet zeroed */
-	u64 pcp_pages;		/* sitting in per-CPU caches (pcp.c keeps it) */
-	u64 allocated;		/* handed out */
 	u64 scrubbing;		/* taken out by an idle CPU to be zeroed */
+	/*
+	 * Shared counters, only for CPUs that have no per-CPU ones (pcp.c);
+	 * read the totals with heap_allocated() and heap_stats().
+	 */
+	u64 allocated;
 	struct node_stats stats;
 };
 
@@ -85,6 +88,15 @@ void heap_add_free_node(const struct mem_range *free, unsigned int nr_free, node
  * caches_empty, also that no page sits in a per-CPU cache.
  */
 unsigned int heap_check(bool all_free);
+
+/* Per-CPU counters (pcp.c): the calling CPU's, or the node's shared ones. */
+void mm_count_alloc(nodeid_t got, nodeid_t intended, nodeid_t cpu_node, unsigned int order);
+void mm_count_free(nodeid_t n, unsigned int order);
+
+/* Totals over every CPU: pages allocated, pages in caches, statistics. */
+u64 heap_allocated(nodeid_t n);
+u64 heap_cached(nodeid_t n);
+struct node_stats heap_stats(nodeid_t n);
 
 /* Per-CPU caches (pcp.c). */
 struct page *pcp_alloc(nodeid_t node);

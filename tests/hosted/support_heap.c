@@ -428,10 +428,12 @@ void heapfx_assert_counts(void)
 	for (n = 0; n < MAX_NODES; n++) {
 		const struct node_heap *h = &heap[n];
 
-		if (h->free_pages + h->pcp_pages + h->allocated + h->scrubbing != h->managed)
+		u64 cached = heap_cached((nodeid_t)n), allocated = heap_allocated((nodeid_t)n);
+
+		if (h->free_pages + cached + allocated + h->scrubbing != h->managed)
 			fail_msg("node %u: free %llu + cached %llu + allocated %llu + scrubbing "
 				 "%llu != managed %llu", n, (unsigned long long)h->free_pages,
-				 (unsigned long long)h->pcp_pages, (unsigned long long)h->allocated,
+				 (unsigned long long)cached, (unsigned long long)allocated,
 				 (unsigned long long)h->scrubbing, (unsigned long long)h->managed);
 	}
 }

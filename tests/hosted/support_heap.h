@@ -162,4 +162,7 @@ u64 heapfx_exhaust(unsigned int n, struct heapfx_held *h);
 /* Free everything h holds (dirty or not) and forget it. */
 void heapfx_release(struct heapfx_held *h, bool dirty);
 
+/* A pointer to node n's statistics summed over every CPU, valid in the block. */
+#define HEAPFX_STATS(n) ((const struct node_stats[1]){ heap_stats((nodeid_t)(n)) })
+
 #endif /* HOSTED_SUPPORT_HEAP_H */

@@ -180,8 +180,8 @@ static void check_built(unsigned int nodes)
 		assert_int_equal(heap[n].free_pages, heap[n].managed);
 		assert_int_equal(heap[n].dirty_pages, heap[n].managed);
 		assert_int_equal(heapfx_dirty_listed(n), heap[n].managed);
-		assert_int_equal(heap[n].allocated, 0);
-		assert_int_equal(heap[n].pcp_pages, 0);
+		assert_int_equal(heap_allocated(n), 0);
+		assert_int_equal(heap_cached(n), 0);
 	}
 	assert_int_equal(heap_check(true), 0);
 	assert_console_lacks("heap");
@@ -347,14 +347,14 @@ static void test_exact_fails_rather_than_fall_back(void **state)
 
 	heapfx_build_nodes(2, MiB(16), MiB(8), 2, NULL);
 	heapfx_exhaust(1, &held);
-	free0 = heap[0].free_pages + heap[0].pcp_pages;
-	s0 = heap[0].stats;
-	s1 = heap[1].stats;
+	free0 = heap[0].free_pages + heap_cached(0);
+	s0 = heap_stats(0);
+	s1 = heap_stats(1);
 	assert_null(alloc_pages(0, MEMF_EXACT | MEMF_NODE(1)));
 	assert_null(alloc_pages(MAX_ORDER, MEMF_EXACT | MEMF_NODE(1)));
-	assert_int_equal(heap[0].free_pages + heap[0].pcp_pages, free0);
-	assert_stats_equal(&heap[0].stats, &s0);
-	assert_stats_equal(&heap[1].stats, &s1);
+	assert_int_equal(heap[0].free_pages + heap_cached(0), free0);
+	assert_stats_equal(HEAPFX_STATS(0), &s0);
+	assert_stats_equal(HEAPFX_STATS(1), &s1);
 	heapfx_assert_counts();
 	pg = must_alloc(0, MEMF_PREFER | MEMF_NODE(1));
 	assert_int_equal(pg->node, 0);
@@ -374,15 +374,15 @@ static void test_bad_requests_fail_and_change_nothing(void **state)
 	struct node_stats s0;
 
 	heapfx_build_nodes(2, MiB(16), MiB(8), 2, NULL);
-	s0 = heap[0].stats;
+	s0 = heap_stats(0);
 	assert_null(alloc_pages(MAX_ORDER + 1, MEMF_LOCAL));
 	assert_null(alloc_pages(0, MEMF_EXACT | MEMF_NODE(2)));
 	assert_null(alloc_pages(0, MEMF_PREFER | MEMF_NODE(200)));
 	assert_null(alloc_pages(0, MEMF_PREFER | MEMF_EXACT | MEMF_NODE(0)));
 	assert_null(alloc_pages(0, MEMF_BITS(20)));
 	assert_null(alloc_pages(0, MEMF_BITS(1)));
-	assert_stats_equal(&heap[0].stats, &s0);
-	assert_int_equal(heap[0].allocated + heap[1].allocated, 0);
+	assert_stats_equal(HEAPFX_STATS(0), &s0);
+	assert_int_equal(heap_allocated(0) + heap_allocated(1), 0);
 	free_pages(NULL, 0, true);
 	assert_all_free();
 }
@@ -405,7 +405,7 @@ static void test_node_mask(void **state)
 		assert_int_equal(pg->node, 2);
 		heapfx_hold(&held, pg, o);
 	}
-	assert_int_equal(heap[0].pcp_pages + heap[2].pcp_pages, 0);	/* masks skip the cache */
+	assert_int_equal(heap_cached(0) + heap_cached(2), 0);	/* masks skip the cache */
 	/* {1, 3} from node 0: its fallback order is 1 3 2, so node 1 until it is gone. */
 	assert_int_equal(topo->node[0].fallback[0], 1);
 	mask_of(mask, 2, odd);

@@ -139,7 +139,7 @@ static void test_every_order(void **state)
 	last = alloc_pages(0, MEMF_LOCAL);
 	assert_non_null(last);
 	assert_null(alloc_pages(0, MEMF_LOCAL));
-	assert_int_equal(heap[0].allocated, heap[0].managed);
+	assert_int_equal(heap_allocated(0), heap[0].managed);
 	free_pages(last, 0, false);
 	for (o = 0; o <= MAX_ORDER; o++)
 		free_pages(pg[o], (unsigned int)o, false);
@@ -204,7 +204,7 @@ static void fill_and_free(u64 seed)
 	}
 	assert_int_equal(held.pages, heapfx_managed());
 	for (i = 0; i < MAX_NODES; i++)
-		assert_int_equal(heap[i].free_pages + heap[i].pcp_pages, 0);
+		assert_int_equal(heap[i].free_pages + heap_cached(i), 0);
 	assert_int_equal(heap_check(false), 0);
 	for (i = held.nr; i > 1; i--) {
 		unsigned int j = (unsigned int)(test_rng() % i);
@@ -469,7 +469,7 @@ static void test_scrub_step_zeroes_a_fresh_node(void **state)
 		assert_true(r == 1 || r == 2 || r == 4 || r == 8 || r == 16);
 		assert_int_equal(heapfx_dirty_listed(0), heap[0].dirty_pages);
 		assert_int_equal(heap[0].free_pages, heap[0].managed);
-		assert_int_equal(heap[0].allocated, 0);
+		assert_int_equal(heap_allocated(0), 0);
 		heapfx_assert_counts();
 		if (heap[0].dirty_pages != before - r)
 			fail_msg("scrub step %llu zeroed %u pages, but node 0's dirty pages went "
@@ -667,7 +667,7 @@ static void test_rebuilds_leave_nothing_behind(void **state)
 		free_pages(pg, 0, true);
 		free_pages(alloc_pages(0, MEMF_EXACT | MEMF_NODE(i) | MEMF_NO_PCP), 0, true);
 	}
-	assert_true(!IS_ENABLED(CONFIG_PCP) || heap[50].pcp_pages > 0);
+	assert_true(!IS_ENABLED(CONFIG_PCP) || heap_cached(50) > 0);
 	build_one();
 	assert_int_equal(pcp_drain_all(), 0);
 	heapfx_assert_counts();

@@ -98,15 +98,15 @@ static void test_refill_takes_a_batch(void **state)
 		assert_int_equal(pg->flags & PG_PCP, 0);
 		heapfx_hold(&held, pg, 0);
 		assert_int_equal(heap[0].free_pages, f0 - BATCH * (i / BATCH + 1));
-		assert_int_equal(heap[0].pcp_pages, BATCH - 1 - i % BATCH);
-		assert_int_equal(heap[0].allocated, i + 1);
+		assert_int_equal(heap_cached(0), BATCH - 1 - i % BATCH);
+		assert_int_equal(heap_allocated(0), i + 1);
 	}
 	/* CPU 1 has a cache of its own. */
 	heapfx_hold(&held, on_cpu_alloc(1, 0, MEMF_LOCAL), 0);
-	assert_int_equal(heap[0].pcp_pages, 2 * (BATCH - 1));
+	assert_int_equal(heap_cached(0), 2 * (BATCH - 1));
 	/* Exact on the CPU's own node goes through its cache as well. */
 	heapfx_hold(&held, on_cpu_alloc(0, 0, MEMF_EXACT | MEMF_NODE(0)), 0);
-	assert_int_equal(heap[0].pcp_pages, 2 * (BATCH - 1) - 1);
+	assert_int_equal(heap_cached(0), 2 * (BATCH - 1) - 1);
 	heapfx_release(&held, true);
 	assert_all_free();
 }
@@ -144,7 +144,7 @@ static void test_what_bypasses_the_cache(void **state)
 			pg = alloc_pages(0, MEMF_PREFER | MEMF_NODE(0));
 		assert_non_null(pg);
 		heapfx_hold(&held, pg, order);
-		assert_int_equal(heap[0].pcp_pages + heap[1].pcp_pages, 0);
+		assert_int_equal(heap_cached(0) + heap_cached(1), 0);
 		assert_int_equal(heap[pg->node].free_pages, before[pg->node] - (1UL << order));
 		assert_int_equal(heap[!pg->node].free_pages, before[!pg->node]);
 		heapfx_assert_counts();
@@ -168,8 +168,8 @@ static void test_cache_never_exceeds_high(void **state)
 		on_cpu_free(0, held.v[i].pg, 0);
 		if (++model > HIGH)
 			model -= BATCH;
-		assert_int_equal(heap[0].pcp_pages, model);
-		assert_true(heap[0].pcp_pages <= HIGH);
+		assert_int_equal(heap_cached(0), model);
+		assert_true(heap_cached(0) <= HIGH);
 	}
 	held.nr = 0;
 	heapfx_release(&held, true);
@@ -185,7 +185,7 @@ static void test_remote_pages_go_home_in_a_batch(void **state)
 
 	build_two();
 	heapfx_hold(&held, on_cpu_alloc(0, 0, MEMF_LOCAL), 0);
-	cached0 = (unsigned int)heap[0].pcp_pages;
+	cached0 = (unsigned int)heap_cached(0);
 	for (i = 0; i < 3 * BATCH; i++)
 		heapfx_hold(&held, on_cpu_alloc(0, 0, MEMF_EXACT | MEMF_NODE(1)), 0);
 	free1 = heap[1].free_pages;
@@ -193,8 +193,8 @@ static void test_remote_pages_go_home_in_a_batch(void **state)
 		struct page *pg = held.v[i].pg;
 
 		on_cpu_free(0, pg, 0);
-		assert_int_equal(heap[1].pcp_pages, i % BATCH);
-		assert_int_equal(heap[0].pcp_pages, cached0);
+		assert_int_equal(heap_cached(1), i % BATCH);
+		assert_int_equal(heap_cached(0), cached0);
 		if (i % BATCH) {
 			assert_true(pg->flags & PG_PCP);
 			continue;
@@ -225,24 +225,24 @@ static void test_drain_cpu_and_all(void **state)
 		heapfx_hold(&held, on_cpu_alloc(0, 0, MEMF_LOCAL | MEMF_NO_PCP), 0);
 	for (i = 0; i < 20; i++)
 		on_cpu_free(0, held.v[i].pg, 0);
-	c0 = heap[0].pcp_pages;
+	c0 = heap_cached(0);
 	heapfx_hold(&held, on_cpu_alloc(1, 0, MEMF_LOCAL), 0);	/* CPU 1: a refill */
-	c1 = heap[0].pcp_pages - c0;
+	c1 = heap_cached(0) - c0;
 	assert_int_equal(c1, BATCH - 1);
 	for (i = 20; i < 30; i++)
 		on_cpu_free(2, held.v[i].pg, 0);	/* CPU 2's outbox for node 0 */
-	assert_int_equal(heap[0].pcp_pages, c0 + c1 + 10);
+	assert_int_equal(heap_cached(0), c0 + c1 + 10);
 	pcp_drain_cpu(0);
 	heapfx_assert_counts();
-	assert_int_equal(heap[0].pcp_pages, c1 + 10);
+	assert_int_equal(heap_cached(0), c1 + 10);
 	pcp_drain_cpu(2);
-	assert_int_equal(heap[0].pcp_pages, c1);
+	assert_int_equal(heap_cached(0), c1);
 	pcp_drain_cpu(CONFIG_NR_CPUS + 5);	/* no such CPU: nothing */
 	pcp_drain_cpu(3);			/* an empty cache */
-	assert_int_equal(heap[0].pcp_pages, c1);
+	assert_int_equal(heap_cached(0), c1);
 	assert_int_equal(pcp_drain_all(), c1);
 	assert_int_equal(pcp_drain_all(), 0);
-	assert_int_equal(heap[0].pcp_pages + heap[1].pcp_pages, 0);
+	assert_int_equal(heap_cached(0) + heap_cached(1), 0);
 	assert_int_equal(heap_check(false), 0);
 	for (i = 30; i < held.nr; i++)
 		on_cpu_free(1, held.v[i].pg, 0);
@@ -274,15 +274,15 @@ static void test_failing_allocation_drains_caches(void **state)
 	for (i = 4; i < 8; i++)
 		on_cpu_free(2, mfn_to_page(base + i), 0);
 	assert_int_equal(heap[0].free_pages, 0);
-	assert_int_equal(heap[0].pcp_pages, 8);
+	assert_int_equal(heap_cached(0), 8);
 	pg = on_cpu_alloc(0, 2, MEMF_EXACT | MEMF_NODE(0));
 	assert_ptr_equal(pg, mfn_to_page(base));
-	assert_int_equal(heap[0].pcp_pages, 0);
+	assert_int_equal(heap_cached(0), 0);
 	assert_int_equal(heap[0].free_pages, 4);
 	on_cpu_free(1, pg, 2);
 	pg = on_cpu_alloc(0, 0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_PCP);
 	on_cpu_free(1, pg, 0);
-	assert_int_equal(heap[0].pcp_pages, 1);
+	assert_int_equal(heap_cached(0), 1);
 	pg = on_cpu_alloc(0, 3, MEMF_EXACT | MEMF_NODE(0));
 	assert_ptr_equal(pg, mfn_to_page(base));
 	on_cpu_free(0, pg, 3);
@@ -304,7 +304,7 @@ static void expect_stats(const char *step)
 
 	heapfx_assert_counts();
 	for (n = 0; n < 2; n++) {
-		const struct node_stats *s = &heap[n].stats, *w = &want[n];
+		const struct node_stats *s = HEAPFX_STATS(n), *w = &want[n];
 
 		if (s->hit != w->hit || s->miss != w->miss || s->foreign != w->foreign ||
 		    s->local != w->local || s->other != w->other)

@@ -368,18 +368,20 @@ static void check_quiet(const char *when)
 	count_held(pool.v, pool.nr, held);
 	for (n = 0; n < topo->nr_nodes; n++) {
 		const struct node_heap *h = &heap[n];
+		u64 cached = heap_cached((nodeid_t)n), allocated = heap_allocated((nodeid_t)n);
+		struct node_stats st = heap_stats((nodeid_t)n);
 
-		if (h->free_pages + h->pcp_pages + h->allocated != h->managed || h->scrubbing ||
-		    h->allocated != held[n])
+		if (h->free_pages + cached + allocated != h->managed || h->scrubbing ||
+		    allocated != held[n])
 			die(NULL, "%s: node %u: free %llu + cached %llu + allocated %llu + "
 			    "scrubbing %llu, managed %llu; the workers hold %llu", when, n,
-			    (unsigned long long)h->free_pages, (unsigned long long)h->pcp_pages,
-			    (unsigned long long)h->allocated, (unsigned long long)h->scrubbing,
+			    (unsigned long long)h->free_pages, (unsigned long long)cached,
+			    (unsigned long long)allocated, (unsigned long long)h->scrubbing,
 			    (unsigned long long)h->managed, (unsigned long long)held[n]);
-		hits += h->stats.hit;
-		misses += h->stats.miss;
-		foreign += h->stats.foreign;
-		if (h->stats.hit + h->stats.miss != h->stats.local + h->stats.other)
+		hits += st.hit;
+		misses += st.miss;
+		foreign += st.foreign;
+		if (st.hit + st.miss != st.local + st.other)
 			die(NULL, "%s: node %u: hit + miss != local + other", when, n);
 	}
 	if (hits + misses != allocs || foreign != misses)
@@ -565,7 +567,7 @@ static void test_scrub_beside_alloc_and_free(void **state)
 	__atomic_store_n(&scrub_stop, true, __ATOMIC_RELAXED);
 	pthread_join(t, NULL);
 	heapfx_assert_counts();
-	assert_int_equal(heap[0].allocated, 0);
+	assert_int_equal(heap_allocated(0), 0);
 	assert_int_equal(heap[0].scrubbing, 0);
 	assert_true(scrub_steps > 0);
 	assert_int_equal(heap_check(true), 0);
