@@ -550,3 +550,16 @@ void heapfx_release(struct heapfx_held *h, bool dirty)
 	free(h->v);
 	memset(h, 0, sizeof(*h));
 }
+
+void heapfx_build_4g(void)
+{
+	struct heapfx_spec s;
+
+	heapfx_spec_init(&s, 2);
+	heapfx_spec_ram(&s, 0, MiB(14), MiB(4));
+	heapfx_spec_ram(&s, 0, GiB(4) - MiB(2), MiB(4));
+	heapfx_spec_ram(&s, 1, GiB(8), MiB(4));
+	heapfx_spec_cpus(&s, 0, 1);
+	heapfx_spec_cpus(&s, 1, 1);
+	heapfx_build_spec(&s);
+}

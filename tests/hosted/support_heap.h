@@ -162,6 +162,12 @@ u64 heapfx_exhaust(unsigned int n, struct heapfx_held *h);
 /* Free everything h holds (dirty or not) and forget it. */
 void heapfx_release(struct heapfx_held *h, bool dirty);
 
+/*
+ * Zones on both sides of 4 GiB: node 0 has 2 MiB of dma, then 2 MiB below
+ * and 2 MiB above 4 GiB; node 1 has 4 MiB at 8 GiB. One CPU each.
+ */
+void heapfx_build_4g(void);
+
 /* A pointer to node n's statistics summed over every CPU, valid in the block. */
 #define HEAPFX_STATS(n) ((const struct node_stats[1]){ heap_stats((nodeid_t)(n)) })
 

@@ -105,22 +105,6 @@ static void build_memoryless(void)
 	heapfx_build_spec(&s);
 }
 
-/*
- * Node 0: 2 MiB of DMA, then 2 MiB below and 2 MiB above 4 GiB; node 1:
- * 4 MiB at 8 GiB. One CPU each.
- */
-static void build_4g(void)
-{
-	struct heapfx_spec s;
-
-	heapfx_spec_init(&s, 2);
-	heapfx_spec_ram(&s, 0, MiB(14), MiB(4));
-	heapfx_spec_ram(&s, 0, GiB(4) - MiB(2), MiB(4));
-	heapfx_spec_ram(&s, 1, GiB(8), MiB(4));
-	heapfx_spec_cpus(&s, 0, 1);
-	heapfx_spec_cpus(&s, 1, 1);
-	heapfx_build_spec(&s);
-}
 
 /* ---- helpers --------------------------------------------------------------- */
 
@@ -205,7 +189,7 @@ static void test_fixtures_come_up(void **state)
 	build_memoryless();
 	check_built(3);
 	assert_int_equal(heap[1].managed, 0);
-	build_4g();
+	heapfx_build_4g();
 	check_built(2);
 	assert_int_equal(heap[0].zone[ZONE_DMA].free_pages, MiB(2) >> PAGE_SHIFT);
 	assert_int_equal(heap[0].zone[ZONE_DMA32].free_pages, MiB(4) >> PAGE_SHIFT);
@@ -458,7 +442,7 @@ static void test_address_width(void **state)
 	struct page *pg;
 	unsigned int o;
 
-	build_4g();
+	heapfx_build_4g();
 	assert_null(alloc_pages(0, MEMF_BITS(20)));
 	assert_null(alloc_pages(0, MEMF_BITS(23)));
 	assert_int_equal(take_below(MEMF_BITS(24), MiB(16), &held), MiB(2) >> PAGE_SHIFT);
@@ -497,7 +481,7 @@ static void test_zones_highest_first(void **state)
 	struct page *pg;
 	unsigned int z;
 
-	build_4g();
+	heapfx_build_4g();
 	for (z = 0; z < 3; z++) {
 		for (i = 0; i < per[z]; i++) {
 			pg = alloc_pages(0, MEMF_LOCAL | MEMF_NO_PCP | MEMF_NO_SCRUB);

@@ -57,19 +57,6 @@ static void build_holes(void)
 	heapfx_build_spec(&s);
 }
 
-/* dma, dma32 on both sides of 4 GiB, normal; a second node at 8 GiB. */
-static void build_4g(void)
-{
-	struct heapfx_spec s;
-
-	heapfx_spec_init(&s, 2);
-	heapfx_spec_ram(&s, 0, MiB(14), MiB(4));
-	heapfx_spec_ram(&s, 0, GiB(4) - MiB(2), MiB(4));
-	heapfx_spec_ram(&s, 1, GiB(8), MiB(4));
-	heapfx_spec_cpus(&s, 0, 1);
-	heapfx_spec_cpus(&s, 1, 1);
-	heapfx_build_spec(&s);
-}
 
 static void build_memoryless(void)
 {
@@ -238,7 +225,7 @@ static void test_fill_and_free_in_random_order(void **state)
 		fill_and_free(seed + 100);
 		build_holes();
 		fill_and_free(seed + 200);
-		build_4g();
+		heapfx_build_4g();
 		fill_and_free(seed + 300);
 		build_memoryless();
 		fill_and_free(seed + 400);
@@ -749,7 +736,7 @@ static void test_parallel_build_matches_serial(void **state)
 	check_parallel_build(build_one);
 	check_parallel_build(build_four);
 	check_parallel_build(build_holes);
-	check_parallel_build(build_4g);
+	check_parallel_build(heapfx_build_4g);
 	check_parallel_build(build_memoryless);	/* node 2 has no CPU: built afterwards */
 	check_parallel_build(build_64);
 }
