@@ -312,9 +312,8 @@ static struct page *alloc_common(unsigned int order, unsigned int flags, const u
 		if (target >= topo->nr_nodes)
 			return NULL;
 	}
-	if (!order && !mask && max_zone == ZONE_NORMAL && target == cpu_node &&
-	    !(flags & MEMF_NO_PCP))
-		pg = pcp_alloc(target);
+	if (!mask && max_zone == ZONE_NORMAL && target == cpu_node && !(flags & MEMF_NO_PCP))
+		pg = pcp_alloc(target, order);
 	if (!pg)
 		pg = walk_nodes(target, order, max_zone, mode == MEMF_EXACT, mask);
 	if (!pg && pcp_drain_all()) {
@@ -350,7 +349,7 @@ void free_pages(struct page *pg, unsigned int order, bool dirty)
 		scrub_poison(pg, order);
 	h = &heap[pg->node];
 	mm_count_free(pg->node, order);
-	if (!order && pcp_free(pg, dirty))
+	if (pcp_free(pg, order, dirty))
 		return;
 	flags = spin_lock_irqsave(&h->lock);
 	heap_free_locked(h, pg, order, dirty);

@@ -1,9 +1,10 @@
 /*
- * Per-CPU page caches and per-CPU allocator counters. Each CPU keeps a
- * list of its own node's single pages, refilled from and drained to the
- * node's buddy lists PCP_BATCH at a time, and holds at most PCP_HIGH; a
- * page of another node freed here waits in a per-node outbox that goes
- * home as a batch. Each CPU also counts its own allocations and frees per
+ * Per-CPU page caches and per-CPU allocator counters. Each CPU keeps, for
+ * every order up to PCP_MAX_ORDER, a list of its own node's blocks,
+ * refilled from and drained to the node's buddy lists PCP_BATCH pages at a
+ * time, holding at most PCP_HIGH pages per order; a single page of another
+ * node freed here waits in a per-node outbox that goes home as a batch
+ * (larger blocks of other nodes go straight home). Each CPU also counts its own allocations and frees per
  * node (statistics, pages allocated), so the hot paths share no counter;
  * readers sum over CPUs. Owns pcp_of[].
  *
@@ -24,12 +25,20 @@
 #ifndef CONFIG_PCP_HIGH
 #define CONFIG_PCP_HIGH 128
 #endif
+#ifndef CONFIG_PCP_MAX_ORDER
+#define CONFIG_PCP_MAX_ORDER 0
+#endif
+#define PCP_ORDERS (CONFIG_PCP_MAX_ORDER + 1)
+
+/* Blocks of order o moved per refill or drain, and kept at most. */
+#define BATCH_OF(o) MAX((unsigned int)CONFIG_PCP_BATCH >> (o), 1U)
+#define HIGH_OF(o) MAX((unsigned int)CONFIG_PCP_HIGH >> (o), 2U)
 
 struct pcp {
 	struct spinlock lock;
 	nodeid_t node;
-	unsigned int count;
-	struct page *list;
+	unsigned int count[PCP_ORDERS];		/* blocks of each order */
+	struct page *list[PCP_ORDERS];
 	unsigned int out_count[MAX_NODES];
 	struct page *out[MAX_NODES];
 	/* This CPU's counters, per node the pages belong to. */
@@ -127,8 +136,12 @@ u64 heap_cached(nodeid_t n)
 
 		if (!p)
 			continue;
-		if (p->node == n)
-			sum += READ_ONCE(p->count);
+		if (p->node == n) {
+			unsigned int o;
+
+			for (o = 0; o < PCP_ORDERS; o++)
+				sum += (u64)READ_ONCE(p->count[o]) << o;
+		}
 		sum += READ_ONCE(p->out_count[n]);
 	}
 	return sum;
@@ -154,11 +167,23 @@ struct node_stats heap_stats(nodeid_t n)
 }
 
 /*
- * Give up to max pages of a list back to node n's heap, lowering *count
- * by as many under the heap lock; returns how many.
+ * PG_PCP on a cached block's head, and in debug builds on its other pages
+ * too, so that freeing any page of it again is caught.
+ */
+static void mark_cached(struct page *pg, unsigned int o, bool cached)
+{
+	unsigned long i, n = IS_ENABLED(CONFIG_DEBUG) ? 1UL << o : 1;
+
+	for (i = 0; i < n; i++)
+		pg[i].flags = cached ? pg[i].flags | PG_PCP : pg[i].flags & ~PG_PCP;
+}
+
+/*
+ * Give up to max blocks of order o from a list back to node n's heap,
+ * lowering *count by as many under the heap lock; returns the pages.
  */
 static unsigned int give_back(struct page **list, unsigned int max, nodeid_t n,
-			      unsigned int *count)
+			      unsigned int *count, unsigned int o)
 {
 	struct node_heap *h = &heap[n];
 	unsigned int done = 0;
@@ -169,80 +194,96 @@ static unsigned int give_back(struct page **list, unsigned int max, nodeid_t n,
 
 		*list = pg->next;
 		pg->next = pg->prev = NULL;
+		mark_cached(pg, o, false);
 		pg->flags &= PG_DIRTY;		/* already counted dirty in pcp_free */
-		heap_free_locked(h, pg, 0, false);
+		heap_free_locked(h, pg, o, false);
 		done++;
 	}
 	*count -= done;
 	spin_unlock_irqrestore(&h->lock, flags);
-	return done;
+	return done << o;
 }
 
-static void refill(struct pcp *p)
+static void refill(struct pcp *p, unsigned int o)
 {
 	struct node_heap *h = &heap[p->node];
 	unsigned long flags = spin_lock_irqsave(&h->lock);
 	unsigned int i;
 
-	for (i = 0; i < CONFIG_PCP_BATCH; i++) {
-		struct page *pg = heap_alloc_locked(h, 0, ZONE_NORMAL);
+	for (i = 0; i < BATCH_OF(o); i++) {
+		struct page *pg = heap_alloc_locked(h, o, ZONE_NORMAL);
 
 		if (!pg)
 			break;
-		pg->flags |= PG_PCP;
-		pg->next = p->list;
-		p->list = pg;
-		p->count++;
+		mark_cached(pg, o, true);
+		pg->next = p->list[o];
+		p->list[o] = pg;
+		p->count[o]++;
 	}
 	spin_unlock_irqrestore(&h->lock, flags);
 }
 
-struct page *pcp_alloc(nodeid_t node)
+struct page *pcp_alloc(nodeid_t node, unsigned int o)
 {
 	struct pcp *p = IS_ENABLED(CONFIG_PCP) ? this_pcp() : NULL;
 	struct page *pg = NULL;
 	unsigned long flags;
 
-	if (!p || p->node != node)
+	if (!p || p->node != node || o >= PCP_ORDERS)
 		return NULL;
 	flags = spin_lock_irqsave(&p->lock);
-	if (!p->count)
-		refill(p);
-	if (p->count) {
-		pg = p->list;
-		p->list = pg->next;
-		p->count--;
+	if (!p->count[o])
+		refill(p, o);
+	if (p->count[o]) {
+		pg = p->list[o];
+		p->list[o] = pg->next;
+		p->count[o]--;
 		pg->next = NULL;
-		pg->flags &= ~PG_PCP;
+		mark_cached(pg, o, false);
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 	return pg;
 }
 
-bool pcp_free(struct page *pg, bool dirty)
+/* Every page of a block freed dirty is dirty; the head says so for the block. */
+static void mark_block_dirty(struct page *pg, unsigned int o)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < (1UL << o); i++) {
+		if (!(pg[i].flags & PG_DIRTY)) {
+			pg[i].flags |= PG_DIRTY;
+			n++;
+		}
+	}
+	__atomic_fetch_add(&heap[pg->node].dirty_pages, n, __ATOMIC_RELAXED);
+}
+
+bool pcp_free(struct page *pg, unsigned int o, bool dirty)
 {
 	struct pcp *p = IS_ENABLED(CONFIG_PCP) ? this_pcp() : NULL;
 	unsigned long flags;
 	nodeid_t n = pg->node;
 
-	if (!p)
+	if (!p || o >= PCP_ORDERS || (o && n != p->node))
 		return false;
 	flags = spin_lock_irqsave(&p->lock);
-	pg->flags = PG_PCP | (dirty ? PG_DIRTY : 0);
-	pg->prev = NULL;
+	pg->flags &= PG_DIRTY;
 	if (dirty)
-		__atomic_fetch_add(&heap[n].dirty_pages, 1, __ATOMIC_RELAXED);
+		mark_block_dirty(pg, o);
+	mark_cached(pg, o, true);
+	pg->prev = NULL;
 	if (n == p->node) {
-		pg->next = p->list;
-		p->list = pg;
-		if (++p->count > CONFIG_PCP_HIGH)
-			give_back(&p->list, CONFIG_PCP_BATCH, n, &p->count);
+		pg->next = p->list[o];
+		p->list[o] = pg;
+		if (++p->count[o] > HIGH_OF(o))
+			give_back(&p->list[o], BATCH_OF(o), n, &p->count[o], o);
 	} else {
 		/* Another node's page: batch it home, never keep it. */
 		pg->next = p->out[n];
 		p->out[n] = pg;
 		if (++p->out_count[n] >= CONFIG_PCP_BATCH)
-			give_back(&p->out[n], ~0U, n, &p->out_count[n]);
+			give_back(&p->out[n], ~0U, n, &p->out_count[n], 0);
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 	return true;
@@ -250,13 +291,14 @@ bool pcp_free(struct page *pg, bool dirty)
 
 static unsigned int drain(struct pcp *p)
 {
-	unsigned int n, done;
+	unsigned int n, o, done = 0;
 	unsigned long flags = spin_lock_irqsave(&p->lock);
 
-	done = give_back(&p->list, ~0U, p->node, &p->count);
+	for (o = 0; o < PCP_ORDERS; o++)
+		done += give_back(&p->list[o], ~0U, p->node, &p->count[o], o);
 	for (n = 0; n < topo->nr_nodes; n++)
 		if (p->out[n])
-			done += give_back(&p->out[n], ~0U, (nodeid_t)n, &p->out_count[n]);
+			done += give_back(&p->out[n], ~0U, (nodeid_t)n, &p->out_count[n], 0);
 	spin_unlock_irqrestore(&p->lock, flags);
 	return done;
 }

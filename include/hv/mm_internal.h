@@ -99,8 +99,8 @@ u64 heap_cached(nodeid_t n);
 struct node_stats heap_stats(nodeid_t n);
 
 /* Per-CPU caches (pcp.c). */
-struct page *pcp_alloc(nodeid_t node);
-bool pcp_free(struct page *pg, bool dirty);	/* false: not cached, caller frees */
+struct page *pcp_alloc(nodeid_t node, unsigned int order);
+bool pcp_free(struct page *pg, unsigned int order, bool dirty);	/* false: caller frees */
 unsigned int pcp_drain_all(void);		/* pages returned */
 void pcp_drain_cpu(unsigned int cpu);
 int pcp_init(void *(*meta)(u64 bytes, nodeid_t node));

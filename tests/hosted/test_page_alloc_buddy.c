@@ -331,6 +331,7 @@ static void test_dirty_pages_come_back_zeroed(void **state)
 	heapfx_fill(y, 1, 0);
 	free_pages(x, 1, true);
 	free_pages(y, 1, false);
+	pcp_drain_all();		/* small blocks are cached per CPU: merge them */
 	assert_int_equal(heap[0].dirty_pages, heapfx_dirty_listed(0));
 	dirty_before = heap[0].dirty_pages;
 	pg = alloc_pages(2, MEMF_LOCAL);
@@ -347,11 +348,12 @@ static void test_no_scrub_hands_dirty_pages_over(void **state)
 	unsigned int i;
 
 	build_one();
-	pg = alloc_pages(3, MEMF_LOCAL | MEMF_NO_SCRUB);
+	pg = alloc_pages(3, MEMF_LOCAL | MEMF_NO_SCRUB | MEMF_NO_PCP);
 	for (i = 0; i < 8; i++)
 		assert_true(heapfx_page_is(&pg[i], HEAPFX_JUNK));
 	heapfx_fill(pg, 3, 0x77);
 	free_pages(pg, 3, true);
+	pcp_drain_all();
 	pg = alloc_pages(0, MEMF_LOCAL | MEMF_NO_SCRUB | MEMF_NO_PCP);
 	assert_true(heapfx_page_is(pg, 0x77));
 	free_pages(pg, 0, true);
@@ -485,6 +487,7 @@ static void test_scrub_step_takes_the_dirty_block(void **state)
 	assert_true(heapfx_page_is(x, clean_byte()));
 	heapfx_fill(x, 3, 0x33);
 	free_pages(x, 3, true);		/* y is held: x stays a block of its own */
+	pcp_drain_all();
 	assert_int_equal(heap[0].dirty_pages, 8);
 	assert_int_equal(heapfx_dirty_listed(0), 8);
 	assert_int_equal(scrub_step(0), 8);
@@ -494,6 +497,7 @@ static void test_scrub_step_takes_the_dirty_block(void **state)
 	assert_true(heapfx_page_is(&x[7], clean_byte()));
 	assert_int_equal(scrub_step(0), 0);
 	free_pages(y, 3, false);
+	pcp_drain_all();
 	assert_int_equal(scrub_step(1), 16);	/* node 1 is still as boot left it */
 	assert_console_empty();
 	pcp_drain_all();
@@ -516,6 +520,7 @@ static void test_scrub_step_cleans_dirty_pages_among_clean(void **state)
 	pg = alloc_pages(3, MEMF_EXACT | MEMF_NODE(0));
 	heapfx_fill(pg, 3, 0x33);
 	free_pages(pg, 3, true);
+	pcp_drain_all();
 	while (scrub_step(0)) {
 		if (++steps > 64)
 			fail_msg("8 dirty pages among clean ones: still %llu dirty after %u scrub "
@@ -619,13 +624,14 @@ static void test_double_free_is_caught(void **state)
 	build_one();
 	pg = alloc_pages(2, MEMF_LOCAL);
 	free_pages(pg, 2, true);
-	expect_double_free(pg, 2);	/* merged into a bigger free block */
+	expect_double_free(pg, 2);	/* cached per CPU, or merged into a bigger block */
 	if (IS_ENABLED(CONFIG_DEBUG))
 		expect_double_free(pg + 1, 0);	/* a tail: marked in debug builds only */
 	pg = alloc_pages(3, MEMF_LOCAL);
 	buddy = alloc_pages(3, MEMF_LOCAL);
 	assert_int_equal(page_to_mfn(pg) ^ 8, page_to_mfn(buddy));
 	free_pages(pg, 3, true);	/* its buddy is held: it stays a block head */
+	pcp_drain_all();
 	assert_true(pg->flags & PG_FREE);
 	expect_double_free(pg, 3);
 	free_pages(buddy, 3, true);

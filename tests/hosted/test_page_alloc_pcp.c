@@ -128,7 +128,8 @@ static void test_what_bypasses_the_cache(void **state)
 	for (i = 0; i < 6; i++) {
 		before[0] = heap[0].free_pages;
 		before[1] = heap[1].free_pages;
-		order = i == 3;
+		/* The smallest order the caches do not keep. */
+		order = i == 3 ? CONFIG_PCP_MAX_ORDER + 1 : 0;
 		hosted_cpu_id = i == 5 ? 2 : 0;
 		if (i == 0)
 			pg = alloc_pages(0, MEMF_LOCAL | MEMF_NO_PCP);
@@ -137,7 +138,7 @@ static void test_what_bypasses_the_cache(void **state)
 		else if (i == 2)
 			pg = alloc_pages_mask(0, MEMF_LOCAL, &mask);
 		else if (i == 3)
-			pg = alloc_pages(1, MEMF_LOCAL);
+			pg = alloc_pages(order, MEMF_LOCAL);
 		else if (i == 4)
 			pg = alloc_pages(0, MEMF_PREFER | MEMF_NODE(1));
 		else
@@ -151,6 +152,43 @@ static void test_what_bypasses_the_cache(void **state)
 	}
 	hosted_cpu_id = 0;
 	heapfx_release(&held, true);
+	assert_all_free();
+}
+
+/*
+ * Blocks up to PCP_MAX_ORDER are cached per CPU like single pages: a
+ * refill takes PCP_BATCH pages' worth from the heap, a freed block comes
+ * back to the same CPU without touching the heap, and drains give whole
+ * blocks back to the buddy lists.
+ */
+static void test_small_blocks_are_cached(void **state)
+{
+	unsigned int o;
+
+	build_two();
+	for (o = 1; o <= CONFIG_PCP_MAX_ORDER; o++) {
+		u64 free0 = heap[0].free_pages;
+		struct page *pg = on_cpu_alloc(0, o, MEMF_LOCAL), *again;
+
+		/* One refill: BATCH pages' worth of blocks of this order. */
+		assert_int_equal(heap[0].free_pages,
+				 free0 - (u64)MAX(CONFIG_PCP_BATCH >> o, 1) * (1UL << o));
+		assert_int_equal(heap_cached(0), (u64)(MAX(CONFIG_PCP_BATCH >> o, 1) - 1) << o);
+		free0 = heap[0].free_pages;
+		on_cpu_free(0, pg, o);
+		assert_true(pg->flags & PG_PCP);
+		again = on_cpu_alloc(0, o, MEMF_LOCAL);
+		assert_ptr_equal(again, pg);		/* the same block, from the cache */
+		assert_int_equal(heap[0].free_pages, free0);
+		on_cpu_free(0, again, o);
+		assert_true(pcp_drain_all() >= 1UL << o);
+		assert_int_equal(heap_cached(0), 0);
+		heapfx_assert_counts();
+	}
+	/* The next order up is never cached. */
+	on_cpu_free(0, on_cpu_alloc(0, CONFIG_PCP_MAX_ORDER + 1, MEMF_LOCAL),
+		    CONFIG_PCP_MAX_ORDER + 1);
+	assert_int_equal(heap_cached(0), 0);
 	assert_all_free();
 }
 
@@ -282,7 +320,8 @@ static void test_failing_allocation_drains_caches(void **state)
 	on_cpu_free(1, pg, 2);
 	pg = on_cpu_alloc(0, 0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_PCP);
 	on_cpu_free(1, pg, 0);
-	assert_int_equal(heap_cached(0), 1);
+	/* CPU 1 now caches the single page, and the order-2 block if it keeps those. */
+	assert_int_equal(heap_cached(0), 1 + (CONFIG_PCP_MAX_ORDER >= 2 ? 4 : 0));
 	pg = on_cpu_alloc(0, 3, MEMF_EXACT | MEMF_NODE(0));
 	assert_ptr_equal(pg, mfn_to_page(base));
 	on_cpu_free(0, pg, 3);
@@ -401,6 +440,7 @@ int main(void)
 		T(test_drain_cpu_and_all),
 		T(test_failing_allocation_drains_caches),
 		T(test_statistics_for_a_script),
+		T(test_small_blocks_are_cached),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
