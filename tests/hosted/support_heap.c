@@ -19,6 +19,7 @@
 
 #include <hv/errno.h>
 #include <hv/lib.h>
+#include <hv/printk.h>
 
 #include "fake_arch.h"
 #include "support_heap.h"
@@ -562,4 +563,18 @@ void heapfx_build_4g(void)
 	heapfx_spec_cpus(&s, 0, 1);
 	heapfx_spec_cpus(&s, 1, 1);
 	heapfx_build_spec(&s);
+}
+
+int heapfx_setup(void **state)
+{
+	console_set_loglevel(LOG_DEBUG);
+	console_clear();
+	hosted_cpu_id = 0;
+	return 0;
+}
+
+int heapfx_cmocka_teardown(void **state)
+{
+	heapfx_teardown();
+	return 0;
 }

@@ -162,6 +162,10 @@ u64 heapfx_exhaust(unsigned int n, struct heapfx_held *h);
 /* Free everything h holds (dirty or not) and forget it. */
 void heapfx_release(struct heapfx_held *h, bool dirty);
 
+/* cmocka setup and teardown for heap tests: quiet console, CPU 0, fixture freed. */
+int heapfx_setup(void **state);
+int heapfx_cmocka_teardown(void **state);
+
 /*
  * Zones on both sides of 4 GiB: node 0 has 2 MiB of dma, then 2 MiB below
  * and 2 MiB above 4 GiB; node 1 has 4 MiB at 8 GiB. One CPU each.

@@ -24,20 +24,6 @@
 
 #define MASK_WORDS ((MAX_NODES + 63) / 64)
 
-static int setup(void **state)
-{
-	console_set_loglevel(LOG_DEBUG);
-	console_clear();
-	hosted_cpu_id = 0;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	heapfx_teardown();
-	return 0;
-}
-
 /* ---- fixtures -------------------------------------------------------------- */
 
 /* Four nodes on a ring, as `make run` boots: 10 / 21 / 31. */
@@ -545,7 +531,7 @@ static void test_memoryless_and_cpuless_nodes(void **state)
 	assert_all_free();
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, heapfx_setup, heapfx_cmocka_teardown)
 
 int main(void)
 {

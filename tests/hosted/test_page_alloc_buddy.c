@@ -24,20 +24,6 @@
 #include "fake_arch.h"
 #include "support_heap.h"
 
-static int setup(void **state)
-{
-	console_set_loglevel(LOG_DEBUG);
-	console_clear();
-	hosted_cpu_id = 0;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	heapfx_teardown();
-	return 0;
-}
-
 static void build_one(void)
 {
 	heapfx_build_nodes(1, MiB(16), MiB(8), 2, NULL);
@@ -747,7 +733,7 @@ static void test_parallel_build_matches_serial(void **state)
 	check_parallel_build(build_64);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, heapfx_setup, heapfx_cmocka_teardown)
 
 int main(void)
 {

@@ -32,20 +32,6 @@
 #define HIGH 128
 #endif
 
-static int setup(void **state)
-{
-	console_set_loglevel(LOG_DEBUG);
-	console_clear();
-	hosted_cpu_id = 0;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	heapfx_teardown();
-	return 0;
-}
-
 /* Two nodes of 8 MiB; CPUs 0 and 1 on node 0, 2 and 3 on node 1. */
 static void build_two(void)
 {
@@ -428,7 +414,7 @@ static void test_statistics_for_a_script(void **state)
 	assert_all_free();
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, heapfx_setup, heapfx_cmocka_teardown)
 
 int main(void)
 {

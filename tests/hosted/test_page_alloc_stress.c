@@ -74,17 +74,9 @@ static mfn_t bitmap_mfns;
 static pthread_barrier_t barrier;
 static u64 cur_seed;
 
-static int setup(void **state)
-{
-	console_set_loglevel(LOG_DEBUG);
-	console_clear();
-	hosted_cpu_id = 0;
-	return 0;
-}
-
 static int teardown(void **state)
 {
-	heapfx_teardown();
+	heapfx_cmocka_teardown(state);
 	free(bitmap);
 	bitmap = NULL;
 	return 0;
@@ -573,7 +565,7 @@ static void test_scrub_beside_alloc_and_free(void **state)
 	assert_int_equal(heap_check(true), 0);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, heapfx_setup, teardown)
 
 int main(void)
 {
