@@ -20,6 +20,12 @@
 #include <hv/printk.h>
 
 struct node_heap heap[MAX_NODES];
+static unsigned long (*heap_reclaim)(void);
+
+void heap_set_reclaim(unsigned long (*reclaim)(void))
+{
+	heap_reclaim = reclaim;
+}
 
 static const mfn_t zone_end[NR_ZONES] = {
 	[ZONE_DMA] = MiB(16) >> PAGE_SHIFT,
@@ -320,6 +326,10 @@ static struct page *alloc_common(unsigned int order, unsigned int flags, const u
 		/* Pages were stranded in per-CPU caches: try once more. */
 		pg = walk_nodes(target, order, max_zone, mode == MEMF_EXACT, mask);
 	}
+	if (!pg && heap_reclaim && heap_reclaim()) {
+		pcp_drain_all();
+		pg = walk_nodes(target, order, max_zone, mode == MEMF_EXACT, mask);
+	}
 	if (!pg)
 		return NULL;
 	mm_count_alloc(pg->node, target, cpu_node, order);
@@ -344,7 +354,8 @@ void free_pages(struct page *pg, unsigned int order, bool dirty)
 
 	if (!pg)
 		return;
-	BUG_ON(order > MAX_ORDER || (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_OFFLINE)));
+	BUG_ON(order > MAX_ORDER ||
+	       (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_OFFLINE | PG_SLAB | PG_LARGE)));
 	if (IS_ENABLED(CONFIG_SCRUB_DEBUG) && !dirty)
 		scrub_poison(pg, order);
 	h = &heap[pg->node];

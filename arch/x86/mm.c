@@ -30,6 +30,15 @@ void *arch_maddr_to_virt(paddr_t pa)
 	return maddr_to_virt(pa);
 }
 
+paddr_t arch_virt_to_maddr(const void *va)
+{
+	unsigned long v = (unsigned long)va;
+
+	if (v < DIRECTMAP_BASE || v - DIRECTMAP_BASE >= directmap_end)
+		return INVALID_PADDR;
+	return v - DIRECTMAP_BASE;
+}
+
 paddr_t x86_directmap_end(void)
 {
 	return directmap_end;

@@ -54,6 +54,13 @@ void arch_describe_topology(struct topo_desc *d);
 void *arch_maddr_to_virt(paddr_t pa);
 
 /*
+ * The inverse: the physical address behind a direct-map address, or
+ * INVALID_PADDR when va is not in the direct map (an image or stack
+ * address, or garbage). Any context.
+ */
+paddr_t arch_virt_to_maddr(const void *va);
+
+/*
  * Map len bytes of firmware tables at physical address pa for reading.
  * Returns NULL when that memory cannot be reached (or the range wraps).
  * Any time after arch_setup_memory().

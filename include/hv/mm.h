@@ -34,9 +34,19 @@ enum zone_id {
 #define PG_TAIL (1U << 3)	/* inside a free block, not its head */
 #define PG_OFFLINE (1U << 4)	/* never handed out (reserved at boot) */
 #define PG_DIRTY_BLOCK (1U << 5)	/* on a free block's head: some page may be dirty */
+#define PG_SLAB (1U << 6)	/* allocated, part of a slab: owner is its struct slab */
+#define PG_LARGE (1U << 7)	/* allocated, head of a kmalloc block of 2^order pages */
 
 struct page {
-	struct page *next, *prev;	/* free list or cache links */
+	union {
+		struct {
+			struct page *next, *prev;	/* free list or cache links (free pages) */
+		};
+		struct {
+			void *owner;		/* allocated pages: their user's (PG_SLAB) */
+			unsigned long private;	/* allocated pages: their user's */
+		};
+	};
 	mfn_t mfn;
 	u32 flags;
 	u8 order;			/* of the free block this page heads */
@@ -73,8 +83,19 @@ struct page *alloc_pages(unsigned int order, unsigned int flags);
  */
 struct page *alloc_pages_mask(unsigned int order, unsigned int flags, const u64 *mask);
 
-/* Free 2^order pages from alloc_pages. dirty: they held guest data. */
+/*
+ * Free 2^order pages from alloc_pages. dirty: they held guest data. The
+ * owner's flags (PG_SLAB, PG_LARGE) must be cleared first.
+ */
 void free_pages(struct page *pg, unsigned int order, bool dirty);
+
+/*
+ * Register the function an allocation calls when it would fail even after
+ * the per-CPU page caches were drained (the slab allocator's shrinker). It
+ * returns the pages it gave back; the allocation then tries once more.
+ * It runs in the failing allocator's context, with no heap lock held.
+ */
+void heap_set_reclaim(unsigned long (*reclaim)(void));
 
 struct page *mfn_to_page(mfn_t mfn);
 

@@ -22,6 +22,7 @@ typedef int64_t s64;
 
 /* A machine physical address. */
 typedef u64 paddr_t;
+#define INVALID_PADDR (~(paddr_t)0)
 /* A machine frame number: a physical address shifted right by PAGE_SHIFT. */
 typedef u64 mfn_t;
 /* A dense NUMA node id (0 .. nr_nodes-1), never a firmware proximity domain. */

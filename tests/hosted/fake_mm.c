@@ -75,3 +75,15 @@ void *arch_maddr_to_virt(paddr_t pa)
 	fprintf(stderr, "arch_maddr_to_virt(0x%llx): not fixture RAM\n", (unsigned long long)pa);
 	abort();
 }
+
+paddr_t arch_virt_to_maddr(const void *va)
+{
+	const char *p = va;
+	unsigned int i;
+
+	/* Buffers are not sorted by host address, and there are few. */
+	for (i = 0; i < nr_ram; i++)
+		if (p >= ram[i].buf && p < ram[i].buf + (ram[i].end - ram[i].base))
+			return ram[i].base + (paddr_t)(p - ram[i].buf);
+	return INVALID_PADDR;
+}
