@@ -60,6 +60,7 @@ static const struct placement placements[] = {
 static long host_cpus;
 static double run_seconds = 0.3;
 static unsigned int reps = 7;
+static unsigned int only_threads;	/* --threads N: only those throughput rows */
 static int stop_flag;
 static pthread_barrier_t start_line;
 static bool touched;	/* a workload made the allocator write page contents */
@@ -293,6 +294,9 @@ static void bench_throughput(void)
 		for (i = 0; i < NR_PLACEMENTS; i++) {
 			struct tp_arg t = { .w = w, .pl = &placements[i] };
 			struct result *r = &tp_result[w][i];
+
+			if (only_threads && placements[i].threads != only_threads)
+				continue;
 
 			*r = paired(tp_measure, &t);
 			if (t.cached > tp_cached)
@@ -528,12 +532,17 @@ static struct meta meta_of(const struct bench_alloc *a)
 
 static struct meta meta_p, meta_b;
 
-/* The most free pages per-CPU caches can hold: a full list and full outboxes. */
+#ifndef CONFIG_PCP_MAX_ORDER
+#define CONFIG_PCP_MAX_ORDER 0
+#endif
+
+/* The most free pages per-CPU caches can hold: full lists of every order and full outboxes. */
 static u64 cache_bound(void)
 {
 	if (!IS_ENABLED(CONFIG_PCP))
 		return 0;
-	return BENCH_CPUS * (CONFIG_PCP_HIGH + (BENCH_NODES - 1) * (CONFIG_PCP_BATCH - 1));
+	return BENCH_CPUS * ((CONFIG_PCP_MAX_ORDER + 1) * (u64)CONFIG_PCP_HIGH +
+			     (BENCH_NODES - 1) * (CONFIG_PCP_BATCH - 1));
 }
 
 static void bench_memory(void)
@@ -592,11 +601,13 @@ static void parse_args(int argc, char **argv)
 			run_seconds = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--reps"))
 			reps = (unsigned int)atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--threads"))
+			only_threads = (unsigned int)atoi(argv[i + 1]);
 		else
 			break;
 	}
 	if (i < argc || run_seconds <= 0 || run_seconds > 60 || !reps || reps > MAX_REPS)
-		die("usage: bench_heap [--seconds 0.01-60] [--reps 1-31]");
+		die("usage: bench_heap [--seconds 0.01-60] [--reps 1-31] [--threads N]");
 }
 
 int main(int argc, char **argv)
@@ -620,6 +631,11 @@ int main(int argc, char **argv)
 	       "ratios swing from run to run (min-max column) and overstate what a\n"
 	       "hypervisor, whose CPUs are never preempted in a spinlock, would see\n");
 	bench_throughput();
+	if (only_threads) {
+		printf("(--threads %u: throughput rows only; took %.0f s)\n", only_threads,
+		       now() - t0);
+		return 0;
+	}
 	bench_locality();
 	bench_memory();
 	if (touched)

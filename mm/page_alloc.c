@@ -246,6 +246,47 @@ struct page *heap_alloc_locked(struct node_heap *h, unsigned int order, int max_
 	return NULL;
 }
 
+unsigned int heap_alloc_batch_locked(struct node_heap *h, unsigned int order, unsigned int count,
+				     struct page **list)
+{
+	unsigned int got = 0;
+
+	int zi = ZONE_NORMAL;
+
+	while (got < count && zi >= 0) {
+		struct heap_zone *z = &h->zone[zi];
+		unsigned int o, i, n;
+		struct page *pg = NULL;
+		u32 dirty;
+
+		for (o = order; o <= MAX_ORDER && !(pg = z->free[o]); o++)
+			;
+		if (!pg) {
+			zi--;		/* the zone below, as heap_alloc_locked would */
+			continue;
+		}
+		dirty = pg->flags & PG_DIRTY_BLOCK;
+		take_block_locked(h, pg);
+		/* Halve until the block holds no more sub-blocks than we want. */
+		while (o > order && (1U << (o - order)) > count - got) {
+			o--;
+			add_block_locked(h, pg + (1UL << o), o, dirty);
+		}
+		clear_tails(pg, o);
+		n = 1U << (o - order);
+		for (i = 0; i < n; i++) {
+			struct page *b = pg + ((unsigned long)i << order);
+
+			b->flags = dirty | (b->flags & PG_DIRTY);
+			b->order = (u8)order;
+			b->next = *list;
+			*list = b;
+		}
+		got += n;
+	}
+	return got;
+}
+
 /* Zero (and with SCRUB_DEBUG check the poison of) pages leaving the heap. */
 static void prepare_pages(struct page *pg, unsigned int order, bool no_scrub)
 {
@@ -306,22 +347,33 @@ static struct page *walk_nodes(nodeid_t target, unsigned int order, int max_zone
 
 static struct page *alloc_common(unsigned int order, unsigned int flags, const u64 *mask)
 {
-	nodeid_t cpu_node = cpu_to_node(arch_cpu_id()), target = cpu_node;
+	nodeid_t cpu_node, target;
 	int max_zone = zone_limit(MEMF_BITS_OF(flags));
 	unsigned int mode = flags & MEMF_MODE_MASK;
-	struct page *pg = NULL;
+	struct page *pg;
 
+	/* The common case: a local block the CPU's cache can give. */
+	if (!mask && !(flags & (MEMF_MODE_MASK | MEMF_NO_PCP | MEMF_BITS(0x7f)))) {
+		pg = pcp_alloc(order);
+		if (pg)
+			goto out;
+	}
 	if (order > MAX_ORDER || max_zone < 0 || mode == MEMF_MODE_MASK)
 		return NULL;
+	cpu_node = target = cpu_to_node(arch_cpu_id());
 	if (mode != MEMF_LOCAL) {
 		target = MEMF_NODE(flags);
 		if (target >= topo->nr_nodes)
 			return NULL;
 	}
-	if (!mask && max_zone == ZONE_NORMAL && target == cpu_node && !(flags & MEMF_NO_PCP))
-		pg = pcp_alloc(target, order);
-	if (!pg)
-		pg = walk_nodes(target, order, max_zone, mode == MEMF_EXACT, mask);
+	pg = NULL;
+	if (mode != MEMF_LOCAL && target == cpu_node && !mask && max_zone == ZONE_NORMAL &&
+	    !(flags & MEMF_NO_PCP)) {
+		pg = pcp_alloc(order);
+		if (pg)
+			goto out;
+	}
+	pg = walk_nodes(target, order, max_zone, mode == MEMF_EXACT, mask);
 	if (!pg && pcp_drain_all()) {
 		/* Pages were stranded in per-CPU caches: try once more. */
 		pg = walk_nodes(target, order, max_zone, mode == MEMF_EXACT, mask);
@@ -333,6 +385,7 @@ static struct page *alloc_common(unsigned int order, unsigned int flags, const u
 	if (!pg)
 		return NULL;
 	mm_count_alloc(pg->node, target, cpu_node, order);
+out:
 	prepare_pages(pg, order, flags & MEMF_NO_SCRUB);
 	return pg;
 }
@@ -359,7 +412,6 @@ void free_pages(struct page *pg, unsigned int order, bool dirty)
 	if (IS_ENABLED(CONFIG_SCRUB_DEBUG) && !dirty)
 		scrub_poison(pg, order);
 	h = &heap[pg->node];
-	mm_count_free(pg->node, order);
 	if (pcp_free(pg, order, dirty))
 		return;
 	flags = spin_lock_irqsave(&h->lock);

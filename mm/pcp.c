@@ -105,16 +105,6 @@ void mm_count_alloc(nodeid_t got, nodeid_t intended, nodeid_t cpu_node, unsigned
 	p->allocated[got] += 1L << order;
 }
 
-void mm_count_free(nodeid_t n, unsigned int order)
-{
-	struct pcp *p = this_pcp();
-
-	if (p)
-		p->allocated[n] -= 1L << order;
-	else
-		__atomic_fetch_sub(&heap[n].allocated, 1UL << order, __ATOMIC_RELAXED);
-}
-
 u64 heap_allocated(nodeid_t n)
 {
 	s64 sum = (s64)__atomic_load_n(&heap[n].allocated, __ATOMIC_RELAXED);
@@ -208,28 +198,28 @@ static void refill(struct pcp *p, unsigned int o)
 {
 	struct node_heap *h = &heap[p->node];
 	unsigned long flags = spin_lock_irqsave(&h->lock);
-	unsigned int i;
+	struct page *pg, *list = NULL;
+	unsigned int got = heap_alloc_batch_locked(h, o, BATCH_OF(o), &list);
 
-	for (i = 0; i < BATCH_OF(o); i++) {
-		struct page *pg = heap_alloc_locked(h, o, ZONE_NORMAL);
-
-		if (!pg)
-			break;
-		mark_cached(pg, o, true);
-		pg->next = p->list[o];
-		p->list[o] = pg;
-		p->count[o]++;
-	}
+	p->count[o] += got;
 	spin_unlock_irqrestore(&h->lock, flags);
+	for (pg = list; pg; pg = pg->next) {
+		mark_cached(pg, o, true);
+		if (!pg->next) {
+			pg->next = p->list[o];
+			break;
+		}
+	}
+	p->list[o] = list ? list : p->list[o];
 }
 
-struct page *pcp_alloc(nodeid_t node, unsigned int o)
+struct page *pcp_alloc(unsigned int o)
 {
 	struct pcp *p = IS_ENABLED(CONFIG_PCP) ? this_pcp() : NULL;
 	struct page *pg = NULL;
 	unsigned long flags;
 
-	if (!p || p->node != node || o >= PCP_ORDERS)
+	if (!p || o >= PCP_ORDERS)
 		return NULL;
 	flags = spin_lock_irqsave(&p->lock);
 	if (!p->count[o])
@@ -240,6 +230,10 @@ struct page *pcp_alloc(nodeid_t node, unsigned int o)
 		p->count[o]--;
 		pg->next = NULL;
 		mark_cached(pg, o, false);
+		/* Intended here, allocated here, by a CPU of this node. */
+		p->stats[p->node].hit++;
+		p->stats[p->node].local++;
+		p->allocated[p->node] += 1L << o;
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 	return pg;
@@ -261,11 +255,16 @@ static void mark_block_dirty(struct page *pg, unsigned int o)
 
 bool pcp_free(struct page *pg, unsigned int o, bool dirty)
 {
-	struct pcp *p = IS_ENABLED(CONFIG_PCP) ? this_pcp() : NULL;
+	struct pcp *p = this_pcp();
 	unsigned long flags;
 	nodeid_t n = pg->node;
 
-	if (!p || o >= PCP_ORDERS || (o && n != p->node))
+	if (!p) {
+		__atomic_fetch_sub(&heap[n].allocated, 1UL << o, __ATOMIC_RELAXED);
+		return false;
+	}
+	p->allocated[n] -= 1L << o;
+	if (!IS_ENABLED(CONFIG_PCP) || o >= PCP_ORDERS || (o && n != p->node))
 		return false;
 	flags = spin_lock_irqsave(&p->lock);
 	pg->flags &= PG_DIRTY;

@@ -48,6 +48,13 @@ enum zone_id zone_of(mfn_t mfn);
 
 /* Buddy operations; h->lock held. */
 struct page *heap_alloc_locked(struct node_heap *h, unsigned int order, int max_zone);
+/*
+ * Take up to count blocks of the given order, highest zone first, onto
+ * *list (linked by ->next, heads of allocated blocks), splitting larger
+ * blocks straight into pieces; returns how many. For refilling caches.
+ */
+unsigned int heap_alloc_batch_locked(struct node_heap *h, unsigned int order, unsigned int count,
+				     struct page **list);
 /* Free a block; dirty: every page of it now holds guest data. */
 void heap_free_locked(struct node_heap *h, struct page *pg, unsigned int order, bool dirty);
 
@@ -89,18 +96,25 @@ void heap_add_free_node(const struct mem_range *free, unsigned int nr_free, node
  */
 unsigned int heap_check(bool all_free);
 
-/* Per-CPU counters (pcp.c): the calling CPU's, or the node's shared ones. */
+/*
+ * Count an allocation made outside the per-CPU cache (pcp.c): in the
+ * calling CPU's counters, or the node's shared ones if it has none.
+ */
 void mm_count_alloc(nodeid_t got, nodeid_t intended, nodeid_t cpu_node, unsigned int order);
-void mm_count_free(nodeid_t n, unsigned int order);
 
 /* Totals over every CPU: pages allocated, pages in caches, statistics. */
 u64 heap_allocated(nodeid_t n);
 u64 heap_cached(nodeid_t n);
 struct node_stats heap_stats(nodeid_t n);
 
-/* Per-CPU caches (pcp.c). */
-struct page *pcp_alloc(nodeid_t node, unsigned int order);
-bool pcp_free(struct page *pg, unsigned int order, bool dirty);	/* false: caller frees */
+/*
+ * Per-CPU caches (pcp.c). pcp_alloc: a block of the calling CPU's node
+ * from its cache (refilled if empty), counted; NULL if there is none.
+ * pcp_free: count the free, and keep or batch the block; false when the
+ * caller must put it into the heap itself.
+ */
+struct page *pcp_alloc(unsigned int order);
+bool pcp_free(struct page *pg, unsigned int order, bool dirty);
 unsigned int pcp_drain_all(void);		/* pages returned */
 void pcp_drain_cpu(unsigned int cpu);
 int pcp_init(void *(*meta)(u64 bytes, nodeid_t node));
