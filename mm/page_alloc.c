@@ -326,6 +326,11 @@ static struct page *node_alloc(nodeid_t n, unsigned int order, int max_zone)
 	return pg;
 }
 
+static bool node_has_heap(nodeid_t n)
+{
+	return heap[n].managed != 0;
+}
+
 /* Try target, then (unless exact) its fallback nodes allowed by mask. */
 static struct page *walk_nodes(nodeid_t target, unsigned int order, int max_zone, bool exact,
 			       const u64 *mask)
@@ -334,8 +339,12 @@ static struct page *walk_nodes(nodeid_t target, unsigned int order, int max_zone
 	struct page *pg = NULL;
 	unsigned int i;
 
-	if (!mask || (mask[target / 64] >> (target % 64)) & 1)
+	if (!mask || (mask[target / 64] >> (target % 64)) & 1) {
 		pg = node_alloc(target, order, max_zone);
+		/* The node runs short: its pages in CPU caches first, then other nodes. */
+		if (!pg && node_has_heap(target) && pcp_drain_node(target))
+			pg = node_alloc(target, order, max_zone);
+	}
 	for (i = 0; !pg && !exact && i < tn->nr_fallback; i++) {
 		nodeid_t n = tn->fallback[i];
 

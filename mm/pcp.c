@@ -308,6 +308,27 @@ void pcp_drain_cpu(unsigned int cpu)
 		drain(pcp_of[cpu]);
 }
 
+unsigned int pcp_drain_node(nodeid_t n)
+{
+	unsigned int cpu, o, done = 0;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		struct pcp *p = pcp_of[cpu];
+		unsigned long flags;
+
+		if (!p || (p->node != n && !READ_ONCE(p->out_count[n])))
+			continue;
+		flags = spin_lock_irqsave(&p->lock);
+		if (p->node == n)
+			for (o = 0; o < PCP_ORDERS; o++)
+				done += give_back(&p->list[o], ~0U, n, &p->count[o], o);
+		if (p->out[n])
+			done += give_back(&p->out[n], ~0U, n, &p->out_count[n], 0);
+		spin_unlock_irqrestore(&p->lock, flags);
+	}
+	return done;
+}
+
 unsigned int pcp_drain_all(void)
 {
 	unsigned int cpu, done = 0;

@@ -116,6 +116,7 @@ struct node_stats heap_stats(nodeid_t n);
 struct page *pcp_alloc(unsigned int order);
 bool pcp_free(struct page *pg, unsigned int order, bool dirty);
 unsigned int pcp_drain_all(void);		/* pages returned */
+unsigned int pcp_drain_node(nodeid_t n);	/* every cache's pages of node n */
 void pcp_drain_cpu(unsigned int cpu);
 int pcp_init(void *(*meta)(u64 bytes, nodeid_t node));
 

@@ -319,6 +319,53 @@ static void test_failing_allocation_drains_caches(void **state)
 	assert_all_free();
 }
 
+/*
+ * A node that runs short takes back what its CPUs' caches hold before a
+ * local allocation falls back to another node (locality first).
+ */
+static void test_short_node_drains_before_falling_back(void **state)
+{
+	struct heapfx_held held = { 0 };
+	mfn_t base = MiB(16) >> PAGE_SHIFT;
+	unsigned int i, kept;
+	struct page *pg;
+
+	build_two();
+	hosted_cpu_id = 0;
+	while ((pg = alloc_pages(0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_PCP | MEMF_NO_SCRUB)))
+		heapfx_hold(&held, pg, 0);
+	assert_int_equal(held.pages, heap[0].managed);
+	/* CPU 1 caches four pages of node 0; CPU 2 (node 1) holds two to send home. */
+	for (i = 0, kept = 0; i < held.nr; i++) {
+		mfn_t mfn = page_to_mfn(held.v[i].pg);
+
+		if (mfn >= base && mfn < base + 6)
+			on_cpu_free(mfn < base + 4 ? 1 : 2, held.v[i].pg, 0);
+		else
+			held.v[kept++] = held.v[i];
+	}
+	held.nr = kept;
+	held.pages -= 6;
+	assert_int_equal(heap[0].free_pages, 0);
+	assert_int_equal(heap_cached(0), 6);
+	/* CPU 0's local allocation: node 0's cached pages, not node 1's free memory. */
+	pg = on_cpu_alloc(0, 0, MEMF_LOCAL);
+	assert_int_equal(pg->node, 0);
+	assert_true(page_to_mfn(pg) >= base && page_to_mfn(pg) < base + 6);
+	assert_int_equal(heap_cached(0) + heap[0].free_pages, 5);
+	heapfx_hold(&held, pg, 0);
+	/* Nothing of node 0 left anywhere: now it falls back to node 1. */
+	while ((pg = alloc_pages(0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_SCRUB)))
+		heapfx_hold(&held, pg, 0);
+	assert_int_equal(heap_cached(0) + heap[0].free_pages, 0);
+	pg = on_cpu_alloc(0, 0, MEMF_LOCAL);
+	assert_int_equal(pg->node, 1);
+	on_cpu_free(0, pg, 0);
+	heapfx_release(&held, true);
+	pcp_drain_all();
+	assert_all_free();
+}
+
 /* ---- statistics ------------------------------------------------------------------ */
 
 static struct node_stats want[2];
@@ -425,6 +472,7 @@ int main(void)
 		T(test_remote_pages_go_home_in_a_batch),
 		T(test_drain_cpu_and_all),
 		T(test_failing_allocation_drains_caches),
+		T(test_short_node_drains_before_falling_back),
 		T(test_statistics_for_a_script),
 		T(test_small_blocks_are_cached),
 	};
