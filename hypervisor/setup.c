@@ -16,6 +16,7 @@
 #include <hv/panic.h>
 #include <hv/printk.h>
 #include <hv/setup.h>
+#include <hv/slab.h>
 #include <hv/smp.h>
 
 static struct boot_info *boot;
@@ -125,6 +126,7 @@ static void __noreturn idle_loop(void)
 		}
 		arch_irq_enable();
 		heap_idle(idle < ~0U ? idle++ : idle);
+		slab_idle();
 		arch_irq_disable();
 		arch_idle();
 	}
@@ -150,6 +152,9 @@ void start_hypervisor(struct boot_info *bi)
 	heap_boot();
 	if (IS_ENABLED(CONFIG_SELFTEST))
 		heap_selftest();
+	slab_init();
+	if (IS_ENABLED(CONFIG_SELFTEST))
+		slab_selftest();
 
 	keyhandler_init();
 	keyhandler_register('v', key_version, "version, configuration and command line", true);

@@ -8,6 +8,7 @@
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/printk.h>
+#include <hv/slab.h>
 #include <hv/smp.h>
 #include <hv/topology.h>
 
@@ -70,6 +71,7 @@ void smp_ap_idle_loop(void)
 			idle = 0;
 		}
 		heap_idle(idle < ~0U ? idle++ : idle);
+		slab_idle();
 		arch_irq_disable();
 		arch_idle();
 	}

@@ -1,0 +1,1480 @@
+/*
+ * The slab allocator: caches of equal-sized objects and kmalloc. Owns the
+ * cache descriptors (kept in the static bootstrap cache "slab-cache"), the
+ * per-CPU object arrays (cache "slab-cpu"), every slab, and the large
+ * kmalloc blocks; pages come from the page allocator and go back to it.
+ *
+ * A slab is 2^order pages of one node: a header (struct slab, ending in a
+ * stack of free object indices, so nothing is ever stored inside a free
+ * object) followed by the objects. Every page of a slab has PG_SLAB and
+ * owner = its header. A slab sits on the partial, full or empty list of
+ * its own node (where its memory is) in its cache; at most
+ * SLAB_NODE_RESERVE empty slabs per node and cache stay, the rest go back
+ * at once. Each CPU has, per cache, an array of objects of its home node
+ * (its node, or the nearest node with memory) that it refills from and
+ * overflows to that node a batch at a time, and a buffer of other nodes'
+ * objects freed on it that goes home, grouped by node, when full. Only
+ * the owning CPU touches its arrays, with interrupts off and no lock;
+ * other CPUs ask it to drain through a flag. slab_cache_destroy() and
+ * slab_check() read every CPU's arrays: their callers guarantee quiet.
+ *
+ * Lock order: slab_list_lock (the list of caches; create, destroy, shrink,
+ * dumps, idle drains; never on allocation or free), then one node's slab
+ * lock (never two at once), then the page allocator's locks. Pages are
+ * allocated with no slab lock held. Every lock is taken with interrupts
+ * off. Invariants (slab_check()): each slab is on the list its free count
+ * says and on its own node; per node the counters match the lists; every
+ * object is exactly once in a free stack, a per-CPU array or in use;
+ * per-CPU arrays hold only home-node objects and remote buffers only
+ * other nodes' objects.
+ */
+#include <hv/arch.h>
+#include <hv/errno.h>
+#include <hv/keyhandler.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/panic.h>
+#include <hv/printk.h>
+#include <hv/slab.h>
+#include <hv/spinlock.h>
+#include <hv/topology.h>
+
+#define SLAB_MAX_ORDER 4
+#define SLAB_MIN_OBJS 8			/* per slab, where the waste allows */
+#define SLAB_MAX_OBJS ((PAGE_SIZE << SLAB_MAX_ORDER) / 8)
+#define SLAB_NODE_RESERVE 1		/* empty slabs kept per node and cache */
+#define SLAB_CPU_MAX 64			/* largest per-CPU array */
+#define SLAB_REMOTE_MAX 16		/* other nodes' objects buffered per CPU and cache */
+
+/* Cache flags beside the public SLAB_* ones. */
+#define CACHE_PERMANENT (1U << 30)	/* internal and kmalloc caches: never destroyed */
+#define CACHE_KMALLOC (1U << 31)
+
+/*
+ * SLAB_DEBUG layout of each object's slot: left red zone (fill bytes, then
+ * the 8-byte state word just before the object), the object, right red
+ * zone (fill bytes up to the next slot, at least 8).
+ */
+#define RZ_WORD 8
+#define RZ_FILL 0xbb
+#define RZ_ALLOCATED 0xa110ca7eda110ca7ULL
+#define RZ_FREE 0xf4eef4eef4eef4eeULL
+#define POISON 0x6b
+
+enum { LIST_PARTIAL, LIST_FULL, LIST_EMPTY, NR_LISTS };
+
+struct slab {
+	struct slab *next, *prev;
+	struct slab_cache *cache;
+	nodeid_t node;
+	u8 list;
+	u16 nr_free;			/* entries of free[] */
+	u16 free[];			/* indices of free objects, the next to go last */
+};
+
+/* A cache's slabs on one node; a cache line each, so nodes do not share one. */
+struct slab_node {
+	struct spinlock lock;
+	struct slab *list[NR_LISTS];
+	u64 nr[NR_LISTS];		/* slabs on each list */
+	u64 out;			/* objects out of these slabs (in use or cached) */
+} __aligned(64);
+
+struct slab_cpu {
+	unsigned int avail, nr_remote;
+	unsigned int drain;		/* set by another CPU: drain at the next chance */
+	nodeid_t home;
+	nodeid_t remote_node[SLAB_REMOTE_MAX];
+	void *remote[SLAB_REMOTE_MAX];
+	void *objs[SLAB_CPU_MAX];
+};
+
+struct slab_cache {
+	char name[SLAB_NAME_MAX];
+	struct slab_cache *next, *prev;
+	size_t size;			/* what the creator asked for */
+	unsigned int flags, align;
+	unsigned int stride;		/* bytes per object slot */
+	unsigned int obj_off;		/* object within its slot (the left red zone) */
+	unsigned int first;		/* first slot within the slab */
+	unsigned int nr_objs, order, limit, batch;
+	void (*ctor)(void *obj);
+	struct slab_cpu *cpu[CONFIG_NR_CPUS];
+	struct slab_node node[MAX_NODES];
+};
+
+static const unsigned int kmalloc_sizes[] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+#define NR_KMALLOC ARRAY_SIZE(kmalloc_sizes)
+_Static_assert(SLAB_MAX_OBJ_SIZE == 8192, "the largest kmalloc class is the largest object");
+_Static_assert(SLAB_MAX_OBJS <= 0xffff, "object indices are u16");
+
+static DEFINE_SPINLOCK(slab_list_lock);
+static struct slab_cache *cache_first, *cache_last;
+static struct slab_cache cache_cache;	/* the descriptors, itself static */
+static struct slab_cache *cpu_cache;	/* struct slab_cpu */
+static struct slab_cache *kmalloc_caches[NR_KMALLOC];
+static nodeid_t cpu_home[CONFIG_NR_CPUS];
+static unsigned int drain_pending[CONFIG_NR_CPUS];
+static u64 large_pages[MAX_NODES], large_allocs;
+static unsigned long nr_reports;
+static bool key_registered;
+
+static void __printf(1, 2) report(const char *fmt, ...)
+{
+	va_list ap;
+
+	__atomic_fetch_add(&nr_reports, 1, __ATOMIC_RELAXED);
+	va_start(ap, fmt);
+	vprintk(LOG_ERR, fmt, ap);
+	va_end(ap);
+}
+
+unsigned long slab_reports(void)
+{
+	return __atomic_load_n(&nr_reports, __ATOMIC_RELAXED);
+}
+
+/* ---- objects, slabs and pages ------------------------------------------------ */
+
+static struct page *virt_to_page(const void *p)
+{
+	paddr_t pa = arch_virt_to_maddr(p);
+
+	return pa == INVALID_PADDR ? NULL : mfn_to_page(pa >> PAGE_SHIFT);
+}
+
+/* The slab p lies in, or NULL when p is not slab memory. */
+static struct slab *slab_of(const void *p)
+{
+	struct page *pg = virt_to_page(p);
+
+	return pg && (READ_ONCE(pg->flags) & PG_SLAB) ? pg->owner : NULL;
+}
+
+static void *obj_at(const struct slab_cache *c, const struct slab *s, unsigned int i)
+{
+	return (char *)s + c->first + (size_t)i * c->stride + c->obj_off;
+}
+
+/* The index of the object starting at p in s, or -1 if no object starts there. */
+static int obj_index(const struct slab_cache *c, const struct slab *s, const void *p)
+{
+	uintptr_t base = (uintptr_t)s + c->first + c->obj_off, off;
+
+	if ((uintptr_t)p < base)
+		return -1;
+	off = (uintptr_t)p - base;
+	if (off % c->stride || off / c->stride >= c->nr_objs)
+		return -1;
+	return (int)(off / c->stride);
+}
+
+static bool node_has_memory(nodeid_t n)
+{
+	return topo->node[n].present != 0;
+}
+
+static unsigned int list_of(const struct slab_cache *c, const struct slab *s)
+{
+	return !s->nr_free ? LIST_FULL : s->nr_free == c->nr_objs ? LIST_EMPTY : LIST_PARTIAL;
+}
+
+static void list_put(struct slab_node *sn, struct slab *s, unsigned int l)
+{
+	s->list = (u8)l;
+	s->prev = NULL;
+	s->next = sn->list[l];
+	if (s->next)
+		s->next->prev = s;
+	sn->list[l] = s;
+	sn->nr[l]++;
+}
+
+static void list_take(struct slab_node *sn, struct slab *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		sn->list[s->list] = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	sn->nr[s->list]--;
+	s->next = s->prev = NULL;
+}
+
+static void relist(const struct slab_cache *c, struct slab_node *sn, struct slab *s)
+{
+	unsigned int l = list_of(c, s);
+
+	if (l != s->list) {
+		list_take(sn, s);
+		list_put(sn, s, l);
+	}
+}
+
+/* ---- SLAB_DEBUG: red zones and poison ---------------------------------------- */
+
+static u64 *state_word(void *obj)
+{
+	return (u64 *)((char *)obj - RZ_WORD);
+}
+
+/* Offset of the first byte of [p, p + len) that is not b, or len. */
+static size_t first_diff(const u8 *p, u8 b, size_t len)
+{
+	u64 word = 0x0101010101010101ULL * b, w;
+	size_t i = 0;
+
+	for (; i < len && ((uintptr_t)(p + i) & 7); i++)
+		if (p[i] != b)
+			return i;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (w != word)
+			break;
+	}
+	for (; i < len; i++)
+		if (p[i] != b)
+			return i;
+	return len;
+}
+
+static void rz_set(const struct slab_cache *c, u8 *obj, u64 state)
+{
+	memset(obj - c->obj_off, RZ_FILL, c->obj_off - RZ_WORD);
+	memset(obj + c->size, RZ_FILL, c->stride - c->obj_off - c->size);
+	__atomic_store_n(state_word(obj), state, __ATOMIC_RELAXED);
+}
+
+/* Whether the red zones but the state word are damaged; *off: where, from obj. */
+static bool rz_damaged(const struct slab_cache *c, const u8 *obj, long *off)
+{
+	size_t left = c->obj_off - RZ_WORD, right = c->stride - c->obj_off - c->size, i;
+
+	i = first_diff(obj - c->obj_off, RZ_FILL, left);
+	if (i < left) {
+		*off = (long)i - (long)c->obj_off;
+		return true;
+	}
+	i = first_diff(obj + c->size, RZ_FILL, right);
+	*off = (long)(c->size + i);
+	return i < right;
+}
+
+/*
+ * Check a free and poison the object; false (reported) when it must not go
+ * ahead: a double free, or a state word so damaged that whether the
+ * object is allocated cannot be told. Damaged fill bytes of an allocated
+ * object's red zones are reported and repaired, and the free goes ahead.
+ */
+static bool debug_free(struct slab_cache *c, void *obj)
+{
+	u64 seen = __atomic_load_n(state_word(obj), __ATOMIC_RELAXED);
+	long off;
+
+	if (seen == RZ_FREE) {
+		report("slab %s: double free of %p\n", c->name, obj);
+		return false;
+	}
+	if (seen != RZ_ALLOCATED) {
+		report("slab %s: red zone before %p overwritten (0x%016llx), found at free; "
+		       "not freed\n", c->name, obj, (unsigned long long)seen);
+		return false;
+	}
+	if (rz_damaged(c, obj, &off)) {
+		report("slab %s: red zone %s %p overwritten at offset %ld, found at free\n",
+		       c->name, off < 0 ? "before" : "after", obj, off);
+		rz_set(c, obj, RZ_ALLOCATED);
+	}
+	if (!__atomic_compare_exchange_n(state_word(obj), &seen, RZ_FREE, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED)) {
+		report("slab %s: double free of %p\n", c->name, obj);
+		return false;
+	}
+	memset(obj, POISON, c->size);
+	return true;
+}
+
+/* Check an object being handed out; report and repair what changed while it was free. */
+static void debug_alloc(struct slab_cache *c, void *obj)
+{
+	u64 seen = __atomic_load_n(state_word(obj), __ATOMIC_RELAXED);
+	size_t i = first_diff(obj, POISON, c->size);
+	long off;
+
+	if (seen != RZ_FREE)
+		report("slab %s: red zone before %p overwritten (0x%016llx), found at allocation\n",
+		       c->name, obj, (unsigned long long)seen);
+	else if (rz_damaged(c, obj, &off))
+		report("slab %s: red zone %s %p overwritten at offset %ld, found at allocation\n",
+		       c->name, off < 0 ? "before" : "after", obj, off);
+	if (i < c->size)
+		report("slab %s: %p written after free: byte %zu is 0x%02x, not poison 0x%02x\n",
+		       c->name, obj, i, ((u8 *)obj)[i], POISON);
+	rz_set(c, obj, RZ_ALLOCATED);
+}
+
+static void *hand_out(struct slab_cache *c, void *obj)
+{
+	if (!obj)
+		return NULL;
+	if (IS_ENABLED(CONFIG_SLAB_DEBUG)) {
+		debug_alloc(c, obj);
+		if (c->ctor)
+			c->ctor(obj);
+	}
+	return obj;
+}
+
+/* ---- slabs ------------------------------------------------------------------- */
+
+static struct slab *slab_grow(struct slab_cache *c, unsigned int memf)
+{
+	struct page *pg = alloc_pages(c->order, memf);
+	struct slab *s;
+	unsigned int i;
+
+	if (!pg)
+		return NULL;
+	s = arch_maddr_to_virt(page_to_maddr(pg));
+	for (i = 0; i < (1U << c->order); i++) {
+		pg[i].owner = s;
+		pg[i].flags |= PG_SLAB;
+	}
+	memset(s, 0, sizeof(*s));
+	s->cache = c;
+	s->node = pg->node;
+	s->nr_free = (u16)c->nr_objs;
+	for (i = 0; i < c->nr_objs; i++) {
+		void *obj = obj_at(c, s, i);
+
+		s->free[i] = (u16)(c->nr_objs - 1 - i);
+		if (IS_ENABLED(CONFIG_SLAB_DEBUG)) {
+			memset(obj, POISON, c->size);
+			rz_set(c, obj, RZ_FREE);
+		} else if (c->ctor) {
+			c->ctor(obj);
+		}
+	}
+	return s;
+}
+
+/* Free a chain of slabs (linked through next); returns the pages. */
+static unsigned long free_spare(const struct slab_cache *c, struct slab *spare)
+{
+	unsigned long pages = 0;
+
+	while (spare) {
+		struct slab *s = spare;
+		struct page *pg = virt_to_page(s);
+		unsigned int i;
+
+		spare = s->next;
+		for (i = 0; i < (1U << c->order); i++) {
+			pg[i].flags &= ~PG_SLAB;
+			pg[i].owner = NULL;
+		}
+		free_pages(pg, c->order, false);
+		pages += 1UL << c->order;
+	}
+	return pages;
+}
+
+/* Up to max objects of s to dst; sn locked. */
+static unsigned int take_from_locked(struct slab_cache *c, struct slab_node *sn, struct slab *s,
+				     void **dst, unsigned int max)
+{
+	unsigned int n = 0;
+
+	while (n < max && s->nr_free)
+		dst[n++] = obj_at(c, s, s->free[--s->nr_free]);
+	sn->out += n;
+	relist(c, sn, s);
+	return n;
+}
+
+/* Up to max objects of the node's slabs, partial ones first; sn locked. */
+static unsigned int take_locked(struct slab_cache *c, struct slab_node *sn, void **dst,
+				unsigned int max)
+{
+	unsigned int got = 0;
+
+	while (got < max) {
+		struct slab *s = sn->list[LIST_PARTIAL] ? sn->list[LIST_PARTIAL]
+							: sn->list[LIST_EMPTY];
+
+		if (!s)
+			break;
+		got += take_from_locked(c, sn, s, dst + got, max - got);
+	}
+	return got;
+}
+
+/* Put obj back into s; an emptied slab beyond the reserve goes to *spare. sn locked. */
+static void put_locked(struct slab_cache *c, struct slab_node *sn, struct slab *s, void *obj,
+		       struct slab **spare)
+{
+	if (s->nr_free == c->nr_objs) {
+		report("slab %s: double free of %p\n", c->name, obj);
+		return;
+	}
+	s->free[s->nr_free++] = (u16)obj_index(c, s, obj);
+	sn->out--;
+	relist(c, sn, s);
+	if (s->list == LIST_EMPTY && sn->nr[LIST_EMPTY] > SLAB_NODE_RESERVE) {
+		list_take(sn, s);
+		s->next = *spare;
+		*spare = s;
+	}
+}
+
+/* Give count objects, all from node n's slabs, back under n's lock. */
+static void give_back(struct slab_cache *c, nodeid_t n, void *const *objs, unsigned int count,
+		      struct slab **spare)
+{
+	struct slab_node *sn = &c->node[n];
+	unsigned long flags = spin_lock_irqsave(&sn->lock);
+	unsigned int i;
+
+	for (i = 0; i < count; i++)
+		put_locked(c, sn, slab_of(objs[i]), objs[i], spare);
+	spin_unlock_irqrestore(&sn->lock, flags);
+}
+
+static unsigned int take_batch(struct slab_cache *c, nodeid_t n, void **dst, unsigned int max)
+{
+	struct slab_node *sn = &c->node[n];
+	unsigned long flags = spin_lock_irqsave(&sn->lock);
+	unsigned int got = take_locked(c, sn, dst, max);
+
+	spin_unlock_irqrestore(&sn->lock, flags);
+	return got;
+}
+
+/*
+ * A new slab (pages by memf) onto its node's lists; with want, one object
+ * of it. Without, a slab nobody needs (an empty one appeared meanwhile)
+ * goes straight back. False when there are no pages.
+ */
+static bool grow(struct slab_cache *c, unsigned int memf, void **want)
+{
+	struct slab *s = slab_grow(c, memf), *spare = NULL;
+	struct slab_node *sn;
+	unsigned long flags;
+
+	if (!s)
+		return false;
+	sn = &c->node[s->node];
+	flags = spin_lock_irqsave(&sn->lock);
+	if (want || sn->nr[LIST_EMPTY] < SLAB_NODE_RESERVE)
+		list_put(sn, s, LIST_EMPTY);
+	else
+		spare = s;
+	if (want)
+		take_from_locked(c, sn, s, want, 1);
+	spin_unlock_irqrestore(&sn->lock, flags);
+	free_spare(c, spare);
+	return true;
+}
+
+/* One object from node m's slabs, else (if grow_m) from a new slab of m. */
+static void *alloc_on(struct slab_cache *c, nodeid_t m, bool grow_m)
+{
+	void *obj = NULL;
+
+	take_batch(c, m, &obj, 1);
+	if (!obj && grow_m && node_has_memory(m))
+		grow(c, MEMF_EXACT | MEMF_NODE(m), &obj);
+	return obj;
+}
+
+/*
+ * One object, bypassing per-CPU arrays: node n, then each of n's fallback
+ * nodes in order (so always the nearest that has one). grow_n: false when
+ * a new slab of n was just refused.
+ */
+static void *alloc_nodes(struct slab_cache *c, nodeid_t n, bool grow_n)
+{
+	const struct topo_node *tn = &topo->node[n];
+	void *obj = alloc_on(c, n, grow_n);
+	unsigned int i;
+
+	for (i = 0; !obj && i < tn->nr_fallback; i++)
+		obj = alloc_on(c, tn->fallback[i], true);
+	return obj;
+}
+
+static void free_direct(struct slab_cache *c, struct slab *s, void *obj)
+{
+	struct slab *spare = NULL;
+
+	give_back(c, s->node, &obj, 1, &spare);
+	free_spare(c, spare);
+}
+
+/* ---- per-CPU arrays ---------------------------------------------------------- */
+
+/* Send the remote buffer home, one node's objects at a time. */
+static void flush_remote(struct slab_cache *c, struct slab_cpu *sc, struct slab **spare)
+{
+	while (sc->nr_remote) {
+		nodeid_t n = sc->remote_node[0];
+		struct slab_node *sn = &c->node[n];
+		unsigned long flags = spin_lock_irqsave(&sn->lock);
+		unsigned int i = 0;
+
+		while (i < sc->nr_remote) {
+			void *obj = sc->remote[i];
+
+			if (sc->remote_node[i] != n) {
+				i++;
+				continue;
+			}
+			put_locked(c, sn, slab_of(obj), obj, spare);
+			sc->nr_remote--;
+			sc->remote[i] = sc->remote[sc->nr_remote];
+			sc->remote_node[i] = sc->remote_node[sc->nr_remote];
+		}
+		spin_unlock_irqrestore(&sn->lock, flags);
+	}
+}
+
+/* Empty sc: its own CPU (or anyone while the cache is quiet). */
+static void drain_array(struct slab_cache *c, struct slab_cpu *sc, struct slab **spare)
+{
+	unsigned long flags = arch_irq_save();
+
+	give_back(c, sc->home, sc->objs, sc->avail, spare);
+	sc->avail = 0;
+	flush_remote(c, sc, spare);
+	arch_irq_restore(flags);
+}
+
+/* Honour another CPU's request to drain; interrupts off. */
+static void drain_if_asked(struct slab_cache *c, struct slab_cpu *sc, struct slab **spare)
+{
+	if (__atomic_load_n(&sc->drain, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(&sc->drain, 0, __ATOMIC_ACQ_REL))
+		drain_array(c, sc, spare);
+}
+
+/* The calling CPU's array for c, made on first use from its home node. */
+static struct slab_cpu *cpu_array(struct slab_cache *c, unsigned int cpu)
+{
+	struct slab_cpu *sc = __atomic_load_n(&c->cpu[cpu], __ATOMIC_ACQUIRE), *old;
+	unsigned long flags;
+
+	if (sc)
+		return sc;
+	sc = slab_alloc_node(cpu_cache, cpu_home[cpu]);
+	if (!sc)
+		return NULL;
+	memset(sc, 0, sizeof(*sc));
+	sc->home = cpu_home[cpu];
+	flags = arch_irq_save();
+	old = c->cpu[cpu];	/* an interrupt handler may have made one meanwhile */
+	if (!old)
+		__atomic_store_n(&c->cpu[cpu], sc, __ATOMIC_RELEASE);
+	arch_irq_restore(flags);
+	if (old) {
+		slab_free(cpu_cache, sc);
+		return old;
+	}
+	return sc;
+}
+
+/*
+ * The calling CPU's array is empty: refill it with a batch from the home
+ * node, partial slabs first, then empty ones, then a new slab. If the
+ * node has no room, one object from the fallback nodes, bypassing the
+ * array.
+ */
+static void *alloc_refill(struct slab_cache *c, unsigned int cpu)
+{
+	nodeid_t home = cpu_home[cpu];
+	struct slab_cpu *sc = cpu_array(c, cpu);
+	struct slab *spare = NULL;
+	bool grown = false;
+	unsigned long flags;
+	void *obj = NULL;
+
+	if (!sc)
+		return alloc_nodes(c, home, true);
+	for (;;) {
+		flags = arch_irq_save();
+		drain_if_asked(c, sc, &spare);
+		if (sc->avail < c->batch)
+			sc->avail += take_batch(c, home, sc->objs + sc->avail,
+						c->batch - sc->avail);
+		if (sc->avail >= c->batch || (grown && sc->avail))
+			obj = sc->objs[--sc->avail];
+		arch_irq_restore(flags);
+		if (obj || !node_has_memory(home) || !grow(c, MEMF_EXACT | MEMF_NODE(home), NULL))
+			break;
+		grown = true;
+	}
+	if (!obj) {
+		/* Less than a batch, and no new slab: what there is. */
+		flags = arch_irq_save();
+		if (sc->avail)
+			obj = sc->objs[--sc->avail];
+		arch_irq_restore(flags);
+	}
+	free_spare(c, spare);
+	return obj ? obj : alloc_nodes(c, home, false);
+}
+
+void *slab_alloc(struct slab_cache *c)
+{
+	unsigned int cpu = arch_cpu_id();
+	struct slab_cpu *sc;
+	unsigned long flags;
+	void *obj;
+
+	ASSERT(cpu < CONFIG_NR_CPUS);
+	if (c->flags & SLAB_NO_CPU_CACHE)
+		return hand_out(c, alloc_nodes(c, cpu_home[cpu], true));
+	flags = arch_irq_save();
+	sc = c->cpu[cpu];
+	if (likely(sc && sc->avail)) {
+		obj = sc->objs[--sc->avail];
+		arch_irq_restore(flags);
+		return hand_out(c, obj);
+	}
+	arch_irq_restore(flags);
+	return hand_out(c, alloc_refill(c, cpu));
+}
+
+void *slab_alloc_node(struct slab_cache *c, nodeid_t node)
+{
+	unsigned int cpu = arch_cpu_id();
+
+	if (node >= topo->nr_nodes)
+		return NULL;
+	if (!(c->flags & SLAB_NO_CPU_CACHE) &&
+	    (node == cpu_home[cpu] || node == cpu_to_node(cpu)))
+		return slab_alloc(c);
+	return hand_out(c, alloc_nodes(c, node, true));
+}
+
+/* The slab of obj if it is an object of c; else reported, NULL. */
+static struct slab *checked_slab(struct slab_cache *c, const void *obj)
+{
+	struct slab *s = slab_of(obj);
+
+	if (s && s->cache != c) {
+		report("slab %s: free of %p: object of cache %s\n", c->name, obj, s->cache->name);
+		return NULL;
+	}
+	if (!s || obj_index(c, s, obj) < 0) {
+		report("slab %s: free of %p: not an object of this cache\n", c->name, obj);
+		return NULL;
+	}
+	return s;
+}
+
+/* The array is full, the object is another node's, or there is no array yet. */
+static void free_slow(struct slab_cache *c, struct slab *s, void *obj, unsigned int cpu)
+{
+	struct slab_cpu *sc = cpu_array(c, cpu);
+	struct slab *spare = NULL;
+	unsigned long flags;
+
+	if (!sc) {
+		free_direct(c, s, obj);
+		return;
+	}
+	flags = arch_irq_save();
+	drain_if_asked(c, sc, &spare);
+	if (s->node == sc->home) {
+		if (sc->avail == c->limit) {
+			/* Overflow: the oldest batch goes back. */
+			give_back(c, sc->home, sc->objs, c->batch, &spare);
+			sc->avail -= c->batch;
+			memmove(sc->objs, sc->objs + c->batch, sc->avail * sizeof(sc->objs[0]));
+		}
+		sc->objs[sc->avail++] = obj;
+	} else {
+		sc->remote[sc->nr_remote] = obj;
+		sc->remote_node[sc->nr_remote++] = s->node;
+		if (sc->nr_remote == SLAB_REMOTE_MAX)
+			flush_remote(c, sc, &spare);
+	}
+	arch_irq_restore(flags);
+	free_spare(c, spare);
+}
+
+/* Free obj, an object of slab s of c (checked): the common part of slab_free and kfree. */
+static void free_object(struct slab_cache *c, struct slab *s, void *obj)
+{
+	unsigned int cpu = arch_cpu_id();
+	struct slab_cpu *sc;
+	unsigned long flags;
+
+	if (IS_ENABLED(CONFIG_SLAB_DEBUG) && !debug_free(c, obj))
+		return;
+	if (c->flags & SLAB_NO_CPU_CACHE) {
+		free_direct(c, s, obj);
+		return;
+	}
+	flags = arch_irq_save();
+	sc = c->cpu[cpu];
+	if (likely(sc && s->node == sc->home && sc->avail < c->limit)) {
+		sc->objs[sc->avail++] = obj;
+		arch_irq_restore(flags);
+		return;
+	}
+	arch_irq_restore(flags);
+	free_slow(c, s, obj, cpu);
+}
+
+void slab_free(struct slab_cache *c, void *obj)
+{
+	struct slab *s;
+
+	if (!obj)
+		return;
+	s = checked_slab(c, obj);
+	if (s)
+		free_object(c, s, obj);
+}
+
+/* ---- kmalloc ----------------------------------------------------------------- */
+
+static struct slab_cache *kmalloc_cache(size_t size)
+{
+	/* Up to 192 bytes by 8-byte steps; above, class i holds 2^(i + 1) bytes. */
+	static const u8 small[25] = { 0, 0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+				      5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6 };
+
+	if (size <= 192)
+		return kmalloc_caches[small[(size + 7) / 8]];
+	return kmalloc_caches[63 - __builtin_clzll((unsigned long long)size - 1)];
+}
+
+static void *large_alloc(size_t size, nodeid_t node)
+{
+	unsigned int order = 0;
+	struct page *pg;
+
+	if (size > (PAGE_SIZE << MAX_ORDER))
+		return NULL;
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	pg = alloc_pages(order, MEMF_PREFER | MEMF_NODE(node));
+	if (!pg)
+		return NULL;
+	pg->owner = NULL;
+	pg->private = order;
+	__atomic_fetch_or(&pg->flags, PG_LARGE, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&large_pages[pg->node], 1UL << order, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&large_allocs, 1, __ATOMIC_RELAXED);
+	return arch_maddr_to_virt(page_to_maddr(pg));
+}
+
+void *kmalloc_node(size_t size, nodeid_t node)
+{
+	ASSERT(kmalloc_caches[0]);
+	if (!size || node >= topo->nr_nodes)
+		return NULL;
+	if (size > SLAB_MAX_OBJ_SIZE)
+		return large_alloc(size, node);
+	return slab_alloc_node(kmalloc_cache(size), node);
+}
+
+void *kmalloc(size_t size)
+{
+	ASSERT(kmalloc_caches[0]);
+	if (!size)
+		return NULL;
+	if (size > SLAB_MAX_OBJ_SIZE)
+		return large_alloc(size, cpu_to_node(arch_cpu_id()));
+	return slab_alloc(kmalloc_cache(size));
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	if (p)
+		memset(p, 0, ksize(p));
+	return p;
+}
+
+/* Whether p, on page pg, starts a live large kmalloc block. */
+static bool is_large_head(const void *p, const struct page *pg)
+{
+	return (READ_ONCE(pg->flags) & PG_LARGE) && !((uintptr_t)p % PAGE_SIZE);
+}
+
+void kfree(const void *p)
+{
+	struct page *pg;
+	struct slab *s;
+
+	if (!p)
+		return;
+	pg = virt_to_page(p);
+	if (!pg) {
+		report("kfree of %p: not heap memory\n", p);
+		return;
+	}
+	if (READ_ONCE(pg->flags) & PG_SLAB) {
+		s = pg->owner;
+		if (!(s->cache->flags & CACHE_KMALLOC))
+			report("kfree of %p: object of cache %s, not kmalloc\n", p, s->cache->name);
+		else if (obj_index(s->cache, s, p) < 0)
+			report("slab %s: free of %p: not an object of this cache\n", s->cache->name,
+			       p);
+		else
+			free_object(s->cache, s, (void *)p);
+		return;
+	}
+	/* Claim the block: of two racing frees, one finds the mark gone. */
+	if (!is_large_head(p, pg) || !(__atomic_fetch_and(&pg->flags, ~PG_LARGE, __ATOMIC_ACQ_REL) &
+				   PG_LARGE)) {
+		report("kfree of %p: not a kmalloc block\n", p);
+		return;
+	}
+	__atomic_fetch_sub(&large_pages[pg->node], 1UL << pg->private, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&large_allocs, 1, __ATOMIC_RELAXED);
+	free_pages(pg, (unsigned int)pg->private, false);
+}
+
+size_t ksize(const void *p)
+{
+	struct page *pg = p ? virt_to_page(p) : NULL;
+	struct slab *s;
+
+	if (!pg)
+		return 0;
+	if (READ_ONCE(pg->flags) & PG_SLAB) {
+		s = pg->owner;
+		return (s->cache->flags & CACHE_KMALLOC) && obj_index(s->cache, s, p) >= 0 ?
+			       s->cache->size : 0;
+	}
+	return is_large_head(p, pg) ? PAGE_SIZE << pg->private : 0;
+}
+
+/* ---- caches ------------------------------------------------------------------ */
+
+/* Objects of c a slab of this order holds, and where the first one's slot starts. */
+static unsigned int objs_fit(const struct slab_cache *c, unsigned int order, unsigned int *first)
+{
+	size_t bytes = PAGE_SIZE << order, hdr;
+	unsigned int n = (unsigned int)(bytes / (c->stride + sizeof(u16)));
+
+	for (;; n--) {
+		hdr = ALIGN_UP(sizeof(struct slab) + n * sizeof(u16), (size_t)c->align);
+		if (!n || hdr + (size_t)n * c->stride <= bytes)
+			break;
+	}
+	*first = (unsigned int)hdr;
+	return MIN(n, (unsigned int)SLAB_MAX_OBJS);
+}
+
+/*
+ * The smallest order that wastes at most an eighth and holds at least
+ * SLAB_MIN_OBJS objects; else the smallest that wastes at most an eighth;
+ * else the one that wastes least. Each object's free-stack entry counts
+ * as part of it, not as waste.
+ */
+static void choose_order(struct slab_cache *c)
+{
+	unsigned int o, n, first, pick = ~0U, thrifty = ~0U, best = 0;
+	size_t best_used = 0, bytes, used;
+
+	for (o = 0; o <= SLAB_MAX_ORDER && pick == ~0U; o++) {
+		n = objs_fit(c, o, &first);
+		bytes = PAGE_SIZE << o;
+		used = (size_t)n * (c->stride + sizeof(u16));
+		if (!n)
+			continue;
+		if ((bytes - used) * 8 <= bytes && n >= SLAB_MIN_OBJS)
+			pick = o;
+		else if ((bytes - used) * 8 <= bytes && thrifty == ~0U)
+			thrifty = o;
+		if (used * (PAGE_SIZE << best) > best_used * bytes) {
+			best = o;
+			best_used = used;
+		}
+	}
+	c->order = pick != ~0U ? pick : thrifty != ~0U ? thrifty : best;
+	c->nr_objs = objs_fit(c, c->order, &c->first);
+}
+
+static void cache_setup(struct slab_cache *c, const char *name, size_t size, size_t align,
+			void (*ctor)(void *obj), unsigned int flags)
+{
+	unsigned int n;
+
+	memset(c, 0, sizeof(*c));
+	strlcpy(c->name, name, sizeof(c->name));
+	c->size = size;
+	c->flags = flags;
+	c->align = (unsigned int)MAX(align, (size_t)8);
+	c->ctor = ctor;
+	if (IS_ENABLED(CONFIG_SLAB_DEBUG)) {
+		c->obj_off = MAX(c->align, (unsigned int)RZ_WORD);
+		c->stride = (unsigned int)ALIGN_UP(c->obj_off + size + RZ_WORD, (size_t)c->align);
+	} else {
+		c->stride = (unsigned int)ALIGN_UP(size, (size_t)c->align);
+	}
+	choose_order(c);
+	ASSERT(c->nr_objs > 0);
+	if (!(flags & SLAB_NO_CPU_CACHE)) {
+		c->limit = c->stride <= 256 ? 64 : c->stride <= 1024 ? 32 :
+			   c->stride <= 4096 ? 16 : 8;
+		c->batch = c->limit / 2;
+	}
+	for (n = 0; n < MAX_NODES; n++)
+		spin_lock_init(&c->node[n].lock);
+}
+
+static void cache_link(struct slab_cache *c)
+{
+	unsigned long flags = spin_lock_irqsave(&slab_list_lock);
+
+	c->prev = cache_last;
+	c->next = NULL;
+	if (cache_last)
+		cache_last->next = c;
+	else
+		cache_first = c;
+	cache_last = c;
+	spin_unlock_irqrestore(&slab_list_lock, flags);
+}
+
+static void cache_unlink_locked(struct slab_cache *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		cache_first = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		cache_last = c->prev;
+}
+
+struct slab_cache *slab_cache_create(const char *name, size_t size, size_t align,
+				     void (*ctor)(void *obj), unsigned int flags)
+{
+	struct slab_cache *c;
+
+	if (!name || !size || size > SLAB_MAX_OBJ_SIZE || (flags & ~SLAB_NO_CPU_CACHE) ||
+	    (align & (align - 1)) || align > PAGE_SIZE)
+		return NULL;
+	c = slab_alloc(&cache_cache);
+	if (!c)
+		return NULL;
+	cache_setup(c, name, size, align, ctor, flags);
+	cache_link(c);
+	return c;
+}
+
+/* Objects of c in per-CPU arrays (of node n's slabs, or all when n is -1). */
+static u64 cached_objs(const struct slab_cache *c, int n)
+{
+	u64 sum = 0;
+	unsigned int cpu, i;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		const struct slab_cpu *sc = __atomic_load_n(&c->cpu[cpu], __ATOMIC_ACQUIRE);
+		unsigned int nr_remote;
+
+		if (!sc)
+			continue;
+		nr_remote = MIN(READ_ONCE(sc->nr_remote), (unsigned int)SLAB_REMOTE_MAX);
+		if (n < 0 || sc->home == n)
+			sum += READ_ONCE(sc->avail);
+		for (i = 0; i < nr_remote; i++)
+			sum += n < 0 || READ_ONCE(sc->remote_node[i]) == n;
+	}
+	return sum;
+}
+
+/* Objects of c handed out: out of its slabs and not cached. */
+static u64 in_use(const struct slab_cache *c)
+{
+	u64 out = 0, cached = cached_objs(c, -1);
+	unsigned int n;
+
+	for (n = 0; n < topo->nr_nodes; n++)
+		out += READ_ONCE(c->node[n].out);
+	return out > cached ? out - cached : 0;	/* a snapshot taken while others run */
+}
+
+int slab_cache_destroy(struct slab_cache *c)
+{
+	struct slab *spare = NULL;
+	unsigned int cpu, n, l;
+	unsigned long flags;
+	u64 used;
+
+	if (!c || (c->flags & CACHE_PERMANENT))
+		return -EINVAL;
+	/* Under the list lock no shrink or idle drain moves objects meanwhile. */
+	flags = spin_lock_irqsave(&slab_list_lock);
+	used = in_use(c);
+	if (!used)
+		cache_unlink_locked(c);
+	spin_unlock_irqrestore(&slab_list_lock, flags);
+	if (used) {
+		printk(LOG_ERR, "slab %s: destroy with %llu objects in use\n", c->name,
+		       (unsigned long long)used);
+		return -EBUSY;
+	}
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		struct slab_cpu *sc = c->cpu[cpu];
+
+		if (!sc)
+			continue;
+		drain_array(c, sc, &spare);
+		c->cpu[cpu] = NULL;
+		slab_free(cpu_cache, sc);
+	}
+	for (n = 0; n < topo->nr_nodes; n++) {
+		struct slab_node *sn = &c->node[n];
+
+		for (l = 0; l < NR_LISTS; l++) {
+			while (sn->list[l]) {
+				struct slab *s = sn->list[l];
+
+				ASSERT(l == LIST_EMPTY);
+				list_take(sn, s);
+				s->next = spare;
+				spare = s;
+			}
+		}
+	}
+	free_spare(c, spare);
+	slab_free(&cache_cache, c);
+	return 0;
+}
+
+struct slab_cache *slab_cache_find(const char *name)
+{
+	unsigned long flags = spin_lock_irqsave(&slab_list_lock);
+	struct slab_cache *c;
+
+	for (c = cache_first; c && strncmp(c->name, name, sizeof(c->name)); c = c->next)
+		;
+	spin_unlock_irqrestore(&slab_list_lock, flags);
+	return c;
+}
+
+/* ---- shrinking and draining -------------------------------------------------- */
+
+unsigned long slab_shrink(void)
+{
+	unsigned int cpu = arch_cpu_id(), other, n;
+	unsigned long pages = 0, flags;
+	struct slab_cache *c;
+
+	flags = spin_lock_irqsave(&slab_list_lock);
+	for (c = cache_first; c; c = c->next) {
+		struct slab *spare = NULL;
+
+		if (c->cpu[cpu]) {
+			__atomic_store_n(&c->cpu[cpu]->drain, 0, __ATOMIC_RELAXED);
+			drain_array(c, c->cpu[cpu], &spare);
+		}
+		for (n = 0; n < topo->nr_nodes; n++) {
+			struct slab_node *sn = &c->node[n];
+
+			spin_lock(&sn->lock);
+			while (sn->list[LIST_EMPTY]) {
+				struct slab *s = sn->list[LIST_EMPTY];
+
+				list_take(sn, s);
+				s->next = spare;
+				spare = s;
+			}
+			spin_unlock(&sn->lock);
+		}
+		pages += free_spare(c, spare);
+		for (other = 0; other < CONFIG_NR_CPUS; other++) {
+			struct slab_cpu *sc = __atomic_load_n(&c->cpu[other], __ATOMIC_ACQUIRE);
+
+			if (other == cpu || !sc)
+				continue;
+			__atomic_store_n(&sc->drain, 1, __ATOMIC_RELEASE);
+			__atomic_store_n(&drain_pending[other], 1, __ATOMIC_RELEASE);
+		}
+	}
+	spin_unlock_irqrestore(&slab_list_lock, flags);
+	return pages;
+}
+
+void slab_idle(void)
+{
+	unsigned int cpu = arch_cpu_id();
+	struct slab_cache *c;
+	unsigned long flags;
+
+	if (!__atomic_load_n(&drain_pending[cpu], __ATOMIC_RELAXED) ||
+	    !__atomic_exchange_n(&drain_pending[cpu], 0, __ATOMIC_ACQ_REL))
+		return;
+	flags = spin_lock_irqsave(&slab_list_lock);
+	for (c = cache_first; c; c = c->next) {
+		struct slab *spare = NULL;
+
+		if (c->cpu[cpu]) {
+			drain_if_asked(c, c->cpu[cpu], &spare);
+			free_spare(c, spare);
+		}
+	}
+	spin_unlock_irqrestore(&slab_list_lock, flags);
+}
+
+/* ---- statistics and the 's' key ---------------------------------------------- */
+
+void slab_node_info(const struct slab_cache *c, nodeid_t node, struct slab_node_info *info)
+{
+	const struct slab_node *sn = &c->node[node];
+
+	memset(info, 0, sizeof(*info));
+	if (node >= topo->nr_nodes)
+		return;
+	info->partial = READ_ONCE(sn->nr[LIST_PARTIAL]);
+	info->empty = READ_ONCE(sn->nr[LIST_EMPTY]);
+	info->slabs = info->partial + info->empty + READ_ONCE(sn->nr[LIST_FULL]);
+	info->out = READ_ONCE(sn->out);
+	info->pcpu = cached_objs(c, node);
+	info->inuse = info->out > info->pcpu ? info->out - info->pcpu : 0;
+	info->pages = info->slabs << c->order;
+}
+
+void slab_cache_info(const struct slab_cache *c, struct slab_info *info)
+{
+	unsigned int n;
+
+	memset(info, 0, sizeof(*info));
+	for (n = 0; n < topo->nr_nodes; n++) {
+		const struct slab_node *sn = &c->node[n];
+
+		info->slabs += READ_ONCE(sn->nr[LIST_PARTIAL]) + READ_ONCE(sn->nr[LIST_FULL]) +
+			       READ_ONCE(sn->nr[LIST_EMPTY]);
+	}
+	info->size = c->size;
+	info->pcpu = cached_objs(c, -1);
+	info->inuse = in_use(c);
+	info->total = info->slabs * c->nr_objs;
+	info->objs_per_slab = c->nr_objs;
+	info->order = c->order;
+	info->limit = c->limit;
+	info->batch = c->batch;
+}
+
+u64 slab_node_pages(nodeid_t node)
+{
+	unsigned long flags = spin_lock_irqsave(&slab_list_lock);
+	u64 pages = __atomic_load_n(&large_pages[node], __ATOMIC_RELAXED);
+	struct slab_cache *c;
+	unsigned int l;
+
+	for (c = cache_first; c; c = c->next)
+		for (l = 0; l < NR_LISTS; l++)
+			pages += READ_ONCE(c->node[node].nr[l]) << c->order;
+	spin_unlock_irqrestore(&slab_list_lock, flags);
+	return pages;
+}
+
+void slab_large_info(u64 *pages, u64 *allocs)
+{
+	unsigned int n;
+
+	*pages = 0;
+	for (n = 0; n < MAX_NODES; n++)
+		*pages += __atomic_load_n(&large_pages[n], __ATOMIC_RELAXED);
+	*allocs = __atomic_load_n(&large_allocs, __ATOMIC_RELAXED);
+}
+
+void slab_dump(void)
+{
+	unsigned long flags = spin_lock_irqsave(&slab_list_lock);
+	struct slab_node_info ni;
+	struct slab_info info;
+	struct slab_cache *c;
+	u64 pages, allocs;
+	unsigned int n;
+
+	for (c = cache_first; c; c = c->next) {
+		slab_cache_info(c, &info);
+		printk(LOG_EMERG, "slab %s: size %llu objs %llu/%llu slabs %llu pcpu %llu\n",
+		       c->name, (unsigned long long)info.size, (unsigned long long)info.inuse,
+		       (unsigned long long)info.total, (unsigned long long)info.slabs,
+		       (unsigned long long)info.pcpu);
+		for (n = 0; n < topo->nr_nodes; n++) {
+			slab_node_info(c, (nodeid_t)n, &ni);
+			if (!ni.slabs)
+				continue;
+			printk(LOG_EMERG, "slab %s: node %u slabs %llu partial %llu objs %llu\n",
+			       c->name, n, (unsigned long long)ni.slabs,
+			       (unsigned long long)ni.partial, (unsigned long long)ni.out);
+		}
+	}
+	spin_unlock_irqrestore(&slab_list_lock, flags);
+	slab_large_info(&pages, &allocs);
+	printk(LOG_EMERG, "slab kmalloc-large: pages %llu allocs %llu\n", (unsigned long long)pages,
+	       (unsigned long long)allocs);
+}
+
+static void key_slab(unsigned char key)
+{
+	slab_dump();
+}
+
+/* ---- the invariant checker --------------------------------------------------- */
+
+/* slab_check()'s scratch bitmap, guarded by slab_list_lock. */
+static u64 check_bits[SLAB_MAX_OBJS / 64];
+
+#define VIOLATION(...) (printk(LOG_ERR, "slab check: " __VA_ARGS__), 1U)
+
+/* One cached object of CPU cpu: an object of c, of the node it must be from. */
+static unsigned int check_cached(const struct slab_cache *c, unsigned int cpu, const void *obj,
+				 bool remote, nodeid_t remote_node)
+{
+	const struct slab_cpu *sc = c->cpu[cpu];
+	struct slab *s = slab_of(obj);
+
+	if (!s || s->cache != c || obj_index(c, s, obj) < 0)
+		return VIOLATION("%s: CPU %u caches %p, not an object of it\n", c->name, cpu, obj);
+	if (!remote && s->node != sc->home)
+		return VIOLATION("%s: CPU %u (home node %u) caches %p of node %u\n", c->name, cpu,
+				 sc->home, obj, s->node);
+	if (remote && (s->node == sc->home || s->node != remote_node))
+		return VIOLATION("%s: CPU %u holds %p of node %u as remote, of node %u\n", c->name,
+				 cpu, obj, s->node, remote_node);
+	return 0;
+}
+
+static unsigned int check_arrays(const struct slab_cache *c, u64 *entries)
+{
+	unsigned int cpu, i, bad = 0;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		const struct slab_cpu *sc = c->cpu[cpu];
+
+		if (!sc)
+			continue;
+		if (sc->avail > c->limit || sc->nr_remote >= SLAB_REMOTE_MAX ||
+		    sc->home != cpu_home[cpu] || (c->flags & SLAB_NO_CPU_CACHE))
+			return bad + VIOLATION("%s: CPU %u: array of %u holds %u, remote %u, "
+					       "home %u\n", c->name, cpu, c->limit, sc->avail,
+					       sc->nr_remote, sc->home);
+		for (i = 0; i < sc->avail; i++)
+			bad += check_cached(c, cpu, sc->objs[i], false, 0);
+		for (i = 0; i < sc->nr_remote; i++)
+			bad += check_cached(c, cpu, sc->remote[i], true, sc->remote_node[i]);
+		*entries += sc->avail + sc->nr_remote;
+	}
+	return bad;
+}
+
+static bool test_and_mark(unsigned int i)
+{
+	bool was = (check_bits[i / 64] >> (i % 64)) & 1;
+
+	check_bits[i / 64] |= 1ULL << (i % 64);
+	return was;
+}
+
+static unsigned int mark_one(const struct slab_cache *c, const struct slab *s, const void *obj,
+			     u64 *matched)
+{
+	uintptr_t lo = (uintptr_t)s, hi = lo + (PAGE_SIZE << c->order);
+	int i = obj_index(c, s, obj);
+
+	if ((uintptr_t)obj < lo || (uintptr_t)obj >= hi || i < 0)
+		return 0;
+	(*matched)++;
+	if (test_and_mark((unsigned int)i))
+		return VIOLATION("%s: %p is cached twice, or cached and free\n", c->name, obj);
+	return 0;
+}
+
+/* Mark the objects of s that sit in per-CPU arrays; count them in *matched. */
+static unsigned int mark_cached(const struct slab_cache *c, const struct slab *s, u64 *matched)
+{
+	unsigned int cpu, i, bad = 0;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		const struct slab_cpu *sc = c->cpu[cpu];
+
+		if (!sc)
+			continue;
+		for (i = 0; i < MIN(sc->avail, c->limit); i++)
+			bad += mark_one(c, s, sc->objs[i], matched);
+		for (i = 0; i < MIN(sc->nr_remote, SLAB_REMOTE_MAX - 1U); i++)
+			bad += mark_one(c, s, sc->remote[i], matched);
+	}
+	return bad;
+}
+
+/* With SLAB_DEBUG: state, red zones and (free objects) poison of every object of s. */
+static unsigned int check_objects(const struct slab_cache *c, const struct slab *s)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < c->nr_objs; i++) {
+		u8 *obj = obj_at(c, s, i);
+		bool free = (check_bits[i / 64] >> (i % 64)) & 1;
+		u64 want = free ? RZ_FREE : RZ_ALLOCATED;
+		size_t at;
+		long off;
+
+		if (*state_word(obj) != want)
+			bad += VIOLATION("%s: %s object %p: state 0x%016llx\n", c->name,
+					 free ? "free" : "allocated", obj,
+					 (unsigned long long)*state_word(obj));
+		else if (rz_damaged(c, obj, &off))
+			bad += VIOLATION("%s: %s object %p: red zone damaged at offset %ld\n",
+					 c->name, free ? "free" : "allocated", obj, off);
+		else if (free && (at = first_diff(obj, POISON, c->size)) < c->size)
+			bad += VIOLATION("%s: free object %p: poison changed at byte %zu\n",
+					 c->name, obj, at);
+	}
+	return bad;
+}
+
+static unsigned int check_slab(const struct slab_cache *c, struct slab *s, nodeid_t n,
+			       unsigned int l, u64 *matched)
+{
+	unsigned int i, bad = 0;
+	struct page *pg = virt_to_page(s);
+
+	if (s->cache != c || s->node != n || s->list != l || list_of(c, s) != l ||
+	    s->nr_free > c->nr_objs)
+		return VIOLATION("%s: slab %p (cache %p, node %u, list %u, %u free) on node "
+				 "%u list %u\n", c->name, (void *)s, (void *)s->cache, s->node,
+				 s->list, s->nr_free, n, l);
+	for (i = 0; i < (1U << c->order); i++)
+		if (!pg || !(pg[i].flags & PG_SLAB) || pg[i].owner != s || pg[i].node != n)
+			return VIOLATION("%s: slab %p: page %u not marked as its\n", c->name,
+					 (void *)s, i);
+	memset(check_bits, 0, sizeof(check_bits));
+	for (i = 0; i < s->nr_free; i++)
+		if (s->free[i] >= c->nr_objs || test_and_mark(s->free[i]))
+			bad += VIOLATION("%s: slab %p: free index %u bad or twice\n", c->name,
+					 (void *)s, s->free[i]);
+	bad += mark_cached(c, s, matched);
+	if (IS_ENABLED(CONFIG_SLAB_DEBUG))
+		bad += check_objects(c, s);
+	return bad;
+}
+
+static unsigned int check_node(const struct slab_cache *c, nodeid_t n, u64 *matched)
+{
+	struct slab_node *sn = (struct slab_node *)&c->node[n];
+	unsigned long flags = spin_lock_irqsave(&sn->lock);
+	unsigned int l, bad = 0;
+	u64 out = 0;
+
+	for (l = 0; l < NR_LISTS; l++) {
+		u64 count = 0;
+		struct slab *s;
+
+		for (s = sn->list[l]; s; s = s->next) {
+			count++;
+			bad += check_slab(c, s, n, l, matched);
+			out += c->nr_objs - s->nr_free;
+		}
+		if (count != sn->nr[l])
+			bad += VIOLATION("%s: node %u list %u holds %llu slabs, counted %llu\n",
+					 c->name, n, l, (unsigned long long)count,
+					 (unsigned long long)sn->nr[l]);
+	}
+	if (out != sn->out)
+		bad += VIOLATION("%s: node %u: %llu objects out of its slabs, counted %llu\n",
+				 c->name, n, (unsigned long long)out, (unsigned long long)sn->out);
+	if (sn->nr[LIST_EMPTY] > SLAB_NODE_RESERVE)
+		bad += VIOLATION("%s: node %u keeps %llu empty slabs\n", c->name, n,
+				 (unsigned long long)sn->nr[LIST_EMPTY]);
+	if (!node_has_memory(n) && out)
+		bad += VIOLATION("%s: node %u has no memory but slabs\n", c->name, n);
+	spin_unlock_irqrestore(&sn->lock, flags);
+	return bad;
+}
+
+unsigned int slab_check(void)
+{
+	unsigned long flags = spin_lock_irqsave(&slab_list_lock);
+	unsigned int n, bad = 0;
+	struct slab_cache *c;
+
+	for (c = cache_first; c; c = c->next) {
+		u64 entries = 0, matched = 0;
+
+		bad += check_arrays(c, &entries);
+		for (n = 0; n < topo->nr_nodes; n++)
+			bad += check_node(c, (nodeid_t)n, &matched);
+		for (n = topo->nr_nodes; n < MAX_NODES; n++)
+			if (c->node[n].nr[LIST_PARTIAL] || c->node[n].nr[LIST_FULL] ||
+			    c->node[n].nr[LIST_EMPTY] || c->node[n].out)
+				bad += VIOLATION("%s: slabs on node %u, beyond the last\n", c->name,
+						 n);
+		if (matched != entries)
+			bad += VIOLATION("%s: %llu objects in per-CPU arrays, %llu of them in its "
+					 "slabs\n", c->name, (unsigned long long)entries,
+					 (unsigned long long)matched);
+	}
+	spin_unlock_irqrestore(&slab_list_lock, flags);
+	return bad;
+}
+
+/* ---- bring-up ---------------------------------------------------------------- */
+
+/* A CPU's home: its node, or the nearest node with memory when it has none. */
+static nodeid_t home_of(nodeid_t n)
+{
+	const struct topo_node *tn = &topo->node[n];
+
+	return node_has_memory(n) || !tn->nr_fallback ? n : tn->fallback[0];
+}
+
+void slab_init(void)
+{
+	unsigned int cpu, i;
+	char name[SLAB_NAME_MAX];
+
+	cache_first = cache_last = NULL;
+	spin_lock_init(&slab_list_lock);
+	memset(large_pages, 0, sizeof(large_pages));
+	large_allocs = 0;
+	nr_reports = 0;
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		cpu_home[cpu] = home_of(cpu < topo->nr_cpus ? cpu_to_node(cpu) : 0);
+		drain_pending[cpu] = 0;
+	}
+	cache_setup(&cache_cache, "slab-cache", sizeof(struct slab_cache), 64, NULL,
+		    SLAB_NO_CPU_CACHE | CACHE_PERMANENT);
+	cache_link(&cache_cache);
+	cpu_cache = slab_cache_create("slab-cpu", sizeof(struct slab_cpu), 64, NULL,
+				      SLAB_NO_CPU_CACHE);
+	if (!cpu_cache)
+		panic("slab: no memory for the per-CPU array cache");
+	cpu_cache->flags |= CACHE_PERMANENT;
+	for (i = 0; i < NR_KMALLOC; i++) {
+		struct slab_cache *c;
+
+		snprintf(name, sizeof(name), "kmalloc-%u", kmalloc_sizes[i]);
+		c = slab_cache_create(name, kmalloc_sizes[i], MIN(kmalloc_sizes[i], 16U), NULL, 0);
+		if (!c)
+			panic("slab: no memory for %s", name);
+		c->flags |= CACHE_PERMANENT | CACHE_KMALLOC;
+		kmalloc_caches[i] = c;
+	}
+	heap_set_reclaim(slab_shrink);
+	if (!key_registered)
+		keyhandler_register('s', key_slab, "slab caches: objects, slabs, per-CPU cached, "
+				    "per node", true);
+	key_registered = true;
+	pr_info("slab: kmalloc classes %u to %u bytes, per-CPU caches, %s\n", kmalloc_sizes[0],
+		kmalloc_sizes[NR_KMALLOC - 1],
+		IS_ENABLED(CONFIG_SLAB_DEBUG) ? "red zones and poison on" : "no debug checks");
+}

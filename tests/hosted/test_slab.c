@@ -1,0 +1,1079 @@
+/*
+ * Hosted tests of the slab allocator (mm/slab.c) on heap fixtures: cache
+ * creation and layouts, every kmalloc class and large blocks, kzalloc and
+ * ksize, node placement and fallback (full and memoryless nodes), the
+ * per-CPU arrays against a model, frees on another node's CPU going home,
+ * shrinking and the reclaim hook, destroy, constructors, the 's' dump,
+ * and every misuse report (those SLAB_DEBUG adds are skipped without it).
+ * CPUs are the main thread with hosted_cpu_id switched (and a thread of
+ * its own for the remote frees); slab_check() runs after each test.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <string.h>
+
+#include <hv/errno.h>
+#include <hv/keyhandler.h>
+#include <hv/lib.h>
+#include <hv/printk.h>
+#include <hv/slab.h>
+
+#include "fake_arch.h"
+#include "support_slab.h"
+
+static const size_t classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192 };
+
+static void on(unsigned int cpu)
+{
+	hosted_cpu_id = cpu;
+}
+
+static struct page *page_of(const void *p)
+{
+	return mfn_to_page(arch_virt_to_maddr(p) >> PAGE_SHIFT);
+}
+
+/* Fail unless the console holds the formatted line exactly once (then clear it). */
+static void __attribute__((format(printf, 1, 2))) expect_once(const char *fmt, ...)
+{
+	char want[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	if (console_count(want) != 1)
+		fail_msg("expected \"%s\" once; the console holds:\n%s", want, console_text());
+	console_clear();
+}
+
+static void skip_without_debug(void)
+{
+	if (!IS_ENABLED(CONFIG_SLAB_DEBUG))
+		skip();
+}
+
+/* One node of 8 MiB, two CPUs. */
+static void build_one(void)
+{
+	slabfx_build_nodes(1, MiB(8), 2, NULL);
+}
+
+/* Two nodes of 8 MiB, one CPU each (CPU 0 on node 0, CPU 1 on node 1). */
+static void build_two(void)
+{
+	slabfx_build_nodes(2, MiB(8), 1, NULL);
+}
+
+/* ---- creating caches --------------------------------------------------------- */
+
+static void test_create_rejects_bad_arguments(void **state)
+{
+	struct slab_cache *c;
+
+	build_one();
+	assert_null(slab_cache_create("zero", 0, 0, NULL, 0));
+	assert_null(slab_cache_create("huge", SLAB_MAX_OBJ_SIZE + 1, 0, NULL, 0));
+	assert_null(slab_cache_create("odd", 64, 3, NULL, 0));
+	assert_null(slab_cache_create("odd", 64, 24, NULL, 0));
+	assert_null(slab_cache_create("wide", 64, 2 * PAGE_SIZE, NULL, 0));
+	assert_null(slab_cache_create("flags", 64, 0, NULL, 0x80));
+	assert_null(slab_cache_create(NULL, 64, 0, NULL, 0));
+	assert_int_equal(slab_cache_destroy(NULL), -EINVAL);
+	assert_int_equal(slab_cache_destroy(slab_cache_find("kmalloc-64")), -EINVAL);
+	assert_int_equal(slab_cache_destroy(slab_cache_find("slab-cpu")), -EINVAL);
+	assert_console_empty();
+	/* The limits themselves are fine. */
+	c = slab_cache_create("a-name-far-longer-than-any-cache-name-may-be", SLAB_MAX_OBJ_SIZE,
+			      PAGE_SIZE, NULL, SLAB_NO_CPU_CACHE);
+	assert_non_null(c);
+	assert_ptr_equal(slab_cache_find("a-name-far-longer-than-any-cach"), c);
+	assert_int_equal(slab_cache_destroy(c), 0);
+	c = slab_cache_create("one", 1, 0, NULL, 0);
+	assert_non_null(c);
+	assert_int_equal(slabfx_info(c).size, 1);
+	assert_int_equal(slab_cache_destroy(c), 0);
+	assert_null(slab_cache_find("one"));
+	slabfx_assert_check();
+}
+
+/*
+ * Every layout: objects aligned, inside their slab, never overlapping,
+ * the order at most 4; without red zones (which cost what they cost) the
+ * waste of a slab is at most an eighth (an object's 2-byte free-stack
+ * entry is part of the object).
+ */
+static void test_layouts(void **state)
+{
+	static const size_t sizes[] = { 1, 7, 8, 24, 100, 500, 1000, 3000, 4096, 5000, 8192 };
+	static const size_t aligns[] = { 0, 16, 64, 512, PAGE_SIZE };
+	static u8 *objs[200];
+	unsigned int i, j, k, n;
+
+	build_one();
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		for (j = 0; j < ARRAY_SIZE(aligns); j++) {
+			size_t sz = sizes[i], al = MAX(aligns[j], (size_t)8);
+			struct slab_cache *c = slab_cache_create("layout", sz, aligns[j], NULL, 0);
+			struct slab_info info = slabfx_info(c);
+			size_t bytes = PAGE_SIZE << info.order, stride = ALIGN_UP(sz, al);
+
+			assert_non_null(c);
+			assert_true(info.order <= 4 && info.objs_per_slab >= 1);
+			assert_true(info.objs_per_slab * sz <= bytes);
+			if (!IS_ENABLED(CONFIG_SLAB_DEBUG) && al <= 16 &&
+			    (bytes - info.objs_per_slab * (stride + 2)) * 8 > bytes)
+				fail_msg("size %zu align %zu: %u objects of %zu in %zu bytes", sz,
+					 al, info.objs_per_slab, stride, bytes);
+			n = MIN(info.objs_per_slab * 2 + 1, (unsigned int)ARRAY_SIZE(objs));
+			for (k = 0; k < n; k++) {
+				objs[k] = slab_alloc(c);
+				assert_non_null(objs[k]);
+				assert_true(IS_ALIGNED((uintptr_t)objs[k], al));
+				memset(objs[k], (int)k, sz);
+			}
+			for (k = 0; k < n; k++) {
+				assert_int_equal(objs[k][0], (u8)k);
+				assert_int_equal(objs[k][sz - 1], (u8)k);
+				slab_free(c, objs[k]);
+			}
+			slabfx_assert_check();
+			assert_int_equal(slab_cache_destroy(c), 0);
+		}
+	}
+	assert_console_empty();
+}
+
+/* ---- kmalloc ----------------------------------------------------------------- */
+
+static void test_every_size_class(void **state)
+{
+	static u8 *p[ARRAY_SIZE(classes)][4];
+	unsigned int i, j;
+
+	build_one();
+	for (i = 0; i < ARRAY_SIZE(classes); i++) {
+		size_t sizes[4] = { classes[i], classes[i] - 1, 1, 1 };
+		size_t al = MIN(classes[i], (size_t)16);
+
+		sizes[2] = i ? classes[i - 1] + 1 : 1;
+		sizes[3] = (sizes[2] + classes[i]) / 2;
+		for (j = 0; j < 4; j++) {
+			p[i][j] = kmalloc(sizes[j]);
+			assert_non_null(p[i][j]);
+			assert_int_equal(ksize(p[i][j]), classes[i]);
+			assert_true(IS_ALIGNED((uintptr_t)p[i][j], al));
+			assert_int_equal(slabfx_node_of(p[i][j]), 0);
+			memset(p[i][j], (int)(i * 4 + j), classes[i]);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(classes); i++) {
+		char name[32];
+		struct slab_cache *c;
+
+		snprintf(name, sizeof(name), "kmalloc-%zu", classes[i]);
+		c = slab_cache_find(name);
+		assert_non_null(c);
+		assert_int_equal(slabfx_info(c).inuse, 4);
+		for (j = 0; j < 4; j++) {
+			assert_int_equal(p[i][j][0], (u8)(i * 4 + j));
+			assert_int_equal(p[i][j][classes[i] - 1], (u8)(i * 4 + j));
+			kfree(p[i][j]);
+		}
+		assert_int_equal(slabfx_info(c).inuse, 0);
+	}
+	kfree(NULL);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+static void test_kmalloc_limits(void **state)
+{
+	void *p;
+
+	build_one();
+	assert_null(kmalloc(0));
+	assert_null(kzalloc(0));
+	assert_null(kmalloc_node(0, 0));
+	assert_null(kmalloc_node(64, 1));	/* no such node */
+	assert_null(kmalloc((PAGE_SIZE << MAX_ORDER) + 1));
+	assert_null(kmalloc(~(size_t)0));
+	assert_int_equal(ksize(NULL), 0);
+	p = kmalloc(PAGE_SIZE << MAX_ORDER);
+	assert_non_null(p);
+	assert_int_equal(ksize(p), PAGE_SIZE << MAX_ORDER);
+	kfree(p);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+static void test_large_kmalloc(void **state)
+{
+	static const size_t sizes[] = { SLAB_MAX_OBJ_SIZE + 1, 3 * PAGE_SIZE, 64 * 1024,
+					64 * 1024 + 1, 1024 * 1024 };
+	static const unsigned int orders[] = { 2, 2, 4, 5, 8 };
+	u64 before, pages, allocs;
+	unsigned int i;
+	u8 *p;
+
+	build_one();
+	before = slabfx_allocated();
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct page *pg;
+
+		p = kmalloc(sizes[i]);
+		assert_non_null(p);
+		assert_true(IS_ALIGNED((uintptr_t)p, PAGE_SIZE));
+		assert_int_equal(ksize(p), PAGE_SIZE << orders[i]);
+		assert_int_equal(slabfx_node_of(p), 0);
+		pg = page_of(p);
+		assert_true(pg->flags & PG_LARGE);
+		assert_false(pg->flags & PG_SLAB);
+		assert_int_equal(pg->private, orders[i]);
+		assert_int_equal(slabfx_allocated(), before + (1UL << orders[i]));
+		assert_int_equal(slab_node_pages(0), heap_allocated(0));
+		slab_large_info(&pages, &allocs);
+		assert_int_equal(pages, 1UL << orders[i]);
+		assert_int_equal(allocs, 1);
+		memset(p, 0x3c, ksize(p));
+		assert_int_equal(ksize(p + PAGE_SIZE), 0);
+		kfree(p + PAGE_SIZE);		/* inside the block: refused */
+		expect_once("kfree of %p: not a kmalloc block\n", (void *)(p + PAGE_SIZE));
+		kfree(p);
+		assert_false(pg->flags & PG_LARGE);
+		assert_int_equal(slabfx_allocated(), before);
+		kfree(p);			/* twice: refused */
+		expect_once("kfree of %p: not a kmalloc block\n", (void *)p);
+	}
+	slab_large_info(&pages, &allocs);
+	assert_int_equal(pages, 0);
+	assert_int_equal(allocs, 0);
+	heapfx_assert_counts();
+	slabfx_assert_check();
+}
+
+static void test_kzalloc_and_ksize(void **state)
+{
+	static const size_t sizes[] = { 1, 24, 200, 4000, 8192, 20000 };
+	unsigned int i;
+	size_t j;
+
+	build_one();
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u8 *p = kmalloc(sizes[i]), *q;
+
+		assert_non_null(p);
+		assert_true(ksize(p) >= sizes[i]);
+		memset(p, 0xff, ksize(p));
+		kfree(p);
+		q = kzalloc(sizes[i]);
+		assert_non_null(q);
+		if (sizes[i] <= SLAB_MAX_OBJ_SIZE)
+			assert_ptr_equal(q, p);		/* the same object, last in first out */
+		for (j = 0; j < ksize(q); j++)
+			if (q[j])
+				fail_msg("kzalloc(%zu): byte %zu is 0x%02x", sizes[i], j, q[j]);
+		kfree(q);
+	}
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+/* ---- nodes ------------------------------------------------------------------- */
+
+/*
+ * Nodes 0, 1, 2 with 8 MiB each and node 3 without memory, nearest to
+ * node 2; a CPU on each. From node 0, node 2 is nearer than node 1.
+ */
+static const u8 dist4[16] = {
+	10, 30, 15, 25,
+	30, 10, 20, 30,
+	15, 20, 10, 12,
+	25, 30, 12, 10,
+};
+
+static void build_four(void)
+{
+	struct heapfx_spec s;
+	unsigned int n;
+
+	heapfx_spec_init(&s, 4);
+	for (n = 0; n < 3; n++)
+		heapfx_spec_ram(&s, n, MiB(16) + n * MiB(8), MiB(8));
+	for (n = 0; n < 4; n++)
+		heapfx_spec_cpus(&s, n, 1);
+	s.dist = dist4;
+	slabfx_build_spec(&s);
+	assert_int_equal(topo->node[3].present, 0);
+	assert_int_equal(topo->node[3].fallback[0], 2);
+}
+
+static void test_node_placement(void **state)
+{
+	static const size_t sizes[] = { 64, 3000, 20000 };
+	struct slab_cache *c;
+	unsigned int cpu, n, i;
+	void *p, *warm;
+
+	build_four();
+	c = slab_cache_create("placed", 300, 0, NULL, 0);
+	assert_non_null(c);
+	/* Partial slabs on node 0 must not lure node 3's requests away from node 2. */
+	warm = kmalloc(64);
+	assert_int_equal(slabfx_node_of(warm), 0);
+	for (cpu = 0; cpu < 4; cpu++) {
+		on(cpu);
+		for (n = 0; n < 4; n++) {
+			unsigned int want = n == 3 ? 2 : n;
+
+			for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+				p = kmalloc_node(sizes[i], (nodeid_t)n);
+				assert_non_null(p);
+				if (slabfx_node_of(p) != want)
+					fail_msg("CPU %u: kmalloc_node(%zu, %u) on node %u", cpu,
+						 sizes[i], n, slabfx_node_of(p));
+				kfree(p);
+			}
+			p = slab_alloc_node(c, (nodeid_t)n);
+			assert_non_null(p);
+			assert_int_equal(slabfx_node_of(p), want);
+			slab_free(c, p);
+		}
+		/* The local node: the CPU's own, or its nearest for node 3. */
+		p = kmalloc(100);
+		assert_int_equal(slabfx_node_of(p), cpu == 3 ? 2 : cpu);
+		kfree(p);
+		p = slab_alloc(c);
+		assert_int_equal(slabfx_node_of(p), cpu == 3 ? 2 : cpu);
+		slab_free(c, p);
+		assert_null(slab_alloc_node(c, 4));
+	}
+	on(0);
+	kfree(warm);
+	for (n = 0; n < 4; n++)
+		assert_int_equal(slabfx_node_info(c, n).inuse, 0);
+	assert_int_equal(slabfx_node_info(c, 3).slabs, 0);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+/* A full node: objects, new slabs and large blocks come from its nearest node. */
+static void test_full_node_falls_back(void **state)
+{
+	struct heapfx_held held = { 0 };
+	struct slab_cache *c;
+	void *p[40];
+	unsigned int i;
+
+	build_four();
+	c = slab_cache_create("spill", 500, 0, NULL, 0);
+	assert_non_null(c);
+	assert_true(heapfx_exhaust(0, &held) > 0);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = i % 4 == 0 ? kmalloc(64) : i % 4 == 1 ? kmalloc_node(20000, 0) :
+		       i % 4 == 2 ? slab_alloc(c) : slab_alloc_node(c, 0);
+		assert_non_null(p[i]);
+		assert_int_equal(slabfx_node_of(p[i]), 2);	/* nearer than node 1 */
+	}
+	assert_int_equal(slabfx_node_info(c, 0).slabs, 0);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		if (i % 4 >= 2)
+			slab_free(c, p[i]);
+		else
+			kfree(p[i]);
+	}
+	assert_int_equal(slabfx_info(c).inuse, 0);
+	slabfx_assert_check();
+	heapfx_release(&held, false);
+	p[0] = slab_alloc(c);
+	assert_int_equal(slabfx_node_of(p[0]), 0);	/* room again: back home */
+	slab_free(c, p[0]);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+/* A CPU of a memoryless node is at home on its nearest node: its frees are local. */
+static void test_memoryless_cpu_is_home_on_nearest(void **state)
+{
+	struct slab_cache *c;
+	struct slab_info info;
+	void *p;
+
+	build_four();
+	c = slab_cache_create("nearest", 64, 0, NULL, 0);
+	on(3);
+	p = slab_alloc(c);
+	assert_int_equal(slabfx_node_of(p), 2);
+	info = slabfx_info(c);
+	assert_int_equal(slabfx_node_info(c, 2).pcpu, info.batch - 1);
+	slab_free(c, p);
+	/* In the array, not in the remote buffer. */
+	assert_int_equal(slabfx_node_info(c, 2).pcpu, info.batch);
+	assert_int_equal(slabfx_node_info(c, 2).inuse, 0);
+	on(0);
+	slabfx_assert_check();
+}
+
+/* ---- per-CPU arrays ---------------------------------------------------------- */
+
+/* The array's count for a sequence of operations, against a model. */
+static void test_cpu_array_counts(void **state)
+{
+	static void *held[400];
+	struct slab_cache *c;
+	struct slab_info info;
+	unsigned int i, nr = 0, model = 0, step;
+
+	build_one();
+	c = slab_cache_create("counted", 100, 0, NULL, 0);
+	info = slabfx_info(c);
+	assert_int_equal(info.limit, 64);
+	assert_int_equal(info.batch, 32);
+	for (step = 0; step < 1200; step++) {
+		bool alloc = nr == 0 || (nr < ARRAY_SIZE(held) && (step / 150) % 2 == 0);
+
+		if (alloc) {
+			held[nr] = slab_alloc(c);
+			assert_non_null(held[nr++]);
+			if (!model)
+				model = info.batch;
+			model--;
+		} else {
+			slab_free(c, held[--nr]);
+			if (model == info.limit)
+				model -= info.batch;
+			model++;
+		}
+		info = slabfx_info(c);
+		if (info.pcpu != model)
+			fail_msg("step %u (%s, %u held): %llu cached, expected %u", step,
+				 alloc ? "alloc" : "free", nr, (unsigned long long)info.pcpu,
+				 model);
+		assert_int_equal(info.inuse, nr);
+		assert_true(info.inuse + info.pcpu <= info.total);
+		assert_true(slabfx_node_info(c, 0).empty <= 1);
+	}
+	/* Another CPU has an array of its own. */
+	on(1);
+	held[nr] = slab_alloc(c);
+	assert_int_equal(slabfx_info(c).pcpu, model + info.batch - 1);
+	slab_free(c, held[nr]);
+	on(0);
+	for (i = 0; i < nr; i++)
+		slab_free(c, held[i]);
+	slabfx_assert_check();
+}
+
+/* What the thread acting as node 1's CPU did and saw, for the main thread to check. */
+static struct {
+	struct slab_cache *c;
+	void *p[40], *q[64];
+	struct slab_node_info n0[40], n1[40];
+	struct slab_node_info after_shrink;
+} remote;
+
+static void *node1_cpu(void *arg)
+{
+	unsigned int i;
+
+	hosted_cpu_id = 1;
+	for (i = 0; i < ARRAY_SIZE(remote.p); i++) {
+		slab_free(remote.c, remote.p[i]);
+		remote.n0[i] = slabfx_node_info(remote.c, 0);
+		remote.n1[i] = slabfx_node_info(remote.c, 1);
+	}
+	for (i = 0; i < ARRAY_SIZE(remote.q); i++)
+		remote.q[i] = slab_alloc(remote.c);
+	/* A shrink on node 1's CPU sends the rest home too. */
+	slab_shrink();
+	remote.after_shrink = slabfx_node_info(remote.c, 0);
+	for (i = 0; i < ARRAY_SIZE(remote.q); i++)
+		slab_free(remote.c, remote.q[i]);
+	slab_shrink();
+	return NULL;
+}
+
+/*
+ * Objects of node 0 freed by a thread on node 1's CPU wait in its remote
+ * buffer (16), then go home as a batch into node 0's slabs; node 1's CPU
+ * never hands them out.
+ */
+static void test_remote_frees_go_home(void **state)
+{
+	pthread_t t;
+	u64 cached0;
+	unsigned int i, j;
+
+	build_two();
+	remote.c = slab_cache_create("travel", 64, 0, NULL, 0);
+	for (i = 0; i < ARRAY_SIZE(remote.p); i++) {
+		remote.p[i] = slab_alloc(remote.c);
+		assert_int_equal(slabfx_node_of(remote.p[i]), 0);
+	}
+	cached0 = slabfx_node_info(remote.c, 0).pcpu;
+	assert_int_equal(pthread_create(&t, NULL, node1_cpu, NULL), 0);
+	pthread_join(t, NULL);
+	for (i = 1; i <= ARRAY_SIZE(remote.p); i++) {
+		assert_int_equal(remote.n0[i - 1].pcpu, cached0 + i % 16);
+		assert_int_equal(remote.n0[i - 1].inuse, ARRAY_SIZE(remote.p) - i);
+		assert_int_equal(remote.n1[i - 1].pcpu, 0);
+	}
+	for (i = 0; i < ARRAY_SIZE(remote.q); i++) {
+		assert_int_equal(slabfx_node_of(remote.q[i]), 1);
+		for (j = 0; j < ARRAY_SIZE(remote.p); j++)
+			assert_ptr_not_equal(remote.q[i], remote.p[j]);
+	}
+	assert_int_equal(remote.after_shrink.pcpu, cached0);
+	assert_int_equal(remote.after_shrink.inuse, 0);
+	assert_int_equal(remote.after_shrink.out, cached0);	/* the rest back in its slabs */
+	slab_shrink();
+	assert_int_equal(slabfx_info(remote.c).slabs, 0);
+	slabfx_assert_check();
+	assert_int_equal(slab_cache_destroy(remote.c), 0);
+}
+
+/* ---- shrinking, reclaim, destroy --------------------------------------------- */
+
+static void test_shrink_gives_pages_back(void **state)
+{
+	static void *p[1500];
+	struct slab_cache *c;
+	u64 base, free0;
+	unsigned int i;
+
+	build_one();
+	slab_shrink();
+	base = slabfx_allocated();
+	free0 = heap[0].free_pages + heap_cached(0);
+	c = slab_cache_create("shrunk", 256, 0, NULL, 0);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		on(i < 1000 ? 0 : 1);
+		p[i] = slab_alloc(c);
+		assert_non_null(p[i]);
+	}
+	assert_true(slabfx_allocated() >= base + ARRAY_SIZE(p) * 256 / PAGE_SIZE);
+	assert_int_equal(heap[0].free_pages + heap_cached(0), free0 - (slabfx_allocated() - base));
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		on(i < 1000 ? 0 : 1);
+		slab_free(c, p[i]);
+	}
+	slabfx_assert_pages_are_slabs();
+	/* Empty slabs beyond one per node went back at once. */
+	assert_true(slabfx_node_info(c, 0).empty <= 1);
+	assert_true(slabfx_info(c).pcpu > 0);
+	on(0);
+	assert_true(slab_shrink() > 0);
+	assert_int_equal(slabfx_info(c).pcpu, slabfx_node_info(c, 0).pcpu);
+	assert_true(slabfx_info(c).pcpu > 0);		/* CPU 1's, until it drains */
+	on(1);
+	slab_idle();
+	assert_int_equal(slabfx_info(c).pcpu, 0);
+	slab_idle();					/* nothing asked: nothing done */
+	on(0);
+	assert_true(slab_shrink() > 0);
+	assert_int_equal(slabfx_info(c).slabs, 0);
+	assert_int_equal(slab_cache_destroy(c), 0);
+	slab_shrink();
+	assert_int_equal(slabfx_allocated(), base);
+	assert_int_equal(heap[0].free_pages + heap_cached(0), free0);	/* every page back */
+	slabfx_assert_pages_are_slabs();
+	heapfx_assert_counts();
+	slabfx_assert_check();
+}
+
+/* The page allocator calls slab_shrink() when it runs dry. */
+static void test_reclaim_hook(void **state)
+{
+	struct heapfx_held held = { 0 };
+	struct slab_cache *c;
+	void *p[100];
+	unsigned int i;
+
+	slabfx_build_nodes(1, MiB(4), 1, NULL);
+	c = slab_cache_create("reclaimed", 1024, 0, NULL, 0);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		p[i] = slab_alloc(c);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		slab_free(c, p[i]);
+	assert_true(slabfx_info(c).slabs > 0);
+	heapfx_exhaust(0, &held);
+	assert_int_equal(slabfx_info(c).slabs, 0);	/* all given to the exhaustion */
+	assert_int_equal(slabfx_info(c).pcpu, 0);
+	assert_null(slab_alloc(c));
+	assert_null(kmalloc(64));
+	assert_null(kmalloc(20000));
+	assert_null(kmalloc_node(64, 0));
+	slabfx_assert_check();
+	heapfx_release(&held, false);
+	p[0] = slab_alloc(c);
+	assert_non_null(p[0]);
+	slab_free(c, p[0]);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+static void test_destroy_refuses_while_in_use(void **state)
+{
+	struct slab_cache *c;
+	void *p[3], *q;
+	u64 base;
+	unsigned int i;
+
+	build_one();
+	slab_shrink();
+	base = slabfx_allocated();
+	c = slab_cache_create("busy", 80, 0, NULL, 0);
+	for (i = 0; i < 3; i++)
+		p[i] = slab_alloc(c);
+	on(1);
+	q = slab_alloc(c);
+	slab_free(c, q);			/* CPU 1's array keeps it */
+	on(0);
+	assert_int_equal(slab_cache_destroy(c), -EBUSY);
+	expect_once("slab busy: destroy with 3 objects in use\n");
+	assert_ptr_equal(slab_cache_find("busy"), c);
+	q = slab_alloc(c);			/* still works */
+	assert_non_null(q);
+	slab_free(c, q);
+	for (i = 0; i < 3; i++)
+		slab_free(c, p[i]);
+	assert_int_equal(slab_cache_destroy(c), 0);
+	assert_null(slab_cache_find("busy"));
+	slab_shrink();
+	assert_int_equal(slabfx_allocated(), base);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+/* ---- constructors and the dump ----------------------------------------------- */
+
+static unsigned int ctor_calls;
+
+static void ctor(void *obj)
+{
+	ctor_calls++;
+	memcpy(obj, "built", 6);
+}
+
+static void test_constructor(void **state)
+{
+	struct slab_cache *c;
+	char *p, *q;
+
+	build_one();
+	ctor_calls = 0;
+	c = slab_cache_create("built", 40, 0, ctor, 0);
+	p = slab_alloc(c);
+	assert_string_equal(p, "built");
+	/* Debug: each hand-out. Otherwise: every object of the new slab at once. */
+	assert_int_equal(ctor_calls, IS_ENABLED(CONFIG_SLAB_DEBUG) ? 1 : slabfx_info(c).total);
+	slab_free(c, p);
+	q = slab_alloc(c);
+	assert_ptr_equal(q, p);
+	assert_string_equal(q, "built");
+	assert_int_equal(ctor_calls, IS_ENABLED(CONFIG_SLAB_DEBUG) ? 2 : slabfx_info(c).total);
+	slab_free(c, q);
+	slabfx_assert_check();
+}
+
+static void test_dump_format(void **state)
+{
+	struct slabfx_dump_cache d;
+	struct slab_node_info ni;
+	struct slab_info info;
+	struct slab_cache *c;
+	u64 lp = 99, la = 99, out = 0;
+	void *p[14], *big;
+	unsigned int i, n;
+	const char *text;
+
+	slabfx_build_nodes(3, MiB(8), 1, NULL);
+	c = slab_cache_create("dumped", 200, 0, NULL, 0);
+	for (i = 0; i < 14; i++) {
+		on(i < 5 ? 0 : 1);
+		p[i] = i < 12 ? slab_alloc(c) : slab_alloc_node(c, 1);
+	}
+	on(0);
+	big = kmalloc(3 * PAGE_SIZE);
+	console_clear();
+	keyhandler_dispatch('s');
+	assert_true(slabfx_parse_dump("dumped", &d, &lp, &la));
+	info = slabfx_info(c);
+	assert_int_equal(d.size, 200);
+	assert_int_equal(d.inuse, 14);
+	assert_int_equal(d.total, info.total);
+	assert_int_equal(d.slabs, info.slabs);
+	assert_int_equal(d.pcpu, info.pcpu);
+	assert_true(d.pcpu > 0);
+	for (n = 0; n < 3; n++) {
+		ni = slabfx_node_info(c, n);
+		assert_int_equal(d.node_seen[n], n < 2);
+		assert_int_equal(d.node_slabs[n], ni.slabs);
+		assert_int_equal(d.node_partial[n], ni.partial);
+		assert_int_equal(d.node_out[n], ni.out);
+		assert_int_equal(ni.out, ni.inuse + ni.pcpu);
+		assert_int_equal(ni.inuse, n == 0 ? 5 : n == 1 ? 9 : 0);
+		out += d.node_out[n];
+	}
+	assert_int_equal(out, d.inuse + d.pcpu);	/* the node lines add up */
+	assert_int_equal(lp, 4);
+	assert_int_equal(la, 1);
+	/* Creation order, the large line last. */
+	text = console_text();
+	assert_true(strstr(text, "slab slab-cache:") < strstr(text, "slab slab-cpu:"));
+	assert_true(strstr(text, "slab slab-cpu:") < strstr(text, "slab kmalloc-8:"));
+	assert_true(strstr(text, "slab kmalloc-8192:") < strstr(text, "slab dumped:"));
+	assert_true(strstr(text, "slab dumped:") < strstr(text, "slab kmalloc-large:"));
+	assert_true(slabfx_parse_dump("kmalloc-64", &d, NULL, NULL));
+	assert_int_equal(d.size, 64);
+	assert_false(slabfx_parse_dump("nonesuch", &d, NULL, NULL));
+	for (i = 0; i < 14; i++) {
+		on(i % 2);
+		slab_free(c, p[i]);
+	}
+	on(0);
+	kfree(big);
+	console_clear();
+	slab_dump();
+	assert_true(slabfx_parse_dump("dumped", &d, &lp, &la));
+	assert_int_equal(d.inuse, 0);
+	assert_int_equal(la, 0);
+	slabfx_assert_check();
+}
+
+/* ---- misuse: reported in every build ----------------------------------------- */
+
+static void test_free_to_the_wrong_cache(void **state)
+{
+	struct slab_cache *a, *b;
+	unsigned long before;
+	void *p;
+
+	build_one();
+	a = slab_cache_create("apples", 48, 0, NULL, 0);
+	b = slab_cache_create("pears", 48, 0, NULL, 0);
+	p = slab_alloc(a);
+	before = slab_reports();
+	slab_free(b, p);
+	expect_once("slab pears: free of %p: object of cache apples\n", p);
+	assert_int_equal(slab_reports(), before + 1);
+	assert_int_equal(slabfx_info(a).inuse, 1);
+	assert_int_equal(slabfx_info(b).inuse, 0);
+	slabfx_assert_check();
+	slab_free(a, p);
+	assert_int_equal(slabfx_info(a).inuse, 0);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+static void test_free_of_what_is_not_an_object(void **state)
+{
+	static u64 not_heap[4];
+	struct slab_cache *a;
+	unsigned long before;
+	u64 on_stack = 0;
+	u8 *p, *big, *bad[5];
+	unsigned int i;
+
+	build_one();
+	a = slab_cache_create("figs", 48, 0, NULL, 0);
+	p = slab_alloc(a);
+	big = kmalloc(20000);
+	bad[0] = p + 8;
+	bad[1] = p + 1;
+	bad[2] = (u8 *)ALIGN_DOWN((uintptr_t)p, PAGE_SIZE << slabfx_info(a).order); /* the header */
+	bad[3] = (u8 *)not_heap;
+	bad[4] = big;
+	before = slab_reports();
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		slab_free(a, bad[i]);
+		expect_once("slab figs: free of %p: not an object of this cache\n", (void *)bad[i]);
+	}
+	slab_free(a, &on_stack);
+	expect_once("slab figs: free of %p: not an object of this cache\n", (void *)&on_stack);
+	slab_free(a, NULL);
+	assert_int_equal(slab_reports(), before + ARRAY_SIZE(bad) + 1);
+	assert_int_equal(slabfx_info(a).inuse, 1);
+	slab_free(a, p);
+	kfree(big);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+static void test_kfree_of_what_kmalloc_did_not_give(void **state)
+{
+	static u64 not_heap[4];
+	struct slab_cache *a;
+	struct page *pg;
+	unsigned long before;
+	u8 *page, *obj, *k;
+
+	build_one();
+	a = slab_cache_create("plums", 48, 0, NULL, 0);
+	obj = slab_alloc(a);
+	k = kmalloc(64);
+	pg = alloc_pages(0, MEMF_LOCAL);
+	page = arch_maddr_to_virt(page_to_maddr(pg));
+	before = slab_reports();
+	kfree(not_heap);
+	expect_once("kfree of %p: not heap memory\n", (void *)not_heap);
+	kfree(page);
+	expect_once("kfree of %p: not a kmalloc block\n", (void *)page);
+	kfree(obj);
+	expect_once("kfree of %p: object of cache plums, not kmalloc\n", (void *)obj);
+	kfree(k + 16);
+	expect_once("slab kmalloc-64: free of %p: not an object of this cache\n", (void *)(k + 16));
+	assert_int_equal(slab_reports(), before + 4);
+	assert_int_equal(ksize(not_heap), 0);
+	assert_int_equal(ksize(page), 0);
+	assert_int_equal(ksize(obj), 0);
+	assert_int_equal(ksize(k + 16), 0);
+	assert_int_equal(slabfx_info(a).inuse, 1);
+	assert_int_equal(slabfx_info(slab_cache_find("kmalloc-64")).inuse, 1);
+	free_pages(pg, 0, false);
+	slab_free(a, obj);
+	kfree(k);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+/*
+ * Without per-CPU arrays, a second free finds its slab with every object
+ * free already: caught in every build (with SLAB_DEBUG by the state word).
+ */
+static void test_double_free_into_an_empty_slab(void **state)
+{
+	struct slab_cache *c;
+	unsigned long before;
+	void *p;
+
+	build_one();
+	c = slab_cache_create("locked", 64, 0, NULL, SLAB_NO_CPU_CACHE);
+	p = slab_alloc(c);
+	slab_free(c, p);
+	assert_int_equal(slabfx_node_info(c, 0).empty, 1);	/* the reserve keeps it */
+	before = slab_reports();
+	slab_free(c, p);
+	expect_once("slab locked: double free of %p\n", p);
+	assert_int_equal(slab_reports(), before + 1);
+	assert_int_equal(slabfx_node_info(c, 0).out, 0);
+	slabfx_assert_check();
+	assert_int_equal(slab_cache_destroy(c), 0);
+}
+
+/* ---- misuse: SLAB_DEBUG ------------------------------------------------------ */
+
+static void test_double_free(void **state)
+{
+	struct slab_cache *c;
+	unsigned long before;
+	void *p, *k;
+
+	skip_without_debug();
+	build_one();
+	c = slab_cache_create("twice", 40, 0, NULL, 0);
+	p = slab_alloc(c);
+	slab_free(c, p);
+	before = slab_reports();
+	slab_free(c, p);				/* in the CPU's array */
+	expect_once("slab twice: double free of %p\n", p);
+	slab_shrink();
+	p = slab_alloc(c);
+	slab_free(c, p);
+	slab_free(c, slab_alloc(c));			/* keeps the slab alive */
+	k = kmalloc(32);
+	kfree(k);
+	kfree(k);
+	expect_once("slab kmalloc-32: double free of %p\n", k);
+	assert_int_equal(slab_reports(), before + 2);
+	assert_int_equal(slabfx_info(c).inuse, 0);
+	slabfx_assert_check();
+	/* Back in its slab's free stack (another CPU drained it home). */
+	p = slab_alloc(c);
+	on(1);
+	slab_free(c, p);
+	slab_shrink();
+	slab_free(c, p);
+	expect_once("slab twice: double free of %p\n", p);
+	on(0);
+	assert_int_equal(slab_reports(), before + 3);
+	slabfx_assert_check();
+}
+
+/* The state word before the object: the free is refused, the object kept. */
+static void test_red_zone_before(void **state)
+{
+	struct slab_cache *c, *wide;
+	unsigned long before;
+	u8 *p, saved;
+
+	skip_without_debug();
+	build_one();
+	c = slab_cache_create("left", 40, 0, NULL, 0);
+	p = slab_alloc(c);
+	saved = p[-1];
+	p[-1] ^= 0xff;
+	before = slab_reports();
+	slab_free(c, p);
+	expect_once("slab left: red zone before %p overwritten", (void *)p);
+	assert_int_equal(slab_reports(), before + 1);
+	assert_int_equal(slabfx_info(c).inuse, 1);	/* not freed */
+	assert_int_equal(slab_check(), 1);		/* the damaged object */
+	console_clear();
+	p[-1] = saved;
+	slabfx_assert_check();
+	slab_free(c, p);
+	assert_int_equal(slabfx_info(c).inuse, 0);
+	/* Fill bytes further left (an aligned cache has some): repaired, freed. */
+	wide = slab_cache_create("left64", 40, 64, NULL, 0);
+	p = slab_alloc(wide);
+	p[-9] = 0;
+	slab_free(wide, p);
+	expect_once("slab left64: red zone before %p overwritten at offset -9, found at free\n",
+		    (void *)p);
+	assert_int_equal(slabfx_info(wide).inuse, 0);
+	assert_int_equal(slab_reports(), before + 2);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+/* Past the end: reported, repaired, and the free goes ahead. */
+static void test_red_zone_after(void **state)
+{
+	struct slab_cache *c;
+	unsigned long before;
+	u8 *p, *q;
+
+	skip_without_debug();
+	build_one();
+	c = slab_cache_create("right", 40, 0, NULL, 0);
+	p = slab_alloc(c);
+	before = slab_reports();
+	p[40] = 0x11;
+	slab_free(c, p);
+	expect_once("slab right: red zone after %p overwritten at offset 40, found at free\n",
+		    (void *)p);
+	assert_int_equal(slabfx_info(c).inuse, 0);
+	slabfx_assert_check();
+	q = slab_alloc(c);
+	assert_ptr_equal(q, p);
+	assert_int_equal(slab_reports(), before + 1);	/* repaired: nothing more */
+	slab_free(c, q);
+	/* A kmalloc block written past its class. */
+	p = kmalloc(100);
+	p[128] = 0;
+	kfree(p);
+	expect_once("slab kmalloc-128: red zone after %p overwritten at offset 128, found at "
+		    "free\n", (void *)p);
+	assert_int_equal(slab_reports(), before + 2);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+/* Red zones of a free object damaged: found when it is handed out again. */
+static void test_red_zone_found_at_allocation(void **state)
+{
+	struct slab_cache *c;
+	unsigned long before;
+	u8 *p, *q;
+
+	skip_without_debug();
+	build_one();
+	c = slab_cache_create("later", 40, 0, NULL, 0);
+	p = slab_alloc(c);
+	slab_free(c, p);
+	p[44] = 0x22;
+	assert_int_equal(slab_check(), 1);
+	console_clear();
+	before = slab_reports();
+	q = slab_alloc(c);
+	assert_ptr_equal(q, p);
+	expect_once("slab later: red zone after %p overwritten at offset 44, found at allocation\n",
+		    (void *)p);
+	slabfx_assert_check();
+	slab_free(c, q);
+	p[-3] = 0x33;
+	q = slab_alloc(c);
+	expect_once("slab later: red zone before %p overwritten", (void *)p);
+	assert_ptr_equal(q, p);
+	assert_int_equal(slab_reports(), before + 2);
+	slab_free(c, q);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+static void test_use_after_free(void **state)
+{
+	struct slab_cache *c;
+	unsigned long before;
+	u8 *p, *q;
+
+	skip_without_debug();
+	build_one();
+	c = slab_cache_create("stale", 40, 0, NULL, 0);
+	p = slab_alloc(c);
+	memset(p, 0, 40);
+	slab_free(c, p);
+	p[5] = 0x22;
+	assert_int_equal(slab_check(), 1);
+	console_clear();
+	before = slab_reports();
+	q = slab_alloc(c);
+	assert_ptr_equal(q, p);
+	expect_once("slab stale: %p written after free: byte 5 is 0x22, not poison 0x6b\n",
+		    (void *)p);
+	assert_int_equal(slab_reports(), before + 1);
+	slab_free(c, q);
+	slabfx_assert_check();
+	/* kmalloc objects too, at the last byte. */
+	p = kmalloc(256);
+	kfree(p);
+	p[255] = 0;
+	q = kmalloc(200);
+	assert_ptr_equal(q, p);
+	expect_once("slab kmalloc-256: %p written after free: byte 255 is 0x00, not poison 0x6b\n",
+		    (void *)p);
+	kfree(q);
+	assert_int_equal(slab_reports(), before + 2);
+	assert_console_empty();
+	slabfx_assert_check();
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, slabfx_setup, slabfx_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_create_rejects_bad_arguments),
+		T(test_layouts),
+		T(test_every_size_class),
+		T(test_kmalloc_limits),
+		T(test_large_kmalloc),
+		T(test_kzalloc_and_ksize),
+		T(test_node_placement),
+		T(test_full_node_falls_back),
+		T(test_memoryless_cpu_is_home_on_nearest),
+		T(test_cpu_array_counts),
+		T(test_remote_frees_go_home),
+		T(test_shrink_gives_pages_back),
+		T(test_reclaim_hook),
+		T(test_destroy_refuses_while_in_use),
+		T(test_constructor),
+		T(test_dump_format),
+		T(test_free_to_the_wrong_cache),
+		T(test_free_of_what_is_not_an_object),
+		T(test_kfree_of_what_kmalloc_did_not_give),
+		T(test_double_free_into_an_empty_slab),
+		T(test_double_free),
+		T(test_red_zone_before),
+		T(test_red_zone_after),
+		T(test_red_zone_found_at_allocation),
+		T(test_use_after_free),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
