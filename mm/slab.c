@@ -3,6 +3,8 @@
  * cache descriptors (kept in the static bootstrap cache "slab-cache"), the
  * per-CPU object arrays (cache "slab-cpu"), every slab, and the large
  * kmalloc blocks; pages come from the page allocator and go back to it.
+ * The statistics, the dump and the invariant checker are mm/slab_check.c;
+ * the structures the two share are in <hv/slab_internal.h>.
  *
  * A slab is 2^order pages of one node: a header (struct slab, ending in a
  * stack of free object indices, so nothing is ever stored inside a free
@@ -36,88 +38,25 @@
 #include <hv/panic.h>
 #include <hv/printk.h>
 #include <hv/slab.h>
+#include <hv/slab_internal.h>
 #include <hv/spinlock.h>
 #include <hv/topology.h>
-
-#define SLAB_MAX_ORDER 4
-#define SLAB_MIN_OBJS 8			/* per slab, where the waste allows */
-#define SLAB_MAX_OBJS ((PAGE_SIZE << SLAB_MAX_ORDER) / 8)
-#define SLAB_NODE_RESERVE 1		/* empty slabs kept per node and cache */
-#define SLAB_CPU_MAX 64			/* largest per-CPU array */
-#define SLAB_REMOTE_MAX 16		/* other nodes' objects buffered per CPU and cache */
-
-/* Cache flags beside the public SLAB_* ones. */
-#define CACHE_PERMANENT (1U << 30)	/* internal and kmalloc caches: never destroyed */
-#define CACHE_KMALLOC (1U << 31)
-
-/*
- * SLAB_DEBUG layout of each object's slot: left red zone (fill bytes, then
- * the 8-byte state word just before the object), the object, right red
- * zone (fill bytes up to the next slot, at least 8).
- */
-#define RZ_WORD 8
-#define RZ_FILL 0xbb
-#define RZ_ALLOCATED 0xa110ca7eda110ca7ULL
-#define RZ_FREE 0xf4eef4eef4eef4eeULL
-#define POISON 0x6b
-
-enum { LIST_PARTIAL, LIST_FULL, LIST_EMPTY, NR_LISTS };
-
-struct slab {
-	struct slab *next, *prev;
-	struct slab_cache *cache;
-	nodeid_t node;
-	u8 list;
-	u16 nr_free;			/* entries of free[] */
-	u16 free[];			/* indices of free objects, the next to go last */
-};
-
-/* A cache's slabs on one node; a cache line each, so nodes do not share one. */
-struct slab_node {
-	struct spinlock lock;
-	struct slab *list[NR_LISTS];
-	u64 nr[NR_LISTS];		/* slabs on each list */
-	u64 out;			/* objects out of these slabs (in use or cached) */
-} __aligned(64);
-
-struct slab_cpu {
-	unsigned int avail, nr_remote;
-	unsigned int drain;		/* set by another CPU: drain at the next chance */
-	nodeid_t home;
-	nodeid_t remote_node[SLAB_REMOTE_MAX];
-	void *remote[SLAB_REMOTE_MAX];
-	void *objs[SLAB_CPU_MAX];
-};
-
-struct slab_cache {
-	char name[SLAB_NAME_MAX];
-	struct slab_cache *next, *prev;
-	size_t size;			/* what the creator asked for */
-	unsigned int flags, align;
-	unsigned int stride;		/* bytes per object slot */
-	unsigned int obj_off;		/* object within its slot (the left red zone) */
-	unsigned int first;		/* first slot within the slab */
-	unsigned int nr_objs, order, limit, batch;
-	void (*ctor)(void *obj);
-	struct slab_cpu *cpu[CONFIG_NR_CPUS];
-	struct slab_node node[MAX_NODES];
-};
 
 static const unsigned int kmalloc_sizes[] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
 };
 #define NR_KMALLOC ARRAY_SIZE(kmalloc_sizes)
 _Static_assert(SLAB_MAX_OBJ_SIZE == 8192, "the largest kmalloc class is the largest object");
-_Static_assert(SLAB_MAX_OBJS <= 0xffff, "object indices are u16");
 
-static DEFINE_SPINLOCK(slab_list_lock);
-static struct slab_cache *cache_first, *cache_last;
+DEFINE_SPINLOCK(slab_list_lock);
+struct slab_cache *slab_cache_first;
+nodeid_t slab_cpu_home[CONFIG_NR_CPUS];
+u64 slab_large_pages[MAX_NODES], slab_large_allocs;
+static struct slab_cache *cache_last;
 static struct slab_cache cache_cache;	/* the descriptors, itself static */
 static struct slab_cache *cpu_cache;	/* struct slab_cpu */
 static struct slab_cache *kmalloc_caches[NR_KMALLOC];
-static nodeid_t cpu_home[CONFIG_NR_CPUS];
 static unsigned int drain_pending[CONFIG_NR_CPUS];
-static u64 large_pages[MAX_NODES], large_allocs;
 static unsigned long nr_reports;
 static bool key_registered;
 
@@ -136,50 +75,7 @@ unsigned long slab_reports(void)
 	return __atomic_load_n(&nr_reports, __ATOMIC_RELAXED);
 }
 
-/* ---- objects, slabs and pages ------------------------------------------------ */
-
-static struct page *virt_to_page(const void *p)
-{
-	paddr_t pa = arch_virt_to_maddr(p);
-
-	return pa == INVALID_PADDR ? NULL : mfn_to_page(pa >> PAGE_SHIFT);
-}
-
-/* The slab p lies in, or NULL when p is not slab memory. */
-static struct slab *slab_of(const void *p)
-{
-	struct page *pg = virt_to_page(p);
-
-	return pg && (READ_ONCE(pg->flags) & PG_SLAB) ? pg->owner : NULL;
-}
-
-static void *obj_at(const struct slab_cache *c, const struct slab *s, unsigned int i)
-{
-	return (char *)s + c->first + (size_t)i * c->stride + c->obj_off;
-}
-
-/* The index of the object starting at p in s, or -1 if no object starts there. */
-static int obj_index(const struct slab_cache *c, const struct slab *s, const void *p)
-{
-	uintptr_t base = (uintptr_t)s + c->first + c->obj_off, off;
-
-	if ((uintptr_t)p < base)
-		return -1;
-	off = (uintptr_t)p - base;
-	if (off % c->stride || off / c->stride >= c->nr_objs)
-		return -1;
-	return (int)(off / c->stride);
-}
-
-static bool node_has_memory(nodeid_t n)
-{
-	return topo->node[n].present != 0;
-}
-
-static unsigned int list_of(const struct slab_cache *c, const struct slab *s)
-{
-	return !s->nr_free ? LIST_FULL : s->nr_free == c->nr_objs ? LIST_EMPTY : LIST_PARTIAL;
-}
+/* ---- slab lists -------------------------------------------------------------- */
 
 static void list_put(struct slab_node *sn, struct slab *s, unsigned int l)
 {
@@ -206,7 +102,7 @@ static void list_take(struct slab_node *sn, struct slab *s)
 
 static void relist(const struct slab_cache *c, struct slab_node *sn, struct slab *s)
 {
-	unsigned int l = list_of(c, s);
+	unsigned int l = slab_list_of(c, s);
 
 	if (l != s->list) {
 		list_take(sn, s);
@@ -216,13 +112,7 @@ static void relist(const struct slab_cache *c, struct slab_node *sn, struct slab
 
 /* ---- SLAB_DEBUG: red zones and poison ---------------------------------------- */
 
-static u64 *state_word(void *obj)
-{
-	return (u64 *)((char *)obj - RZ_WORD);
-}
-
-/* Offset of the first byte of [p, p + len) that is not b, or len. */
-static size_t first_diff(const u8 *p, u8 b, size_t len)
+size_t slab_first_diff(const u8 *p, u8 b, size_t len)
 {
 	u64 word = 0x0101010101010101ULL * b, w;
 	size_t i = 0;
@@ -245,20 +135,19 @@ static void rz_set(const struct slab_cache *c, u8 *obj, u64 state)
 {
 	memset(obj - c->obj_off, RZ_FILL, c->obj_off - RZ_WORD);
 	memset(obj + c->size, RZ_FILL, c->stride - c->obj_off - c->size);
-	__atomic_store_n(state_word(obj), state, __ATOMIC_RELAXED);
+	__atomic_store_n(slab_state_word(obj), state, __ATOMIC_RELAXED);
 }
 
-/* Whether the red zones but the state word are damaged; *off: where, from obj. */
-static bool rz_damaged(const struct slab_cache *c, const u8 *obj, long *off)
+bool slab_rz_damaged(const struct slab_cache *c, const u8 *obj, long *off)
 {
 	size_t left = c->obj_off - RZ_WORD, right = c->stride - c->obj_off - c->size, i;
 
-	i = first_diff(obj - c->obj_off, RZ_FILL, left);
+	i = slab_first_diff(obj - c->obj_off, RZ_FILL, left);
 	if (i < left) {
 		*off = (long)i - (long)c->obj_off;
 		return true;
 	}
-	i = first_diff(obj + c->size, RZ_FILL, right);
+	i = slab_first_diff(obj + c->size, RZ_FILL, right);
 	*off = (long)(c->size + i);
 	return i < right;
 }
@@ -271,7 +160,7 @@ static bool rz_damaged(const struct slab_cache *c, const u8 *obj, long *off)
  */
 static bool debug_free(struct slab_cache *c, void *obj)
 {
-	u64 seen = __atomic_load_n(state_word(obj), __ATOMIC_RELAXED);
+	u64 seen = __atomic_load_n(slab_state_word(obj), __ATOMIC_RELAXED);
 	long off;
 
 	if (seen == RZ_FREE) {
@@ -283,13 +172,13 @@ static bool debug_free(struct slab_cache *c, void *obj)
 		       "not freed\n", c->name, obj, (unsigned long long)seen);
 		return false;
 	}
-	if (rz_damaged(c, obj, &off)) {
+	if (slab_rz_damaged(c, obj, &off)) {
 		report("slab %s: red zone %s %p overwritten at offset %ld, found at free\n",
 		       c->name, off < 0 ? "before" : "after", obj, off);
 		rz_set(c, obj, RZ_ALLOCATED);
 	}
-	if (!__atomic_compare_exchange_n(state_word(obj), &seen, RZ_FREE, false, __ATOMIC_RELAXED,
-					 __ATOMIC_RELAXED)) {
+	if (!__atomic_compare_exchange_n(slab_state_word(obj), &seen, RZ_FREE, false,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
 		report("slab %s: double free of %p\n", c->name, obj);
 		return false;
 	}
@@ -300,14 +189,14 @@ static bool debug_free(struct slab_cache *c, void *obj)
 /* Check an object being handed out; report and repair what changed while it was free. */
 static void debug_alloc(struct slab_cache *c, void *obj)
 {
-	u64 seen = __atomic_load_n(state_word(obj), __ATOMIC_RELAXED);
-	size_t i = first_diff(obj, POISON, c->size);
+	u64 seen = __atomic_load_n(slab_state_word(obj), __ATOMIC_RELAXED);
+	size_t i = slab_first_diff(obj, POISON, c->size);
 	long off;
 
 	if (seen != RZ_FREE)
 		report("slab %s: red zone before %p overwritten (0x%016llx), found at allocation\n",
 		       c->name, obj, (unsigned long long)seen);
-	else if (rz_damaged(c, obj, &off))
+	else if (slab_rz_damaged(c, obj, &off))
 		report("slab %s: red zone %s %p overwritten at offset %ld, found at allocation\n",
 		       c->name, off < 0 ? "before" : "after", obj, off);
 	if (i < c->size)
@@ -348,7 +237,7 @@ static struct slab *slab_grow(struct slab_cache *c, unsigned int memf)
 	s->node = pg->node;
 	s->nr_free = (u16)c->nr_objs;
 	for (i = 0; i < c->nr_objs; i++) {
-		void *obj = obj_at(c, s, i);
+		void *obj = slab_obj_at(c, s, i);
 
 		s->free[i] = (u16)(c->nr_objs - 1 - i);
 		if (IS_ENABLED(CONFIG_SLAB_DEBUG)) {
@@ -368,7 +257,7 @@ static unsigned long free_spare(const struct slab_cache *c, struct slab *spare)
 
 	while (spare) {
 		struct slab *s = spare;
-		struct page *pg = virt_to_page(s);
+		struct page *pg = slab_virt_to_page(s);
 		unsigned int i;
 
 		spare = s->next;
@@ -389,7 +278,7 @@ static unsigned int take_from_locked(struct slab_cache *c, struct slab_node *sn,
 	unsigned int n = 0;
 
 	while (n < max && s->nr_free)
-		dst[n++] = obj_at(c, s, s->free[--s->nr_free]);
+		dst[n++] = slab_obj_at(c, s, s->free[--s->nr_free]);
 	sn->out += n;
 	relist(c, sn, s);
 	return n;
@@ -420,7 +309,7 @@ static void put_locked(struct slab_cache *c, struct slab_node *sn, struct slab *
 		report("slab %s: double free of %p\n", c->name, obj);
 		return;
 	}
-	s->free[s->nr_free++] = (u16)obj_index(c, s, obj);
+	s->free[s->nr_free++] = (u16)slab_obj_index(c, s, obj);
 	sn->out--;
 	relist(c, sn, s);
 	if (s->list == LIST_EMPTY && sn->nr[LIST_EMPTY] > SLAB_NODE_RESERVE) {
@@ -485,7 +374,7 @@ static void *alloc_on(struct slab_cache *c, nodeid_t m, bool grow_m)
 	void *obj = NULL;
 
 	take_batch(c, m, &obj, 1);
-	if (!obj && grow_m && node_has_memory(m))
+	if (!obj && grow_m && slab_node_has_memory(m))
 		grow(c, MEMF_EXACT | MEMF_NODE(m), &obj);
 	return obj;
 }
@@ -568,11 +457,11 @@ static struct slab_cpu *cpu_array(struct slab_cache *c, unsigned int cpu)
 
 	if (sc)
 		return sc;
-	sc = slab_alloc_node(cpu_cache, cpu_home[cpu]);
+	sc = slab_alloc_node(cpu_cache, slab_cpu_home[cpu]);
 	if (!sc)
 		return NULL;
 	memset(sc, 0, sizeof(*sc));
-	sc->home = cpu_home[cpu];
+	sc->home = slab_cpu_home[cpu];
 	flags = arch_irq_save();
 	old = c->cpu[cpu];	/* an interrupt handler may have made one meanwhile */
 	if (!old)
@@ -593,7 +482,7 @@ static struct slab_cpu *cpu_array(struct slab_cache *c, unsigned int cpu)
  */
 static void *alloc_refill(struct slab_cache *c, unsigned int cpu)
 {
-	nodeid_t home = cpu_home[cpu];
+	nodeid_t home = slab_cpu_home[cpu];
 	struct slab_cpu *sc = cpu_array(c, cpu);
 	struct slab *spare = NULL;
 	bool grown = false;
@@ -611,7 +500,8 @@ static void *alloc_refill(struct slab_cache *c, unsigned int cpu)
 		if (sc->avail >= c->batch || (grown && sc->avail))
 			obj = sc->objs[--sc->avail];
 		arch_irq_restore(flags);
-		if (obj || !node_has_memory(home) || !grow(c, MEMF_EXACT | MEMF_NODE(home), NULL))
+		if (obj || !slab_node_has_memory(home) ||
+		    !grow(c, MEMF_EXACT | MEMF_NODE(home), NULL))
 			break;
 		grown = true;
 	}
@@ -635,7 +525,7 @@ void *slab_alloc(struct slab_cache *c)
 
 	ASSERT(cpu < CONFIG_NR_CPUS);
 	if (c->flags & SLAB_NO_CPU_CACHE)
-		return hand_out(c, alloc_nodes(c, cpu_home[cpu], true));
+		return hand_out(c, alloc_nodes(c, slab_cpu_home[cpu], true));
 	flags = arch_irq_save();
 	sc = c->cpu[cpu];
 	if (likely(sc && sc->avail)) {
@@ -654,7 +544,7 @@ void *slab_alloc_node(struct slab_cache *c, nodeid_t node)
 	if (node >= topo->nr_nodes)
 		return NULL;
 	if (!(c->flags & SLAB_NO_CPU_CACHE) &&
-	    (node == cpu_home[cpu] || node == cpu_to_node(cpu)))
+	    (node == slab_cpu_home[cpu] || node == cpu_to_node(cpu)))
 		return slab_alloc(c);
 	return hand_out(c, alloc_nodes(c, node, true));
 }
@@ -668,7 +558,7 @@ static struct slab *checked_slab(struct slab_cache *c, const void *obj)
 		report("slab %s: free of %p: object of cache %s\n", c->name, obj, s->cache->name);
 		return NULL;
 	}
-	if (!s || obj_index(c, s, obj) < 0) {
+	if (!s || slab_obj_index(c, s, obj) < 0) {
 		report("slab %s: free of %p: not an object of this cache\n", c->name, obj);
 		return NULL;
 	}
@@ -769,8 +659,8 @@ static void *large_alloc(size_t size, nodeid_t node)
 	pg->owner = NULL;
 	pg->private = order;
 	__atomic_fetch_or(&pg->flags, PG_LARGE, __ATOMIC_RELEASE);
-	__atomic_fetch_add(&large_pages[pg->node], 1UL << order, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&large_allocs, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&slab_large_pages[pg->node], 1UL << order, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&slab_large_allocs, 1, __ATOMIC_RELAXED);
 	return arch_maddr_to_virt(page_to_maddr(pg));
 }
 
@@ -816,7 +706,7 @@ void kfree(const void *p)
 
 	if (!p)
 		return;
-	pg = virt_to_page(p);
+	pg = slab_virt_to_page(p);
 	if (!pg) {
 		report("kfree of %p: not heap memory\n", p);
 		return;
@@ -825,7 +715,7 @@ void kfree(const void *p)
 		s = pg->owner;
 		if (!(s->cache->flags & CACHE_KMALLOC))
 			report("kfree of %p: object of cache %s, not kmalloc\n", p, s->cache->name);
-		else if (obj_index(s->cache, s, p) < 0)
+		else if (slab_obj_index(s->cache, s, p) < 0)
 			report("slab %s: free of %p: not an object of this cache\n", s->cache->name,
 			       p);
 		else
@@ -838,21 +728,21 @@ void kfree(const void *p)
 		report("kfree of %p: not a kmalloc block\n", p);
 		return;
 	}
-	__atomic_fetch_sub(&large_pages[pg->node], 1UL << pg->private, __ATOMIC_RELAXED);
-	__atomic_fetch_sub(&large_allocs, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&slab_large_pages[pg->node], 1UL << pg->private, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&slab_large_allocs, 1, __ATOMIC_RELAXED);
 	free_pages(pg, (unsigned int)pg->private, false);
 }
 
 size_t ksize(const void *p)
 {
-	struct page *pg = p ? virt_to_page(p) : NULL;
+	struct page *pg = p ? slab_virt_to_page(p) : NULL;
 	struct slab *s;
 
 	if (!pg)
 		return 0;
 	if (READ_ONCE(pg->flags) & PG_SLAB) {
 		s = pg->owner;
-		return (s->cache->flags & CACHE_KMALLOC) && obj_index(s->cache, s, p) >= 0 ?
+		return (s->cache->flags & CACHE_KMALLOC) && slab_obj_index(s->cache, s, p) >= 0 ?
 			       s->cache->size : 0;
 	}
 	return is_large_head(p, pg) ? PAGE_SIZE << pg->private : 0;
@@ -942,7 +832,7 @@ static void cache_link(struct slab_cache *c)
 	if (cache_last)
 		cache_last->next = c;
 	else
-		cache_first = c;
+		slab_cache_first = c;
 	cache_last = c;
 	spin_unlock_irqrestore(&slab_list_lock, flags);
 }
@@ -952,7 +842,7 @@ static void cache_unlink_locked(struct slab_cache *c)
 	if (c->prev)
 		c->prev->next = c->next;
 	else
-		cache_first = c->next;
+		slab_cache_first = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
 	else
@@ -975,38 +865,6 @@ struct slab_cache *slab_cache_create(const char *name, size_t size, size_t align
 	return c;
 }
 
-/* Objects of c in per-CPU arrays (of node n's slabs, or all when n is -1). */
-static u64 cached_objs(const struct slab_cache *c, int n)
-{
-	u64 sum = 0;
-	unsigned int cpu, i;
-
-	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
-		const struct slab_cpu *sc = __atomic_load_n(&c->cpu[cpu], __ATOMIC_ACQUIRE);
-		unsigned int nr_remote;
-
-		if (!sc)
-			continue;
-		nr_remote = MIN(READ_ONCE(sc->nr_remote), (unsigned int)SLAB_REMOTE_MAX);
-		if (n < 0 || sc->home == n)
-			sum += READ_ONCE(sc->avail);
-		for (i = 0; i < nr_remote; i++)
-			sum += n < 0 || READ_ONCE(sc->remote_node[i]) == n;
-	}
-	return sum;
-}
-
-/* Objects of c handed out: out of its slabs and not cached. */
-static u64 in_use(const struct slab_cache *c)
-{
-	u64 out = 0, cached = cached_objs(c, -1);
-	unsigned int n;
-
-	for (n = 0; n < topo->nr_nodes; n++)
-		out += READ_ONCE(c->node[n].out);
-	return out > cached ? out - cached : 0;	/* a snapshot taken while others run */
-}
-
 int slab_cache_destroy(struct slab_cache *c)
 {
 	struct slab *spare = NULL;
@@ -1018,7 +876,7 @@ int slab_cache_destroy(struct slab_cache *c)
 		return -EINVAL;
 	/* Under the list lock no shrink or idle drain moves objects meanwhile. */
 	flags = spin_lock_irqsave(&slab_list_lock);
-	used = in_use(c);
+	used = slab_in_use(c);
 	if (!used)
 		cache_unlink_locked(c);
 	spin_unlock_irqrestore(&slab_list_lock, flags);
@@ -1060,7 +918,7 @@ struct slab_cache *slab_cache_find(const char *name)
 	unsigned long flags = spin_lock_irqsave(&slab_list_lock);
 	struct slab_cache *c;
 
-	for (c = cache_first; c && strncmp(c->name, name, sizeof(c->name)); c = c->next)
+	for (c = slab_cache_first; c && strncmp(c->name, name, sizeof(c->name)); c = c->next)
 		;
 	spin_unlock_irqrestore(&slab_list_lock, flags);
 	return c;
@@ -1075,7 +933,7 @@ unsigned long slab_shrink(void)
 	struct slab_cache *c;
 
 	flags = spin_lock_irqsave(&slab_list_lock);
-	for (c = cache_first; c; c = c->next) {
+	for (c = slab_cache_first; c; c = c->next) {
 		struct slab *spare = NULL;
 
 		if (c->cpu[cpu]) {
@@ -1119,7 +977,7 @@ void slab_idle(void)
 	    !__atomic_exchange_n(&drain_pending[cpu], 0, __ATOMIC_ACQ_REL))
 		return;
 	flags = spin_lock_irqsave(&slab_list_lock);
-	for (c = cache_first; c; c = c->next) {
+	for (c = slab_cache_first; c; c = c->next) {
 		struct slab *spare = NULL;
 
 		if (c->cpu[cpu]) {
@@ -1130,303 +988,6 @@ void slab_idle(void)
 	spin_unlock_irqrestore(&slab_list_lock, flags);
 }
 
-/* ---- statistics and the 's' key ---------------------------------------------- */
-
-void slab_node_info(const struct slab_cache *c, nodeid_t node, struct slab_node_info *info)
-{
-	const struct slab_node *sn = &c->node[node];
-
-	memset(info, 0, sizeof(*info));
-	if (node >= topo->nr_nodes)
-		return;
-	info->partial = READ_ONCE(sn->nr[LIST_PARTIAL]);
-	info->empty = READ_ONCE(sn->nr[LIST_EMPTY]);
-	info->slabs = info->partial + info->empty + READ_ONCE(sn->nr[LIST_FULL]);
-	info->out = READ_ONCE(sn->out);
-	info->pcpu = cached_objs(c, node);
-	info->inuse = info->out > info->pcpu ? info->out - info->pcpu : 0;
-	info->pages = info->slabs << c->order;
-}
-
-void slab_cache_info(const struct slab_cache *c, struct slab_info *info)
-{
-	unsigned int n;
-
-	memset(info, 0, sizeof(*info));
-	for (n = 0; n < topo->nr_nodes; n++) {
-		const struct slab_node *sn = &c->node[n];
-
-		info->slabs += READ_ONCE(sn->nr[LIST_PARTIAL]) + READ_ONCE(sn->nr[LIST_FULL]) +
-			       READ_ONCE(sn->nr[LIST_EMPTY]);
-	}
-	info->size = c->size;
-	info->pcpu = cached_objs(c, -1);
-	info->inuse = in_use(c);
-	info->total = info->slabs * c->nr_objs;
-	info->objs_per_slab = c->nr_objs;
-	info->order = c->order;
-	info->limit = c->limit;
-	info->batch = c->batch;
-}
-
-u64 slab_node_pages(nodeid_t node)
-{
-	unsigned long flags = spin_lock_irqsave(&slab_list_lock);
-	u64 pages = __atomic_load_n(&large_pages[node], __ATOMIC_RELAXED);
-	struct slab_cache *c;
-	unsigned int l;
-
-	for (c = cache_first; c; c = c->next)
-		for (l = 0; l < NR_LISTS; l++)
-			pages += READ_ONCE(c->node[node].nr[l]) << c->order;
-	spin_unlock_irqrestore(&slab_list_lock, flags);
-	return pages;
-}
-
-void slab_large_info(u64 *pages, u64 *allocs)
-{
-	unsigned int n;
-
-	*pages = 0;
-	for (n = 0; n < MAX_NODES; n++)
-		*pages += __atomic_load_n(&large_pages[n], __ATOMIC_RELAXED);
-	*allocs = __atomic_load_n(&large_allocs, __ATOMIC_RELAXED);
-}
-
-void slab_dump(void)
-{
-	unsigned long flags = spin_lock_irqsave(&slab_list_lock);
-	struct slab_node_info ni;
-	struct slab_info info;
-	struct slab_cache *c;
-	u64 pages, allocs;
-	unsigned int n;
-
-	for (c = cache_first; c; c = c->next) {
-		slab_cache_info(c, &info);
-		printk(LOG_EMERG, "slab %s: size %llu objs %llu/%llu slabs %llu pcpu %llu\n",
-		       c->name, (unsigned long long)info.size, (unsigned long long)info.inuse,
-		       (unsigned long long)info.total, (unsigned long long)info.slabs,
-		       (unsigned long long)info.pcpu);
-		for (n = 0; n < topo->nr_nodes; n++) {
-			slab_node_info(c, (nodeid_t)n, &ni);
-			if (!ni.slabs)
-				continue;
-			printk(LOG_EMERG, "slab %s: node %u slabs %llu partial %llu objs %llu\n",
-			       c->name, n, (unsigned long long)ni.slabs,
-			       (unsigned long long)ni.partial, (unsigned long long)ni.out);
-		}
-	}
-	spin_unlock_irqrestore(&slab_list_lock, flags);
-	slab_large_info(&pages, &allocs);
-	printk(LOG_EMERG, "slab kmalloc-large: pages %llu allocs %llu\n", (unsigned long long)pages,
-	       (unsigned long long)allocs);
-}
-
-static void key_slab(unsigned char key)
-{
-	slab_dump();
-}
-
-/* ---- the invariant checker --------------------------------------------------- */
-
-/* slab_check()'s scratch bitmap, guarded by slab_list_lock. */
-static u64 check_bits[SLAB_MAX_OBJS / 64];
-
-#define VIOLATION(...) (printk(LOG_ERR, "slab check: " __VA_ARGS__), 1U)
-
-/* One cached object of CPU cpu: an object of c, of the node it must be from. */
-static unsigned int check_cached(const struct slab_cache *c, unsigned int cpu, const void *obj,
-				 bool remote, nodeid_t remote_node)
-{
-	const struct slab_cpu *sc = c->cpu[cpu];
-	struct slab *s = slab_of(obj);
-
-	if (!s || s->cache != c || obj_index(c, s, obj) < 0)
-		return VIOLATION("%s: CPU %u caches %p, not an object of it\n", c->name, cpu, obj);
-	if (!remote && s->node != sc->home)
-		return VIOLATION("%s: CPU %u (home node %u) caches %p of node %u\n", c->name, cpu,
-				 sc->home, obj, s->node);
-	if (remote && (s->node == sc->home || s->node != remote_node))
-		return VIOLATION("%s: CPU %u holds %p of node %u as remote, of node %u\n", c->name,
-				 cpu, obj, s->node, remote_node);
-	return 0;
-}
-
-static unsigned int check_arrays(const struct slab_cache *c, u64 *entries)
-{
-	unsigned int cpu, i, bad = 0;
-
-	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
-		const struct slab_cpu *sc = c->cpu[cpu];
-
-		if (!sc)
-			continue;
-		if (sc->avail > c->limit || sc->nr_remote >= SLAB_REMOTE_MAX ||
-		    sc->home != cpu_home[cpu] || (c->flags & SLAB_NO_CPU_CACHE))
-			return bad + VIOLATION("%s: CPU %u: array of %u holds %u, remote %u, "
-					       "home %u\n", c->name, cpu, c->limit, sc->avail,
-					       sc->nr_remote, sc->home);
-		for (i = 0; i < sc->avail; i++)
-			bad += check_cached(c, cpu, sc->objs[i], false, 0);
-		for (i = 0; i < sc->nr_remote; i++)
-			bad += check_cached(c, cpu, sc->remote[i], true, sc->remote_node[i]);
-		*entries += sc->avail + sc->nr_remote;
-	}
-	return bad;
-}
-
-static bool test_and_mark(unsigned int i)
-{
-	bool was = (check_bits[i / 64] >> (i % 64)) & 1;
-
-	check_bits[i / 64] |= 1ULL << (i % 64);
-	return was;
-}
-
-static unsigned int mark_one(const struct slab_cache *c, const struct slab *s, const void *obj,
-			     u64 *matched)
-{
-	uintptr_t lo = (uintptr_t)s, hi = lo + (PAGE_SIZE << c->order);
-	int i = obj_index(c, s, obj);
-
-	if ((uintptr_t)obj < lo || (uintptr_t)obj >= hi || i < 0)
-		return 0;
-	(*matched)++;
-	if (test_and_mark((unsigned int)i))
-		return VIOLATION("%s: %p is cached twice, or cached and free\n", c->name, obj);
-	return 0;
-}
-
-/* Mark the objects of s that sit in per-CPU arrays; count them in *matched. */
-static unsigned int mark_cached(const struct slab_cache *c, const struct slab *s, u64 *matched)
-{
-	unsigned int cpu, i, bad = 0;
-
-	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
-		const struct slab_cpu *sc = c->cpu[cpu];
-
-		if (!sc)
-			continue;
-		for (i = 0; i < MIN(sc->avail, c->limit); i++)
-			bad += mark_one(c, s, sc->objs[i], matched);
-		for (i = 0; i < MIN(sc->nr_remote, SLAB_REMOTE_MAX - 1U); i++)
-			bad += mark_one(c, s, sc->remote[i], matched);
-	}
-	return bad;
-}
-
-/* With SLAB_DEBUG: state, red zones and (free objects) poison of every object of s. */
-static unsigned int check_objects(const struct slab_cache *c, const struct slab *s)
-{
-	unsigned int i, bad = 0;
-
-	for (i = 0; i < c->nr_objs; i++) {
-		u8 *obj = obj_at(c, s, i);
-		bool free = (check_bits[i / 64] >> (i % 64)) & 1;
-		u64 want = free ? RZ_FREE : RZ_ALLOCATED;
-		size_t at;
-		long off;
-
-		if (*state_word(obj) != want)
-			bad += VIOLATION("%s: %s object %p: state 0x%016llx\n", c->name,
-					 free ? "free" : "allocated", obj,
-					 (unsigned long long)*state_word(obj));
-		else if (rz_damaged(c, obj, &off))
-			bad += VIOLATION("%s: %s object %p: red zone damaged at offset %ld\n",
-					 c->name, free ? "free" : "allocated", obj, off);
-		else if (free && (at = first_diff(obj, POISON, c->size)) < c->size)
-			bad += VIOLATION("%s: free object %p: poison changed at byte %zu\n",
-					 c->name, obj, at);
-	}
-	return bad;
-}
-
-static unsigned int check_slab(const struct slab_cache *c, struct slab *s, nodeid_t n,
-			       unsigned int l, u64 *matched)
-{
-	unsigned int i, bad = 0;
-	struct page *pg = virt_to_page(s);
-
-	if (s->cache != c || s->node != n || s->list != l || list_of(c, s) != l ||
-	    s->nr_free > c->nr_objs)
-		return VIOLATION("%s: slab %p (cache %p, node %u, list %u, %u free) on node "
-				 "%u list %u\n", c->name, (void *)s, (void *)s->cache, s->node,
-				 s->list, s->nr_free, n, l);
-	for (i = 0; i < (1U << c->order); i++)
-		if (!pg || !(pg[i].flags & PG_SLAB) || pg[i].owner != s || pg[i].node != n)
-			return VIOLATION("%s: slab %p: page %u not marked as its\n", c->name,
-					 (void *)s, i);
-	memset(check_bits, 0, sizeof(check_bits));
-	for (i = 0; i < s->nr_free; i++)
-		if (s->free[i] >= c->nr_objs || test_and_mark(s->free[i]))
-			bad += VIOLATION("%s: slab %p: free index %u bad or twice\n", c->name,
-					 (void *)s, s->free[i]);
-	bad += mark_cached(c, s, matched);
-	if (IS_ENABLED(CONFIG_SLAB_DEBUG))
-		bad += check_objects(c, s);
-	return bad;
-}
-
-static unsigned int check_node(const struct slab_cache *c, nodeid_t n, u64 *matched)
-{
-	struct slab_node *sn = (struct slab_node *)&c->node[n];
-	unsigned long flags = spin_lock_irqsave(&sn->lock);
-	unsigned int l, bad = 0;
-	u64 out = 0;
-
-	for (l = 0; l < NR_LISTS; l++) {
-		u64 count = 0;
-		struct slab *s;
-
-		for (s = sn->list[l]; s; s = s->next) {
-			count++;
-			bad += check_slab(c, s, n, l, matched);
-			out += c->nr_objs - s->nr_free;
-		}
-		if (count != sn->nr[l])
-			bad += VIOLATION("%s: node %u list %u holds %llu slabs, counted %llu\n",
-					 c->name, n, l, (unsigned long long)count,
-					 (unsigned long long)sn->nr[l]);
-	}
-	if (out != sn->out)
-		bad += VIOLATION("%s: node %u: %llu objects out of its slabs, counted %llu\n",
-				 c->name, n, (unsigned long long)out, (unsigned long long)sn->out);
-	if (sn->nr[LIST_EMPTY] > SLAB_NODE_RESERVE)
-		bad += VIOLATION("%s: node %u keeps %llu empty slabs\n", c->name, n,
-				 (unsigned long long)sn->nr[LIST_EMPTY]);
-	if (!node_has_memory(n) && out)
-		bad += VIOLATION("%s: node %u has no memory but slabs\n", c->name, n);
-	spin_unlock_irqrestore(&sn->lock, flags);
-	return bad;
-}
-
-unsigned int slab_check(void)
-{
-	unsigned long flags = spin_lock_irqsave(&slab_list_lock);
-	unsigned int n, bad = 0;
-	struct slab_cache *c;
-
-	for (c = cache_first; c; c = c->next) {
-		u64 entries = 0, matched = 0;
-
-		bad += check_arrays(c, &entries);
-		for (n = 0; n < topo->nr_nodes; n++)
-			bad += check_node(c, (nodeid_t)n, &matched);
-		for (n = topo->nr_nodes; n < MAX_NODES; n++)
-			if (c->node[n].nr[LIST_PARTIAL] || c->node[n].nr[LIST_FULL] ||
-			    c->node[n].nr[LIST_EMPTY] || c->node[n].out)
-				bad += VIOLATION("%s: slabs on node %u, beyond the last\n", c->name,
-						 n);
-		if (matched != entries)
-			bad += VIOLATION("%s: %llu objects in per-CPU arrays, %llu of them in its "
-					 "slabs\n", c->name, (unsigned long long)entries,
-					 (unsigned long long)matched);
-	}
-	spin_unlock_irqrestore(&slab_list_lock, flags);
-	return bad;
-}
-
 /* ---- bring-up ---------------------------------------------------------------- */
 
 /* A CPU's home: its node, or the nearest node with memory when it has none. */
@@ -1434,7 +995,7 @@ static nodeid_t home_of(nodeid_t n)
 {
 	const struct topo_node *tn = &topo->node[n];
 
-	return node_has_memory(n) || !tn->nr_fallback ? n : tn->fallback[0];
+	return slab_node_has_memory(n) || !tn->nr_fallback ? n : tn->fallback[0];
 }
 
 void slab_init(void)
@@ -1442,13 +1003,13 @@ void slab_init(void)
 	unsigned int cpu, i;
 	char name[SLAB_NAME_MAX];
 
-	cache_first = cache_last = NULL;
+	slab_cache_first = cache_last = NULL;
 	spin_lock_init(&slab_list_lock);
-	memset(large_pages, 0, sizeof(large_pages));
-	large_allocs = 0;
+	memset(slab_large_pages, 0, sizeof(slab_large_pages));
+	slab_large_allocs = 0;
 	nr_reports = 0;
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
-		cpu_home[cpu] = home_of(cpu < topo->nr_cpus ? cpu_to_node(cpu) : 0);
+		slab_cpu_home[cpu] = home_of(cpu < topo->nr_cpus ? cpu_to_node(cpu) : 0);
 		drain_pending[cpu] = 0;
 	}
 	cache_setup(&cache_cache, "slab-cache", sizeof(struct slab_cache), 64, NULL,
@@ -1471,8 +1032,8 @@ void slab_init(void)
 	}
 	heap_set_reclaim(slab_shrink);
 	if (!key_registered)
-		keyhandler_register('s', key_slab, "slab caches: objects, slabs, per-CPU cached, "
-				    "per node", true);
+		keyhandler_register('s', slab_key_dump,
+				    "slab caches: objects, slabs, per-CPU cached, per node", true);
 	key_registered = true;
 	pr_info("slab: kmalloc classes %u to %u bytes, per-CPU caches, %s\n", kmalloc_sizes[0],
 		kmalloc_sizes[NR_KMALLOC - 1],

@@ -1,0 +1,159 @@
+/*
+ * What the slab allocator's files share among themselves (mm/slab.c, the
+ * allocator, and mm/slab_check.c, its statistics, dump and invariant
+ * checker): the descriptors of caches, slabs and per-CPU arrays, their
+ * limits, the SLAB_DEBUG slot layout, and the list of caches. Not for use
+ * elsewhere: the API is <hv/slab.h>. The lock order and the invariants are
+ * described at the top of mm/slab.c.
+ */
+#ifndef HV_SLAB_INTERNAL_H
+#define HV_SLAB_INTERNAL_H
+
+#include <hv/arch.h>
+#include <hv/mm.h>
+#include <hv/slab.h>
+#include <hv/spinlock.h>
+#include <hv/topology.h>
+
+#define SLAB_MAX_ORDER 4
+#define SLAB_MIN_OBJS 8			/* per slab, where the waste allows */
+#define SLAB_MAX_OBJS ((PAGE_SIZE << SLAB_MAX_ORDER) / 8)
+#define SLAB_NODE_RESERVE 1		/* empty slabs kept per node and cache */
+#define SLAB_CPU_MAX 64			/* largest per-CPU array */
+#define SLAB_REMOTE_MAX 16		/* other nodes' objects buffered per CPU and cache */
+
+/* Cache flags beside the public SLAB_* ones. */
+#define CACHE_PERMANENT (1U << 30)	/* internal and kmalloc caches: never destroyed */
+#define CACHE_KMALLOC (1U << 31)
+
+/*
+ * SLAB_DEBUG layout of each object's slot: left red zone (fill bytes, then
+ * the 8-byte state word just before the object), the object, right red
+ * zone (fill bytes up to the next slot, at least 8).
+ */
+#define RZ_WORD 8
+#define RZ_FILL 0xbb
+#define RZ_ALLOCATED 0xa110ca7eda110ca7ULL
+#define RZ_FREE 0xf4eef4eef4eef4eeULL
+#define POISON 0x6b
+
+enum { LIST_PARTIAL, LIST_FULL, LIST_EMPTY, NR_LISTS };
+
+struct slab {
+	struct slab *next, *prev;
+	struct slab_cache *cache;
+	nodeid_t node;
+	u8 list;
+	u16 nr_free;			/* entries of free[] */
+	u16 free[];			/* indices of free objects, the next to go last */
+};
+_Static_assert(SLAB_MAX_OBJS <= 0xffff, "object indices are u16");
+
+/* A cache's slabs on one node; a cache line each, so nodes do not share one. */
+struct slab_node {
+	struct spinlock lock;
+	struct slab *list[NR_LISTS];
+	u64 nr[NR_LISTS];		/* slabs on each list */
+	u64 out;			/* objects out of these slabs (in use or cached) */
+} __aligned(64);
+
+struct slab_cpu {
+	unsigned int avail, nr_remote;
+	unsigned int drain;		/* set by another CPU: drain at the next chance */
+	nodeid_t home;
+	nodeid_t remote_node[SLAB_REMOTE_MAX];
+	void *remote[SLAB_REMOTE_MAX];
+	void *objs[SLAB_CPU_MAX];
+};
+
+struct slab_cache {
+	char name[SLAB_NAME_MAX];
+	struct slab_cache *next, *prev;
+	size_t size;			/* what the creator asked for */
+	unsigned int flags, align;
+	unsigned int stride;		/* bytes per object slot */
+	unsigned int obj_off;		/* object within its slot (the left red zone) */
+	unsigned int first;		/* first slot within the slab */
+	unsigned int nr_objs, order, limit, batch;
+	void (*ctor)(void *obj);
+	struct slab_cpu *cpu[CONFIG_NR_CPUS];
+	struct slab_node node[MAX_NODES];
+};
+
+/* Every cache, oldest first, linked by ->next; under slab_list_lock. */
+extern struct spinlock slab_list_lock;
+extern struct slab_cache *slab_cache_first;
+/* Each CPU's home node: its node, or the nearest node with memory. */
+extern nodeid_t slab_cpu_home[CONFIG_NR_CPUS];
+/* Large kmalloc blocks: pages per node, and blocks; updated atomically. */
+extern u64 slab_large_pages[MAX_NODES], slab_large_allocs;
+
+static inline struct page *slab_virt_to_page(const void *p)
+{
+	paddr_t pa = arch_virt_to_maddr(p);
+
+	return pa == INVALID_PADDR ? NULL : mfn_to_page(pa >> PAGE_SHIFT);
+}
+
+/* The slab p lies in, or NULL when p is not slab memory. */
+static inline struct slab *slab_of(const void *p)
+{
+	struct page *pg = slab_virt_to_page(p);
+
+	return pg && (READ_ONCE(pg->flags) & PG_SLAB) ? pg->owner : NULL;
+}
+
+static inline void *slab_obj_at(const struct slab_cache *c, const struct slab *s, unsigned int i)
+{
+	return (char *)s + c->first + (size_t)i * c->stride + c->obj_off;
+}
+
+/* The index of the object starting at p in s, or -1 if no object starts there. */
+static inline int slab_obj_index(const struct slab_cache *c, const struct slab *s, const void *p)
+{
+	uintptr_t base = (uintptr_t)s + c->first + c->obj_off, off;
+
+	if ((uintptr_t)p < base)
+		return -1;
+	off = (uintptr_t)p - base;
+	if (off % c->stride || off / c->stride >= c->nr_objs)
+		return -1;
+	return (int)(off / c->stride);
+}
+
+static inline bool slab_node_has_memory(nodeid_t n)
+{
+	return topo->node[n].present != 0;
+}
+
+/* The list s belongs on by its free count. */
+static inline unsigned int slab_list_of(const struct slab_cache *c, const struct slab *s)
+{
+	return !s->nr_free ? LIST_FULL : s->nr_free == c->nr_objs ? LIST_EMPTY : LIST_PARTIAL;
+}
+
+/* SLAB_DEBUG: the word before obj, RZ_ALLOCATED or RZ_FREE. */
+static inline u64 *slab_state_word(void *obj)
+{
+	return (u64 *)((char *)obj - RZ_WORD);
+}
+
+/* Offset of the first byte of [p, p + len) that is not b, or len. */
+size_t slab_first_diff(const u8 *p, u8 b, size_t len);
+
+/*
+ * SLAB_DEBUG: whether the red zones of obj, but its state word, are
+ * damaged; *off: where, from obj (negative: before it).
+ */
+bool slab_rz_damaged(const struct slab_cache *c, const u8 *obj, long *off);
+
+/*
+ * Objects of c handed out: out of its slabs and not in a per-CPU array (a
+ * snapshot, exact only while nobody uses c). mm/slab_check.c.
+ */
+u64 slab_in_use(const struct slab_cache *c);
+
+/* The 's' debug key: slab_dump(). mm/slab_check.c. */
+void slab_key_dump(unsigned char key);
+
+#endif /* HV_SLAB_INTERNAL_H */
