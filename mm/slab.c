@@ -1,10 +1,10 @@
 /*
- * The slab allocator: caches of equal-sized objects and kmalloc. Owns the
- * cache descriptors (kept in the static bootstrap cache "slab-cache"), the
- * per-CPU object arrays (cache "slab-cpu"), every slab, and the large
- * kmalloc blocks; pages come from the page allocator and go back to it.
- * The statistics, the dump and the invariant checker are mm/slab_check.c;
- * the structures the two share are in <hv/slab_internal.h>.
+ * The slab allocator: caches of equal-sized objects. Owns the cache
+ * descriptors (kept in the static bootstrap cache "slab-cache"), the
+ * per-CPU object arrays (cache "slab-cpu") and every slab; pages come from
+ * the page allocator and go back to it. kmalloc's classes and large
+ * blocks are mm/kmalloc.c; the statistics, the dump and the invariant
+ * checker mm/slab_check.c; the structures they share <hv/slab_internal.h>.
  *
  * A slab is 2^order pages of one node: a header (struct slab, ending in a
  * stack of free object indices, so nothing is ever stored inside a free
@@ -42,25 +42,17 @@
 #include <hv/spinlock.h>
 #include <hv/topology.h>
 
-static const unsigned int kmalloc_sizes[] = {
-	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
-};
-#define NR_KMALLOC ARRAY_SIZE(kmalloc_sizes)
-_Static_assert(SLAB_MAX_OBJ_SIZE == 8192, "the largest kmalloc class is the largest object");
-
 DEFINE_SPINLOCK(slab_list_lock);
 struct slab_cache *slab_cache_first;
 nodeid_t slab_cpu_home[CONFIG_NR_CPUS];
-u64 slab_large_pages[MAX_NODES], slab_large_allocs;
 static struct slab_cache *cache_last;
 static struct slab_cache cache_cache;	/* the descriptors, itself static */
 static struct slab_cache *cpu_cache;	/* struct slab_cpu */
-static struct slab_cache *kmalloc_caches[NR_KMALLOC];
 static unsigned int drain_pending[CONFIG_NR_CPUS];
 static unsigned long nr_reports;
 static bool key_registered;
 
-static void __printf(1, 2) report(const char *fmt, ...)
+void slab_report(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -164,22 +156,22 @@ static bool debug_free(struct slab_cache *c, void *obj)
 	long off;
 
 	if (seen == RZ_FREE) {
-		report("slab %s: double free of %p\n", c->name, obj);
+		slab_report("slab %s: double free of %p\n", c->name, obj);
 		return false;
 	}
 	if (seen != RZ_ALLOCATED) {
-		report("slab %s: red zone before %p overwritten (0x%016llx), found at free; "
+		slab_report("slab %s: red zone before %p overwritten (0x%016llx), found at free; "
 		       "not freed\n", c->name, obj, (unsigned long long)seen);
 		return false;
 	}
 	if (slab_rz_damaged(c, obj, &off)) {
-		report("slab %s: red zone %s %p overwritten at offset %ld, found at free\n",
+		slab_report("slab %s: red zone %s %p overwritten at offset %ld, found at free\n",
 		       c->name, off < 0 ? "before" : "after", obj, off);
 		rz_set(c, obj, RZ_ALLOCATED);
 	}
 	if (!__atomic_compare_exchange_n(slab_state_word(obj), &seen, RZ_FREE, false,
 					 __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-		report("slab %s: double free of %p\n", c->name, obj);
+		slab_report("slab %s: double free of %p\n", c->name, obj);
 		return false;
 	}
 	memset(obj, POISON, c->size);
@@ -194,13 +186,13 @@ static void debug_alloc(struct slab_cache *c, void *obj)
 	long off;
 
 	if (seen != RZ_FREE)
-		report("slab %s: red zone before %p overwritten (0x%016llx), found at allocation\n",
+		slab_report("slab %s: red zone before %p overwritten (0x%016llx), found at allocation\n",
 		       c->name, obj, (unsigned long long)seen);
 	else if (slab_rz_damaged(c, obj, &off))
-		report("slab %s: red zone %s %p overwritten at offset %ld, found at allocation\n",
+		slab_report("slab %s: red zone %s %p overwritten at offset %ld, found at allocation\n",
 		       c->name, off < 0 ? "before" : "after", obj, off);
 	if (i < c->size)
-		report("slab %s: %p written after free: byte %zu is 0x%02x, not poison 0x%02x\n",
+		slab_report("slab %s: %p written after free: byte %zu is 0x%02x, not poison 0x%02x\n",
 		       c->name, obj, i, ((u8 *)obj)[i], POISON);
 	rz_set(c, obj, RZ_ALLOCATED);
 }
@@ -306,7 +298,7 @@ static void put_locked(struct slab_cache *c, struct slab_node *sn, struct slab *
 		       struct slab **spare)
 {
 	if (s->nr_free == c->nr_objs) {
-		report("slab %s: double free of %p\n", c->name, obj);
+		slab_report("slab %s: double free of %p\n", c->name, obj);
 		return;
 	}
 	s->free[s->nr_free++] = (u16)slab_obj_index(c, s, obj);
@@ -555,11 +547,11 @@ static struct slab *checked_slab(struct slab_cache *c, const void *obj)
 	struct slab *s = slab_of(obj);
 
 	if (s && s->cache != c) {
-		report("slab %s: free of %p: object of cache %s\n", c->name, obj, s->cache->name);
+		slab_report("slab %s: free of %p: object of cache %s\n", c->name, obj, s->cache->name);
 		return NULL;
 	}
 	if (!s || slab_obj_index(c, s, obj) < 0) {
-		report("slab %s: free of %p: not an object of this cache\n", c->name, obj);
+		slab_report("slab %s: free of %p: not an object of this cache\n", c->name, obj);
 		return NULL;
 	}
 	return s;
@@ -597,7 +589,7 @@ static void free_slow(struct slab_cache *c, struct slab *s, void *obj, unsigned 
 }
 
 /* Free obj, an object of slab s of c (checked): the common part of slab_free and kfree. */
-static void free_object(struct slab_cache *c, struct slab *s, void *obj)
+void slab_free_object(struct slab_cache *c, struct slab *s, void *obj)
 {
 	unsigned int cpu = arch_cpu_id();
 	struct slab_cpu *sc;
@@ -628,124 +620,7 @@ void slab_free(struct slab_cache *c, void *obj)
 		return;
 	s = checked_slab(c, obj);
 	if (s)
-		free_object(c, s, obj);
-}
-
-/* ---- kmalloc ----------------------------------------------------------------- */
-
-static struct slab_cache *kmalloc_cache(size_t size)
-{
-	/* Up to 192 bytes by 8-byte steps; above, class i holds 2^(i + 1) bytes. */
-	static const u8 small[25] = { 0, 0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
-				      5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6 };
-
-	if (size <= 192)
-		return kmalloc_caches[small[(size + 7) / 8]];
-	return kmalloc_caches[63 - __builtin_clzll((unsigned long long)size - 1)];
-}
-
-static void *large_alloc(size_t size, nodeid_t node)
-{
-	unsigned int order = 0;
-	struct page *pg;
-
-	if (size > (PAGE_SIZE << MAX_ORDER))
-		return NULL;
-	while ((PAGE_SIZE << order) < size)
-		order++;
-	pg = alloc_pages(order, MEMF_PREFER | MEMF_NODE(node));
-	if (!pg)
-		return NULL;
-	pg->owner = NULL;
-	pg->private = order;
-	__atomic_fetch_or(&pg->flags, PG_LARGE, __ATOMIC_RELEASE);
-	__atomic_fetch_add(&slab_large_pages[pg->node], 1UL << order, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&slab_large_allocs, 1, __ATOMIC_RELAXED);
-	return arch_maddr_to_virt(page_to_maddr(pg));
-}
-
-void *kmalloc_node(size_t size, nodeid_t node)
-{
-	ASSERT(kmalloc_caches[0]);
-	if (!size || node >= topo->nr_nodes)
-		return NULL;
-	if (size > SLAB_MAX_OBJ_SIZE)
-		return large_alloc(size, node);
-	return slab_alloc_node(kmalloc_cache(size), node);
-}
-
-void *kmalloc(size_t size)
-{
-	ASSERT(kmalloc_caches[0]);
-	if (!size)
-		return NULL;
-	if (size > SLAB_MAX_OBJ_SIZE)
-		return large_alloc(size, cpu_to_node(arch_cpu_id()));
-	return slab_alloc(kmalloc_cache(size));
-}
-
-void *kzalloc(size_t size)
-{
-	void *p = kmalloc(size);
-
-	if (p)
-		memset(p, 0, ksize(p));
-	return p;
-}
-
-/* Whether p, on page pg, starts a live large kmalloc block. */
-static bool is_large_head(const void *p, const struct page *pg)
-{
-	return (READ_ONCE(pg->flags) & PG_LARGE) && !((uintptr_t)p % PAGE_SIZE);
-}
-
-void kfree(const void *p)
-{
-	struct page *pg;
-	struct slab *s;
-
-	if (!p)
-		return;
-	pg = slab_virt_to_page(p);
-	if (!pg) {
-		report("kfree of %p: not heap memory\n", p);
-		return;
-	}
-	if (READ_ONCE(pg->flags) & PG_SLAB) {
-		s = pg->owner;
-		if (!(s->cache->flags & CACHE_KMALLOC))
-			report("kfree of %p: object of cache %s, not kmalloc\n", p, s->cache->name);
-		else if (slab_obj_index(s->cache, s, p) < 0)
-			report("slab %s: free of %p: not an object of this cache\n", s->cache->name,
-			       p);
-		else
-			free_object(s->cache, s, (void *)p);
-		return;
-	}
-	/* Claim the block: of two racing frees, one finds the mark gone. */
-	if (!is_large_head(p, pg) || !(__atomic_fetch_and(&pg->flags, ~PG_LARGE, __ATOMIC_ACQ_REL) &
-				   PG_LARGE)) {
-		report("kfree of %p: not a kmalloc block\n", p);
-		return;
-	}
-	__atomic_fetch_sub(&slab_large_pages[pg->node], 1UL << pg->private, __ATOMIC_RELAXED);
-	__atomic_fetch_sub(&slab_large_allocs, 1, __ATOMIC_RELAXED);
-	free_pages(pg, (unsigned int)pg->private, false);
-}
-
-size_t ksize(const void *p)
-{
-	struct page *pg = p ? slab_virt_to_page(p) : NULL;
-	struct slab *s;
-
-	if (!pg)
-		return 0;
-	if (READ_ONCE(pg->flags) & PG_SLAB) {
-		s = pg->owner;
-		return (s->cache->flags & CACHE_KMALLOC) && slab_obj_index(s->cache, s, p) >= 0 ?
-			       s->cache->size : 0;
-	}
-	return is_large_head(p, pg) ? PAGE_SIZE << pg->private : 0;
+		slab_free_object(c, s, obj);
 }
 
 /* ---- caches ------------------------------------------------------------------ */
@@ -1000,13 +875,10 @@ static nodeid_t home_of(nodeid_t n)
 
 void slab_init(void)
 {
-	unsigned int cpu, i;
-	char name[SLAB_NAME_MAX];
+	unsigned int cpu;
 
 	slab_cache_first = cache_last = NULL;
 	spin_lock_init(&slab_list_lock);
-	memset(slab_large_pages, 0, sizeof(slab_large_pages));
-	slab_large_allocs = 0;
 	nr_reports = 0;
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
 		slab_cpu_home[cpu] = home_of(cpu < topo->nr_cpus ? cpu_to_node(cpu) : 0);
@@ -1020,22 +892,12 @@ void slab_init(void)
 	if (!cpu_cache)
 		panic("slab: no memory for the per-CPU array cache");
 	cpu_cache->flags |= CACHE_PERMANENT;
-	for (i = 0; i < NR_KMALLOC; i++) {
-		struct slab_cache *c;
-
-		snprintf(name, sizeof(name), "kmalloc-%u", kmalloc_sizes[i]);
-		c = slab_cache_create(name, kmalloc_sizes[i], MIN(kmalloc_sizes[i], 16U), NULL, 0);
-		if (!c)
-			panic("slab: no memory for %s", name);
-		c->flags |= CACHE_PERMANENT | CACHE_KMALLOC;
-		kmalloc_caches[i] = c;
-	}
+	slab_kmalloc_init();
 	heap_set_reclaim(slab_shrink);
 	if (!key_registered)
 		keyhandler_register('s', slab_key_dump,
 				    "slab caches: objects, slabs, per-CPU cached, per node", true);
 	key_registered = true;
-	pr_info("slab: kmalloc classes %u to %u bytes, per-CPU caches, %s\n", kmalloc_sizes[0],
-		kmalloc_sizes[NR_KMALLOC - 1],
+	pr_info("slab: kmalloc classes 8 to %u bytes, per-CPU caches, %s\n", SLAB_MAX_OBJ_SIZE,
 		IS_ENABLED(CONFIG_SLAB_DEBUG) ? "red zones and poison on" : "no debug checks");
 }

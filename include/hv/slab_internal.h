@@ -1,7 +1,7 @@
 /*
  * What the slab allocator's files share among themselves (mm/slab.c, the
- * allocator, and mm/slab_check.c, its statistics, dump and invariant
- * checker): the descriptors of caches, slabs and per-CPU arrays, their
+ * allocator, mm/kmalloc.c, its size classes and large blocks, and
+ * mm/slab_check.c, its statistics, dump and invariant checker): the descriptors of caches, slabs and per-CPU arrays, their
  * limits, the SLAB_DEBUG slot layout, and the list of caches. Not for use
  * elsewhere: the API is <hv/slab.h>. The lock order and the invariants are
  * described at the top of mm/slab.c.
@@ -155,5 +155,14 @@ u64 slab_in_use(const struct slab_cache *c);
 
 /* The 's' debug key: slab_dump(). mm/slab_check.c. */
 void slab_key_dump(unsigned char key);
+
+/* Count a misuse and print its report (an error line naming cache and address). */
+void __printf(1, 2) slab_report(const char *fmt, ...);
+
+/* Free obj, a checked object of slab s of c: the part slab_free and kfree share. */
+void slab_free_object(struct slab_cache *c, struct slab *s, void *obj);
+
+/* Make the kmalloc caches (mm/kmalloc.c); from slab_init(). */
+void slab_kmalloc_init(void);
 
 #endif /* HV_SLAB_INTERNAL_H */

@@ -1,0 +1,160 @@
+/*
+ * kmalloc on top of the slab caches: thirteen size classes from 8 to 8192
+ * bytes ("kmalloc-<size>" caches, made at slab_init()), and whole pages
+ * from the page allocator above that, marked PG_LARGE on their head page
+ * with the order in its private field. Owns the class table and the
+ * counts of large blocks. kfree() tells the three kinds of memory apart
+ * by the page: PG_SLAB (an object, found through its slab), PG_LARGE (a
+ * block it frees whole), anything else (reported, left alone). No locks
+ * of its own: the slab caches and the page allocator take theirs.
+ */
+#include <hv/arch.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/panic.h>
+#include <hv/printk.h>
+#include <hv/slab.h>
+#include <hv/slab_internal.h>
+
+static const unsigned int kmalloc_sizes[] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+#define NR_KMALLOC ARRAY_SIZE(kmalloc_sizes)
+_Static_assert(SLAB_MAX_OBJ_SIZE == 8192, "the largest kmalloc class is the largest object");
+
+static struct slab_cache *kmalloc_caches[NR_KMALLOC];
+u64 slab_large_pages[MAX_NODES], slab_large_allocs;
+
+void slab_kmalloc_init(void)
+{
+	char name[SLAB_NAME_MAX];
+	unsigned int i;
+
+	memset(slab_large_pages, 0, sizeof(slab_large_pages));
+	slab_large_allocs = 0;
+	for (i = 0; i < NR_KMALLOC; i++) {
+		struct slab_cache *c;
+
+		snprintf(name, sizeof(name), "kmalloc-%u", kmalloc_sizes[i]);
+		c = slab_cache_create(name, kmalloc_sizes[i], MIN(kmalloc_sizes[i], 16U), NULL, 0);
+		if (!c)
+			panic("slab: no memory for %s", name);
+		c->flags |= CACHE_PERMANENT | CACHE_KMALLOC;
+		kmalloc_caches[i] = c;
+	}
+}
+
+static struct slab_cache *kmalloc_cache(size_t size)
+{
+	/* Up to 192 bytes by 8-byte steps; above, class i holds 2^(i + 1) bytes. */
+	static const u8 small[25] = { 0, 0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+				      5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6 };
+
+	if (size <= 192)
+		return kmalloc_caches[small[(size + 7) / 8]];
+	return kmalloc_caches[63 - __builtin_clzll((unsigned long long)size - 1)];
+}
+
+static void *large_alloc(size_t size, nodeid_t node)
+{
+	unsigned int order = 0;
+	struct page *pg;
+
+	if (size > (PAGE_SIZE << MAX_ORDER))
+		return NULL;
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	pg = alloc_pages(order, MEMF_PREFER | MEMF_NODE(node));
+	if (!pg)
+		return NULL;
+	pg->owner = NULL;
+	pg->private = order;
+	__atomic_fetch_or(&pg->flags, PG_LARGE, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&slab_large_pages[pg->node], 1UL << order, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&slab_large_allocs, 1, __ATOMIC_RELAXED);
+	return arch_maddr_to_virt(page_to_maddr(pg));
+}
+
+void *kmalloc_node(size_t size, nodeid_t node)
+{
+	ASSERT(kmalloc_caches[0]);
+	if (!size || node >= topo->nr_nodes)
+		return NULL;
+	if (size > SLAB_MAX_OBJ_SIZE)
+		return large_alloc(size, node);
+	return slab_alloc_node(kmalloc_cache(size), node);
+}
+
+void *kmalloc(size_t size)
+{
+	ASSERT(kmalloc_caches[0]);
+	if (!size)
+		return NULL;
+	if (size > SLAB_MAX_OBJ_SIZE)
+		return large_alloc(size, cpu_to_node(arch_cpu_id()));
+	return slab_alloc(kmalloc_cache(size));
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	if (p)
+		memset(p, 0, ksize(p));
+	return p;
+}
+
+/* Whether p, on page pg, starts a live large kmalloc block. */
+static bool is_large_head(const void *p, const struct page *pg)
+{
+	return (READ_ONCE(pg->flags) & PG_LARGE) && !((uintptr_t)p % PAGE_SIZE);
+}
+
+void kfree(const void *p)
+{
+	struct page *pg;
+	struct slab *s;
+
+	if (!p)
+		return;
+	pg = slab_virt_to_page(p);
+	if (!pg) {
+		slab_report("kfree of %p: not heap memory\n", p);
+		return;
+	}
+	if (READ_ONCE(pg->flags) & PG_SLAB) {
+		s = pg->owner;
+		if (!(s->cache->flags & CACHE_KMALLOC))
+			slab_report("kfree of %p: object of cache %s, not kmalloc\n", p, s->cache->name);
+		else if (slab_obj_index(s->cache, s, p) < 0)
+			slab_report("slab %s: free of %p: not an object of this cache\n", s->cache->name,
+			       p);
+		else
+			slab_free_object(s->cache, s, (void *)p);
+		return;
+	}
+	/* Claim the block: of two racing frees, one finds the mark gone. */
+	if (!is_large_head(p, pg) || !(__atomic_fetch_and(&pg->flags, ~PG_LARGE, __ATOMIC_ACQ_REL) &
+				   PG_LARGE)) {
+		slab_report("kfree of %p: not a kmalloc block\n", p);
+		return;
+	}
+	__atomic_fetch_sub(&slab_large_pages[pg->node], 1UL << pg->private, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&slab_large_allocs, 1, __ATOMIC_RELAXED);
+	free_pages(pg, (unsigned int)pg->private, false);
+}
+
+size_t ksize(const void *p)
+{
+	struct page *pg = p ? slab_virt_to_page(p) : NULL;
+	struct slab *s;
+
+	if (!pg)
+		return 0;
+	if (READ_ONCE(pg->flags) & PG_SLAB) {
+		s = pg->owner;
+		return (s->cache->flags & CACHE_KMALLOC) && slab_obj_index(s->cache, s, p) >= 0 ?
+			       s->cache->size : 0;
+	}
+	return is_large_head(p, pg) ? PAGE_SIZE << pg->private : 0;
+}
