@@ -247,7 +247,7 @@ help:
 	@echo '  run                - build, then boot in QEMU (TOPOLOGY=, CMDLINE=, ISO=1)'
 	@echo '  check              - hosted unit tests and QEMU boot tests'
 	@echo '  fuzz               - libFuzzer over firmware tables to topology (FUZZ_SECONDS=60)'
-	@echo '  bench              - page allocator against a classic baseline, as ratios'
+	@echo '  bench              - page and slab allocators against classic baselines, as ratios'
 	@echo '  deps               - install the Debian packages the build and tests need'
 	@echo '  clean / distclean  - remove build outputs / the whole build directory'
 	@echo 'Configuration:'
