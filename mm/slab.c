@@ -687,6 +687,8 @@ static void cache_setup(struct slab_cache *c, const char *name, size_t size, siz
 	} else {
 		c->stride = (unsigned int)ALIGN_UP(size, (size_t)c->align);
 	}
+	ASSERT(c->stride < 65536);
+	c->recip = (u32)((1ULL << 32) / c->stride + 1);
 	choose_order(c);
 	ASSERT(c->nr_objs > 0);
 	if (!(flags & SLAB_NO_CPU_CACHE)) {

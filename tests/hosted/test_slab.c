@@ -21,6 +21,7 @@
 #include <hv/lib.h>
 #include <hv/printk.h>
 #include <hv/slab.h>
+#include <hv/slab_internal.h>
 
 #include "fake_arch.h"
 #include "support_slab.h"
@@ -102,6 +103,27 @@ static void test_create_rejects_bad_arguments(void **state)
 }
 
 /*
+ * The index arithmetic (a multiplication standing in for a division):
+ * obj starts the object its index names, and no byte inside the slot
+ * but the first starts one.
+ */
+static void assert_object_index(const struct slab_cache *c, const u8 *obj)
+{
+	const struct slab *s = slab_of(obj);
+	unsigned int d;
+	int i;
+
+	assert_non_null(s);
+	i = slab_obj_index(c, s, obj);
+	assert_true(i >= 0 && (unsigned int)i < c->nr_objs);
+	assert_ptr_equal(slab_obj_at(c, s, (unsigned int)i), obj);
+	for (d = 1; d < c->stride; d += d < 64 ? 1 : 61)
+		if (slab_obj_index(c, s, obj + d) >= 0)
+			fail_msg("%s: offset %u inside object %d taken for an object", c->name, d, i);
+	assert_int_equal(slab_obj_index(c, s, obj - 1), -1);
+}
+
+/*
  * Every layout: objects aligned, inside their slab, never overlapping,
  * the order at most 4; without red zones (which cost what they cost) the
  * waste of a slab is at most an eighth (an object's 2-byte free-stack
@@ -135,6 +157,7 @@ static void test_layouts(void **state)
 				assert_non_null(objs[k]);
 				assert_true(IS_ALIGNED((uintptr_t)objs[k], al));
 				memset(objs[k], (int)k, sz);
+				assert_object_index(c, objs[k]);
 			}
 			for (k = 0; k < n; k++) {
 				assert_int_equal(objs[k][0], (u8)k);
