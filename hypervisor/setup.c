@@ -113,7 +113,7 @@ static void parse_cmdline(void)
 
 static void __noreturn idle_loop(void)
 {
-	unsigned int idle = 0;
+	unsigned int idle = 0, ticks;
 
 	for (;;) {
 		int c;
@@ -125,8 +125,9 @@ static void __noreturn idle_loop(void)
 			idle = 0;
 		}
 		arch_irq_enable();
-		heap_idle(idle < ~0U ? idle++ : idle);
-		slab_idle();
+		ticks = idle < ~0U ? idle++ : idle;
+		heap_idle(ticks);
+		slab_idle(ticks);
 		arch_irq_disable();
 		arch_idle();
 	}

@@ -58,7 +58,7 @@ void smp_run_on_all(void (*fn)(void))
 
 void smp_ap_idle_loop(void)
 {
-	unsigned int seen = 0, idle = 0;
+	unsigned int seen = 0, idle = 0, ticks;
 
 	for (;;) {
 		unsigned int gen = __atomic_load_n(&work_gen, __ATOMIC_ACQUIRE);
@@ -70,8 +70,9 @@ void smp_ap_idle_loop(void)
 			__atomic_fetch_add(&work_done, 1, __ATOMIC_RELEASE);
 			idle = 0;
 		}
-		heap_idle(idle < ~0U ? idle++ : idle);
-		slab_idle();
+		ticks = idle < ~0U ? idle++ : idle;
+		heap_idle(ticks);
+		slab_idle(ticks);
 		arch_irq_disable();
 		arch_idle();
 	}

@@ -844,23 +844,30 @@ unsigned long slab_shrink(void)
 	return pages;
 }
 
-void slab_idle(void)
+void slab_idle(unsigned int idle_ticks)
 {
 	unsigned int cpu = arch_cpu_id();
+	bool idle = idle_ticks == SLAB_IDLE_DRAIN_TICKS;
 	struct slab_cache *c;
 	unsigned long flags;
 
-	if (!__atomic_load_n(&drain_pending[cpu], __ATOMIC_RELAXED) ||
-	    !__atomic_exchange_n(&drain_pending[cpu], 0, __ATOMIC_ACQ_REL))
+	if ((!__atomic_load_n(&drain_pending[cpu], __ATOMIC_RELAXED) ||
+	     !__atomic_exchange_n(&drain_pending[cpu], 0, __ATOMIC_ACQ_REL)) && !idle)
 		return;
 	flags = spin_lock_irqsave(&slab_list_lock);
 	for (c = slab_cache_first; c; c = c->next) {
+		struct slab_cpu *sc = c->cpu[cpu];
 		struct slab *spare = NULL;
 
-		if (c->cpu[cpu]) {
-			drain_if_asked(c, c->cpu[cpu], &spare);
-			free_spare(c, spare);
+		if (!sc)
+			continue;
+		if (idle) {
+			__atomic_store_n(&sc->drain, 0, __ATOMIC_RELAXED);
+			drain_array(c, sc, &spare);
+		} else {
+			drain_if_asked(c, sc, &spare);
 		}
+		free_spare(c, spare);
 	}
 	spin_unlock_irqrestore(&slab_list_lock, flags);
 }

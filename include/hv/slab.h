@@ -108,8 +108,16 @@ unsigned long slab_shrink(void);
  */
 void slab_init(void);
 
-/* Idle-loop hook of every CPU: drain this CPU's caches if another CPU asked. */
-void slab_idle(void);
+/* Ticks of idling (at 100 Hz) after which a CPU gives its cached objects back. */
+#define SLAB_IDLE_DRAIN_TICKS 100
+
+/*
+ * Idle-loop hook of every CPU; idle_ticks counts ticks since the CPU last
+ * did anything else. Drains this CPU's caches if another CPU asked, and
+ * once it has been idle for SLAB_IDLE_DRAIN_TICKS, so that an idle CPU
+ * does not keep slabs from going back to the page allocator.
+ */
+void slab_idle(unsigned int idle_ticks);
 
 /*
  * The 's' key: for each cache in creation order

@@ -593,9 +593,9 @@ static void test_shrink_gives_pages_back(void **state)
 	assert_int_equal(slabfx_info(c).pcpu, slabfx_node_info(c, 0).pcpu);
 	assert_true(slabfx_info(c).pcpu > 0);		/* CPU 1's, until it drains */
 	on(1);
-	slab_idle();
+	slab_idle(1);
 	assert_int_equal(slabfx_info(c).pcpu, 0);
-	slab_idle();					/* nothing asked: nothing done */
+	slab_idle(1);					/* nothing asked: nothing done */
 	on(0);
 	assert_true(slab_shrink() > 0);
 	assert_int_equal(slabfx_info(c).slabs, 0);
@@ -609,6 +609,45 @@ static void test_shrink_gives_pages_back(void **state)
 }
 
 /* The page allocator calls slab_shrink() when it runs dry. */
+/*
+ * A CPU idle for a second gives its cached objects back, so its slabs can
+ * empty and go home to the page allocator; a shorter idle keeps them.
+ */
+static void test_idle_cpu_gives_objects_back(void **state)
+{
+	static void *p[200];
+	struct slab_cache *c;
+	u64 base;
+	unsigned int i;
+
+	build_one();
+	base = slabfx_allocated();
+	c = slab_cache_create("idler", 128, 0, NULL, 0);
+	assert_non_null(c);
+	on(1);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		p[i] = slab_alloc(c);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		slab_free(c, p[i]);
+	assert_true(slabfx_info(c).pcpu > 0);
+	slab_idle(SLAB_IDLE_DRAIN_TICKS - 1);
+	assert_true(slabfx_info(c).pcpu > 0);
+	on(0);
+	slab_idle(SLAB_IDLE_DRAIN_TICKS);		/* another CPU's idling: not CPU 1's cache */
+	assert_true(slabfx_info(c).pcpu > 0);
+	on(1);
+	slab_idle(SLAB_IDLE_DRAIN_TICKS);
+	assert_int_equal(slabfx_info(c).pcpu, 0);
+	assert_int_equal(slabfx_info(c).inuse, 0);
+	/* Only the one empty slab a node keeps is left. */
+	assert_true(slabfx_info(c).slabs <= 1);
+	slabfx_assert_check();
+	on(0);
+	assert_int_equal(slab_cache_destroy(c), 0);
+	slab_shrink();
+	assert_int_equal(slabfx_allocated(), base);
+}
+
 static void test_reclaim_hook(void **state)
 {
 	struct heapfx_held held = { 0 };
@@ -1083,6 +1122,7 @@ int main(void)
 		T(test_cpu_array_counts),
 		T(test_remote_frees_go_home),
 		T(test_shrink_gives_pages_back),
+		T(test_idle_cpu_gives_objects_back),
 		T(test_reclaim_hook),
 		T(test_destroy_refuses_while_in_use),
 		T(test_constructor),

@@ -308,7 +308,7 @@ static void step(struct worker *w)
 		slab_shrink();
 		w->shrinks++;
 	} else if (r < 10) {
-		slab_idle();
+		slab_idle(r < 3 ? SLAB_IDLE_DRAIN_TICKS : 1);
 	} else if (r < 80) {
 		do_exchange(w, r < 45);
 	} else if (!w->nr || (w->nr < HOLD_MAX && r < 560)) {
