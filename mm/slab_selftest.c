@@ -256,6 +256,52 @@ out:
 	kfree(obj);
 }
 
+/*
+ * Memory pressure: objects cached on this CPU keep slabs alive; when its
+ * node runs out of pages, the page allocator's reclaim hook (the slab
+ * shrinker) must give them back before an exact allocation fails.
+ */
+static void pressure(nodeid_t home)
+{
+	struct slab_cache *c = slab_cache_create("selftest-pressure", 512, 0, NULL, 0);
+	struct page *chain = NULL, *pg;
+	struct slab_info before, after;
+	unsigned int o = MAX_ORDER, i;
+	void *obj[64];
+
+	check(c != NULL, "create the pressure cache");
+	if (!c)
+		return;
+	for (i = 0; i < ARRAY_SIZE(obj); i++)
+		obj[i] = slab_alloc(c);
+	for (i = 0; i < ARRAY_SIZE(obj); i++)
+		slab_free(c, obj[i]);
+	slab_cache_info(c, &before);
+	while ((pg = alloc_pages(o, MEMF_EXACT | MEMF_NODE(home) | MEMF_NO_SCRUB | MEMF_NO_PCP)) ||
+	       o-- > 0) {
+		if (!pg)
+			continue;
+		pg->private = o;
+		pg->next = chain;
+		chain = pg;
+	}
+	slab_cache_info(c, &after);
+	printk(LOG_EMERG, "selftest slab: node %u exhausted: selftest-pressure went from %llu "
+	       "slabs (%llu objects cached) to %llu (%llu)\n", home,
+	       (unsigned long long)before.slabs, (unsigned long long)before.pcpu,
+	       (unsigned long long)after.slabs, (unsigned long long)after.pcpu);
+	check(before.pcpu > 0 && before.slabs > 0, "freed objects wait in the CPU's cache");
+	check(after.pcpu == 0 && after.slabs == 0, "a node out of pages shrinks the slab caches");
+	while (chain) {
+		pg = chain;
+		chain = pg->next;
+		o = (unsigned int)pg->private;
+		pg->next = NULL;
+		free_pages(pg, o, true);
+	}
+	check(slab_cache_destroy(c) == 0, "destroy the pressure cache");
+}
+
 void slab_selftest(void)
 {
 	nodeid_t home = home_of(cpu_to_node(arch_cpu_id()));
@@ -273,6 +319,8 @@ void slab_selftest(void)
 	kfree(burst);
 	misuse();
 	shrink(home);
+	if (topo->node[home].present)
+		pressure(home);
 	check(slab_check() == 0, "slab invariants after the self-test");
 	printk(LOG_EMERG, "selftest slab: %u passed, %u failed\n", passed, failed);
 }

@@ -1,7 +1,9 @@
 """Boot tests of the slab allocator: the self-test passes on every CPU of
-several machines, SLAB_DEBUG reports each bad free it provokes, and the
-'s' dump is well formed and adds up (per-node lines against the cache
-line, objects in use within capacity, slabs only on nodes with memory)."""
+several machines, a node run out of pages shrinks the slab caches through
+the page allocator's reclaim hook, SLAB_DEBUG reports each bad free it
+provokes, and the 's' dump is well formed and adds up (per-node lines
+against the cache line, objects in use within capacity, slabs only on
+nodes with memory)."""
 
 import re
 
@@ -39,6 +41,9 @@ def test_slab_selftest_and_dump(boot, topo, memoryless):
     m.wait_ready()
     out = m.output
     assert re.search(r"^selftest slab: \d+ passed, 0 failed$", out, re.M), "self-test failed"
+    # Under memory pressure the page allocator's reclaim hook emptied the cache.
+    assert re.search(r"^selftest slab: node \d+ exhausted: selftest-pressure went from [1-9]\d* "
+                     r"slabs \([1-9]\d* objects cached\) to 0 \(0\)$", out, re.M)
     text = dump_slab(m)
     caches, nodes = parse(text)
     for size in CLASSES:
