@@ -112,6 +112,7 @@ static bool is_large_head(const void *p, const struct page *pg)
 
 void kfree(const void *p)
 {
+	struct slab_cache *c;
 	struct page *pg;
 	struct slab *s;
 
@@ -124,13 +125,13 @@ void kfree(const void *p)
 	}
 	if (READ_ONCE(pg->flags) & PG_SLAB) {
 		s = pg->owner;
-		if (!(s->cache->flags & CACHE_KMALLOC))
-			slab_report("kfree of %p: object of cache %s, not kmalloc\n", p, s->cache->name);
-		else if (slab_obj_index(s->cache, s, p) < 0)
-			slab_report("slab %s: free of %p: not an object of this cache\n", s->cache->name,
-			       p);
+		c = slab_page_cache(pg);
+		if (!(c->flags & CACHE_KMALLOC))
+			slab_report("kfree of %p: object of cache %s, not kmalloc\n", p, c->name);
+		else if (slab_obj_index(c, s, p) < 0)
+			slab_report("slab %s: free of %p: not an object of this cache\n", c->name, p);
 		else
-			slab_free_object(s->cache, s, (void *)p);
+			slab_free_object(c, s, (void *)p, pg->node);
 		return;
 	}
 	/* Claim the block: of two racing frees, one finds the mark gone. */
@@ -147,14 +148,14 @@ void kfree(const void *p)
 size_t ksize(const void *p)
 {
 	struct page *pg = p ? slab_virt_to_page(p) : NULL;
-	struct slab *s;
+	const struct slab_cache *c;
 
 	if (!pg)
 		return 0;
 	if (READ_ONCE(pg->flags) & PG_SLAB) {
-		s = pg->owner;
-		return (s->cache->flags & CACHE_KMALLOC) && slab_obj_index(s->cache, s, p) >= 0 ?
-			       s->cache->size : 0;
+		c = slab_page_cache(pg);
+		return (c->flags & CACHE_KMALLOC) && slab_obj_index(c, pg->owner, p) >= 0 ?
+			       c->size : 0;
 	}
 	return is_large_head(p, pg) ? PAGE_SIZE << pg->private : 0;
 }

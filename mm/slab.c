@@ -222,6 +222,7 @@ static struct slab *slab_grow(struct slab_cache *c, unsigned int memf)
 	s = arch_maddr_to_virt(page_to_maddr(pg));
 	for (i = 0; i < (1U << c->order); i++) {
 		pg[i].owner = s;
+		pg[i].private = (unsigned long)c;
 		pg[i].flags |= PG_SLAB;
 	}
 	memset(s, 0, sizeof(*s));
@@ -256,6 +257,7 @@ static unsigned long free_spare(const struct slab_cache *c, struct slab *spare)
 		for (i = 0; i < (1U << c->order); i++) {
 			pg[i].flags &= ~PG_SLAB;
 			pg[i].owner = NULL;
+			pg[i].private = 0;
 		}
 		free_pages(pg, c->order, false);
 		pages += 1UL << c->order;
@@ -541,14 +543,22 @@ void *slab_alloc_node(struct slab_cache *c, nodeid_t node)
 	return hand_out(c, alloc_nodes(c, node, true));
 }
 
-/* The slab of obj if it is an object of c; else reported, NULL. */
-static struct slab *checked_slab(struct slab_cache *c, const void *obj)
+/* The slab of obj if it is an object of c (*node: the slab's); else reported, NULL. */
+static struct slab *checked_slab(struct slab_cache *c, const void *obj, nodeid_t *node)
 {
-	struct slab *s = slab_of(obj);
+	struct page *pg = slab_virt_to_page(obj);
+	struct slab_cache *owner;
+	struct slab *s = NULL;
 
-	if (s && s->cache != c) {
-		slab_report("slab %s: free of %p: object of cache %s\n", c->name, obj, s->cache->name);
-		return NULL;
+	if (pg && (READ_ONCE(pg->flags) & PG_SLAB)) {
+		s = pg->owner;
+		owner = slab_page_cache(pg);
+		if (owner != c) {
+			slab_report("slab %s: free of %p: object of cache %s\n", c->name, obj,
+				    owner->name);
+			return NULL;
+		}
+		*node = pg->node;
 	}
 	if (!s || slab_obj_index(c, s, obj) < 0) {
 		slab_report("slab %s: free of %p: not an object of this cache\n", c->name, obj);
@@ -589,7 +599,7 @@ static void free_slow(struct slab_cache *c, struct slab *s, void *obj, unsigned 
 }
 
 /* Free obj, an object of slab s of c (checked): the common part of slab_free and kfree. */
-void slab_free_object(struct slab_cache *c, struct slab *s, void *obj)
+void slab_free_object(struct slab_cache *c, struct slab *s, void *obj, nodeid_t node)
 {
 	unsigned int cpu = arch_cpu_id();
 	struct slab_cpu *sc;
@@ -603,7 +613,7 @@ void slab_free_object(struct slab_cache *c, struct slab *s, void *obj)
 	}
 	flags = arch_irq_save();
 	sc = c->cpu[cpu];
-	if (likely(sc && s->node == sc->home && sc->avail < c->limit)) {
+	if (likely(sc && node == sc->home && sc->avail < c->limit)) {
 		sc->objs[sc->avail++] = obj;
 		arch_irq_restore(flags);
 		return;
@@ -615,12 +625,13 @@ void slab_free_object(struct slab_cache *c, struct slab *s, void *obj)
 void slab_free(struct slab_cache *c, void *obj)
 {
 	struct slab *s;
+	nodeid_t node;
 
 	if (!obj)
 		return;
-	s = checked_slab(c, obj);
+	s = checked_slab(c, obj, &node);
 	if (s)
-		slab_free_object(c, s, obj);
+		slab_free_object(c, s, obj, node);
 }
 
 /* ---- caches ------------------------------------------------------------------ */

@@ -269,7 +269,8 @@ static unsigned int check_slab(const struct slab_cache *c, struct slab *s, nodei
 				 "%u list %u\n", c->name, (void *)s, (void *)s->cache, s->node,
 				 s->list, s->nr_free, n, l);
 	for (i = 0; i < (1U << c->order); i++)
-		if (!pg || !(pg[i].flags & PG_SLAB) || pg[i].owner != s || pg[i].node != n)
+		if (!pg || !(pg[i].flags & PG_SLAB) || pg[i].owner != s || pg[i].node != n ||
+		    slab_page_cache(&pg[i]) != c)
 			return VIOLATION("%s: slab %p: page %u not marked as its\n", c->name,
 					 (void *)s, i);
 	memset(check_bits, 0, sizeof(check_bits));

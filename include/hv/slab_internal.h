@@ -97,6 +97,12 @@ static inline struct page *slab_virt_to_page(const void *p)
 	return pa == INVALID_PADDR ? NULL : mfn_to_page(pa >> PAGE_SHIFT);
 }
 
+/* The cache of a PG_SLAB page (kept beside owner, to save a load on free). */
+static inline struct slab_cache *slab_page_cache(const struct page *pg)
+{
+	return (struct slab_cache *)pg->private;
+}
+
 /* The slab p lies in, or NULL when p is not slab memory. */
 static inline struct slab *slab_of(const void *p)
 {
@@ -168,8 +174,12 @@ void slab_key_dump(unsigned char key);
 /* Count a misuse and print its report (an error line naming cache and address). */
 void __printf(1, 2) slab_report(const char *fmt, ...);
 
-/* Free obj, a checked object of slab s of c: the part slab_free and kfree share. */
-void slab_free_object(struct slab_cache *c, struct slab *s, void *obj);
+/*
+ * Free obj, a checked object of slab s of c on node (its page's node, so
+ * that the fast path need not read the slab's header): the part slab_free
+ * and kfree share.
+ */
+void slab_free_object(struct slab_cache *c, struct slab *s, void *obj, nodeid_t node);
 
 /* Make the kmalloc caches (mm/kmalloc.c); from slab_init(). */
 void slab_kmalloc_init(void);
