@@ -26,14 +26,6 @@ static void check(bool ok, const char *what)
 	pr_err("selftest mm: CPU%u: %s\n", arch_cpu_id(), what);
 }
 
-/* The node a CPU's local allocations should come from. */
-static nodeid_t home_of(nodeid_t n)
-{
-	if (topo->node[n].present || !topo->node[n].nr_fallback)
-		return n;
-	return topo->node[n].fallback[0];
-}
-
 /* Does the page still hold the whole marker a CPU wrote before freeing it? */
 static bool holds_marker(const struct page *pg, u64 marker)
 {
@@ -108,7 +100,7 @@ static void concurrent_part(void)
 {
 	nodeid_t node = cpu_to_node(arch_cpu_id());
 
-	local_and_zeroed(home_of(node));
+	local_and_zeroed(node_memory_home(node));
 	exact_and_remote(node);
 }
 

@@ -885,14 +885,6 @@ void slab_idle(unsigned int idle_ticks)
 
 /* ---- bring-up ---------------------------------------------------------------- */
 
-/* A CPU's home: its node, or the nearest node with memory when it has none. */
-static nodeid_t home_of(nodeid_t n)
-{
-	const struct topo_node *tn = &topo->node[n];
-
-	return slab_node_has_memory(n) || !tn->nr_fallback ? n : tn->fallback[0];
-}
-
 void slab_init(void)
 {
 	unsigned int cpu;
@@ -901,7 +893,8 @@ void slab_init(void)
 	spin_lock_init(&slab_list_lock);
 	nr_reports = 0;
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
-		slab_cpu_home[cpu] = home_of(cpu < topo->nr_cpus ? cpu_to_node(cpu) : 0);
+		slab_cpu_home[cpu] =
+			node_memory_home(cpu < topo->nr_cpus ? cpu_to_node(cpu) : 0);
 		drain_pending[cpu] = 0;
 	}
 	cache_setup(&cache_cache, "slab-cache", sizeof(struct slab_cache), 64, NULL,

@@ -33,14 +33,6 @@ static void check(bool ok, const char *what)
 	pr_err("selftest slab: CPU%u: %s\n", arch_cpu_id(), what);
 }
 
-/* The node whose memory a CPU of node n allocates from by default. */
-static nodeid_t home_of(nodeid_t n)
-{
-	if (topo->node[n].present || !topo->node[n].nr_fallback)
-		return n;
-	return topo->node[n].fallback[0];
-}
-
 static int node_of(const void *p)
 {
 	paddr_t pa = arch_virt_to_maddr(p);
@@ -99,8 +91,9 @@ static void every_node(void)
 	for (n = 0; n < topo->nr_nodes; n++) {
 		void *small = kmalloc_node(64, n), *big = kmalloc_node(3 * PAGE_SIZE, n);
 
-		check(small && node_of(small) == home_of(n), "kmalloc_node places small objects");
-		check(big && node_of(big) == home_of(n), "kmalloc_node places whole pages");
+		check(small && node_of(small) == node_memory_home(n),
+		      "kmalloc_node places small objects");
+		check(big && node_of(big) == node_memory_home(n), "kmalloc_node places whole pages");
 		kfree(small);
 		kfree(big);
 	}
@@ -110,7 +103,7 @@ static void every_node(void)
 static void concurrent_alloc(void)
 {
 	unsigned int cpu = arch_cpu_id(), i;
-	nodeid_t home = home_of(cpu_to_node(cpu));
+	nodeid_t home = node_memory_home(cpu_to_node(cpu));
 	bool ok = true;
 
 	size_classes(home);
@@ -304,7 +297,7 @@ static void pressure(nodeid_t home)
 
 void slab_selftest(void)
 {
-	nodeid_t home = home_of(cpu_to_node(arch_cpu_id()));
+	nodeid_t home = node_memory_home(cpu_to_node(arch_cpu_id()));
 
 	shared_cache = slab_cache_create("selftest-burst", 72, 0, NULL, 0);
 	burst = kzalloc(topo->nr_cpus * sizeof(*burst));

@@ -162,4 +162,16 @@ static inline nodeid_t paddr_to_node(paddr_t pa)
 	return topo_paddr_to_node(topo, pa);
 }
 
+/*
+ * The node whose memory serves node n by default: n if it has memory,
+ * else the nearest node that has (the first of its fallback list, which
+ * holds only nodes with memory); n itself when there is none.
+ */
+static inline nodeid_t node_memory_home(nodeid_t n)
+{
+	const struct topo_node *tn = &topo->node[n];
+
+	return tn->present || !tn->nr_fallback ? n : tn->fallback[0];
+}
+
 #endif /* HV_TOPOLOGY_H */
