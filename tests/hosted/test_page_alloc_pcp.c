@@ -281,6 +281,18 @@ static void test_drain_cpu_and_all(void **state)
  * the caches and succeeds, also for a block that only forms once cached
  * buddies merge.
  */
+/* On the two-node machine, CPU 0 takes every page of node 0, one by one. */
+static void hold_node0_pages(struct heapfx_held *held)
+{
+	struct page *pg;
+
+	build_two();
+	hosted_cpu_id = 0;
+	while ((pg = alloc_pages(0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_PCP | MEMF_NO_SCRUB)))
+		heapfx_hold(held, pg, 0);
+	assert_int_equal(held->pages, heap[0].managed);
+}
+
 static void test_failing_allocation_drains_caches(void **state)
 {
 	struct heapfx_held held = { 0 };
@@ -288,11 +300,7 @@ static void test_failing_allocation_drains_caches(void **state)
 	unsigned int i;
 	struct page *pg;
 
-	build_two();
-	hosted_cpu_id = 0;
-	while ((pg = alloc_pages(0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_PCP | MEMF_NO_SCRUB)))
-		heapfx_hold(&held, pg, 0);
-	assert_int_equal(held.pages, heap[0].managed);
+	hold_node0_pages(&held);
 	for (i = 0; i < 4; i++)
 		on_cpu_free(1, mfn_to_page(base + i), 0);
 	for (i = 4; i < 8; i++)
@@ -330,11 +338,7 @@ static void test_short_node_drains_before_falling_back(void **state)
 	unsigned int i, kept;
 	struct page *pg;
 
-	build_two();
-	hosted_cpu_id = 0;
-	while ((pg = alloc_pages(0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_PCP | MEMF_NO_SCRUB)))
-		heapfx_hold(&held, pg, 0);
-	assert_int_equal(held.pages, heap[0].managed);
+	hold_node0_pages(&held);
 	/* CPU 1 caches four pages of node 0; CPU 2 (node 1) holds two to send home. */
 	for (i = 0, kept = 0; i < held.nr; i++) {
 		mfn_t mfn = page_to_mfn(held.v[i].pg);
