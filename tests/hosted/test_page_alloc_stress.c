@@ -24,10 +24,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <hv/lib.h>
 #include <hv/mm_internal.h>
@@ -35,6 +33,7 @@
 
 #include "fake_arch.h"
 #include "support_heap.h"
+#include "support_stress.h"
 
 #define MAX_WORKERS 4
 #define HOLD_MAX 96		/* blocks a worker holds at most */
@@ -54,25 +53,19 @@ struct blk {
 };
 
 struct worker {
-	pthread_t thread;
-	unsigned int id, cpu;
-	u64 rng, ops, tags;
+	struct stress_worker sw;
+	u64 tags;
 	unsigned int nr;
 	struct blk held[HOLD_MAX];
 	u64 allocs, fails, frees, foreign_frees, scrubbed;
 };
 
 static struct worker workers[MAX_WORKERS];
-static unsigned int nr_workers = MAX_WORKERS;
-static struct {
-	pthread_mutex_t lock;
-	unsigned int nr;
-	struct blk v[POOL_MAX];
-} pool = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static struct blk pooled[POOL_MAX];
+static struct stress_pool pool = STRESS_POOL(pooled);
 static u64 *bitmap;
 static mfn_t bitmap_mfns;
-static pthread_barrier_t barrier;
-static u64 cur_seed;
+static struct stress_test stress;	/* the harness's view of this test, below */
 
 static int teardown(void **state)
 {
@@ -82,33 +75,17 @@ static int teardown(void **state)
 	return 0;
 }
 
-static u64 env_u64(const char *name, u64 dflt)
+/* stress_die() for one of this test's workers, or for the main thread (w NULL). */
+#define die(w, ...) stress_die(sw_of(w), __VA_ARGS__)
+
+static const struct stress_worker *sw_of(const struct worker *w)
 {
-	const char *v = getenv(name);
-
-	return v && *v ? strtoull(v, NULL, 0) : dflt;
-}
-
-static void __attribute__((noreturn, format(printf, 2, 3))) die(const struct worker *w,
-								 const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "page allocator stress, seed %llu, worker %d (CPU %u): ",
-		(unsigned long long)cur_seed, w ? (int)w->id : -1, w ? w->cpu : 0);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nconsole:\n%s\n", console_text());
-	abort();
+	return w ? &w->sw : NULL;
 }
 
 static u64 rnd(struct worker *w)
 {
-	w->rng ^= w->rng << 13;
-	w->rng ^= w->rng >> 7;
-	w->rng ^= w->rng << 17;
-	return w->rng;
+	return stress_rnd(&w->sw);
 }
 
 /* ---- the fixture ------------------------------------------------------------- */
@@ -259,7 +236,7 @@ static void do_alloc(struct worker *w)
 	}
 	b->order = order;
 	b->scrubbed = !(f & MEMF_NO_SCRUB);
-	b->tag = (u64)w->id << 56 | ++w->tags << 24 | (page_to_mfn(b->pg) & 0xffffff);
+	b->tag = (u64)w->sw.id << 56 | ++w->tags << 24 | (page_to_mfn(b->pg) & 0xffffff);
 	mark(w, b, true);
 	check_block(w, b, f, masked, mask);
 	memcpy(heapfx_page_mem(b->pg), &b->tag, sizeof(b->tag));
@@ -280,7 +257,7 @@ static void release(struct worker *w, struct blk *b, bool clean)
 	clean &= b->scrubbed;
 	if (clean)
 		memset(heapfx_page_mem(b->pg), 0, sizeof(first));	/* nothing of ours left */
-	if (b->pg->node != cpu_to_node(w->cpu))
+	if (b->pg->node != cpu_to_node(w->sw.cpu))
 		w->foreign_frees++;
 	free_pages(b->pg, b->order, !clean);
 	w->frees++;
@@ -295,37 +272,20 @@ static void do_free(struct worker *w)
 	release(w, &b, !(rnd(w) & 7));
 }
 
-/* Hand a block to the pool, or take one (another worker's, usually) from it. */
-static void do_exchange(struct worker *w, bool give)
+static void step(struct stress_worker *sw)
 {
-	pthread_mutex_lock(&pool.lock);
-	if (give && w->nr && pool.nr < POOL_MAX) {
-		unsigned int j = (unsigned int)(rnd(w) % w->nr);
-
-		pool.v[pool.nr++] = w->held[j];
-		w->held[j] = w->held[--w->nr];
-	} else if (!give && pool.nr && w->nr < HOLD_MAX) {
-		unsigned int j = (unsigned int)(rnd(w) % pool.nr);
-
-		w->held[w->nr++] = pool.v[j];
-		pool.v[j] = pool.v[--pool.nr];
-	}
-	pthread_mutex_unlock(&pool.lock);
-}
-
-static void step(struct worker *w)
-{
+	struct worker *w = container_of(sw, struct worker, sw);
 	u64 r = rnd(w) % 1024;
 
-	hosted_cpu_id = w->cpu;
+	hosted_cpu_id = sw->cpu;
 	if (r < 8) {
-		w->scrubbed += scrub_step(cpu_to_node(w->cpu));
+		w->scrubbed += scrub_step(cpu_to_node(sw->cpu));
 	} else if (r == 8) {
-		pcp_drain_cpu(w->cpu);
+		pcp_drain_cpu(sw->cpu);
 	} else if (r == 9 && !(rnd(w) & 3)) {
 		pcp_drain_all();
 	} else if (r < 60) {
-		do_exchange(w, r < 35);
+		stress_exchange(sw, &pool, r < 35, w->held, &w->nr, HOLD_MAX);
 	} else if (!w->nr || (w->nr < HOLD_MAX && r < 560)) {
 		do_alloc(w);
 	} else {
@@ -353,11 +313,11 @@ static void check_quiet(const char *when)
 		die(NULL, "%s: heap_check found %u problems", when, bad);
 	if (console_len())
 		die(NULL, "%s: unexpected console output", when);
-	for (n = 0; n < nr_workers; n++) {
+	for (n = 0; n < stress.nr_workers; n++) {
 		count_held(workers[n].held, workers[n].nr, held);
 		allocs += workers[n].allocs;
 	}
-	count_held(pool.v, pool.nr, held);
+	count_held(pooled, pool.nr, held);
 	for (n = 0; n < topo->nr_nodes; n++) {
 		const struct node_heap *h = &heap[n];
 		u64 cached = heap_cached((nodeid_t)n), allocated = heap_allocated((nodeid_t)n);
@@ -382,39 +342,21 @@ static void check_quiet(const char *when)
 		    (unsigned long long)misses, (unsigned long long)foreign);
 }
 
-/*
- * Workers on nodes 0, 1, 2 and 4 (memoryless), each seed starting at
- * another of them and using the other CPU of the node every other seed.
- */
-static void init_workers(u64 seed, u64 ops_each)
-{
-	unsigned int i;
-
-	memset(workers, 0, sizeof(workers));
-	pool.nr = 0;
-	for (i = 0; i < nr_workers; i++) {
-		workers[i].id = i;
-		workers[i].cpu = heapfx_cpu(worker_node[(seed + i) % MAX_WORKERS], (seed / 4) & 1);
-		workers[i].rng = seed * 0x9e3779b97f4a7c15ULL + i + 1;
-		workers[i].ops = ops_each;
-	}
-}
-
 /* Free what the workers and the pool hold, each on its worker's CPU. */
 static void free_everything(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < nr_workers; i++) {
+	for (i = 0; i < stress.nr_workers; i++) {
 		struct worker *w = &workers[i];
 
-		hosted_cpu_id = w->cpu;
+		hosted_cpu_id = w->sw.cpu;
 		while (w->nr)
 			do_free(w);
 	}
 	hosted_cpu_id = 0;
 	while (pool.nr)
-		release(&workers[0], &pool.v[--pool.nr], false);
+		release(&workers[0], &pooled[--pool.nr], false);
 	pcp_drain_all();
 	check_quiet("after freeing everything");
 	if (heap_check(true))
@@ -422,69 +364,46 @@ static void free_everything(void)
 	heapfx_assert_shape(heapfx_built_shape());
 }
 
+static struct stress_test stress = {
+	.name = "page allocator stress",
+	.env = "PROXIMA_HEAP",
+	.seeds = SEEDS,
+	.ops = OPS_PER_SEED,
+	.threads_per_cpu = 1,		/* more only measure lock-holder preemption */
+	.phases = PHASES,
+	.nodes = worker_node,
+	.nr_nodes = ARRAY_SIZE(worker_node),
+	STRESS_WORKERS(workers),
+	.pool = &pool,
+	.build = build_stress,
+	.step = step,
+	.check_quiet = check_quiet,
+	.finish = free_everything,
+};
+
 /* ---- multi-threaded -------------------------------------------------------------------- */
 
-static void *worker_main(void *arg)
+static u64 total, foreign, fails;	/* over the seeds of the threaded test */
+
+static void tally(void)
 {
-	struct worker *w = arg;
-	unsigned int p;
-	u64 i;
+	unsigned int i;
 
-	hosted_cpu_id = w->cpu;
-	for (p = 0; p < PHASES; p++) {
-		for (i = 0; i < w->ops; i++)
-			step(w);
-		pthread_barrier_wait(&barrier);	/* phase done */
-		pthread_barrier_wait(&barrier);	/* main thread checked */
+	for (i = 0; i < stress.nr_workers; i++) {
+		total += workers[i].allocs + workers[i].frees + workers[i].fails;
+		foreign += workers[i].foreign_frees;
+		fails += workers[i].fails;
 	}
-	return NULL;
-}
-
-static void run_threaded(u64 seed, u64 ops)
-{
-	unsigned int i, p;
-	char when[64];
-
-	cur_seed = seed;
-	build_stress();
-	init_workers(seed, DIV_ROUND_UP(ops, (u64)nr_workers * PHASES));
-	assert_int_equal(pthread_barrier_init(&barrier, NULL, nr_workers + 1), 0);
-	for (i = 0; i < nr_workers; i++)
-		assert_int_equal(pthread_create(&workers[i].thread, NULL, worker_main,
-						&workers[i]), 0);
-	for (p = 0; p < PHASES; p++) {
-		pthread_barrier_wait(&barrier);
-		snprintf(when, sizeof(when), "after phase %u", p);
-		check_quiet(when);
-		pthread_barrier_wait(&barrier);
-	}
-	for (i = 0; i < nr_workers; i++)
-		pthread_join(workers[i].thread, NULL);
-	pthread_barrier_destroy(&barrier);
-	free_everything();
 }
 
 static void test_threads_random_operations(void **state)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	u64 seeds = env_u64("PROXIMA_HEAP_SEEDS", SEEDS);
-	u64 ops = env_u64("PROXIMA_HEAP_OPS", OPS_PER_SEED), seed;
-	u64 total = 0, foreign = 0, fails = 0;
-	unsigned int i;
+	u64 seeds;
 
-	/* More threads than CPUs only measure lock-holder preemption. */
-	nr_workers = (unsigned int)env_u64("PROXIMA_HEAP_THREADS", cpus < 2 ? 2 : MIN(cpus, 4));
-	assert_true(nr_workers >= 2 && nr_workers <= MAX_WORKERS);
-	for (seed = 1; seed <= seeds; seed++) {
-		run_threaded(seed, ops);
-		for (i = 0; i < nr_workers; i++) {
-			total += workers[i].allocs + workers[i].frees + workers[i].fails;
-			foreign += workers[i].foreign_frees;
-			fails += workers[i].fails;
-		}
-	}
+	total = foreign = fails = 0;
+	seeds = stress_threaded(&stress, tally);
 	print_message("%u threads, %llu seeds, %llu allocations and frees (%llu failed "
-		      "allocations), %llu frees on another node's CPU\n", nr_workers,
+		      "allocations), %llu frees on another node's CPU\n", stress.nr_workers,
 		      (unsigned long long)seeds,
 		      (unsigned long long)total, (unsigned long long)fails,
 		      (unsigned long long)foreign);
@@ -493,31 +412,13 @@ static void test_threads_random_operations(void **state)
 
 /* ---- single-threaded, every step checked -------------------------------------------------- */
 
-static void run_stepped(u64 seed, u64 ops)
-{
-	struct worker *w;
-	u64 i;
-
-	cur_seed = seed;
-	build_stress();
-	init_workers(seed, 0);
-	for (i = 0; i < ops; i++) {
-		w = &workers[rnd(&workers[0]) % nr_workers];
-		step(w);
-		check_quiet("after a step");
-	}
-	free_everything();
-}
-
 static void test_one_thread_checked_every_step(void **state)
 {
-	bool full = env_u64("PROXIMA_HEAP_CHECK_EVERY_STEP", 0) != 0;
-	u64 seeds = full ? env_u64("PROXIMA_HEAP_SEEDS", SEEDS) : STEPPED_SEEDS;
-	u64 ops = full ? env_u64("PROXIMA_HEAP_OPS", OPS_PER_SEED) : STEPPED_OPS, seed;
+	bool full = stress_knob(&stress, "CHECK_EVERY_STEP", 0) != 0;
 
-	nr_workers = MAX_WORKERS;	/* four CPUs, interleaved on this thread */
-	for (seed = 1; seed <= seeds; seed++)
-		run_stepped(seed, ops);
+	/* Four CPUs, interleaved on this thread. */
+	stress_stepped(&stress, full ? stress_knob(&stress, "SEEDS", SEEDS) : STEPPED_SEEDS,
+		       full ? stress_knob(&stress, "OPS", OPS_PER_SEED) : STEPPED_OPS);
 }
 
 /* ---- scrubbing beside allocation ---------------------------------------------------------- */

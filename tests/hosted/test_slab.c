@@ -52,12 +52,6 @@ static void __attribute__((format(printf, 1, 2))) expect_once(const char *fmt, .
 	console_clear();
 }
 
-static void skip_without_debug(void)
-{
-	if (!IS_ENABLED(CONFIG_SLAB_DEBUG))
-		skip();
-}
-
 /* One node of 8 MiB, two CPUs. */
 static void build_one(void)
 {
@@ -929,15 +923,22 @@ static void test_double_free_into_an_empty_slab(void **state)
 
 /* ---- misuse: SLAB_DEBUG ------------------------------------------------------ */
 
+/* Skip the test without SLAB_DEBUG; else one node and a cache of 40-byte objects. */
+static struct slab_cache *build_debug_cache(const char *name)
+{
+	if (!IS_ENABLED(CONFIG_SLAB_DEBUG))
+		skip();
+	build_one();
+	return slab_cache_create(name, 40, 0, NULL, 0);
+}
+
 static void test_double_free(void **state)
 {
 	struct slab_cache *c;
 	unsigned long before;
 	void *p, *k;
 
-	skip_without_debug();
-	build_one();
-	c = slab_cache_create("twice", 40, 0, NULL, 0);
+	c = build_debug_cache("twice");
 	p = slab_alloc(c);
 	slab_free(c, p);
 	before = slab_reports();
@@ -973,9 +974,7 @@ static void test_red_zone_before(void **state)
 	unsigned long before;
 	u8 *p, saved;
 
-	skip_without_debug();
-	build_one();
-	c = slab_cache_create("left", 40, 0, NULL, 0);
+	c = build_debug_cache("left");
 	p = slab_alloc(c);
 	saved = p[-1];
 	p[-1] ^= 0xff;
@@ -1010,9 +1009,7 @@ static void test_red_zone_after(void **state)
 	unsigned long before;
 	u8 *p, *q;
 
-	skip_without_debug();
-	build_one();
-	c = slab_cache_create("right", 40, 0, NULL, 0);
+	c = build_debug_cache("right");
 	p = slab_alloc(c);
 	before = slab_reports();
 	p[40] = 0x11;
@@ -1043,9 +1040,7 @@ static void test_red_zone_found_at_allocation(void **state)
 	unsigned long before;
 	u8 *p, *q;
 
-	skip_without_debug();
-	build_one();
-	c = slab_cache_create("later", 40, 0, NULL, 0);
+	c = build_debug_cache("later");
 	p = slab_alloc(c);
 	slab_free(c, p);
 	p[44] = 0x22;
@@ -1074,9 +1069,7 @@ static void test_use_after_free(void **state)
 	unsigned long before;
 	u8 *p, *q;
 
-	skip_without_debug();
-	build_one();
-	c = slab_cache_create("stale", 40, 0, NULL, 0);
+	c = build_debug_cache("stale");
 	p = slab_alloc(c);
 	memset(p, 0, 40);
 	slab_free(c, p);

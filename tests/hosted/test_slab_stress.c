@@ -27,11 +27,9 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <hv/lib.h>
 #include <hv/printk.h>
@@ -39,6 +37,7 @@
 
 #include "fake_arch.h"
 #include "support_slab.h"
+#include "support_stress.h"
 
 #define MAX_WORKERS 4
 #define NODES 4
@@ -77,51 +76,29 @@ struct obj {
 };
 
 struct worker {
-	pthread_t thread;
-	unsigned int id, cpu;
-	u64 rng, ops, tags;
+	struct stress_worker sw;
+	u64 tags;
 	unsigned int nr;
 	struct obj held[HOLD_MAX];
 	u64 allocs, frees, remote_frees, shrinks;
 };
 
 static struct worker workers[MAX_WORKERS];
-static unsigned int nr_workers = MAX_WORKERS;
-static struct {
-	pthread_mutex_t lock;
-	unsigned int nr;
-	struct obj v[POOL_MAX];
-} pool = { .lock = PTHREAD_MUTEX_INITIALIZER };
-static pthread_barrier_t barrier;
-static u64 cur_seed;
+static struct obj pooled[POOL_MAX];
+static struct stress_pool pool = STRESS_POOL(pooled);
+static struct stress_test stress;	/* the harness's view of this test, below */
 
-static u64 env_u64(const char *name, u64 dflt)
+/* stress_die() for one of this test's workers, or for the main thread (w NULL). */
+#define die(w, ...) stress_die(sw_of(w), __VA_ARGS__)
+
+static const struct stress_worker *sw_of(const struct worker *w)
 {
-	const char *v = getenv(name);
-
-	return v && *v ? strtoull(v, NULL, 0) : dflt;
-}
-
-static void __attribute__((noreturn, format(printf, 2, 3))) die(const struct worker *w,
-								 const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "slab stress, seed %llu, worker %d (CPU %u): ",
-		(unsigned long long)cur_seed, w ? (int)w->id : -1, w ? w->cpu : 0);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nconsole:\n%s\n", console_text());
-	abort();
+	return w ? &w->sw : NULL;
 }
 
 static u64 rnd(struct worker *w)
 {
-	w->rng ^= w->rng << 13;
-	w->rng ^= w->rng >> 7;
-	w->rng ^= w->rng << 17;
-	return w->rng;
+	return stress_rnd(&w->sw);
 }
 
 static void ctor(void *obj)
@@ -212,7 +189,7 @@ static void check_zeroed(const struct worker *w, const struct obj *o)
 static void do_alloc(struct worker *w)
 {
 	u64 r = rnd(w);
-	unsigned int sel = (unsigned int)(r % 100), want = cpu_to_node(w->cpu);
+	unsigned int sel = (unsigned int)(r % 100), want = cpu_to_node(w->sw.cpu);
 	nodeid_t node = (nodeid_t)((r >> 8) % NODES);
 	struct obj *o = &w->held[w->nr];
 	bool zeroed = false, on_node = (r >> 16) & 1;
@@ -254,7 +231,7 @@ static void do_alloc(struct worker *w)
 		check_zeroed(w, o);
 	if (o->kind == KIND_CACHE && o->cache == CACHE_CTOR && *(u64 *)o->p != CTOR_MAGIC)
 		die(w, "object %p of the ctor cache is not constructed", (void *)o->p);
-	o->tag = (u64)w->id << 56 | ++w->tags << 16 | ((uintptr_t)o->p & 0xffff);
+	o->tag = (u64)w->sw.id << 56 | ++w->tags << 16 | ((uintptr_t)o->p & 0xffff);
 	fill(o);
 	w->nr++;
 	w->allocs++;
@@ -263,7 +240,7 @@ static void do_alloc(struct worker *w)
 static void release(struct worker *w, struct obj *o)
 {
 	verify(w, o);
-	if (slabfx_node_of(o->p) != cpu_to_node(w->cpu))
+	if (slabfx_node_of(o->p) != cpu_to_node(w->sw.cpu))
 		w->remote_frees++;
 	if (o->kind == KIND_CACHE)
 		slab_free(caches[o->cache], o->p);
@@ -281,36 +258,19 @@ static void do_free(struct worker *w)
 	release(w, &o);
 }
 
-/* Hand an object to the pool, or take one (usually another worker's) from it. */
-static void do_exchange(struct worker *w, bool give)
+static void step(struct stress_worker *sw)
 {
-	pthread_mutex_lock(&pool.lock);
-	if (give && w->nr && pool.nr < POOL_MAX) {
-		unsigned int j = (unsigned int)(rnd(w) % w->nr);
-
-		pool.v[pool.nr++] = w->held[j];
-		w->held[j] = w->held[--w->nr];
-	} else if (!give && pool.nr && w->nr < HOLD_MAX) {
-		unsigned int j = (unsigned int)(rnd(w) % pool.nr);
-
-		w->held[w->nr++] = pool.v[j];
-		pool.v[j] = pool.v[--pool.nr];
-	}
-	pthread_mutex_unlock(&pool.lock);
-}
-
-static void step(struct worker *w)
-{
+	struct worker *w = container_of(sw, struct worker, sw);
 	u64 r = rnd(w) % 1000;
 
-	hosted_cpu_id = w->cpu;
+	hosted_cpu_id = sw->cpu;
 	if (r < 1) {
 		slab_shrink();
 		w->shrinks++;
 	} else if (r < 10) {
 		slab_idle(r < 3 ? SLAB_IDLE_DRAIN_TICKS : 1);
 	} else if (r < 80) {
-		do_exchange(w, r < 45);
+		stress_exchange(sw, &pool, r < 45, w->held, &w->nr, HOLD_MAX);
 	} else if (!w->nr || (w->nr < HOLD_MAX && r < 560)) {
 		do_alloc(w);
 	} else {
@@ -389,10 +349,10 @@ static void check_quiet(const char *when)
 		die(NULL, "%s: slab_check found %u problems", when, bad);
 	if (console_len())
 		die(NULL, "%s: unexpected console output", when);
-	for (i = 0; i < nr_workers; i++)
+	for (i = 0; i < stress.nr_workers; i++)
 		count_held(workers[i].held, workers[i].nr, per_class, per_cache, &large, spans,
 			   &nr_spans);
-	count_held(pool.v, pool.nr, per_class, per_cache, &large, spans, &nr_spans);
+	count_held(pooled, pool.nr, per_class, per_cache, &large, spans, &nr_spans);
 	check_counts(when, per_class, per_cache, large);
 	qsort(spans, nr_spans, sizeof(spans[0]), cmp_span);
 	for (i = 1; i < nr_spans; i++)
@@ -406,21 +366,6 @@ static void check_quiet(const char *when)
 			    (unsigned long long)slab_node_pages((nodeid_t)n));
 }
 
-/* Worker i on a CPU of node (seed + i) % 4, the other CPU of it every 4 seeds. */
-static void init_workers(u64 seed, u64 ops_each)
-{
-	unsigned int i;
-
-	memset(workers, 0, sizeof(workers));
-	pool.nr = 0;
-	for (i = 0; i < nr_workers; i++) {
-		workers[i].id = i;
-		workers[i].cpu = heapfx_cpu((unsigned int)((seed + i) % NODES), (seed / 4) & 1);
-		workers[i].rng = seed * 0x9e3779b97f4a7c15ULL + i + 1;
-		workers[i].ops = ops_each;
-	}
-}
-
 /*
  * Free what the workers and the pool hold, shrink on every CPU, destroy
  * the workers' caches: only the descriptors of the kmalloc caches and
@@ -432,16 +377,16 @@ static void free_everything(void)
 	unsigned int i, n, c;
 	u64 internal = 0, held = 0;
 
-	for (i = 0; i < nr_workers; i++) {
+	for (i = 0; i < stress.nr_workers; i++) {
 		struct worker *w = &workers[i];
 
-		hosted_cpu_id = w->cpu;
+		hosted_cpu_id = w->sw.cpu;
 		while (w->nr)
 			do_free(w);
 	}
-	hosted_cpu_id = workers[0].cpu;
+	hosted_cpu_id = workers[0].sw.cpu;
 	while (pool.nr)
-		release(&workers[0], &pool.v[--pool.nr]);
+		release(&workers[0], &pooled[--pool.nr]);
 	check_quiet("after freeing everything");
 	for (i = 0; i < topo->nr_cpus; i++) {
 		hosted_cpu_id = i;
@@ -484,68 +429,49 @@ static void free_everything(void)
 	heapfx_assert_counts();
 }
 
+/* Workers on every node. */
+static const unsigned int worker_node[NODES] = { 0, 1, 2, 3 };
+
+static struct stress_test stress = {
+	.name = "slab stress",
+	.env = "PROXIMA_SLAB",
+	.seeds = SEEDS,
+	.ops = OPS_PER_SEED,
+	.threads_per_cpu = 2,
+	.phases = PHASES,
+	.nodes = worker_node,
+	.nr_nodes = NODES,
+	STRESS_WORKERS(workers),
+	.pool = &pool,
+	.build = build_stress,
+	.step = step,
+	.check_quiet = check_quiet,
+	.finish = free_everything,
+};
+
 /* ---- multi-threaded ---------------------------------------------------------- */
 
-static void *worker_main(void *arg)
+static u64 total, remote, shrinks;	/* over the seeds of the threaded test */
+
+static void tally(void)
 {
-	struct worker *w = arg;
-	unsigned int p;
-	u64 i;
+	unsigned int i;
 
-	hosted_cpu_id = w->cpu;
-	for (p = 0; p < PHASES; p++) {
-		for (i = 0; i < w->ops; i++)
-			step(w);
-		pthread_barrier_wait(&barrier);	/* phase done */
-		pthread_barrier_wait(&barrier);	/* main thread checked */
+	for (i = 0; i < stress.nr_workers; i++) {
+		total += workers[i].allocs + workers[i].frees;
+		remote += workers[i].remote_frees;
+		shrinks += workers[i].shrinks;
 	}
-	return NULL;
-}
-
-static void run_threaded(u64 seed, u64 ops)
-{
-	unsigned int i, p;
-	char when[64];
-
-	cur_seed = seed;
-	build_stress();
-	init_workers(seed, DIV_ROUND_UP(ops, (u64)nr_workers * PHASES));
-	assert_int_equal(pthread_barrier_init(&barrier, NULL, nr_workers + 1), 0);
-	for (i = 0; i < nr_workers; i++)
-		assert_int_equal(pthread_create(&workers[i].thread, NULL, worker_main,
-						&workers[i]), 0);
-	for (p = 0; p < PHASES; p++) {
-		pthread_barrier_wait(&barrier);
-		snprintf(when, sizeof(when), "after phase %u", p);
-		check_quiet(when);
-		pthread_barrier_wait(&barrier);
-	}
-	for (i = 0; i < nr_workers; i++)
-		pthread_join(workers[i].thread, NULL);
-	pthread_barrier_destroy(&barrier);
-	free_everything();
 }
 
 static void test_threads_random_operations(void **state)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	u64 seeds = env_u64("PROXIMA_SLAB_SEEDS", SEEDS);
-	u64 ops = env_u64("PROXIMA_SLAB_OPS", OPS_PER_SEED), seed;
-	u64 total = 0, remote = 0, shrinks = 0;
-	unsigned int i;
+	u64 seeds;
 
-	nr_workers = (unsigned int)env_u64("PROXIMA_SLAB_THREADS", cpus < 2 ? 2 : MIN(cpus * 2, 4));
-	assert_true(nr_workers >= 2 && nr_workers <= MAX_WORKERS);
-	for (seed = 1; seed <= seeds; seed++) {
-		run_threaded(seed, ops);
-		for (i = 0; i < nr_workers; i++) {
-			total += workers[i].allocs + workers[i].frees;
-			remote += workers[i].remote_frees;
-			shrinks += workers[i].shrinks;
-		}
-	}
+	total = remote = shrinks = 0;
+	seeds = stress_threaded(&stress, tally);
 	print_message("%u threads, %llu seeds, %llu allocations and frees, %llu frees on another "
-		      "node's CPU, %llu shrinks\n", nr_workers, (unsigned long long)seeds,
+		      "node's CPU, %llu shrinks\n", stress.nr_workers, (unsigned long long)seeds,
 		      (unsigned long long)total, (unsigned long long)remote,
 		      (unsigned long long)shrinks);
 	assert_true(remote > total / 20);
@@ -555,19 +481,7 @@ static void test_threads_random_operations(void **state)
 
 static void test_one_thread_checked_every_step(void **state)
 {
-	u64 seed, i;
-
-	nr_workers = MAX_WORKERS;	/* four CPUs, interleaved on this thread */
-	for (seed = 1; seed <= STEPPED_SEEDS; seed++) {
-		cur_seed = seed;
-		build_stress();
-		init_workers(seed, 0);
-		for (i = 0; i < STEPPED_OPS; i++) {
-			step(&workers[rnd(&workers[0]) % nr_workers]);
-			check_quiet("after a step");
-		}
-		free_everything();
-	}
+	stress_stepped(&stress, STEPPED_SEEDS, STEPPED_OPS);	/* four CPUs, on this thread */
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, slabfx_setup, slabfx_teardown)
