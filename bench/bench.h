@@ -1,8 +1,10 @@
 /*
- * What the benchmark's files share: the fixture machine (bench_fixture.c)
- * and the two allocators under one small interface, so that every
- * workload in bench_heap.c runs the same code against either. Both sides
- * pay the same indirect call per operation.
+ * The fixture machine both benchmarks run on (bench_fixture.c): its
+ * topology, its one range of RAM, and the two page heaps on it, Proxima's
+ * and the baseline's, with host memory for their metadata. What stands
+ * behind the RAM is each benchmark's own fixture's business
+ * (bench_heap_fixture.c: nothing; bench_slab_fixture.c: real host
+ * memory), and so are the direct map and making Proxima's heap clean.
  */
 #ifndef BENCH_BENCH_H
 #define BENCH_BENCH_H
@@ -16,38 +18,43 @@
 #define BENCH_CPUS (BENCH_NODES * BENCH_CPUS_PER_NODE)
 #define BENCH_NODE_BYTES MiB(128)
 #define BENCH_RAM_BASE GiB(4)
+#define BENCH_RAM_BYTES (BENCH_NODES * BENCH_NODE_BYTES)
+#define BENCH_ARENA_MAX 64
 
-/* alloc(): the calling CPU's node, with fallback. */
-#define BENCH_LOCAL (-1)
+/* All of the fixture's RAM, node 0's first: one range for heap_add_free(). */
+extern const struct mem_range bench_ram;
 
-struct bench_alloc {
-	const char *name;
-	/* A fresh heap holding all of the fixture's RAM, free and clean. */
-	void (*reset)(void);
-	/* node: BENCH_LOCAL or a node id (preferred, or only that one if exact). */
-	void *(*alloc)(unsigned int order, int node, bool exact);
-	void (*free)(void *pg, unsigned int order);
-	nodeid_t (*node_of)(const void *pg);
-	/* Pages of node n that the heap manages. */
-	u64 (*managed)(nodeid_t n);
-	/* Metadata bytes: frame tables; per-CPU caches; static tables. */
-	u64 (*frame_bytes)(void);
-	u64 (*cache_bytes)(void);
-	u64 (*static_bytes)(void);
-	/* Free pages sitting in per-CPU caches now (0 if it has none). */
-	u64 (*cached_pages)(void);
-};
-
-extern const struct bench_alloc bench_proxima, bench_baseline;
-
-/* Build the fixture topology (topo) once, before anything else. */
+/* Build the fixture topology (topo) once, on the main thread, before anything else. */
 void bench_fixture_init(void);
 
+/* ---- the two page heaps ------------------------------------------------------ */
+
+/* Host memory handed to one side's heaps by their meta() callbacks, counted by purpose. */
+struct bench_arena {
+	void *blk[BENCH_ARENA_MAX];
+	unsigned int nr;
+	u64 *count;		/* where the next blocks are counted */
+	u64 frame_bytes;	/* frame tables, and anything else not below */
+	u64 cache_bytes;	/* Proxima's per-CPU caches */
+};
+
+extern struct bench_arena bench_proxima_arena, bench_baseline_arena;
+
 /*
- * Fill the scratch page that stands for all RAM with a pattern; later,
- * whether anything (zeroing a dirty page, say) wrote to it since.
+ * A fresh Proxima page heap (frame tables, per-CPU caches) holding all of
+ * bench_ram, dirty as at boot, its metadata in bench_proxima_arena; the
+ * calling (main) thread is CPU 0. Making the memory clean is the
+ * caller's: how depends on what stands behind the RAM.
  */
-void bench_scratch_arm(void);
-bool bench_scratch_written(void);
+void bench_proxima_heap_init(void);
+
+/*
+ * A fresh baseline page heap holding all of bench_ram, free and clean,
+ * its metadata in bench_baseline_arena; the calling thread is CPU 0.
+ */
+void bench_baseline_heap_init(void);
+
+/* The meta() callback of the baseline's heap, for what else the baseline builds on it. */
+void *bench_baseline_meta(u64 bytes, nodeid_t node);
 
 #endif /* BENCH_BENCH_H */

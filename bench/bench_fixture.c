@@ -1,15 +1,11 @@
 /*
- * The benchmark's machine: the fixture topology, the few hypervisor
- * functions the allocator objects call (console, panic, the direct map),
- * and the two allocators behind struct bench_alloc. Owns topo and the
- * metadata memory both heaps get from their meta() callbacks.
- *
- * No RAM backs the fixture: every page address maps to one scratch page.
- * Pages are only written when the allocator zeroes a dirty page, which
- * happens once per reset (boot memory enters Proxima's heap dirty) and
- * never while a workload runs: bench_scratch_arm() and
- * bench_scratch_written() let the caller check that. Resets are not
- * thread-safe: the main thread runs them alone.
+ * The fixture machine of both benchmarks (bench.h): the topology, built
+ * once from a firmware-like description, the hypervisor functions every
+ * allocator object calls (console, panic, assertions), and the setup of
+ * the two page heaps. Owns topo, hosted_cpu_id and the metadata arenas.
+ * The direct map, and whatever stands behind the RAM, belong to each
+ * benchmark's own fixture (bench_heap_fixture.c, bench_slab_fixture.c).
+ * Resets are not thread-safe: the main thread runs them alone.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,15 +19,16 @@
 
 #include "baseline_heap.h"
 #include "bench.h"
+#include "bench_run.h"
 
 _Thread_local unsigned int hosted_cpu_id;
 
 static struct topology fixture_topo;
 struct topology *topo = &fixture_topo;
 
-static const struct mem_range fixture_ram = {
+const struct mem_range bench_ram = {
 	.start = BENCH_RAM_BASE,
-	.end = BENCH_RAM_BASE + BENCH_NODES * BENCH_NODE_BYTES,
+	.end = BENCH_RAM_BASE + BENCH_RAM_BYTES,
 	.type = MEM_RAM,
 };
 
@@ -44,31 +41,6 @@ static const u8 ring4[BENCH_NODES * BENCH_NODES] = {
 };
 
 /* ---- hypervisor functions the allocator objects call ------------------- */
-
-#define SCRATCH_PATTERN 0x5a
-
-static _Alignas(4096) u8 scratch_page[PAGE_SIZE];
-
-/* The direct map of the fixture: every address lands in one scratch page. */
-void *arch_maddr_to_virt(paddr_t pa)
-{
-	return scratch_page;
-}
-
-void bench_scratch_arm(void)
-{
-	memset(scratch_page, SCRATCH_PATTERN, sizeof(scratch_page));
-}
-
-bool bench_scratch_written(void)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(scratch_page); i++)
-		if (scratch_page[i] != SCRATCH_PATTERN)
-			return true;
-	return false;
-}
 
 void vprintk(int level, const char *fmt, va_list ap)
 {
@@ -89,7 +61,7 @@ void panic(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("bench: panic: ", stderr);
+	fprintf(stderr, "%s: panic: ", bench_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -99,7 +71,7 @@ void panic(const char *fmt, ...)
 
 void assert_failed(const char *expr, const char *file, int line)
 {
-	fprintf(stderr, "bench: assertion failed: %s at %s:%d\n", expr, file, line);
+	fprintf(stderr, "%s: assertion failed: %s at %s:%d\n", bench_name, expr, file, line);
 	abort();
 }
 
@@ -127,42 +99,36 @@ void bench_fixture_init(void)
 	d.nr_mem = BENCH_NODES;
 	d.nr_localities = BENCH_NODES;
 	memcpy(d.dist, ring4, sizeof(ring4));
-	topo_build(&d, &fixture_ram, 1, &opts, &fixture_topo);
+	topo_build(&d, &bench_ram, 1, &opts, &fixture_topo);
 	if (topo->nr_nodes != BENCH_NODES || topo->nr_cpus != BENCH_CPUS)
 		panic("fixture: topo_build made %u nodes and %u CPUs, not %u and %u",
 		      topo->nr_nodes, topo->nr_cpus, BENCH_NODES, BENCH_CPUS);
-	for (n = 0; n < BENCH_NODES; n++)
+	for (n = 0; n < BENCH_NODES; n++) {
 		if (topo->distance[0][n] != ring4[n])
 			panic("fixture: distance 0-%u is %u, not %u", n, topo->distance[0][n],
 			      ring4[n]);
+		if (topo_paddr_to_node(topo, BENCH_RAM_BASE + n * BENCH_NODE_BYTES) != n)
+			panic("fixture: RAM of node %u is not where bench.h says", n);
+	}
 }
 
-/* ---- metadata memory ----------------------------------------------------- */
+/* ---- the two page heaps ------------------------------------------------ */
 
-#define ARENA_MAX 64
+struct bench_arena bench_proxima_arena, bench_baseline_arena;
 
-/* Memory handed to one heap by its meta() callback, split by purpose. */
-struct arena {
-	void *blk[ARENA_MAX];
-	unsigned int nr;
-	u64 *count;		/* where the next blocks are counted */
-	u64 frame_bytes, cache_bytes;
-};
-
-static struct arena proxima_arena, baseline_arena;
-
-static void *arena_get(struct arena *a, u64 bytes)
+static void *arena_get(struct bench_arena *a, u64 bytes)
 {
 	void *p;
 
-	if (a->nr == ARENA_MAX || !(p = calloc(1, bytes)))
+	if (a->nr == BENCH_ARENA_MAX || !(p = calloc(1, bytes)))
 		return NULL;
 	a->blk[a->nr++] = p;
 	*a->count += bytes;
 	return p;
 }
 
-static void arena_reset(struct arena *a)
+/* Free every block of a and zero its counts; what follows counts as frame_bytes. */
+static void arena_reset(struct bench_arena *a)
 {
 	while (a->nr)
 		free(a->blk[--a->nr]);
@@ -172,176 +138,30 @@ static void arena_reset(struct arena *a)
 
 static void *proxima_meta(u64 bytes, nodeid_t node)
 {
-	return arena_get(&proxima_arena, bytes);
+	return arena_get(&bench_proxima_arena, bytes);
 }
 
-static void *baseline_meta(u64 bytes, nodeid_t node)
+void *bench_baseline_meta(u64 bytes, nodeid_t node)
 {
-	return arena_get(&baseline_arena, bytes);
+	return arena_get(&bench_baseline_arena, bytes);
 }
 
-/* ---- Proxima --------------------------------------------------------------- */
-
-/*
- * Boot memory enters the heap dirty: take every block out once (the
- * allocator zeroes it, into the scratch page) and give it back clean.
- */
-static void proxima_make_clean(void)
-{
-	struct block {
-		struct page *pg;
-		unsigned int order;
-	} *held = NULL;
-	size_t cap = 0, nr = 0, i;
-	unsigned int n;
-	int o;
-
-	for (n = 0; n < BENCH_NODES; n++) {
-		for (o = MAX_ORDER; o >= 0; o--) {
-			unsigned int flags = MEMF_EXACT | MEMF_NODE(n) | MEMF_NO_PCP;
-			struct page *pg;
-
-			while ((pg = alloc_pages((unsigned int)o, flags))) {
-				if (nr == cap) {
-					cap = cap ? 2 * cap : 1024;
-					held = realloc(held, cap * sizeof(*held));
-					if (!held)
-						panic("fixture: out of host memory");
-				}
-				held[nr].pg = pg;
-				held[nr++].order = (unsigned int)o;
-			}
-		}
-	}
-	for (i = 0; i < nr; i++)
-		free_pages(held[i].pg, held[i].order, false);
-	free(held);
-}
-
-static void proxima_reset(void)
+void bench_proxima_heap_init(void)
 {
 	hosted_cpu_id = 0;
-	arena_reset(&proxima_arena);
+	arena_reset(&bench_proxima_arena);
 	if (heap_init_frames(proxima_meta))
 		panic("fixture: heap_init_frames failed");
-	proxima_arena.count = &proxima_arena.cache_bytes;
+	bench_proxima_arena.count = &bench_proxima_arena.cache_bytes;
 	if (pcp_init(proxima_meta))
 		panic("fixture: pcp_init failed");
-	heap_add_free(&fixture_ram, 1);
-	proxima_make_clean();
+	heap_add_free(&bench_ram, 1);
 }
 
-static void *proxima_alloc(unsigned int order, int node, bool exact)
+void bench_baseline_heap_init(void)
 {
-	unsigned int flags = MEMF_LOCAL;
-
-	if (node != BENCH_LOCAL)
-		flags = (exact ? MEMF_EXACT : MEMF_PREFER) | MEMF_NODE(node);
-	return alloc_pages(order, flags);
-}
-
-static void proxima_free(void *pg, unsigned int order)
-{
-	free_pages(pg, order, false);
-}
-
-static nodeid_t proxima_node_of(const void *pg)
-{
-	return ((const struct page *)pg)->node;
-}
-
-static u64 proxima_managed(nodeid_t n)
-{
-	return heap[n].managed;
-}
-
-static u64 proxima_frame_bytes(void)
-{
-	return proxima_arena.frame_bytes;
-}
-
-static u64 proxima_cache_bytes(void)
-{
-	return proxima_arena.cache_bytes;
-}
-
-/* heap[] and pcp.c's array of cache pointers (static there). */
-static u64 proxima_static_bytes(void)
-{
-	return sizeof(heap) + CONFIG_NR_CPUS * sizeof(void *);
-}
-
-static u64 proxima_cached_pages(void)
-{
-	u64 sum = 0;
-	unsigned int n;
-
-	for (n = 0; n < BENCH_NODES; n++)
-		sum += heap_cached((nodeid_t)n);
-	return sum;
-}
-
-const struct bench_alloc bench_proxima = {
-	.name = "proxima",
-	.reset = proxima_reset,
-	.alloc = proxima_alloc,
-	.free = proxima_free,
-	.node_of = proxima_node_of,
-	.managed = proxima_managed,
-	.frame_bytes = proxima_frame_bytes,
-	.cache_bytes = proxima_cache_bytes,
-	.static_bytes = proxima_static_bytes,
-	.cached_pages = proxima_cached_pages,
-};
-
-/* ---- the baseline ---------------------------------------------------------- */
-
-static void baseline_reset(void)
-{
-	arena_reset(&baseline_arena);
-	if (base_init(baseline_meta))
+	hosted_cpu_id = 0;
+	arena_reset(&bench_baseline_arena);
+	if (base_init(bench_baseline_meta))
 		panic("fixture: base_init failed");
 }
-
-static void *baseline_alloc(unsigned int order, int node, bool exact)
-{
-	return base_alloc(order, node == BENCH_LOCAL ? BASE_LOCAL : node, exact);
-}
-
-static void baseline_free(void *pg, unsigned int order)
-{
-	base_free(pg, order);
-}
-
-static nodeid_t baseline_node_of(const void *pg)
-{
-	return ((const struct base_page *)pg)->node;
-}
-
-static u64 baseline_frame_bytes(void)
-{
-	return baseline_arena.frame_bytes;
-}
-
-static u64 baseline_cache_bytes(void)
-{
-	return 0;
-}
-
-static u64 baseline_cached_pages(void)
-{
-	return 0;
-}
-
-const struct bench_alloc bench_baseline = {
-	.name = "baseline",
-	.reset = baseline_reset,
-	.alloc = baseline_alloc,
-	.free = baseline_free,
-	.node_of = baseline_node_of,
-	.managed = base_managed,
-	.frame_bytes = baseline_frame_bytes,
-	.cache_bytes = baseline_cache_bytes,
-	.static_bytes = base_static_bytes,
-	.cached_pages = baseline_cached_pages,
-};

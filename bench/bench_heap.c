@@ -1,7 +1,8 @@
 /*
  * "make bench": Proxima's page allocator against the classic baseline
- * (bench/baseline_heap.c) on the fixture machine of bench_fixture.c, both
- * measured in the same run, reported as ratios proxima/baseline.
+ * (bench/baseline_heap.c) on the fixture machine of bench.h, with
+ * bench_heap_fixture.c behind it, both measured in the same run
+ * (bench_run.c takes the turns), reported as ratios proxima/baseline.
  * Measures (a, b) alloc+free throughput with 1, 2, 4, 8 threads (one per
  * node first) and 2 on one node, for single pages, order 3 and a mix of
  * orders 0-4; (c) locality: the share of pages on the caller's node
@@ -13,24 +14,20 @@
  * median of the per-run ratios is shown. Threads pretend to be CPUs by
  * setting hosted_cpu_id; they are not pinned to host CPUs.
  */
-#include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <hv/mm.h>
 
-#include "bench.h"
+#include "bench_heap.h"
+#include "bench_run.h"
 
 #ifndef CONFIG_PCP_BATCH
 #define CONFIG_PCP_BATCH 0
 #define CONFIG_PCP_HIGH 0
 #endif
 
-#define MAX_REPS 31
 #define BURST_MAX 256
 #define FILL_PERCENT 90		/* locality: how full every node is */
 #define SHARE_PERCENT 45	/* of a node's free rest, the most one of its CPUs holds */
@@ -41,64 +38,29 @@ static const char *const workload_name[NR_WORKLOADS] = { "order 0", "order 3", "
 /* Bursts are 1..burst_max allocations, then as many frees. */
 static const unsigned int burst_max[NR_WORKLOADS] = { 256, 64, 64 };
 
-/* Threads spread over the nodes (CPUs 0, 2, 4, 6, then 1, 3, ...) or all on node 0. */
-struct placement {
-	unsigned int threads;
-	bool one_node;
-	const char *label;
-};
+const char bench_name[] = "bench_heap";
 
-static const struct placement placements[] = {
-	{ 1, false, "1" },
-	{ 2, false, "2" },
-	{ 2, true, "2 one node" },
-	{ 4, false, "4" },
-	{ 8, false, "8" },
-};
-#define NR_PLACEMENTS (sizeof(placements) / sizeof(placements[0]))
-
-static long host_cpus;
-static double run_seconds = 0.3;
-static unsigned int reps = 7;
-static unsigned int only_threads;	/* --threads N: only those throughput rows */
-static int stop_flag;
-static pthread_barrier_t start_line;
 static bool touched;	/* a workload made the allocator write page contents */
 
-struct worker {
-	pthread_t thread;
-	const struct bench_alloc *a;
-	enum workload w;
-	unsigned int cpu;
-	u64 rng;
-	u64 cap_pages;		/* locality: the most pages held at once */
-	u64 pairs;		/* alloc + free pairs done */
-	u64 pages, local;	/* locality: pages allocated, of those on the CPU's node */
-	u64 failed;		/* allocations that found nothing */
-	double end;
+static const struct bench_pair pair = {
+	.proxima = &bench_proxima,
+	.baseline = &bench_baseline,
 };
 
-static void __attribute__((noreturn)) die(const char *what)
-{
-	fprintf(stderr, "bench: %s\n", what);
-	exit(1);
-}
+struct held {
+	void *pg;
+	unsigned int order;
+};
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static u64 next_rng(u64 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
+struct worker {
+	struct bench_thread t;
+	const struct bench_alloc *a;
+	enum workload w;
+	u64 cap_pages;		/* locality: the most pages held at once */
+	struct held *h;		/* locality: room for cap_pages + 1 blocks */
+	u64 pages, local;	/* locality: pages allocated, of those on the CPU's node */
+	u64 failed;		/* allocations that found nothing */
+};
 
 static unsigned int pick_order(enum workload w, u64 *rng)
 {
@@ -106,68 +68,23 @@ static unsigned int pick_order(enum workload w, u64 *rng)
 
 	if (w != W_MIXED)
 		return w == W_ORDER3 ? 3 : 0;
-	r = next_rng(rng) % 100;
+	r = bench_rng_next(rng) % 100;
 	return r < 50 ? 0 : r < 65 ? 1 : r < 80 ? 2 : r < 90 ? 3 : 4;
 }
 
-static bool stopped(void)
+/*
+ * Run fn on nr workers for bench_seconds, checking that no page was
+ * written meanwhile; returns the operations counted per second.
+ */
+static double run_workers(struct worker *wk, unsigned int nr, void (*fn)(struct bench_thread *t))
 {
-	return __atomic_load_n(&stop_flag, __ATOMIC_RELAXED);
-}
+	double rate;
 
-/* The CPU of thread i: one per node first (0, 2, 4, 6, then 1, 3, ...), or 0, 1, ... */
-static unsigned int thread_cpu(unsigned int i, bool one_node)
-{
-	if (one_node)
-		return i;
-	return (i % BENCH_NODES) * BENCH_CPUS_PER_NODE + i / BENCH_NODES;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, unsigned int nr)
-{
-	double s[MAX_REPS];
-
-	memcpy(s, v, nr * sizeof(*v));
-	qsort(s, nr, sizeof(*s), cmp_double);
-	return nr % 2 ? s[nr / 2] : (s[nr / 2 - 1] + s[nr / 2]) / 2;
-}
-
-/* Start nr workers on fn together, stop them after run_seconds; returns the time taken. */
-static double run_workers(struct worker *wk, unsigned int nr, void *(*fn)(void *))
-{
-	time_t whole = (time_t)run_seconds;
-	struct timespec sleep_for = { whole, (long)((run_seconds - whole) * 1e9) };
-	double t0, end = 0;
-	unsigned int i;
-
-	stop_flag = 0;
 	bench_scratch_arm();
-	if (pthread_barrier_init(&start_line, NULL, nr + 1))
-		die("pthread_barrier_init failed");
-	for (i = 0; i < nr; i++)
-		if (pthread_create(&wk[i].thread, NULL, fn, &wk[i]))
-			die("pthread_create failed");
-	pthread_barrier_wait(&start_line);
-	t0 = now();
-	while (nanosleep(&sleep_for, &sleep_for) && errno == EINTR)
-		;
-	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
-	for (i = 0; i < nr; i++) {
-		pthread_join(wk[i].thread, NULL);
-		if (wk[i].end > end)
-			end = wk[i].end;
-	}
-	pthread_barrier_destroy(&start_line);
+	rate = bench_threads_run(&wk[0].t, sizeof(*wk), nr, fn);
 	if (bench_scratch_written())
 		touched = true;
-	return end - t0;
+	return rate;
 }
 
 static void init_workers(struct worker *wk, unsigned int nr, bool one_node,
@@ -177,138 +94,63 @@ static void init_workers(struct worker *wk, unsigned int nr, bool one_node,
 
 	memset(wk, 0, nr * sizeof(*wk));
 	for (i = 0; i < nr; i++) {
+		bench_thread_init(&wk[i].t, i, one_node);
 		wk[i].a = a;
 		wk[i].w = w;
-		wk[i].cpu = thread_cpu(i, one_node);
-		wk[i].rng = 0x9e3779b97f4a7c15ULL * (i + 1);
 	}
 }
 
 /* ---- (a, b) throughput ------------------------------------------------------ */
 
-static void *throughput_thread(void *arg)
+static void throughput_thread(struct bench_thread *t)
 {
-	struct worker *wk = arg;
+	struct worker *wk = container_of(t, struct worker, t);
 	const struct bench_alloc *a = wk->a;
 	void *pg[BURST_MAX];
 	unsigned int order[BURST_MAX];
 
-	hosted_cpu_id = wk->cpu;
-	pthread_barrier_wait(&start_line);
-	while (!stopped()) {
-		unsigned int n = 1 + next_rng(&wk->rng) % burst_max[wk->w], i;
+	while (!bench_stopped()) {
+		unsigned int n = 1 + bench_rng_next(&wk->t.rng) % burst_max[wk->w], i;
 
 		for (i = 0; i < n; i++) {
-			order[i] = pick_order(wk->w, &wk->rng);
+			order[i] = pick_order(wk->w, &wk->t.rng);
 			pg[i] = a->alloc(order[i], BENCH_LOCAL, false);
 			if (!pg[i])
-				die("throughput: an allocation failed with most memory free");
+				bench_die("throughput: an allocation failed with most memory free");
 		}
 		for (i = 0; i < n; i++)
 			a->free(pg[i], order[i]);
-		wk->pairs += n;
+		wk->t.ops += n;
 	}
-	wk->end = now();
-	return NULL;
 }
+
+/* The most pages left in Proxima's caches after a throughput run. */
+static u64 tp_cached;
 
 /* Pairs per second of one timed run on a fresh heap. */
-static double throughput_run(const struct bench_alloc *a, enum workload w,
-			     const struct placement *pl, u64 *cached)
+static void tp_measure(const void *side, void *arg, double *out)
 {
+	const struct bench_alloc *a = side;
+	const struct bench_tp *t = arg;
 	struct worker wk[BENCH_CPUS];
-	double secs;
-	u64 pairs = 0;
-	unsigned int i;
 
 	a->reset();
-	init_workers(wk, pl->threads, pl->one_node, a, w);
-	secs = run_workers(wk, pl->threads, throughput_thread);
-	for (i = 0; i < pl->threads; i++)
-		pairs += wk[i].pairs;
-	if (a->cached_pages() > *cached)
-		*cached = a->cached_pages();
-	return pairs / secs;
+	init_workers(wk, t->pl->threads, t->pl->one_node, a, t->workload);
+	out[0] = run_workers(wk, t->pl->threads, throughput_thread);
+	tp_cached = MAX(tp_cached, a->cached_pages());
 }
 
-struct result {
-	double proxima, baseline, ratio;	/* medians */
-	double lo, hi;				/* smallest and largest ratio of a run */
-};
-
-/* Run f for both allocators reps times, taking turns; medians of values and ratios. */
-static struct result paired(double (*f)(const struct bench_alloc *, void *), void *arg)
-{
-	double p[MAX_REPS], b[MAX_REPS], r[MAX_REPS];
-	struct result res;
-	unsigned int i;
-
-	for (i = 0; i < reps; i++) {
-		if (i % 2) {
-			b[i] = f(&bench_baseline, arg);
-			p[i] = f(&bench_proxima, arg);
-		} else {
-			p[i] = f(&bench_proxima, arg);
-			b[i] = f(&bench_baseline, arg);
-		}
-		r[i] = b[i] ? p[i] / b[i] : 0;
-	}
-	res.proxima = median(p, reps);
-	res.baseline = median(b, reps);
-	res.ratio = median(r, reps);
-	res.lo = res.hi = r[0];
-	for (i = 1; i < reps; i++) {
-		res.lo = r[i] < res.lo ? r[i] : res.lo;
-		res.hi = r[i] > res.hi ? r[i] : res.hi;
-	}
-	return res;
-}
-
-struct tp_arg {
-	enum workload w;
-	const struct placement *pl;
-	u64 cached;		/* most pages left in Proxima's caches after a run */
-};
-
-static double tp_measure(const struct bench_alloc *a, void *arg)
-{
-	struct tp_arg *t = arg;
-
-	return throughput_run(a, t->w, t->pl, &t->cached);
-}
-
-static struct result tp_result[NR_WORKLOADS][NR_PLACEMENTS];
-static u64 tp_cached;
+static struct bench_result tp_result[NR_WORKLOADS][BENCH_NR_PLACEMENTS];
 
 static void bench_throughput(void)
 {
-	unsigned int w, i;
-
 	printf("\n(a, b) throughput: alloc+free pairs, Mops/s, median of %u runs of %.2f s\n",
-	       reps, run_seconds);
+	       bench_reps, bench_seconds);
 	printf("  bursts of 1..N allocations (MEMF_LOCAL), then as many frees; N = 256 for\n"
 	       "  order 0, 64 otherwise; mixed: order 0 50%%, 1 15%%, 2 15%%, 3 10%%, 4 10%%\n");
-	printf("  %-10s %-12s %9s %9s %17s %15s\n", "workload", "threads", "proxima", "baseline",
-	       "proxima/baseline", "runs: min-max");
-	for (w = 0; w < NR_WORKLOADS; w++) {
-		for (i = 0; i < NR_PLACEMENTS; i++) {
-			struct tp_arg t = { .w = w, .pl = &placements[i] };
-			struct result *r = &tp_result[w][i];
-
-			if (only_threads && placements[i].threads != only_threads)
-				continue;
-
-			*r = paired(tp_measure, &t);
-			if (t.cached > tp_cached)
-				tp_cached = t.cached;
-			printf("  %-10s %-10s %s %9.2f %9.2f %17.2f %7.2f-%-7.2f\n",
-			       workload_name[w], placements[i].label,
-			       placements[i].threads > host_cpus ? "*" : " ", r->proxima / 1e6,
-			       r->baseline / 1e6, r->ratio, r->lo, r->hi);
-		}
-	}
-	if (host_cpus < BENCH_CPUS)
-		printf("  * more threads than host CPUs (%ld): they time-share\n", host_cpus);
+	bench_throughput_rows(&pair, tp_measure, workload_name, NR_WORKLOADS, tp_result);
+	if (bench_host_cpus < BENCH_CPUS)
+		printf("  * more threads than host CPUs (%ld): they time-share\n", bench_host_cpus);
 }
 
 /* ---- (c) locality -------------------------------------------------------------- */
@@ -325,36 +167,27 @@ static u64 fill_nodes(const struct bench_alloc *a, unsigned int percent)
 
 		for (i = 0; i < want; i++)
 			if (!a->alloc(0, (int)n, true))
-				die("locality: filling a node failed");
+				bench_die("locality: filling a node failed");
 		if (managed - want < left)
 			left = managed - want;
 	}
 	return left;
 }
 
-struct held {
-	void *pg;
-	unsigned int order;
-};
-
 /* Random walk: hold a random number of pages in 0..cap_pages, again and again. */
-static void *locality_thread(void *arg)
+static void locality_thread(struct bench_thread *t)
 {
-	struct worker *wk = arg;
+	struct worker *wk = container_of(t, struct worker, t);
 	const struct bench_alloc *a = wk->a;
-	nodeid_t mine = cpu_to_node(wk->cpu);
-	struct held *h = malloc((wk->cap_pages + 1) * sizeof(*h));
+	nodeid_t mine = cpu_to_node(wk->t.cpu);
+	struct held *h = wk->h;
 	u64 nr = 0, held = 0;
 
-	if (!h)
-		die("out of host memory");
-	hosted_cpu_id = wk->cpu;
-	pthread_barrier_wait(&start_line);
-	while (!stopped()) {
-		u64 target = next_rng(&wk->rng) % (wk->cap_pages + 1);
+	while (!bench_stopped()) {
+		u64 target = bench_rng_next(&wk->t.rng) % (wk->cap_pages + 1);
 
 		while (held < target) {
-			unsigned int o = pick_order(wk->w, &wk->rng);
+			unsigned int o = pick_order(wk->w, &wk->t.rng);
 
 			if (held + (1UL << o) > wk->cap_pages)
 				o = 0;
@@ -370,7 +203,7 @@ static void *locality_thread(void *arg)
 			held += 1UL << h[nr++].order;
 		}
 		while (held > target) {
-			u64 i = next_rng(&wk->rng) % nr;
+			u64 i = bench_rng_next(&wk->t.rng) % nr;
 
 			a->free(h[i].pg, h[i].order);
 			held -= 1UL << h[i].order;
@@ -379,16 +212,14 @@ static void *locality_thread(void *arg)
 	}
 	while (nr--)
 		a->free(h[nr].pg, h[nr].order);
-	free(h);
-	wk->end = now();
-	return NULL;
 }
 
 static u64 locality_failed;
 
 /* Share of pages allocated on the CPU's own node, all 8 CPUs busy, nodes 90% full. */
-static double hit_rate(const struct bench_alloc *a, void *arg)
+static void hit_rate(const void *side, void *arg, double *out)
 {
+	const struct bench_alloc *a = side;
 	enum workload w = *(enum workload *)arg;
 	struct worker wk[BENCH_CPUS];
 	u64 left, pages = 0, local = 0;
@@ -397,15 +228,19 @@ static double hit_rate(const struct bench_alloc *a, void *arg)
 	a->reset();
 	left = fill_nodes(a, FILL_PERCENT);
 	init_workers(wk, BENCH_CPUS, false, a, w);
-	for (i = 0; i < BENCH_CPUS; i++)
+	for (i = 0; i < BENCH_CPUS; i++) {
 		wk[i].cap_pages = left * SHARE_PERCENT / 100;
+		if (!(wk[i].h = malloc((wk[i].cap_pages + 1) * sizeof(*wk[i].h))))
+			bench_die("out of host memory");
+	}
 	run_workers(wk, BENCH_CPUS, locality_thread);
 	for (i = 0; i < BENCH_CPUS; i++) {
 		pages += wk[i].pages;
 		local += wk[i].local;
 		locality_failed += wk[i].failed;
+		free(wk[i].h);
 	}
-	return pages ? (double)local / pages : 0;
+	out[0] = pages ? (double)local / pages : 0;
 }
 
 struct spill {
@@ -440,7 +275,7 @@ static void spill_node(const struct bench_alloc *a, nodeid_t x, double times_res
 		hosted_cpu_id = x * BENCH_CPUS_PER_NODE + i % BENCH_CPUS_PER_NODE;
 		pg = a->alloc(0, BENCH_LOCAL, false);
 		if (!pg)
-			die("locality: spilling found no memory");
+			bench_die("locality: spilling found no memory");
 		n = a->node_of(pg);
 		s->pages++;
 		if (n == x)
@@ -453,7 +288,7 @@ static void spill_node(const struct bench_alloc *a, nodeid_t x, double times_res
 	hosted_cpu_id = 0;
 }
 
-static struct result hit[2];
+static struct bench_result hit[2];
 static struct spill spill_res[2][2];	/* [volume][proxima, baseline] */
 static const double spill_volume[2] = { 0.5, 1.5 };
 
@@ -474,11 +309,11 @@ static void bench_locality(void)
 
 	printf("\n(c) locality: every node %u%% full, all %u CPUs allocate (MEMF_LOCAL) and free\n"
 	       "  at random, each holding up to %u%% of its node's free rest; median of %u\n",
-	       FILL_PERCENT, BENCH_CPUS, SHARE_PERCENT, reps);
+	       FILL_PERCENT, BENCH_CPUS, SHARE_PERCENT, bench_reps);
 	printf("  %-10s %12s %12s %18s %15s\n", "workload", "proxima", "baseline",
 	       "proxima/baseline", "runs: min-max");
 	for (i = 0; i < 2; i++) {
-		hit[i] = paired(hit_rate, &hw[i]);
+		bench_paired(&pair, hit_rate, &hw[i], 1, &hit[i]);
 		printf("  %-10s %11.2f%% %11.2f%% %18.3f %7.3f-%-7.3f\n", workload_name[hw[i]],
 		       100 * hit[i].proxima, 100 * hit[i].baseline, hit[i].ratio, hit[i].lo,
 		       hit[i].hi);
@@ -571,16 +406,9 @@ static void bench_memory(void)
 
 static void summary(void)
 {
-	unsigned int w, i;
-
 	printf("\nsummary (proxima/baseline; throughput and hit rate: higher is better;\n"
 	       "distance and metadata: lower is better)\n");
-	for (w = 0; w < NR_WORKLOADS; w++) {
-		printf("throughput %-9s:", workload_name[w]);
-		for (i = 0; i < NR_PLACEMENTS; i++)
-			printf(" %.2f (%s)%s", tp_result[w][i].ratio, placements[i].label,
-			       i + 1 < NR_PLACEMENTS ? "," : "\n");
-	}
+	bench_throughput_summary(workload_name, NR_WORKLOADS, 9, tp_result);
 	printf("local hit rate at %u%% full: %.3f (order 0), %.3f (mixed)\n", FILL_PERCENT,
 	       hit[0].ratio, hit[1].ratio);
 	printf("fallback avg distance: %.3f (0.5 x rest), %.3f (1.5 x rest); on nearest node "
@@ -592,31 +420,9 @@ static void summary(void)
 	       100.0 * cache_bound() / (BENCH_NODES * (BENCH_NODE_BYTES >> PAGE_SHIFT)));
 }
 
-static void parse_args(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--seconds"))
-			run_seconds = atof(argv[i + 1]);
-		else if (!strcmp(argv[i], "--reps"))
-			reps = (unsigned int)atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--threads"))
-			only_threads = (unsigned int)atoi(argv[i + 1]);
-		else
-			break;
-	}
-	if (i < argc || run_seconds <= 0 || run_seconds > 60 || !reps || reps > MAX_REPS)
-		die("usage: bench_heap [--seconds 0.01-60] [--reps 1-31] [--threads N]");
-}
-
 int main(int argc, char **argv)
 {
-	double t0 = now();
-
-	parse_args(argc, argv);
-	host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	bench_init(argc, argv);
 	bench_fixture_init();
 	printf("Proxima page allocator vs baseline (one global lock, no per-CPU caches,\n"
 	       "numeric fallback): %u nodes x %u CPUs, %u MiB each, SLIT ring 10/21/31\n",
@@ -624,16 +430,16 @@ int main(int argc, char **argv)
 	printf("config: PCP=%s PCP_BATCH=%u PCP_HIGH=%u MAX_ORDER=%u SCRUB_DEBUG=%s DEBUG=%s; "
 	       "host CPUs: %ld\n", IS_ENABLED(CONFIG_PCP) ? "y" : "n", CONFIG_PCP_BATCH,
 	       CONFIG_PCP_HIGH, MAX_ORDER, IS_ENABLED(CONFIG_SCRUB_DEBUG) ? "y" : "n",
-	       IS_ENABLED(CONFIG_DEBUG) ? "y" : "n", host_cpus);
+	       IS_ENABLED(CONFIG_DEBUG) ? "y" : "n", bench_host_cpus);
 	printf("note: a contended lock spins with sched_yield() here (the hosted\n"
 	       "arch_cpu_relax), and a thread may be preempted holding or queued for a\n"
 	       "ticket lock; where a lock is contended (the baseline's, from 2 threads on)\n"
 	       "ratios swing from run to run (min-max column) and overstate what a\n"
 	       "hypervisor, whose CPUs are never preempted in a spinlock, would see\n");
 	bench_throughput();
-	if (only_threads) {
-		printf("(--threads %u: throughput rows only; took %.0f s)\n", only_threads,
-		       now() - t0);
+	if (bench_only_threads) {
+		printf("(--threads %u: throughput rows only; took %.0f s)\n", bench_only_threads,
+		       bench_elapsed());
 		return 0;
 	}
 	bench_locality();
@@ -641,6 +447,6 @@ int main(int argc, char **argv)
 	if (touched)
 		printf("\nwarning: page contents were written during a timed run (dirty pages?)\n");
 	summary();
-	printf("(bench took %.0f s)\n", now() - t0);
+	printf("(bench took %.0f s)\n", bench_elapsed());
 	return 0;
 }

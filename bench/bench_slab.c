@@ -2,39 +2,34 @@
  * "make bench", second part: Proxima's slab allocator (mm/slab*.c on
  * mm/page_alloc.c) against the classic one-lock object pool of
  * bench/baseline_slab.c (on bench/baseline_heap.c), on the fixture
- * machine of bench_slab_fixture.c, both measured in the same run and
- * reported as ratios proxima/baseline. Measures (a) kmalloc+kfree
- * throughput with 1, 2, 4, 8 threads (one per node first) and 2 on one
- * node, for 64-byte objects and a mix of classes 8..4096; (b) a ring of
- * CPUs on different nodes, each freeing what the one before allocated:
- * throughput, and the share of allocations that got the allocating CPU's
- * own node's memory (Proxima sends frees home, the baseline hands any
- * object to anyone); (c) locality while every CPU allocates and frees
- * its own objects at random; (d) bytes of pages held per byte of objects
- * held, in that steady state, after a transient peak, and after a peak
- * freed at random.
+ * machine of bench.h with bench_slab_fixture.c behind it, both measured
+ * in the same run (bench_run.c takes the turns) and reported as ratios
+ * proxima/baseline. Measures (a) kmalloc+kfree throughput with 1, 2, 4,
+ * 8 threads (one per node first) and 2 on one node, for 64-byte objects
+ * and a mix of classes 8..4096; (b) a ring of CPUs on different nodes,
+ * each freeing what the one before allocated: throughput, and the share
+ * of allocations that got the allocating CPU's own node's memory
+ * (Proxima sends frees home, the baseline hands any object to anyone);
+ * (c) locality while every CPU allocates and frees its own objects at
+ * random; (d) bytes of pages held per byte of objects held, in that
+ * steady state, after a transient peak, and after a peak freed at random.
  *
  * Each run starts from fresh heaps; Proxima and the baseline take turns
  * run by run, and the median of the per-run ratios is shown. Threads
  * pretend to be CPUs by setting hosted_cpu_id; they are not pinned.
  */
-#include <errno.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <hv/mm.h>
 #include <hv/slab.h>
 
 #include "baseline_slab.h"
+#include "bench_run.h"
 #include "bench_slab.h"
 
-#define MAX_REPS 31
-#define MAX_VALUES 4		/* measured per run */
 #define BURST_MAX 64		/* (a): bursts of 1..BURST_MAX allocations */
 #define SMALL_SIZE 64
 #define RING_CAP 256		/* objects in flight from one CPU to the next */
@@ -54,35 +49,15 @@ static const unsigned int mix_class[] = {
 };
 #define NR_MIX ARRAY_SIZE(mix_class)
 
-/* Threads spread over the nodes (CPUs 0, 2, 4, 6, then 1, 3, ...) or all on node 0. */
-struct placement {
-	unsigned int threads;
-	bool one_node;
-	const char *label;
-};
-
-static const struct placement placements[] = {
-	{ 1, false, "1" },
-	{ 2, false, "2" },
-	{ 2, true, "2 one node" },
-	{ 4, false, "4" },
-	{ 8, false, "8" },
-};
-#define NR_PLACEMENTS ARRAY_SIZE(placements)
-
 /* (b): rings over 2 and 4 CPUs, neighbours always on different nodes. */
-static const struct placement ring_placements[] = {
+static const struct bench_placement ring_placements[] = {
 	{ 2, false, "2" },
 	{ 4, false, "4" },
 };
 #define NR_RINGS ARRAY_SIZE(ring_placements)
 
-static long host_cpus;
-static double run_seconds = 0.3;
-static unsigned int reps = 7;
-static unsigned int only_threads;	/* --threads N: only those throughput rows */
-static int stop_flag;
-static pthread_barrier_t start_line;
+const char bench_name[] = "bench_slab";
+
 static unsigned long problems;		/* found by the allocators' own checks */
 
 /* Objects one CPU hands to the next: single producer, single consumer. */
@@ -100,40 +75,14 @@ struct held {
 };
 
 struct worker {
-	pthread_t thread;
+	struct bench_thread t;
 	const struct slab_bench_alloc *a;
 	enum workload w;
-	unsigned int cpu;
-	u64 rng;
-	u64 ops;		/* (a, b) objects allocated and freed */
 	u64 allocs, home;	/* (b, c) allocations, of those in the CPU's node's memory */
 	struct ring *in, *out;	/* (b) */
 	struct held *h;		/* (c, d) objects held, nr of them, bytes asked for */
 	u64 nr, bytes;
-	double end;
 };
-
-static void __attribute__((noreturn)) die(const char *what)
-{
-	fprintf(stderr, "bench_slab: %s\n", what);
-	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static u64 next_rng(u64 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 static size_t pick_size(enum workload w, u64 *rng)
 {
@@ -142,68 +91,16 @@ static size_t pick_size(enum workload w, u64 *rng)
 
 	if (w == W_SMALL)
 		return SMALL_SIZE;
-	r = next_rng(rng);
+	r = bench_rng_next(rng);
 	c = (unsigned int)(r % NR_MIX);
 	below = c ? mix_class[c - 1] : 0;
 	return below + 1 + (r >> 32) % (mix_class[c] - below);
 }
 
-static bool stopped(void)
+/* Run fn on nr workers for bench_seconds; returns the operations counted per second. */
+static double run_workers(struct worker *wk, unsigned int nr, void (*fn)(struct bench_thread *t))
 {
-	return __atomic_load_n(&stop_flag, __ATOMIC_RELAXED);
-}
-
-/* The CPU of thread i: one per node first (0, 2, 4, 6, then 1, 3, ...), or 0, 1, ... */
-static unsigned int thread_cpu(unsigned int i, bool one_node)
-{
-	if (one_node)
-		return i;
-	return (i % BENCH_NODES) * BENCH_CPUS_PER_NODE + i / BENCH_NODES;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, unsigned int nr)
-{
-	double s[MAX_REPS];
-
-	memcpy(s, v, nr * sizeof(*v));
-	qsort(s, nr, sizeof(*s), cmp_double);
-	return nr % 2 ? s[nr / 2] : (s[nr / 2 - 1] + s[nr / 2]) / 2;
-}
-
-/* Start nr workers on fn together, stop them after run_seconds; returns the time taken. */
-static double run_workers(struct worker *wk, unsigned int nr, void *(*fn)(void *))
-{
-	time_t whole = (time_t)run_seconds;
-	struct timespec sleep_for = { whole, (long)((run_seconds - whole) * 1e9) };
-	double t0, end = 0;
-	unsigned int i;
-
-	stop_flag = 0;
-	if (pthread_barrier_init(&start_line, NULL, nr + 1))
-		die("pthread_barrier_init failed");
-	for (i = 0; i < nr; i++)
-		if (pthread_create(&wk[i].thread, NULL, fn, &wk[i]))
-			die("pthread_create failed");
-	pthread_barrier_wait(&start_line);
-	t0 = now();
-	while (nanosleep(&sleep_for, &sleep_for) && errno == EINTR)
-		;
-	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
-	for (i = 0; i < nr; i++) {
-		pthread_join(wk[i].thread, NULL);
-		if (wk[i].end > end)
-			end = wk[i].end;
-	}
-	pthread_barrier_destroy(&start_line);
-	hosted_cpu_id = 0;
-	return end - t0;
+	return bench_threads_run(&wk[0].t, sizeof(*wk), nr, fn);
 }
 
 static void init_workers(struct worker *wk, unsigned int nr, bool one_node,
@@ -213,10 +110,9 @@ static void init_workers(struct worker *wk, unsigned int nr, bool one_node,
 
 	memset(wk, 0, nr * sizeof(*wk));
 	for (i = 0; i < nr; i++) {
+		bench_thread_init(&wk[i].t, i, one_node);
 		wk[i].a = a;
 		wk[i].w = w;
-		wk[i].cpu = thread_cpu(i, one_node);
-		wk[i].rng = 0x9e3779b97f4a7c15ULL * (i + 1);
 	}
 }
 
@@ -225,155 +121,85 @@ static double share(u64 part, u64 whole)
 	return whole ? (double)part / whole : 0;
 }
 
-struct result {
-	double proxima, baseline, ratio;	/* medians */
-	double lo, hi;				/* smallest and largest ratio of a run */
+/* After each run, with every CPU quiet, the allocator checks itself. */
+static void check_side(const void *side)
+{
+	const struct slab_bench_alloc *a = side;
+
+	problems += a->problems();
+}
+
+static const struct bench_pair pair = {
+	.proxima = &slab_bench_proxima,
+	.baseline = &slab_bench_baseline,
+	.after_run = check_side,
 };
-
-/* One run of a, on fresh heaps: fills out[0..values). */
-typedef void (*measure_fn)(const struct slab_bench_alloc *a, void *arg, double *out);
-
-/*
- * Run f for both allocators reps times, taking turns; medians of each
- * value and of its ratios into res[0..nv). After each run, with every
- * CPU quiet, the allocator checks itself.
- */
-static void paired(measure_fn f, void *arg, unsigned int nv, struct result *res)
-{
-	double p[MAX_VALUES][MAX_REPS], b[MAX_VALUES][MAX_REPS], r[MAX_VALUES][MAX_REPS];
-	double po[MAX_VALUES], bo[MAX_VALUES];
-	unsigned int i, v, k;
-
-	for (i = 0; i < reps; i++) {
-		for (k = 0; k < 2; k++) {
-			bool proxima_now = (i + k) % 2 == 0;
-			const struct slab_bench_alloc *a =
-				proxima_now ? &slab_bench_proxima : &slab_bench_baseline;
-
-			f(a, arg, proxima_now ? po : bo);
-			problems += a->problems();
-		}
-		for (v = 0; v < nv; v++) {
-			p[v][i] = po[v];
-			b[v][i] = bo[v];
-			r[v][i] = bo[v] ? po[v] / bo[v] : 0;
-		}
-	}
-	for (v = 0; v < nv; v++) {
-		res[v].proxima = median(p[v], reps);
-		res[v].baseline = median(b[v], reps);
-		res[v].ratio = median(r[v], reps);
-		res[v].lo = res[v].hi = r[v][0];
-		for (i = 1; i < reps; i++) {
-			res[v].lo = MIN(res[v].lo, r[v][i]);
-			res[v].hi = MAX(res[v].hi, r[v][i]);
-		}
-	}
-}
-
-static const char *oversubscribed(unsigned int threads)
-{
-	return threads > host_cpus ? "*" : " ";
-}
 
 /* ---- (a) throughput ---------------------------------------------------------- */
 
-static void *throughput_thread(void *arg)
+static void throughput_thread(struct bench_thread *t)
 {
-	struct worker *wk = arg;
+	struct worker *wk = container_of(t, struct worker, t);
 	const struct slab_bench_alloc *a = wk->a;
 	void *obj[BURST_MAX];
 
-	hosted_cpu_id = wk->cpu;
-	pthread_barrier_wait(&start_line);
-	while (!stopped()) {
-		unsigned int n = 1 + next_rng(&wk->rng) % BURST_MAX, i;
+	while (!bench_stopped()) {
+		unsigned int n = 1 + bench_rng_next(&wk->t.rng) % BURST_MAX, i;
 
 		for (i = 0; i < n; i++) {
-			obj[i] = a->alloc(pick_size(wk->w, &wk->rng));
+			obj[i] = a->alloc(pick_size(wk->w, &wk->t.rng));
 			if (!obj[i])
-				die("throughput: an allocation failed with most memory free");
+				bench_die("throughput: an allocation failed with most memory free");
 		}
 		for (i = 0; i < n; i++)
 			a->free(obj[i]);
-		wk->ops += n;
+		wk->t.ops += n;
 	}
-	wk->end = now();
-	return NULL;
-}
-
-struct tp_arg {
-	enum workload w;
-	const struct placement *pl;
-};
+	}
 
 /* kmalloc+kfree pairs per second. */
-static void tp_measure(const struct slab_bench_alloc *a, void *arg, double *out)
+static void tp_measure(const void *side, void *arg, double *out)
 {
-	struct tp_arg *t = arg;
+	const struct slab_bench_alloc *a = side;
+	const struct bench_tp *t = arg;
 	struct worker wk[BENCH_CPUS];
-	double secs;
-	u64 ops = 0;
-	unsigned int i;
 
 	a->reset();
-	init_workers(wk, t->pl->threads, t->pl->one_node, a, t->w);
-	secs = run_workers(wk, t->pl->threads, throughput_thread);
-	for (i = 0; i < t->pl->threads; i++)
-		ops += wk[i].ops;
-	out[0] = ops / secs;
+	init_workers(wk, t->pl->threads, t->pl->one_node, a, t->workload);
+	out[0] = run_workers(wk, t->pl->threads, throughput_thread);
 }
 
-static struct result tp_result[NR_WORKLOADS][NR_PLACEMENTS];
+static struct bench_result tp_result[NR_WORKLOADS][BENCH_NR_PLACEMENTS];
 
 static void bench_throughput(void)
 {
-	unsigned int w, i;
-
 	printf("\n(a) throughput: kmalloc+kfree pairs, Mops/s, median of %u runs of %.2f s\n",
-	       reps, run_seconds);
+	       bench_reps, bench_seconds);
 	printf("  bursts of 1..%u allocations, then as many frees, on the same CPU; mixed:\n"
 	       "  a class of 8..4096 uniformly, then a size within it uniformly\n", BURST_MAX);
-	printf("  %-10s %-12s %9s %9s %17s %15s\n", "workload", "threads", "proxima", "baseline",
-	       "proxima/baseline", "runs: min-max");
-	for (w = 0; w < NR_WORKLOADS; w++) {
-		for (i = 0; i < NR_PLACEMENTS; i++) {
-			struct tp_arg t = { .w = w, .pl = &placements[i] };
-			struct result *r = &tp_result[w][i];
-
-			if (only_threads && placements[i].threads != only_threads)
-				continue;
-			paired(tp_measure, &t, 1, r);
-			printf("  %-10s %-10s %s %9.2f %9.2f %17.2f %7.2f-%-7.2f\n",
-			       workload_name[w], placements[i].label,
-			       oversubscribed(placements[i].threads), r->proxima / 1e6,
-			       r->baseline / 1e6, r->ratio, r->lo, r->hi);
-		}
-	}
+	bench_throughput_rows(&pair, tp_measure, workload_name, NR_WORKLOADS, tp_result);
 }
 
 /* ---- (b) cross-node frees ---------------------------------------------------- */
 
 /* Allocate a burst for the next CPU (as much as its ring takes), free what the previous sent. */
-static void *ring_thread(void *arg)
+static void ring_thread(struct bench_thread *t)
 {
-	struct worker *wk = arg;
+	struct worker *wk = container_of(t, struct worker, t);
 	const struct slab_bench_alloc *a = wk->a;
-	nodeid_t mine = cpu_to_node(wk->cpu);
+	nodeid_t mine = cpu_to_node(wk->t.cpu);
 	struct ring *out = wk->out, *in = wk->in;
 
-	hosted_cpu_id = wk->cpu;
-	pthread_barrier_wait(&start_line);
-	while (!stopped()) {
+	while (!bench_stopped()) {
 		u64 tail = out->tail, head = __atomic_load_n(&out->head, __ATOMIC_ACQUIRE);
-		u64 n = 1 + next_rng(&wk->rng) % RING_BURST, i, got = 0;
+		u64 n = 1 + bench_rng_next(&wk->t.rng) % RING_BURST, i, got = 0;
 
 		n = MIN(n, RING_CAP - (tail - head));
 		for (i = 0; i < n; i++) {
 			void *obj = a->alloc(SMALL_SIZE);
 
 			if (!obj)
-				die("ring: an allocation failed with most memory free");
+				bench_die("ring: an allocation failed with most memory free");
 			wk->home += slab_fixture_node_of(obj) == mine;
 			out->slot[(tail + i) % RING_CAP] = obj;
 		}
@@ -385,22 +211,20 @@ static void *ring_thread(void *arg)
 		for (; head != tail; head++, got++)
 			a->free(in->slot[head % RING_CAP]);
 		__atomic_store_n(&in->head, head, __ATOMIC_RELEASE);
-		wk->ops += got;
+		wk->t.ops += got;
 		/* The next CPU is not keeping up (it may not be running at all). */
 		if (!n && !got)
 			sched_yield();
 	}
-	wk->end = now();
-	return NULL;
-}
+	}
 
 /* Objects passed along per second; the share of allocations on the allocating CPU's node. */
-static void ring_measure(const struct slab_bench_alloc *a, void *arg, double *out)
+static void ring_measure(const void *side, void *arg, double *out)
 {
-	const struct placement *pl = arg;
+	const struct slab_bench_alloc *a = side;
+	const struct bench_placement *pl = arg;
 	struct worker wk[BENCH_CPUS];
-	double secs;
-	u64 ops = 0, allocs = 0, home = 0;
+	u64 allocs = 0, home = 0;
 	unsigned int i;
 
 	a->reset();
@@ -410,51 +234,49 @@ static void ring_measure(const struct slab_bench_alloc *a, void *arg, double *ou
 		wk[i].in = &rings[i];
 		wk[i].out = &rings[(i + 1) % pl->threads];
 	}
-	secs = run_workers(wk, pl->threads, ring_thread);
+	out[0] = run_workers(wk, pl->threads, ring_thread);
 	for (i = 0; i < pl->threads; i++) {
 		struct ring *in = wk[i].in;
 
 		/* What is still in flight, freed by its consumer. */
-		hosted_cpu_id = wk[i].cpu;
+		hosted_cpu_id = wk[i].t.cpu;
 		for (; in->head != in->tail; in->head++)
 			a->free(in->slot[in->head % RING_CAP]);
-		ops += wk[i].ops;
 		allocs += wk[i].allocs;
 		home += wk[i].home;
 	}
 	hosted_cpu_id = 0;
-	out[0] = ops / secs;
 	out[1] = share(home, allocs);
 }
 
-static struct result ring_result[NR_RINGS][2];
+static struct bench_result ring_result[NR_RINGS][2];
 
 static void bench_rings(void)
 {
 	unsigned int i;
 
-	for (i = 0; only_threads && i < NR_RINGS; i++)
-		if (ring_placements[i].threads == only_threads)
+	for (i = 0; bench_only_threads && i < NR_RINGS; i++)
+		if (ring_placements[i].threads == bench_only_threads)
 			break;
 	if (i == NR_RINGS)
 		return;
 	printf("\n(b) cross-node frees: a ring of CPUs on different nodes (2: nodes 0, 1;\n"
 	       "  4: nodes 0-3), each allocating %u-byte objects in bursts of 1..%u for the\n"
 	       "  next CPU and freeing what the previous one sent; median of %u\n",
-	       SMALL_SIZE, RING_BURST, reps);
+	       SMALL_SIZE, RING_BURST, bench_reps);
 	printf("  throughput: objects passed, Mops/s; home: allocations that got memory of the\n"
 	       "  allocating CPU's own node (the rest got another node's)\n");
 	printf("  %-8s %9s %9s %9s %15s %10s %10s %9s\n", "threads", "proxima", "baseline", "ratio",
 	       "runs: min-max", "home prox", "home base", "ratio");
 	for (i = 0; i < NR_RINGS; i++) {
-		const struct placement *pl = &ring_placements[i];
-		struct result *r = ring_result[i];
+		const struct bench_placement *pl = &ring_placements[i];
+		struct bench_result *r = ring_result[i];
 
-		if (only_threads && pl->threads != only_threads)
+		if (bench_only_threads && pl->threads != bench_only_threads)
 			continue;
-		paired(ring_measure, (void *)pl, 2, r);
+		bench_paired(&pair, ring_measure, (void *)pl, 2, r);
 		printf("  %-6s %s %9.2f %9.2f %9.2f %7.2f-%-7.2f %9.1f%% %9.1f%% %9.2f\n", pl->label,
-		       oversubscribed(pl->threads), r[0].proxima / 1e6, r[0].baseline / 1e6,
+		       bench_oversubscribed(pl->threads), r[0].proxima / 1e6, r[0].baseline / 1e6,
 		       r[0].ratio, r[0].lo, r[0].hi, 100 * r[1].proxima, 100 * r[1].baseline,
 		       r[1].ratio);
 	}
@@ -464,13 +286,13 @@ static void bench_rings(void)
 
 static void hold(struct worker *wk)
 {
-	size_t size = pick_size(W_MIXED, &wk->rng);
+	size_t size = pick_size(W_MIXED, &wk->t.rng);
 	void *p = wk->a->alloc(size);
 
 	if (!p)
-		die("walk: an allocation failed with most memory free");
+		bench_die("walk: an allocation failed with most memory free");
 	wk->allocs++;
-	wk->home += slab_fixture_node_of(p) == cpu_to_node(wk->cpu);
+	wk->home += slab_fixture_node_of(p) == cpu_to_node(wk->t.cpu);
 	wk->h[wk->nr].p = p;
 	wk->h[wk->nr++].size = size;
 	wk->bytes += size;
@@ -486,27 +308,23 @@ static void let_go_at(struct worker *wk, u64 i)
 
 static void let_go(struct worker *wk)
 {
-	let_go_at(wk, next_rng(&wk->rng) % wk->nr);
+	let_go_at(wk, bench_rng_next(&wk->t.rng) % wk->nr);
 }
 
 /* Random walk: hold a random number of objects in 0..WALK_CAP, again and again. */
-static void *walk_thread(void *arg)
+static void walk_thread(struct bench_thread *t)
 {
-	struct worker *wk = arg;
+	struct worker *wk = container_of(t, struct worker, t);
 
-	hosted_cpu_id = wk->cpu;
-	pthread_barrier_wait(&start_line);
-	while (!stopped()) {
-		u64 target = next_rng(&wk->rng) % (WALK_CAP + 1);
+	while (!bench_stopped()) {
+		u64 target = bench_rng_next(&wk->t.rng) % (WALK_CAP + 1);
 
 		while (wk->nr < target)
 			hold(wk);
 		while (wk->nr > target)
 			let_go(wk);
 	}
-	wk->end = now();
-	return NULL;
-}
+	}
 
 /* Bytes of pages the allocator holds per byte the CPUs asked for and hold. */
 static double overhead(const struct slab_bench_alloc *a, const struct worker *wk)
@@ -525,7 +343,7 @@ static void settle(struct worker *wk, u64 objs)
 	unsigned int i;
 
 	for (i = 0; i < BENCH_CPUS; i++) {
-		hosted_cpu_id = wk[i].cpu;
+		hosted_cpu_id = wk[i].t.cpu;
 		while (wk[i].nr < objs)
 			hold(&wk[i]);
 		while (wk[i].nr > objs)
@@ -544,7 +362,7 @@ static void transient_peak(struct worker *wk)
 		before[i] = wk[i].nr;
 	settle(wk, STEADY_OBJS + PEAK_OBJS);
 	for (i = 0; i < BENCH_CPUS; i++) {
-		hosted_cpu_id = wk[i].cpu;
+		hosted_cpu_id = wk[i].t.cpu;
 		while (wk[i].nr > before[i])
 			let_go_at(&wk[i], wk[i].nr - 1);
 	}
@@ -558,8 +376,9 @@ static void transient_peak(struct worker *wk)
  * transient peak); each grows to STEADY_OBJS + PEAK_OBJS and frees at
  * random down to KEEP_PERCENT of that.
  */
-static void walk_measure(const struct slab_bench_alloc *a, void *arg, double *out)
+static void walk_measure(const void *side, void *arg, double *out)
 {
+	const struct slab_bench_alloc *a = side;
 	struct worker wk[BENCH_CPUS];
 	u64 allocs = 0, home = 0;
 	unsigned int i;
@@ -568,7 +387,7 @@ static void walk_measure(const struct slab_bench_alloc *a, void *arg, double *ou
 	init_workers(wk, BENCH_CPUS, false, a, W_MIXED);
 	for (i = 0; i < BENCH_CPUS; i++)
 		if (!(wk[i].h = malloc(HELD_MAX * sizeof(*wk[i].h))))
-			die("out of host memory");
+			bench_die("out of host memory");
 	run_workers(wk, BENCH_CPUS, walk_thread);
 	for (i = 0; i < BENCH_CPUS; i++) {
 		allocs += wk[i].allocs;
@@ -587,7 +406,7 @@ static void walk_measure(const struct slab_bench_alloc *a, void *arg, double *ou
 		free(wk[i].h);
 }
 
-static struct result walk_result[4];
+static struct bench_result walk_result[4];
 
 static void bench_walk(void)
 {
@@ -597,7 +416,7 @@ static void bench_walk(void)
 		"(d) after a transient peak",
 		"(d) after a peak, random frees",
 	};
-	struct result *r = walk_result;
+	struct bench_result *r = walk_result;
 	unsigned int v;
 
 	printf("\n(c, d) all %u CPUs allocate (mixed sizes) and free their own objects at random,\n"
@@ -606,8 +425,8 @@ static void bench_walk(void)
 	       "  holding %u objects (steady: the walk's mean); after each added %u and freed\n"
 	       "  just those (transient peak); after each grew to %u and freed all but %u%%\n"
 	       "  at random; median of %u runs\n", BENCH_CPUS, WALK_CAP, STEADY_OBJS, PEAK_OBJS,
-	       STEADY_OBJS + PEAK_OBJS, KEEP_PERCENT, reps);
-	paired(walk_measure, NULL, 4, r);
+	       STEADY_OBJS + PEAK_OBJS, KEEP_PERCENT, bench_reps);
+	bench_paired(&pair, walk_measure, NULL, 4, r);
 	printf("  %-32s %9s %9s %9s %15s\n", "", "proxima", "baseline", "ratio", "runs: min-max");
 	printf("  %-32s %8.1f%% %8.1f%% %9.3f %7.3f-%-7.3f\n", what[0], 100 * r[0].proxima,
 	       100 * r[0].baseline, r[0].ratio, r[0].lo, r[0].hi);
@@ -625,16 +444,11 @@ static void bench_walk(void)
 
 static void summary(void)
 {
-	unsigned int w, i;
+	unsigned int i;
 
 	printf("\nsummary (proxima/baseline; throughput and home shares: higher is better;\n"
 	       "memory per byte held: lower is better)\n");
-	for (w = 0; w < NR_WORKLOADS; w++) {
-		printf("throughput %-6s:", workload_name[w]);
-		for (i = 0; i < NR_PLACEMENTS; i++)
-			printf(" %.2f (%s)%s", tp_result[w][i].ratio, placements[i].label,
-			       i + 1 < NR_PLACEMENTS ? "," : "\n");
-	}
+	bench_throughput_summary(workload_name, NR_WORKLOADS, 6, tp_result);
 	printf("cross-node ring throughput:");
 	for (i = 0; i < NR_RINGS; i++)
 		printf(" %.2f (%s)%s", ring_result[i][0].ratio, ring_placements[i].label,
@@ -653,24 +467,6 @@ static void summary(void)
 	       walk_result[3].ratio, walk_result[3].proxima, walk_result[3].baseline);
 }
 
-static void parse_args(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--seconds"))
-			run_seconds = atof(argv[i + 1]);
-		else if (!strcmp(argv[i], "--reps"))
-			reps = (unsigned int)atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--threads"))
-			only_threads = (unsigned int)atoi(argv[i + 1]);
-		else
-			break;
-	}
-	if (i < argc || run_seconds <= 0 || run_seconds > 60 || !reps || reps > MAX_REPS)
-		die("usage: bench_slab [--seconds 0.01-60] [--reps 1-31] [--threads N]");
-}
-
 /* What Proxima's kmalloc-64 looks like in this configuration. */
 static void print_config(void)
 {
@@ -680,22 +476,18 @@ static void print_config(void)
 	slab_bench_proxima.reset();
 	c = slab_cache_find("kmalloc-64");
 	if (!c)
-		die("no kmalloc-64 cache after slab_init()");
+		bench_die("no kmalloc-64 cache after slab_init()");
 	slab_cache_info(c, &info);
 	printf("config: SLAB_DEBUG=%s DEBUG=%s PCP=%s; kmalloc-64: %u objects per order-%u "
 	       "slab,\nper-CPU array %u, batch %u; host CPUs: %ld\n",
 	       IS_ENABLED(CONFIG_SLAB_DEBUG) ? "y" : "n", IS_ENABLED(CONFIG_DEBUG) ? "y" : "n",
 	       IS_ENABLED(CONFIG_PCP) ? "y" : "n", info.objs_per_slab, info.order, info.limit,
-	       info.batch, host_cpus);
+	       info.batch, bench_host_cpus);
 }
 
 int main(int argc, char **argv)
 {
-	double t0 = now();
-
-	parse_args(argc, argv);
-	host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	bench_init(argc, argv);
 	slab_fixture_init();
 	printf("\nProxima slab allocator vs baseline (one global pool and lock, a free list\n"
 	       "per class, no per-CPU caches, no nodes): %u nodes x %u CPUs, %u MiB each,\n"
@@ -709,9 +501,9 @@ int main(int argc, char **argv)
 	       "would see. Rows marked * have more threads than host CPUs: they time-share\n");
 	bench_throughput();
 	bench_rings();
-	if (only_threads) {
-		printf("(--threads %u: throughput rows only; took %.0f s)\n", only_threads,
-		       now() - t0);
+	if (bench_only_threads) {
+		printf("(--threads %u: throughput rows only; took %.0f s)\n", bench_only_threads,
+		       bench_elapsed());
 		return problems ? 1 : 0;
 	}
 	bench_walk();
@@ -719,6 +511,6 @@ int main(int argc, char **argv)
 		printf("\nwarning: the allocators' own checks found %lu problems (see stderr)\n",
 		       problems);
 	summary();
-	printf("(bench_slab took %.0f s)\n", now() - t0);
+	printf("(bench_slab took %.0f s)\n", bench_elapsed());
 	return problems ? 1 : 0;
 }
