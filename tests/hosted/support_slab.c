@@ -170,3 +170,17 @@ int slabfx_teardown(void **state)
 	heapfx_teardown();
 	return 0;
 }
+
+/* Fail unless the console holds the formatted line exactly once (then clear it). */
+void slabfx_expect_once(const char *fmt, ...)
+{
+	char want[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	if (console_count(want) != 1)
+		fail_msg("expected \"%s\" once; the console holds:\n%s", want, console_text());
+	console_clear();
+}

@@ -52,6 +52,9 @@ struct slabfx_dump_cache {
 bool slabfx_parse_dump(const char *name, struct slabfx_dump_cache *out, u64 *large_pages,
 		       u64 *large_allocs);
 
+/* Fail unless the console holds the formatted line exactly once (then clear it). */
+void slabfx_expect_once(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* cmocka setup and teardown: quiet console, CPU 0; everything freed, reclaim hook dropped. */
 int slabfx_setup(void **state);
 int slabfx_teardown(void **state);
