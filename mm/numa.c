@@ -22,22 +22,29 @@ static struct topo_opts opts;
 
 struct topology *topo = &system_topology;
 
-/* numa=off | numa=noslit | numa=fake=N (N nodes of equal memory). */
+/*
+ * numa=off | numa=noslit | numa=fake=N (N nodes of equal memory). off and
+ * fake=N each replace the other, so the last one given wins, as with any
+ * repeated option; noslit adds to either. N above NR_NODES is clamped when
+ * the topology is built (with a line saying so), not refused here.
+ */
 static int parse_numa(const char *v)
 {
 	if (!v)
 		return -EINVAL;
 	if (strcmp(v, "off") == 0) {
 		opts.off = true;
+		opts.fake = 0;
 	} else if (strcmp(v, "noslit") == 0) {
 		opts.noslit = true;
 	} else if (strncmp(v, "fake=", 5) == 0) {
 		const char *end;
 		u64 n = hv_strtoull(v + 5, &end, 10);
 
-		if (end == v + 5 || *end || n < 1 || n > MAX_NODES)
+		if (end == v + 5 || *end || n < 1 || n > UINT32_MAX)
 			return -EINVAL;
 		opts.fake = (unsigned int)n;
+		opts.off = false;
 	} else {
 		return -EINVAL;
 	}
@@ -103,6 +110,13 @@ static void key_numa(unsigned char key)
 	for (n = 0; n < topo->nr_nodes; n++)
 		heap_node_free((nodeid_t)n, &free[n]);
 	topo_print(topo, free);
+	for (n = 0; n < topo->nr_nodes; n++) {
+		u64 lost = heap_node_lost((nodeid_t)n);
+
+		if (lost)
+			printk(LOG_EMERG, "node %u: %llu KiB not managed (no memory for its frame "
+			       "table; see the boot log)\n", n, (unsigned long long)(lost >> 10));
+	}
 }
 
 void numa_init(const struct boot_info *bi)
@@ -116,10 +130,15 @@ void numa_init(const struct boot_info *bi)
 	if (desc.cpus_dropped)
 		pr_warn("NUMA: %u CPUs beyond NR_CPUS=%d are not used\n", desc.cpus_dropped,
 			CONFIG_NR_CPUS);
-	pr_info("NUMA: %u nodes, %u CPUs%s\n", topo->nr_nodes, topo->nr_cpus,
-		opts.off ? " (numa=off)" : "");
+	if (topo->source == TOPO_SRC_OFF)
+		pr_info("NUMA: %u nodes, %u CPUs (numa=off)\n", topo->nr_nodes, topo->nr_cpus);
+	else if (topo->source == TOPO_SRC_FAKE)
+		pr_info("NUMA: %u nodes, %u CPUs (numa=fake=%u)\n", topo->nr_nodes,
+			topo->nr_cpus, opts.fake);
+	else
+		pr_info("NUMA: %u nodes, %u CPUs\n", topo->nr_nodes, topo->nr_cpus);
 	for (n = 0; n < topo->nr_nodes; n++) {
-		char cpus[64];
+		static char cpus[CPUMASK_LIST_MAX];
 
 		cpumask_format(cpus, sizeof(cpus), &topo->node[n].cpus);
 		pr_info("  node %u: pxm %u, %llu MiB, cpus %s\n", n, topo->node[n].pxm,

@@ -7,8 +7,10 @@
  *
  * Invariants of a built topology: 1 <= nr_nodes <= MAX_NODES; nodes are
  * numbered in ascending pxm order; ranges are sorted, disjoint and each in
- * one node; distance[n][n] == 10 and every other distance is 11..255, where
- * 255 means unreachable and such a node is never in a fallback list.
+ * one node, and a boundary between two nodes' RAM falls on a page boundary;
+ * distance[n][n] == 10 and every other distance is 11..255. 255 means
+ * unreachable: such a node comes last in a fallback list, never not at all,
+ * so that every node reaches all memory there is.
  */
 #include <hv/lib.h>
 #include <hv/printk.h>
@@ -105,12 +107,13 @@ static void all_cpus_on(struct topology *t, nodeid_t node)
 		t->cpu_node[c] = node;
 }
 
-/* One node with every RAM range and every CPU. */
-static void build_single(struct topology *t, const struct mem_range *map, unsigned int nr_map)
+/* One node with every RAM range and every CPU; off: because of numa=off. */
+static void build_single(struct topology *t, const struct mem_range *map, unsigned int nr_map,
+			 bool off)
 {
 	unsigned int i;
 
-	t->source = TOPO_SRC_NONE;
+	t->source = off ? TOPO_SRC_OFF : TOPO_SRC_NONE;
 	t->nr_nodes = 1;
 	t->node[0].pxm = 0;
 	t->nr_ranges = 0;
@@ -122,24 +125,30 @@ static void build_single(struct topology *t, const struct mem_range *map, unsign
 	default_distances(t);
 }
 
-/* Cut RAM into n nodes of (nearly) equal size at 2 MiB boundaries. */
+/*
+ * Cut RAM into n nodes at 2 MiB granules of RAM (not of addresses: holes do
+ * not count). Node i starts at granule floor(i * granules / n), so every
+ * node gets at least one granule; fewer granules than nodes means fewer
+ * nodes, said in one line.
+ */
 static void build_fake(struct topology *t, const struct mem_range *map, unsigned int nr_map,
 		       unsigned int n)
 {
-	u64 total = memmap_ram_bytes(map, nr_map), share, done = 0;
-	unsigned int i, c;
+	u64 total = memmap_ram_bytes(map, nr_map), granules = total / MiB(2), done = 0;
+	unsigned int i, c, node = 0;
 
 	if (n > MAX_NODES) {
 		pr_warn("numa=fake=%u: more than NR_NODES=%d; using %d nodes\n", n, MAX_NODES,
 			MAX_NODES);
 		n = MAX_NODES;
 	}
-	if (n > total / MiB(2)) {
-		pr_warn("numa=fake=%u: only %llu MiB of RAM; using one node per 2 MiB\n", n,
-			(unsigned long long)(total >> 20));
-		n = (unsigned int)MAX(total / MiB(2), 1);
+	if (n > granules) {
+		unsigned int asked = n;
+
+		n = (unsigned int)MAX(granules, 1);
+		pr_warn("numa=fake=%u: only %llu MiB of RAM, at least 2 MiB per node; using %u "
+			"node%s\n", asked, (unsigned long long)(total >> 20), n, n == 1 ? "" : "s");
 	}
-	share = ALIGN_UP(total / n, MiB(2));
 	t->source = TOPO_SRC_FAKE;
 	t->nr_nodes = n;
 	for (i = 0; i < n; i++)
@@ -150,13 +159,14 @@ static void build_fake(struct topology *t, const struct mem_range *map, unsigned
 		if (map[i].type != MEM_RAM)
 			continue;
 		while (s < map[i].end) {
-			unsigned int node = (unsigned int)MIN(done / share, (u64)n - 1);
-			u64 room = node == n - 1 ? map[i].end - s : share - done % share;
-			paddr_t e = s + MIN(room, map[i].end - s);
+			u64 next = node + 1 < n ? (u64)(node + 1) * granules / n * MiB(2) : UINT64_MAX;
+			paddr_t e = s + MIN(next - done, map[i].end - s);
 
 			add_range(t, s, e, (nodeid_t)node, false);
 			done += e - s;
 			s = e;
+			if (done == next)
+				node++;
 		}
 	}
 	sort_ranges(t);
@@ -220,7 +230,8 @@ static bool check_memory(const struct topo_desc *d)
 				tbl, (unsigned long long)m->start, m->pxm);
 			continue;
 		}
-		if (m->start + m->len < m->start) {
+		/* Ending exactly at 2^64 (start + len == 0) is legal, not a wrap. */
+		if (m->start + m->len < m->start && m->start + m->len != 0) {
 			pr_err("%s: memory range 0x%llx+0x%llx (pxm %u) wraps past 2^64; %s\n", tbl,
 			       (unsigned long long)m->start, (unsigned long long)m->len, m->pxm,
 			       affinity_fallback(d->source));
@@ -229,6 +240,12 @@ static bool check_memory(const struct topo_desc *d)
 		for (j = scratch.nr_aff; j > 0 && scratch.aff[j - 1].start > m->start; j--)
 			scratch.aff[j] = scratch.aff[j - 1];
 		scratch.aff[j] = *m;
+		/*
+		 * A half-open range cannot end at 2^64: stop it one page short.
+		 * No RAM lies there (the memory map's ranges end below it).
+		 */
+		if (m->start + m->len == 0)
+			scratch.aff[j].len = TOPO_ADDR_END - m->start;
 		scratch.nr_aff++;
 	}
 	/*
@@ -253,6 +270,41 @@ static bool check_memory(const struct topo_desc *d)
 	return true;
 }
 
+/*
+ * The first earlier CPU affinity entry for the same CPU as entry i, or -1.
+ * An xAPIC and an x2APIC entry for one APIC id name the same CPU too.
+ */
+static int earlier_cpu_entry(const struct topo_desc *d, unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (d->aff[j].hwid == d->aff[i].hwid)
+			return (int)j;
+	return -1;
+}
+
+/*
+ * Whether CPU affinity entry i counts: it names a present CPU and is the
+ * first entry for it. A CPU in two proximity domains keeps the first, with
+ * one line; the second domain gets no node from that entry alone.
+ */
+static bool cpu_entry_counts(const struct topo_desc *d, const struct topology *t, unsigned int i)
+{
+	int j;
+
+	if (cpu_index(t, d->aff[i].hwid) < 0)
+		return false;
+	j = earlier_cpu_entry(d, i);
+	if (j < 0)
+		return true;
+	if (d->aff[j].pxm != d->aff[i].pxm)
+		pr_warn("%s: CPU id 0x%x is in two proximity domains, pxm %u and pxm %u; a CPU "
+			"has one node: keeping pxm %u, the first entry\n", source_name(d->source),
+			d->aff[i].hwid, d->aff[j].pxm, d->aff[i].pxm, d->aff[j].pxm);
+	return false;
+}
+
 /* Collect the proximity domains in use; false if there are too many. */
 static bool collect_domains(const struct topo_desc *d, const struct topology *t)
 {
@@ -262,7 +314,7 @@ static bool collect_domains(const struct topo_desc *d, const struct topology *t)
 	for (i = 0; i < scratch.nr_aff; i++)
 		over += !note_pxm(scratch.aff[i].pxm);
 	for (i = 0; i < d->nr_aff; i++)
-		if (cpu_index(t, d->aff[i].hwid) >= 0)
+		if (cpu_entry_counts(d, t, i))
 			over += !note_pxm(d->aff[i].pxm);
 	if (over) {
 		pr_err("%s: more than NR_NODES=%d proximity domains; %s\n", source_name(d->source),
@@ -337,6 +389,53 @@ static bool place_hotplug(struct topology *t, const struct mem_range *map, unsig
 	return true;
 }
 
+/*
+ * A node boundary inside a page would leave that page to neither node (the
+ * heap manages whole pages): move each such boundary up to the next page,
+ * so the page goes to the node that holds its first byte. One line tells
+ * the first such boundary and how many there were.
+ */
+static void align_node_boundaries(const struct topo_desc *d, struct topology *t)
+{
+	unsigned int i = 1, nr = 0;
+	paddr_t first = 0;
+	nodeid_t to = 0;
+
+	while (i < t->nr_ranges) {
+		struct topo_range *a = &t->range[i - 1], *b = &t->range[i];
+		paddr_t cut = ALIGN_UP(b->start, PAGE_SIZE);
+
+		if (a->end != b->start || cut == b->start || a->hotplug || b->hotplug) {
+			i++;
+			continue;
+		}
+		if (!nr++) {
+			first = b->start;
+			to = a->node;
+		}
+		if (b->end > cut) {
+			a->end = b->start = cut;
+			i++;
+			continue;
+		}
+		/* b lies inside the page: it joins a, and a meets b's successor. */
+		a->end = b->end;
+		memmove(b, b + 1, (t->nr_ranges - i - 1) * sizeof(*b));
+		t->nr_ranges--;
+		if (i < t->nr_ranges && a->end == t->range[i].start && a->node == t->range[i].node) {
+			a->end = t->range[i].end;
+			memmove(&t->range[i], &t->range[i + 1],
+				(t->nr_ranges - i - 1) * sizeof(*b));
+			t->nr_ranges--;
+		}
+	}
+	if (nr)
+		pr_warn("%s: %u node boundar%s inside a page (first at 0x%llx); each such page goes "
+			"to the node holding its first byte (node %u at 0x%llx)\n",
+			source_name(d->source), nr, nr == 1 ? "y" : "ies", (unsigned long long)first,
+			to, (unsigned long long)ALIGN_DOWN(first, PAGE_SIZE));
+}
+
 static bool place_memory(const struct topo_desc *d, struct topology *t,
 			 const struct mem_range *map, unsigned int nr_map)
 {
@@ -350,6 +449,7 @@ static bool place_memory(const struct topo_desc *d, struct topology *t,
 	if (!place_hotplug(t, map, nr_map))
 		goto overflow;
 	sort_ranges(t);
+	align_node_boundaries(d, t);
 	if (uncovered)
 		pr_warn("%s: %llu MiB of RAM in no memory affinity range; given to the node of "
 			"the memory below it (node 0 if none)\n", source_name(d->source),
@@ -394,9 +494,13 @@ static void set_distances(const struct topo_desc *d, struct topology *t, bool no
 	default_distances(t);
 	if (noslit || !count || d->distances_rejected)
 		return;
-	if (count != need) {
-		pr_err("%s: %llu localities, but the proximity domains (largest %llu) need %llu; "
-		       "%s\n", distance_name(d->source), (unsigned long long)count,
+	/*
+	 * More localities than domains is legal (empty sockets, I/O-only
+	 * domains named by _PXM): only the rows of domains in use are read.
+	 */
+	if (count < need) {
+		pr_err("%s: %llu localities, but the proximity domains (largest %llu) need at least "
+		       "%llu; %s\n", distance_name(d->source), (unsigned long long)count,
 		       (unsigned long long)(need - 1), (unsigned long long)need,
 		       distance_fallback(d->source));
 		return;
@@ -450,8 +554,10 @@ static bool build_affinity(const struct topo_desc *d, struct topology *t,
 
 /*
  * Order the other nodes of n that have memory to give by distance (a
- * memoryless node, or one with only hot-pluggable ranges, is never tried;
- * an unreachable one, at 255, neither). Among equally distant nodes,
+ * memoryless node, or one with only hot-pluggable ranges, is never tried).
+ * Unreachable nodes (255) sort last: firmware says they are far, and a
+ * node whose every neighbour with memory is "unreachable" must still get
+ * memory (its CPUs need stacks and caches). Among equally distant nodes,
  * prefer the one fewer earlier nodes chose as their first fallback (load),
  * then the next one after n in id order, so that equal neighbours share
  * the overflow instead of every node falling back onto the lowest id.
@@ -468,8 +574,7 @@ static void build_fallback(struct topology *t, nodeid_t n, unsigned int *load)
 
 		for (k = 1; k < t->nr_nodes; k++) {
 			m = (n + k) % t->nr_nodes;
-			if (taken[m] || !t->node[m].present ||
-			    t->distance[n][m] == TOPO_DIST_UNREACHABLE)
+			if (taken[m] || !t->node[m].present)
 				continue;
 			if (best < 0 || t->distance[n][m] < t->distance[n][best] ||
 			    (t->distance[n][m] == t->distance[n][best] && load[m] < load[best]))
@@ -541,6 +646,19 @@ nodeid_t topo_paddr_to_node(const struct topology *t, paddr_t pa)
 	return t->range[lo].node;
 }
 
+/* A node with CPUs whose only memory is "unreachable" still uses it: say so. */
+static void warn_unreachable_only(const struct topology *t, nodeid_t n)
+{
+	const struct topo_node *node = &t->node[n];
+
+	if (node->present || !node->nr_fallback || !cpumask_weight(&node->cpus) ||
+	    t->distance[n][node->fallback[0]] != TOPO_DIST_UNREACHABLE)
+		return;
+	pr_warn("SLIT: node %u (pxm %u) has CPUs but no memory, and every node with memory is "
+		"unreachable (255) from it; its memory comes from node %u all the same\n", n,
+		node->pxm, node->fallback[0]);
+}
+
 static void take_cpus(const struct topo_desc *d, struct topology *t)
 {
 	unsigned int c;
@@ -567,7 +685,7 @@ void topo_build(const struct topo_desc *d, const struct mem_range *map, unsigned
 		build_fake(out, map, nr_map, opts->fake);
 	else if (opts->off || !d->have_affinity || d->affinity_rejected ||
 		 !build_affinity(d, out, map, nr_map, opts->noslit))
-		build_single(out, map, nr_map);
+		build_single(out, map, nr_map, opts->off);
 	for (n = 0; n < out->nr_ranges; n++)
 		if (!out->range[n].hotplug)
 			out->node[out->range[n].node].present +=
@@ -579,12 +697,14 @@ void topo_build(const struct topo_desc *d, const struct mem_range *map, unsigned
 	}
 	for (c = 0; c < out->nr_cpus; c++)
 		cpumask_set(&out->node[out->cpu_node[c]].cpus, c);
+	for (n = 0; n < out->nr_nodes; n++)
+		warn_unreachable_only(out, (nodeid_t)n);
 	build_lookup(out);
 }
 
 static const char *const source_names[] = {
-	[TOPO_SRC_NONE] = "none", [TOPO_SRC_ACPI] = "acpi",
-	[TOPO_SRC_SN2] = "sn2", [TOPO_SRC_FAKE] = "fake",
+	[TOPO_SRC_NONE] = "none", [TOPO_SRC_ACPI] = "acpi", [TOPO_SRC_SN2] = "sn2",
+	[TOPO_SRC_FAKE] = "fake", [TOPO_SRC_OFF] = "off",
 };
 
 static void print_node(const struct topology *t, unsigned int n, u64 free)

@@ -32,5 +32,7 @@ int cpumask_format(char *buf, size_t size, const struct cpumask *m)
 	}
 	if (first)
 		len = snprintf(buf, size, "-");
+	else if ((size_t)len >= size && size >= 4)
+		memcpy(buf + size - 4, "...", 4);	/* cut: say so */
 	return len;
 }

@@ -55,8 +55,15 @@ static inline unsigned int cpumask_weight(const struct cpumask *m)
 }
 
 /*
+ * Room for any CPU list: each CPU writes at most one number (up to 4
+ * digits) and one separator, plus the terminator.
+ */
+#define CPUMASK_LIST_MAX (5 * CONFIG_NR_CPUS + 1)
+
+/*
  * Write m as a CPU list ("0-1,4", or "-" when empty) into buf, always
- * terminated; returns the length the whole list needs (like snprintf).
+ * terminated; a list that does not fit ends in "..." (when size >= 4).
+ * Returns the length the whole list needs (like snprintf).
  */
 int cpumask_format(char *buf, size_t size, const struct cpumask *m);
 

@@ -29,6 +29,12 @@
 #define TOPO_MAX_AFF CONFIG_NR_CPUS	/* CPU affinity entries */
 #define TOPO_MAX_LOCALITIES 256		/* rows of the raw distance matrix */
 
+/*
+ * The highest end a range can have: half-open ranges cannot end at 2^64,
+ * so a firmware range that does stops one page short (no RAM is there).
+ */
+#define TOPO_ADDR_END ((paddr_t)0 - PAGE_SIZE)
+
 #define TOPO_DIST_LOCAL 10
 #define TOPO_DIST_REMOTE 20
 #define TOPO_DIST_UNREACHABLE 255
@@ -38,6 +44,7 @@ enum topo_source {
 	TOPO_SRC_ACPI,		/* ACPI SRAT/SLIT (x86, ia64 DIG) */
 	TOPO_SRC_SN2,		/* SGI SN2 node bits in the physical address */
 	TOPO_SRC_FAKE,		/* numa=fake=N */
+	TOPO_SRC_OFF,		/* numa=off (or no CONFIG_NUMA): one node */
 };
 
 /* struct topo_mem.flags */
@@ -81,7 +88,10 @@ struct topo_desc {
 	u8 dist[TOPO_MAX_LOCALITIES * TOPO_MAX_LOCALITIES];
 };
 
-/* Options from the command line ("numa="). */
+/*
+ * Options from the command line ("numa="). off and fake exclude each
+ * other: the parser keeps the last of numa=off and numa=fake=N given.
+ */
 struct topo_opts {
 	bool off;		/* numa=off: one node */
 	bool noslit;		/* numa=noslit: ignore distances */

@@ -510,6 +510,139 @@ static void test_cpu_without_affinity_goes_to_node_0(void **state)
 	assert_console_has("SRAT: CPU 1 (id 0x42) has no affinity entry; placed on node 0\n");
 }
 
+/* One CPU, two proximity domains: the first entry wins, said, no phantom node. */
+static void test_cpu_in_two_domains(void **state)
+{
+	ram(0, GiB(1));
+	mem(0, GiB(1), 0, 0);
+	cpu(0, 0);
+	/* The same APIC id again (an x2APIC entry beside the xAPIC one), in pxm 5. */
+	d.aff[d.nr_aff].hwid = 0;
+	d.aff[d.nr_aff++].pxm = 5;
+	build();
+	assert_int_equal(t.nr_nodes, 1);
+	assert_int_equal(t.node[0].pxm, 0);
+	assert_int_equal(t.cpu_node[0], 0);
+	assert_console_has("SRAT: CPU id 0x0 is in two proximity domains, pxm 0 and pxm 5; a CPU "
+			   "has one node: keeping pxm 0, the first entry\n");
+
+	/* The second domain has memory of its own: it stays a node, without the CPU. */
+	reset(NULL);
+	ram(0, GiB(2));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(1), GiB(1), 5, 0);
+	cpu(7, 5);
+	d.aff[d.nr_aff].hwid = 7;
+	d.aff[d.nr_aff++].pxm = 0;
+	build();
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(t.cpu_node[0], 1);
+	assert_int_equal(cpumask_weight(&t.node[0].cpus), 0);
+	assert_console_has("SRAT: CPU id 0x7 is in two proximity domains, pxm 5 and pxm 0; a CPU "
+			   "has one node: keeping pxm 5, the first entry\n");
+
+	/* The same entry twice is no conflict. */
+	reset(NULL);
+	ram(0, GiB(1));
+	mem(0, GiB(1), 0, 0);
+	cpu(0, 0);
+	cpu(1, 0);
+	d.aff[d.nr_aff].hwid = 1;
+	d.aff[d.nr_aff++].pxm = 0;
+	build();
+	assert_int_equal(t.nr_nodes, 1);
+	assert_console_empty();
+}
+
+/* A range that ends exactly at 2^64 does not wrap; one byte further does. */
+static void test_range_ending_at_2_64(void **state)
+{
+	ram(0, GiB(2));
+	mem(0, GiB(1), 0, 0);
+	/* 0x40000000 + 0xffffffffc0000000 == 2^64. */
+	mem(GiB(1), 0xffffffffc0000000ULL, 1, 0);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(t.node[1].present, GiB(1));
+	assert_int_equal(topo_paddr_to_node(&t, GiB(2) - 1), 1);
+	assert_console_empty();
+
+	/* Hot-pluggable up to 2^64: recorded up to the last page below it. */
+	reset(NULL);
+	ram(0, GiB(2));
+	mem(0, GiB(2), 0, 0);
+	mem(GiB(4), 0xffffffff00000000ULL, 1, TOPO_MEM_HOTPLUG);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(t.nr_ranges, 2);
+	assert_int_equal(t.range[1].start, GiB(4));
+	assert_int_equal(t.range[1].end, 0xfffffffffffff000ULL);
+	assert_true(t.range[1].hotplug);
+	assert_console_empty();
+
+	/* 2^64 + 1: a wrap, and the whole SRAT goes. */
+	reset(NULL);
+	ram(0, GiB(2));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(1), 0xffffffffc0000001ULL, 1, 0);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.nr_nodes, 1);
+	assert_console_has("SRAT: memory range 0x40000000+0xffffffffc0000001 (pxm 1) wraps past "
+			   "2^64; ignoring SRAT: one node with all memory and CPUs\n");
+}
+
+/* A node boundary inside a page: the page goes to the node of its first byte. */
+static void test_node_boundary_inside_a_page(void **state)
+{
+	ram(0, GiB(1));
+	mem(0, 0x20000800, 0, 0);
+	mem(0x20000800, GiB(1) - 0x20000800, 1, 0);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.nr_ranges, 2);
+	assert_int_equal(t.range[0].end, 0x20001000);
+	assert_int_equal(t.range[1].start, 0x20001000);
+	assert_int_equal(t.node[0].present, 0x20001000);
+	assert_int_equal(t.node[1].present, GiB(1) - 0x20001000);
+	assert_console_has("SRAT: 1 node boundary inside a page (first at 0x20000800); each such "
+			   "page goes to the node holding its first byte (node 0 at 0x20000000)\n");
+	check_lookup();
+
+	/* Node 1 wholly inside one page of node 0: the page stays node 0's. */
+	reset(NULL);
+	ram(0, GiB(1));
+	mem(0, 0x20000800, 0, 0);
+	mem(0x20000800, 0x400, 1, 0);
+	mem(0x20000c00, GiB(1) - 0x20000c00, 0, 0);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(t.nr_ranges, 1);
+	assert_int_equal(t.range[0].end, GiB(1));
+	assert_int_equal(t.node[0].present, GiB(1));
+	assert_int_equal(t.node[1].present, 0);
+	assert_console_has("SRAT: 1 node boundary inside a page (first at 0x20000800); ");
+
+	/* Three boundaries, each in its own page. */
+	reset(NULL);
+	ram(0, GiB(1));
+	mem(0, 0x10000010, 0, 0);
+	mem(0x10000010, 0x10000000, 1, 0);
+	mem(0x20000010, 0x10000000, 0, 0);
+	mem(0x30000010, GiB(1) - 0x30000010, 1, 0);
+	cpu(0, 0);
+	build();
+	assert_int_equal(t.nr_ranges, 4);
+	assert_int_equal(t.range[0].end, 0x10001000);
+	assert_int_equal(t.range[1].end, 0x20001000);
+	assert_int_equal(t.range[2].end, 0x30001000);
+	assert_console_has("SRAT: 3 node boundaries inside a page (first at 0x10000010); ");
+	check_lookup();
+}
+
 static void test_srat_cpu_not_present_is_ignored(void **state)
 {
 	ram(0, GiB(1));
@@ -534,7 +667,7 @@ static void test_slit_rules(void **state)
 		{ { 10, 10, 21, 10 }, 2, "SLIT: distance from pxm 0 to pxm 1 is 10, not above 10; " },
 		{ { 10, 21, 9, 10 }, 2, "SLIT: distance from pxm 1 to pxm 0 is 9, not above 10; " },
 		{ { 10, 0, 0, 0 }, 1, "SLIT: 1 localities, but the proximity domains (largest 1) "
-				      "need 2; " },
+				      "need at least 2; " },
 	};
 	unsigned int i;
 
@@ -556,7 +689,32 @@ static void test_slit_rules(void **state)
 	}
 }
 
-static void test_unreachable_is_kept_and_never_a_fallback(void **state)
+/* ACPI 6.5 5.2.17: more localities than domains is legal (empty sockets, _PXM-only domains). */
+static void test_slit_with_more_localities_than_domains(void **state)
+{
+	/* Localities 0..3; SRAT names only pxm 0 and pxm 2. */
+	static const u8 m[16] = {
+		10, 16, 22, 28,
+		16, 10, 17, 23,
+		22, 17, 10, 19,
+		28, 23, 19, 10,
+	};
+
+	ram(0, GiB(2));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(1), GiB(1), 2, 0);
+	cpu(0, 0);
+	slit(4, m);
+	build();
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(t.distance[0][1], 22);
+	assert_int_equal(t.distance[1][0], 22);
+	assert_int_equal(t.distance[1][1], 10);
+	assert_console_empty();
+}
+
+/* A SLIT row of 255 is "unreachable": such nodes come last, never not at all. */
+static void test_unreachable_comes_last(void **state)
 {
 	static const u8 m[9] = { 10, 255, 30, 255, 10, 30, 30, 30, 10 };
 
@@ -568,10 +726,65 @@ static void test_unreachable_is_kept_and_never_a_fallback(void **state)
 	slit(3, m);
 	build();
 	assert_int_equal(t.distance[0][1], 255);
-	check_fallback(0, 1, 2);
-	check_fallback(1, 1, 2);
+	check_fallback(0, 2, 2, 1);
+	check_fallback(1, 2, 2, 0);
 	check_fallback(2, 2, 0, 1);
 	assert_console_empty();
+}
+
+/*
+ * The boot CPU on a memoryless node whose SLIT row marks the only node with
+ * memory unreachable: it still gets that memory, and one line says so.
+ */
+static void test_memoryless_cpu_node_with_only_unreachable_memory(void **state)
+{
+	static const u8 m[4] = { 10, 255, 255, 10 };
+
+	ram(0, GiB(1));
+	mem(0, GiB(1), 1, 0);
+	cpu(0, 0);
+	cpu(1, 1);
+	slit(2, m);
+	build();
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(t.cpu_node[0], 0);
+	assert_int_equal(t.node[0].present, 0);
+	check_fallback(0, 1, 1);
+	check_fallback(1, 0);
+	assert_console_has("SLIT: node 0 (pxm 0) has CPUs but no memory, and every node with "
+			   "memory is unreachable (255) from it; its memory comes from node 1 all "
+			   "the same\n");
+
+	/* The same with two unreachable memory nodes: both, by id after n. */
+	{
+		static const u8 m3[9] = { 10, 255, 255, 255, 10, 21, 255, 21, 10 };
+
+		reset(NULL);
+		ram(0, GiB(2));
+		mem(0, GiB(1), 1, 0);
+		mem(GiB(1), GiB(1), 2, 0);
+		cpu(0, 0);
+		slit(3, m3);
+		build();
+		check_fallback(0, 2, 1, 2);
+		assert_console_has("SLIT: node 0 (pxm 0) has CPUs but no memory, and every node "
+				   "with memory is unreachable (255) from it; its memory comes from "
+				   "node 1 all the same\n");
+	}
+	/* A memoryless node with a reachable neighbour says nothing. */
+	{
+		static const u8 m3[9] = { 10, 255, 40, 255, 10, 21, 40, 21, 10 };
+
+		reset(NULL);
+		ram(0, GiB(2));
+		mem(0, GiB(1), 1, 0);
+		mem(GiB(1), GiB(1), 2, 0);
+		cpu(0, 0);
+		slit(3, m3);
+		build();
+		check_fallback(0, 2, 2, 1);
+		assert_console_empty();
+	}
 }
 
 static void test_rejected_tables_from_the_parser(void **state)
@@ -607,15 +820,19 @@ static void test_numa_off_and_noslit(void **state)
 	opts.off = true;
 	build();
 	assert_int_equal(t.nr_nodes, 1);
-	assert_int_equal(t.source, TOPO_SRC_NONE);
+	assert_int_equal(t.source, TOPO_SRC_OFF);
 	assert_int_equal(cpumask_weight(&t.node[0].cpus), 8);
 	assert_int_equal(t.node[0].present, 0x9f000 + 0x7fedf000 + GiB(2));
 }
 
 static void test_numa_fake(void **state)
 {
+	/*
+	 * RAM 4 GiB - 0x61000: 2047 granules of 2 MiB. Node i starts at granule
+	 * floor(i * 2047 / 4): 0, 511, 1023, 1535; the last takes the rest.
+	 */
+	static const u64 want[4] = { 0x3fe00000, 0x40000000, 0x40000000, 0x4019f000 };
 	unsigned int n;
-	u64 sum = 0;
 
 	ram(0, 0x9f000);
 	ram(0x100000, GiB(3));
@@ -627,20 +844,15 @@ static void test_numa_fake(void **state)
 	assert_int_equal(t.source, TOPO_SRC_FAKE);
 	assert_int_equal(t.nr_nodes, 4);
 	for (n = 0; n < 4; n++) {
-		u64 total = 0x9f000 + GiB(3) - 0x100000 + GiB(1);
-
-		/* Equal shares, within 2 MiB rounding; the last takes the rest. */
-		if (n < 3)
-			assert_int_equal(t.node[n].present, ALIGN_UP(total / 4, MiB(2)));
-		sum += t.node[n].present;
+		assert_int_equal(t.node[n].present, want[n]);
 		assert_int_equal(t.distance[n][(n + 1) % 4], 20);
 		assert_int_equal(t.node[n].nr_fallback, 3);
 	}
-	assert_int_equal(sum, 0x9f000 + GiB(3) - 0x100000 + GiB(1));
 	/* CPUs spread evenly, in blocks. */
 	assert_int_equal(t.cpu_node[0], 0);
 	assert_int_equal(t.cpu_node[2], 1);
 	assert_int_equal(t.cpu_node[5], 3);
+	assert_console_empty();
 	check_lookup();
 }
 
@@ -650,7 +862,51 @@ static void test_numa_fake_clamps(void **state)
 	opts.fake = 5;
 	build();
 	assert_int_equal(t.nr_nodes, 3);
-	assert_console_has("numa=fake=5: only 6 MiB of RAM; using one node per 2 MiB\n");
+	assert_int_equal(t.node[2].present, MiB(2));
+	assert_console_has("numa=fake=5: only 6 MiB of RAM, at least 2 MiB per node; using 3 "
+			   "nodes\n");
+}
+
+/* -m 64M: 0x9f000 + 63 MiB of RAM, 31 granules; 20 fake nodes all get memory. */
+static void test_numa_fake_small_memory_leaves_no_node_empty(void **state)
+{
+	/* MiB per node: node i has granules floor((i+1)*31/20) - floor(i*31/20). */
+	static const unsigned int want_mib[19] = { 2, 4, 2, 4, 2, 4, 2, 4, 2, 4,
+						    4, 2, 4, 2, 4, 2, 4, 2, 4 };
+	unsigned int n;
+
+	ram(0, 0x9f000);
+	ram(0x100000, MiB(64));
+	opts.fake = 20;
+	build();
+	assert_int_equal(t.nr_nodes, 20);
+	for (n = 0; n < 19; n++)
+		assert_int_equal(t.node[n].present, MiB(want_mib[n]));
+	assert_int_equal(t.node[19].present, MiB(5) + 0x9f000);
+	assert_console_empty();
+	check_lookup();
+
+	/* 64 asked, 31 granules: 31 nodes, every one with memory, one line. */
+	reset(NULL);
+	ram(0, 0x9f000);
+	ram(0x100000, MiB(64));
+	opts.fake = 64;
+	build();
+	assert_int_equal(t.nr_nodes, 31);
+	for (n = 0; n < 31; n++)
+		assert_true(t.node[n].present >= MiB(2));
+	assert_console_has("numa=fake=64: only 63 MiB of RAM, at least 2 MiB per node; using 31 "
+			   "nodes\n");
+}
+
+/* Beyond NR_NODES: clamped with one line, as Documentation/numa-topology.md says. */
+static void test_numa_fake_above_nr_nodes(void **state)
+{
+	ram(0, GiB(4));
+	opts.fake = MAX_NODES + 1;
+	build();
+	assert_int_equal(t.nr_nodes, MAX_NODES);
+	assert_console_has(" more than NR_NODES=");
 }
 
 /* ---- the lookup --------------------------------------------------------------- */
@@ -756,11 +1012,18 @@ int main(void)
 		cmocka_unit_test_setup(test_cpu_without_affinity_goes_to_node_0, reset),
 		cmocka_unit_test_setup(test_srat_cpu_not_present_is_ignored, reset),
 		cmocka_unit_test_setup(test_slit_rules, reset),
-		cmocka_unit_test_setup(test_unreachable_is_kept_and_never_a_fallback, reset),
+		cmocka_unit_test_setup(test_slit_with_more_localities_than_domains, reset),
+		cmocka_unit_test_setup(test_unreachable_comes_last, reset),
+		cmocka_unit_test_setup(test_memoryless_cpu_node_with_only_unreachable_memory, reset),
+		cmocka_unit_test_setup(test_cpu_in_two_domains, reset),
+		cmocka_unit_test_setup(test_range_ending_at_2_64, reset),
+		cmocka_unit_test_setup(test_node_boundary_inside_a_page, reset),
 		cmocka_unit_test_setup(test_rejected_tables_from_the_parser, reset),
 		cmocka_unit_test_setup(test_numa_off_and_noslit, reset),
 		cmocka_unit_test_setup(test_numa_fake, reset),
 		cmocka_unit_test_setup(test_numa_fake_clamps, reset),
+		cmocka_unit_test_setup(test_numa_fake_small_memory_leaves_no_node_empty, reset),
+		cmocka_unit_test_setup(test_numa_fake_above_nr_nodes, reset),
 		cmocka_unit_test_setup(test_lookup_matches_brute_force, reset),
 		cmocka_unit_test_setup(test_lookup_too_fine_uses_binary_search, reset),
 		cmocka_unit_test_setup(test_print_format, reset),
