@@ -129,8 +129,15 @@ void heap_boot(void)
 	bootmem_init(NULL, 0);		/* everything it had is the heap's now */
 	for (n = 0; n < topo->nr_nodes; n++) {
 		total += heap[n].managed;
-		pr_info("heap: node %u: %llu MiB in %u ranges\n", n,
-			(unsigned long long)(heap[n].managed >> (20 - PAGE_SHIFT)), heap[n].nr_spans);
+		if (heap[n].lost)
+			pr_warn("heap: node %u: %llu MiB in %u ranges, %llu KiB left out\n", n,
+				(unsigned long long)(heap[n].managed >> (20 - PAGE_SHIFT)),
+				heap[n].nr_spans,
+				(unsigned long long)(heap[n].lost << (PAGE_SHIFT - 10)));
+		else
+			pr_info("heap: node %u: %llu MiB in %u ranges\n", n,
+				(unsigned long long)(heap[n].managed >> (20 - PAGE_SHIFT)),
+				heap[n].nr_spans);
 	}
 	pr_info("heap: %llu MiB managed, orders 0..%d, per-CPU caches %s\n",
 		(unsigned long long)(total >> (20 - PAGE_SHIFT)), MAX_ORDER,
@@ -147,6 +154,11 @@ bool heap_node_free(nodeid_t n, u64 *bytes)
 		return false;
 	*bytes = (heap[n].free_pages + heap_cached(n)) << PAGE_SHIFT;
 	return true;
+}
+
+u64 heap_node_lost(nodeid_t n)
+{
+	return heap_ready && n < MAX_NODES ? heap[n].lost << PAGE_SHIFT : 0;
 }
 
 void heap_idle(unsigned int idle_ticks)

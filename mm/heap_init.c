@@ -1,6 +1,7 @@
 /*
- * Building the heap at boot: one frame table per node span, allocated in
- * that node's memory, and the free memory of the boot allocator handed to
+ * Building the heap at boot: a frame table for every present range of each
+ * node (no limit on how many firmware gives), allocated in that node's
+ * memory, and the free memory of the boot allocator handed to
  * the buddy lists as the largest aligned blocks that fit. Boot memory may
  * hold anything, so it enters the heap dirty and is zeroed before anyone
  * receives it (at allocation or by an idle CPU of its node).
@@ -10,29 +11,76 @@
 #include <hv/mm_internal.h>
 #include <hv/printk.h>
 
-static int add_span(nodeid_t n, mfn_t start, mfn_t end, void *(*meta)(u64, nodeid_t))
+/* The page-aligned part of a present topology range, if it holds a page. */
+static bool range_pages(const struct topo_range *r, mfn_t *start, mfn_t *end)
+{
+	if (r->hotplug)
+		return false;
+	*start = ALIGN_UP(r->start, PAGE_SIZE) >> PAGE_SHIFT;
+	*end = r->end >> PAGE_SHIFT;
+	return *start < *end;
+}
+
+/* Pages left out of node n's heap: one line with the size and why. */
+static void leave_out(nodeid_t n, mfn_t start, mfn_t end)
+{
+	heap[n].lost += end - start;
+	pr_err("heap: node %u: %llu KiB at 0x%llx-0x%llx left out: no memory for its frame "
+	       "table\n", n, (unsigned long long)((end - start) << (PAGE_SHIFT - 10)),
+	       (unsigned long long)start << PAGE_SHIFT, (unsigned long long)end << PAGE_SHIFT);
+}
+
+/*
+ * Node n's spans, one per present range of the topology (however many
+ * firmware gave it), sorted by address. The span table and the frames come
+ * from the node's memory: all frames in one block when it can, else span
+ * by span, and a span whose frames cannot be had is left out, reported.
+ */
+static int alloc_node_frames(nodeid_t n, void *(*meta)(u64, nodeid_t))
 {
 	struct node_heap *h = &heap[n];
-	struct heap_span *s;
+	unsigned int i, nr = 0;
+	struct page *block;
+	mfn_t s, e;
+	u64 pages = 0;
+	int rc = 0;
 
-	if (h->nr_spans == HEAP_MAX_SPANS) {
-		pr_err("heap: node %u has more than %d memory ranges; 0x%llx-0x%llx left out\n", n,
-		       HEAP_MAX_SPANS, (unsigned long long)start << PAGE_SHIFT,
-		       (unsigned long long)end << PAGE_SHIFT);
-		return -ENOSPC;
+	for (i = 0; i < topo->nr_ranges; i++) {
+		if (topo->range[i].node == n && range_pages(&topo->range[i], &s, &e)) {
+			nr++;
+			pages += e - s;
+		}
 	}
-	s = &h->span[h->nr_spans];
-	s->frames = meta((end - start) * sizeof(struct page), n);
-	if (!s->frames) {
-		pr_err("heap: no memory for node %u's frame table (%llu KiB); 0x%llx-0x%llx left "
-		       "out\n", n, (unsigned long long)((end - start) * sizeof(struct page) >> 10),
-		       (unsigned long long)start << PAGE_SHIFT, (unsigned long long)end << PAGE_SHIFT);
+	if (!nr)
+		return 0;
+	h->span = meta((u64)nr * sizeof(*h->span), n);
+	if (!h->span) {
+		h->lost = pages;
+		pr_err("heap: node %u: %llu KiB in %u range%s left out: no memory for its span "
+		       "table\n", n, (unsigned long long)(pages << (PAGE_SHIFT - 10)), nr,
+		       nr == 1 ? "" : "s");
 		return -ENOMEM;
 	}
-	s->start = start;
-	s->end = end;
-	h->nr_spans++;
-	return 0;
+	block = meta(pages * sizeof(struct page), n);
+	for (i = 0; i < topo->nr_ranges; i++) {
+		struct heap_span *sp;
+
+		if (topo->range[i].node != n || !range_pages(&topo->range[i], &s, &e))
+			continue;
+		sp = &h->span[h->nr_spans];
+		sp->frames = block ? block : meta((e - s) * sizeof(struct page), n);
+		if (!sp->frames) {
+			leave_out(n, s, e);
+			rc = -ENOMEM;
+			continue;
+		}
+		if (block)
+			block += e - s;
+		sp->start = s;
+		sp->end = e;
+		h->nr_spans++;
+	}
+	return rc;
 }
 
 void heap_init_node_frames(nodeid_t n)
@@ -57,20 +105,15 @@ void heap_init_node_frames(nodeid_t n)
 
 int heap_alloc_frames(void *(*meta)(u64 bytes, nodeid_t node))
 {
-	unsigned int i, n;
+	unsigned int n;
 	int rc = 0;
 
 	for (n = 0; n < MAX_NODES; n++) {
 		memset(&heap[n], 0, sizeof(heap[n]));
 		spin_lock_init(&heap[n].lock);
 	}
-	for (i = 0; i < topo->nr_ranges; i++) {
-		const struct topo_range *r = &topo->range[i];
-
-		if (r->hotplug || r->end - r->start < PAGE_SIZE)
-			continue;
-		int err = add_span(r->node, ALIGN_UP(r->start, PAGE_SIZE) >> PAGE_SHIFT,
-				   r->end >> PAGE_SHIFT, meta);
+	for (n = 0; n < topo->nr_nodes; n++) {
+		int err = alloc_node_frames((nodeid_t)n, meta);
 
 		if (err)
 			rc = err;

@@ -53,13 +53,21 @@ static int zone_limit(unsigned int bits)
 	return -1;
 }
 
+/* The span holding mfn: binary search, spans are sorted and disjoint. */
 static struct heap_span *span_of(struct node_heap *h, mfn_t mfn)
 {
-	unsigned int i;
+	unsigned int lo = 0, hi = h->nr_spans;
 
-	for (i = 0; i < h->nr_spans; i++)
-		if (mfn >= h->span[i].start && mfn < h->span[i].end)
-			return &h->span[i];
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (mfn < h->span[mid].start)
+			hi = mid;
+		else if (mfn >= h->span[mid].end)
+			lo = mid + 1;
+		else
+			return &h->span[mid];
+	}
 	return NULL;
 }
 

@@ -129,6 +129,12 @@ void heap_idle(unsigned int idle_ticks);
  */
 bool heap_node_free(nodeid_t n, u64 *bytes);
 
+/*
+ * Bytes of node n's present memory that the heap could not manage (each
+ * piece reported at boot with its reason); 0 before the heap is up.
+ */
+u64 heap_node_lost(nodeid_t n);
+
 /* Boot self-test on every CPU at once (CONFIG_SELFTEST). */
 void heap_selftest(void);
 

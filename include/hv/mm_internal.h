@@ -9,8 +9,6 @@
 #include <hv/boot.h>
 #include <hv/mm.h>
 
-#define HEAP_MAX_SPANS 16
-
 /* A run of frames: the struct pages for mfns [start, end). */
 struct heap_span {
 	mfn_t start, end;
@@ -26,9 +24,11 @@ struct heap_zone {
 struct node_heap {
 	struct spinlock lock;
 	struct heap_zone zone[NR_ZONES];
+	/* Sorted by address, one per present range; set up at boot. */
 	unsigned int nr_spans;
-	struct heap_span span[HEAP_MAX_SPANS];
+	struct heap_span *span;
 	u64 managed;		/* pages handed to the heap at boot */
+	u64 lost;		/* pages of the node left out (reported at boot) */
 	u64 free_pages;		/* in the buddy free lists */
 	u64 dirty_pages;	/* of those, not yet zeroed */
 	u64 scrubbing;		/* taken out by an idle CPU to be zeroed */
@@ -66,9 +66,10 @@ void heap_put_block_locked(struct node_heap *h, struct page *pg, unsigned int or
 
 /*
  * Set up a frame table for every present range of the topology. meta
- * provides zeroed memory for a node's frame table (in that node, if it
- * can); NULL when there is none, and that range is then left out of the
- * heap with a line saying so (-ENOMEM). Boot CPU, once.
+ * provides zeroed memory for a node's span table and frames (in that node,
+ * if it can); NULL when there is none, and that range is then left out of
+ * the heap with a line giving its size, counted in ->lost (-ENOMEM). Boot
+ * CPU, once.
  */
 int heap_init_frames(void *(*meta)(u64 bytes, nodeid_t node));
 

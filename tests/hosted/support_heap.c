@@ -28,6 +28,7 @@ static struct topo_desc desc;
 static struct topology fx_topo;
 static struct heapfx_shape built_shape;
 static int fail_node = -1;
+static u64 meta_limit;		/* frame_meta refuses more than this; 0: no limit */
 static bool parallel_build;
 
 /* Everything calloc'd for the heap of the current fixture. */
@@ -102,7 +103,7 @@ static void *track(void *p)
 
 static void *frame_meta(u64 bytes, nodeid_t node)
 {
-	if ((int)node == fail_node)
+	if ((int)node == fail_node || (meta_limit && bytes > meta_limit))
 		return NULL;
 	return track(calloc(1, bytes ? bytes : 1));
 }
@@ -170,6 +171,7 @@ void heapfx_teardown(void)
 	memset(heap, 0, sizeof(heap));
 	fake_topo_reset();
 	fail_node = -1;
+	meta_limit = 0;
 	hosted_cpu_id = 0;
 }
 
@@ -235,6 +237,11 @@ static int cmp_range(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+void heapfx_set_meta_limit(u64 bytes)
+{
+	meta_limit = bytes;
+}
+
 void heapfx_set_parallel_build(bool on)
 {
 	parallel_build = on;
@@ -298,6 +305,7 @@ int heapfx_build(const struct topo_desc *d, const struct mem_range *map, unsigne
 	static struct mem_range freed[HEAPFX_MAX_RAM + HEAPFX_MAX_RESERVED];
 	static const struct topo_opts opts;
 	bool parallel = parallel_build;
+	u64 limit = meta_limit;
 	unsigned int nr_free;
 	int rc;
 
@@ -316,6 +324,7 @@ int heapfx_build(const struct topo_desc *d, const struct mem_range *map, unsigne
 	cpus_used = MAX(cpus_used, fx_topo.nr_cpus);
 	back_ram(sorted, nr_map);
 	fail_node = fail;
+	meta_limit = limit;
 	rc = parallel ? heap_alloc_frames(frame_meta) : heap_init_frames(frame_meta);
 	if (pcp_init(pcp_meta))
 		fail_msg("heapfx_build: pcp_init failed");

@@ -86,6 +86,12 @@ int heapfx_build(const struct topo_desc *d, const struct mem_range *map, unsigne
 void heapfx_set_parallel_build(bool on);
 
 /*
+ * The next build's frame-table allocations larger than bytes fail (0: no
+ * limit); the teardown clears it.
+ */
+void heapfx_set_meta_limit(u64 bytes);
+
+/*
  * nr_nodes nodes of bytes_each RAM, back to back from base, cpus_each
  * CPUs per node, distances dist (nr_nodes^2) or 10/20.
  */

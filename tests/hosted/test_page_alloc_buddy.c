@@ -4,7 +4,8 @@
  * and full coalescing after random fills, holes between a node's ranges,
  * reserved pages, dirty pages coming back zeroed, MEMF_NO_SCRUB, the
  * SCRUB_DEBUG report of a write to a free page, scrub_step(), a node
- * whose frame table cannot be allocated or that has too many ranges,
+ * or a span whose frame table cannot be allocated (reported, counted),
+ * nodes in hundreds of interleaved or punched ranges (all managed),
  * double frees, fixtures built one after another, and the node-by-node
  * parallel build of heap_boot() against the one-go build.
  */
@@ -531,7 +532,6 @@ static void test_scrub_step_on_memoryless_node(void **state)
 static void test_frame_table_failure_leaves_node_out(void **state)
 {
 	struct heapfx_spec s;
-	char line[160];
 	struct page *pg;
 	unsigned int n;
 
@@ -542,14 +542,14 @@ static void test_frame_table_failure_leaves_node_out(void **state)
 	}
 	s.fail_node = 1;
 	assert_int_equal(heapfx_build_spec(&s), -ENOMEM);
-	snprintf(line, sizeof(line), "heap: no memory for node 1's frame table (%llu KiB); "
-		 "0x1800000-0x2000000 left out\n",
-		 (unsigned long long)((MiB(8) >> PAGE_SHIFT) * sizeof(struct page) >> 10));
-	assert_string_equal(console_text(), line);
+	/* Node 1 is [24, 32) MiB: 8192 KiB, 2048 pages, all reported and counted. */
+	assert_string_equal(console_text(), "heap: node 1: 8192 KiB in 1 range left out: no "
+					    "memory for its span table\n");
 	assert_int_equal(heap[1].nr_spans, 0);
 	assert_int_equal(heap[1].managed, 0);
+	assert_int_equal(heap[1].lost, 2048);
 	assert_null(mfn_to_page(MiB(24) >> PAGE_SHIFT));
-	assert_int_equal(heap[0].managed + heap[2].managed, 2 * (MiB(8) >> PAGE_SHIFT));
+	assert_int_equal(heap[0].managed + heap[2].managed, 2 * 2048);
 	assert_null(alloc_pages(0, MEMF_EXACT | MEMF_NODE(1)));
 	pg = alloc_pages(0, MEMF_PREFER | MEMF_NODE(1));
 	assert_non_null(pg);
@@ -563,26 +563,125 @@ static void test_frame_table_failure_leaves_node_out(void **state)
 	assert_all_free();
 }
 
-/* A node in more pieces than a heap has spans: the last piece is left out, said so. */
-static void test_too_many_ranges_leave_the_last_out(void **state)
+/* One span's frames cannot be had: that span alone is left out, with its size. */
+static void test_span_frame_failure_leaves_that_span_out(void **state)
 {
 	struct heapfx_spec s;
-	char line[160];
-	unsigned int i;
 
 	heapfx_spec_init(&s, 1);
-	for (i = 0; i <= HEAP_MAX_SPANS; i++)
-		heapfx_spec_ram(&s, 0, MiB(16) + i * KiB(128), KiB(64));
+	heapfx_spec_ram(&s, 0, MiB(16), MiB(8));	/* 2048 pages: 64 KiB of frames */
+	heapfx_spec_ram(&s, 0, MiB(32), MiB(1));	/* 256 pages: 8 KiB of frames */
 	heapfx_spec_cpus(&s, 0, 1);
-	assert_int_not_equal(heapfx_build_spec(&s), 0);
-	snprintf(line, sizeof(line), "heap: node 0 has more than %d memory ranges; 0x%llx-0x%llx "
-		 "left out\n", HEAP_MAX_SPANS,
-		 (unsigned long long)(MiB(16) + HEAP_MAX_SPANS * KiB(128)),
-		 (unsigned long long)(MiB(16) + HEAP_MAX_SPANS * KiB(128) + KiB(64)));
-	assert_string_equal(console_text(), line);
-	assert_int_equal(heap[0].nr_spans, HEAP_MAX_SPANS);
-	assert_int_equal(heap[0].managed, HEAP_MAX_SPANS * (KiB(64) >> PAGE_SHIFT));
-	assert_null(mfn_to_page((MiB(16) + HEAP_MAX_SPANS * KiB(128)) >> PAGE_SHIFT));
+	heapfx_set_meta_limit(KiB(32));
+	assert_int_equal(heapfx_build_spec(&s), -ENOMEM);
+	assert_string_equal(console_text(), "heap: node 0: 8192 KiB at 0x1000000-0x1800000 left "
+					    "out: no memory for its frame table\n");
+	assert_int_equal(heap[0].nr_spans, 1);
+	assert_int_equal(heap[0].managed, 256);
+	assert_int_equal(heap[0].lost, 2048);
+	assert_null(mfn_to_page(MiB(16) >> PAGE_SHIFT));
+	assert_non_null(mfn_to_page(MiB(32) >> PAGE_SHIFT));
+	assert_int_equal(heap_check(true), 0);
+}
+
+/*
+ * Every byte the topology gives a node reaches the heap, however many
+ * ranges firmware cut it into: pages [first, first + count) of the
+ * fixture must all be managed by node want(mfn).
+ */
+static void assert_pages_on(mfn_t first, mfn_t count, nodeid_t (*want)(mfn_t))
+{
+	mfn_t m;
+
+	for (m = first; m < first + count; m++) {
+		struct page *pg = mfn_to_page(m);
+
+		if (!pg || pg->node != want(m))
+			fail_msg("mfn 0x%llx: %s, expected node %u", (unsigned long long)m,
+				 pg ? "on another node" : "not in the heap", want(m));
+	}
+}
+
+/* 64 KiB (16 pages) each, alternating from 16 MiB: even ones node 0. */
+static nodeid_t interleaved_node(mfn_t m)
+{
+	return (nodeid_t)(((m - (MiB(16) >> PAGE_SHIFT)) / 16) % 2);
+}
+
+static void test_interleaved_ranges_all_reach_the_heap(void **state)
+{
+	static struct topo_desc d;
+	struct mem_range map = { MiB(16), MiB(32), MEM_RAM };
+	unsigned int i;
+
+	/* 256 SRAT ranges (the most a description holds), 128 per node. */
+	memset(&d, 0, sizeof(d));
+	d.source = TOPO_SRC_ACPI;
+	d.have_affinity = true;
+	d.nr_cpus = d.nr_aff = 2;
+	d.cpu_hwid[1] = d.aff[1].hwid = d.aff[1].pxm = 1;
+	d.nr_mem = 256;
+	for (i = 0; i < 256; i++) {
+		d.mem[i].start = MiB(16) + i * KiB(64);
+		d.mem[i].len = KiB(64);
+		d.mem[i].pxm = i % 2;
+	}
+	assert_int_equal(heapfx_build(&d, &map, 1, NULL, 0, -1), 0);
+	assert_string_equal(console_text(), "");
+	assert_int_equal(heap[0].nr_spans, 128);
+	assert_int_equal(heap[1].nr_spans, 128);
+	assert_int_equal(heap[0].managed, 2048);
+	assert_int_equal(heap[1].managed, 2048);
+	assert_int_equal(heap[0].lost + heap[1].lost, 0);
+	assert_pages_on(MiB(16) >> PAGE_SHIFT, 4096, interleaved_node);
+	assert_int_equal(heap_check(true), 0);
+}
+
+/* Node 1 is the pages 0x1000 + 0x40 * k (k < 20) inside node 0's 64 MiB at 16 MiB. */
+static nodeid_t punched_node(mfn_t m)
+{
+	return m >= 0x1000 && m < 0x1000 + 0x40 * 20 && (m - 0x1000) % 0x40 == 0;
+}
+
+static void test_one_page_ranges_punched_into_a_node(void **state)
+{
+	static struct topo_desc d;
+	struct mem_range map = { MiB(16), MiB(80), MEM_RAM };
+	unsigned int k;
+
+	memset(&d, 0, sizeof(d));
+	d.source = TOPO_SRC_ACPI;
+	d.have_affinity = true;
+	d.nr_cpus = d.nr_aff = 2;
+	d.cpu_hwid[1] = d.aff[1].hwid = d.aff[1].pxm = 1;
+	d.mem[0].start = MiB(16);
+	d.mem[0].len = MiB(64);
+	d.nr_mem = 1;
+	for (k = 0; k < 20; k++) {
+		/* Later entries win nothing: the overlap rule would reject them, so cut holes. */
+		d.mem[d.nr_mem].start = MiB(16) + k * KiB(256);
+		d.mem[d.nr_mem].len = KiB(4);
+		d.mem[d.nr_mem++].pxm = 1;
+	}
+	/* Node 0's own entry, split around node 1's pages. */
+	d.mem[0].start = MiB(16) + KiB(4);
+	d.mem[0].len = KiB(252);
+	for (k = 1; k < 20; k++) {
+		d.mem[d.nr_mem].start = MiB(16) + k * KiB(256) + KiB(4);
+		d.mem[d.nr_mem].len = KiB(252);
+		d.mem[d.nr_mem++].pxm = 0;
+	}
+	d.mem[d.nr_mem].start = MiB(16) + 20 * KiB(256);
+	d.mem[d.nr_mem].len = MiB(80) - (MiB(16) + 20 * KiB(256));
+	d.mem[d.nr_mem++].pxm = 0;
+	assert_int_equal(heapfx_build(&d, &map, 1, NULL, 0, -1), 0);
+	assert_string_equal(console_text(), "");
+	/* 64 MiB is 16384 pages: 20 of them node 1's, in 20 spans; node 0 in 20 pieces. */
+	assert_int_equal(heap[1].managed, 20);
+	assert_int_equal(heap[1].nr_spans, 20);
+	assert_int_equal(heap[0].managed, 16364);
+	assert_int_equal(heap[0].nr_spans, 20);
+	assert_pages_on(MiB(16) >> PAGE_SHIFT, 16384, punched_node);
 	assert_int_equal(heap_check(true), 0);
 }
 
@@ -750,7 +849,9 @@ int main(void)
 		T(test_scrub_step_cleans_dirty_pages_among_clean),
 		T(test_scrub_step_on_memoryless_node),
 		T(test_frame_table_failure_leaves_node_out),
-		T(test_too_many_ranges_leave_the_last_out),
+		T(test_span_frame_failure_leaves_that_span_out),
+		T(test_interleaved_ranges_all_reach_the_heap),
+		T(test_one_page_ranges_punched_into_a_node),
 		T(test_double_free_is_caught),
 		T(test_rebuilds_leave_nothing_behind),
 		T(test_parallel_build_matches_serial),
