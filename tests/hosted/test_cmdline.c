@@ -458,6 +458,22 @@ static void test_size_overflow_is_out_of_range(void **state)
 	parse_bad("mem=18014398509481984K",
 		  "cmdline: option 'mem=18014398509481984K': out of range, expected a size in "
 		  "bytes (K/M/G/T suffix) in 4096..18446744073709551615; using default 1048576\n");
+	/*
+	 * Sizes whose byte count overflows into the accepted range (they would
+	 * wrap to 2^40, 2^30, 1 KiB and 1 MiB) are out of range too.
+	 */
+	parse_bad("mem=16777217T",
+		  "cmdline: option 'mem=16777217T': out of range, expected a size in bytes "
+		  "(K/M/G/T suffix) in 4096..18446744073709551615; using default 1048576\n");
+	parse_bad("mem=17179869185G",
+		  "cmdline: option 'mem=17179869185G': out of range, expected a size in bytes "
+		  "(K/M/G/T suffix) in 4096..18446744073709551615; using default 1048576\n");
+	parse_bad("mem=18014398509481985K",
+		  "cmdline: option 'mem=18014398509481985K': out of range, expected a size in "
+		  "bytes (K/M/G/T suffix) in 4096..18446744073709551615; using default 1048576\n");
+	parse_bad("mem=0x100000000001M",
+		  "cmdline: option 'mem=0x100000000001M': out of range, expected a size in "
+		  "bytes (K/M/G/T suffix) in 4096..18446744073709551615; using default 1048576\n");
 	/* Too many digits even without a suffix. */
 	assert_int_equal(parse("mem=18446744073709551616"), 1);
 	assert_console_has("cmdline: option 'mem=18446744073709551616': ");
