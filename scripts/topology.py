@@ -78,6 +78,8 @@ TOPOLOGIES = {
                  cpus=8, dist=ring_distances(4)),
         Topology("flat", "no NUMA: 2 CPUs, 1 GiB, no SRAT or SLIT",
                  cpus=2, mem_mib=1024),
+        Topology("small", "no NUMA: 2 CPUs, 64 MiB (little memory for numa=fake)",
+                 cpus=2, mem_mib=64),
         Topology("2node", "2 nodes x 2 CPUs x 1 GiB, SLIT 10/21",
                  nodes=[Node([0, 1], 1024), Node([2, 3], 1024)],
                  cpus=4, dist=[[10, 21], [21, 10]]),

@@ -23,6 +23,13 @@ def srat_cpu(apic_id, pxm, flags=ENABLED):
                        (pxm >> 8).to_bytes(3, "little"), 0)
 
 
+def srat_x2apic(x2apic_id, pxm, flags=ENABLED):
+    """ACPI 6.5 5.2.16.3 Processor Local x2APIC Affinity: type 2, length 24;
+    reserved (2), proximity domain (4), x2APIC id (4), flags (4), clock
+    domain (4), reserved (4)."""
+    return struct.pack("<BBHIIIII", 2, 24, 0, pxm, x2apic_id, flags, 0, 0)
+
+
 def srat_mem(base, length, pxm, flags=ENABLED):
     return struct.pack("<BBIHIIIIIIQ", 1, 40, pxm, 0, base & 0xffffffff, base >> 32,
                        length & 0xffffffff, length >> 32, 0, flags, 0)

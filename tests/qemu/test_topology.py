@@ -149,7 +149,8 @@ def test_eight_nodes_without_slit(boot):
 
 def test_numa_off(boot):
     m, d = boot_u(boot, "default", append="numa=off")
-    assert (d["nodes"], d["cpus"], d["source"]) == (1, 8, "none")
+    assert (d["nodes"], d["cpus"], d["source"]) == (1, 8, "off")
+    assert re.search(r"^NUMA: 1 nodes, 8 CPUs \(numa=off\)$", m.output, re.M)
     assert d["node"][0]["cpus"] == list(range(8))
     assert 4060 <= d["node"][0]["memory"] <= 4096
 
@@ -167,6 +168,30 @@ def test_numa_fake(boot):
     assert max(mems) - min(mems) <= 4, mems
     assert [n["cpus"] for n in d["node"]] == [[0], [], [1], []]
     assert d["node"][0]["distance"] == [10, 20, 20, 20]
+
+
+@pytest.mark.parametrize("append,nodes,source,line", [
+    ("numa=off numa=fake=4", 4, "fake", "NUMA: 4 nodes, 2 CPUs (numa=fake=4)"),
+    ("numa=fake=4 numa=off", 1, "off", "NUMA: 1 nodes, 2 CPUs (numa=off)"),
+    ("numa=fake=4 numa=noslit", 4, "fake", "NUMA: 4 nodes, 2 CPUs (numa=fake=4)"),
+])
+def test_numa_off_and_fake_last_wins(boot, append, nodes, source, line):
+    m, d = boot_u(boot, "flat", append=append)
+    assert (d["nodes"], d["source"]) == (nodes, source)
+    assert re.search("^" + re.escape(line) + "$", m.output, re.M), line
+
+
+def test_numa_fake_on_small_memory_leaves_no_node_empty(boot):
+    # 64 MiB: 0x9f000 + 0x3edf000 bytes of RAM, 31 granules of 2 MiB.
+    m, d = boot_u(boot, "small", append="numa=fake=20")
+    assert (d["nodes"], d["source"]) == (20, "fake")
+    assert all(n["memory"] >= 2 for n in d["node"]), [n["memory"] for n in d["node"]]
+    assert re.search(r"^NUMA: 20 nodes, 2 CPUs \(numa=fake=20\)$", m.output, re.M)
+    m, d = boot_u(boot, "small", append="numa=fake=64")
+    assert d["nodes"] == 31
+    assert all(n["memory"] >= 2 for n in d["node"]), [n["memory"] for n in d["node"]]
+    assert re.search(r"^numa=fake=64: only 63 MiB of RAM, at least 2 MiB per node; using 31 "
+                     r"nodes$", m.output, re.M)
 
 
 def test_numa_bad_value(boot):
@@ -211,7 +236,7 @@ def test_injected_asymmetric_and_unreachable(tmp_path, boot):
     slit = acpi.slit([[10, 17, 255], [23, 10, 40], [30, 40, 10]])
     m, d = inject(tmp_path, boot, srat, slit)
     assert [n["distance"] for n in d["node"]] == [[10, 17, 255], [23, 10, 40], [30, 40, 10]]
-    assert d["node"][0]["fallback"] == [1]          # never the unreachable node 2
+    assert d["node"][0]["fallback"] == [1, 2]       # the unreachable node 2 comes last
     assert d["node"][2]["fallback"] == [0, 1]
 
 
@@ -245,9 +270,10 @@ RULES = [
     ("SLIT off-diagonal not above 10",
      lambda: [two_node_srat(), acpi.slit([[10, 10], [21, 10]])],
      r"SLIT: distance from pxm 0 to pxm 1 is 10, not above 10; ignoring SLIT", 2, 20),
-    ("SLIT locality count differs from the SRAT's",
-     lambda: [two_node_srat(), acpi.slit([[10, 21, 21], [21, 10, 21], [21, 21, 10]])],
-     r"SLIT: 3 localities, but the proximity domains \(largest 1\) need 2; ignoring SLIT", 2, 20),
+    ("SLIT with fewer localities than the SRAT's domains",
+     lambda: [two_node_srat(), acpi.slit([[10]])],
+     r"SLIT: 1 localities, but the proximity domains \(largest 1\) need at least 2; "
+     r"ignoring SLIT", 2, 20),
     ("SLIT length does not match count squared",
      lambda: [two_node_srat(), acpi.slit([[10, 21], [21, 10]], count=3)],
      r"ACPI SLIT: .*; ignoring SLIT: distances 10 local, 20 remote", 2, 20),
@@ -290,3 +316,88 @@ def test_uncovered_ram_is_reported_and_kept(tmp_path, boot):
                      r"of the memory below it \(node 0 if none\)$", m.output, re.M)
     assert d["nodes"] == 1 and d["source"] == "acpi"
     assert 1000 <= d["node"][0]["memory"] <= 1024
+
+
+def test_slit_with_more_localities_than_domains(tmp_path, boot):
+    # ACPI allows localities the SRAT does not name (empty sockets, _PXM-only domains).
+    slit = acpi.slit([[10, 21, 31], [21, 10, 17], [31, 17, 10]])
+    m, d = inject(tmp_path, boot, two_node_srat(), slit)
+    assert [n["distance"] for n in d["node"]] == [[10, 21], [21, 10]]
+    assert "SLIT: " not in m.output.replace("ACPI SLIT: 3 localities", "")
+
+
+def selftests_pass(out):
+    lines = re.findall(r"^selftest \w+: (\d+) passed, (\d+) failed$", out, re.M)
+    return all(int(p) > 0 and int(f) == 0 for p, f in lines)
+
+
+@pytest.mark.parametrize("boot_cpu_node", [0, 1])
+def test_cpu_whose_only_memory_is_unreachable(tmp_path, boot, boot_cpu_node):
+    # All 1 GiB is pxm 1; the SLIT says pxm 0 cannot reach pxm 1. The CPU on pxm 0
+    # (the boot CPU, or CPU 1) must still get memory: no panic, no CPU left out.
+    srat = acpi.srat(acpi.srat_cpu(0, 1 - boot_cpu_node), acpi.srat_cpu(1, boot_cpu_node),
+                     acpi.srat_mem(0, GiB, 1))
+    m, d = inject(tmp_path, boot, srat, acpi.slit([[10, 255], [255, 10]]))
+    assert d["nodes"] == 2 and d["node"][0]["memory"] == 0
+    assert d["node"][0]["fallback"] == [1]
+    assert re.search(r"^SLIT: node 0 \(pxm 0\) has CPUs but no memory, and every node with "
+                     r"memory is unreachable \(255\) from it; its memory comes from node 1 "
+                     r"all the same$", m.output, re.M)
+    assert smp_line(m.output)[:2] == (2, 2)
+    check_smp(m.output, d)
+    assert selftests_pass(m.output)
+    assert "no memory for" not in m.output and "Fatal" not in m.output
+
+
+def heap_ranges(out):
+    return {int(n): (int(mib), int(k)) for n, mib, k in
+            re.findall(r"^heap: node (\d+): (\d+) MiB in (\d+) ranges?$", out, re.M)}
+
+
+def test_interleaved_ranges_all_reach_the_heap(tmp_path, boot):
+    # 254 ranges of 2 MiB alternating between pxm 0 and 1, then the rest on pxm 0:
+    # each node has over a hundred ranges, and every one must reach the heap.
+    mems = [acpi.srat_mem(i * 2 * MiB, 2 * MiB, i % 2) for i in range(254)]
+    mems.append(acpi.srat_mem(508 * MiB, GiB - 508 * MiB, 0))
+    m, d = inject(tmp_path, boot, acpi.srat(acpi.srat_cpu(0, 0), acpi.srat_cpu(1, 1), *mems))
+    assert d["nodes"] == 2
+    heap = heap_ranges(m.output)
+    for n, node in enumerate(d["node"]):
+        assert heap[n][1] == len(node["ranges"]), (n, heap[n], len(node["ranges"]))
+    # Node 1: 127 ranges of 2 MiB (254 MiB), less its own frame table and caches;
+    # node 0 also holds the image and the boot allocations.
+    assert heap[1][1] == 127 and d["node"][1]["memory"] == 254
+    assert heap[1][0] >= 254 - 8, heap[1]
+    assert heap[0][0] >= d["node"][0]["memory"] - 32, (heap[0], d["node"][0]["memory"])
+    assert "left out" not in m.output and "not managed" not in m.output
+    assert selftests_pass(m.output)
+
+
+def test_node_boundary_inside_a_page(tmp_path, boot):
+    srat = acpi.srat(acpi.srat_cpu(0, 0), acpi.srat_cpu(1, 1),
+                     acpi.srat_mem(0, 0x20000800, 0),
+                     acpi.srat_mem(0x20000800, GiB - 0x20000800, 1))
+    m, d = inject(tmp_path, boot, srat)
+    assert d["node"][0]["ranges"][-1][1] == 0x20001000
+    assert d["node"][1]["ranges"][0][0] == 0x20001000
+    assert re.search(r"^SRAT: 1 node boundary inside a page \(first at 0x20000800\); each such "
+                     r"page goes to the node holding its first byte \(node 0 at 0x20000000\)$",
+                     m.output, re.M)
+
+
+@pytest.mark.parametrize("second", ["xapic", "x2apic"])
+def test_cpu_in_two_domains_makes_no_phantom_node(tmp_path, boot, second):
+    again = acpi.srat_cpu(0, 5) if second == "xapic" else acpi.srat_x2apic(0, 5)
+    m, d = inject(tmp_path, boot, two_node_srat(again))
+    assert d["nodes"] == 2 and [n["pxm"] for n in d["node"]] == [0, 1]
+    assert [n["cpus"] for n in d["node"]] == [[0], [1]]
+    assert re.search(r"^SRAT: CPU id 0x0 is in two proximity domains, pxm 0 and pxm 5; a CPU "
+                     r"has one node: keeping pxm 0, the first entry$", m.output, re.M)
+
+
+def test_range_ending_at_2_64_is_no_wrap(tmp_path, boot):
+    # Hot-pluggable from 4 GiB to the very top of the 64-bit space.
+    top = acpi.srat_mem(4 * GiB, (1 << 64) - 4 * GiB, 1, flags=acpi.ENABLED | acpi.HOTPLUG)
+    m, d = inject(tmp_path, boot, two_node_srat(top))
+    assert d["nodes"] == 2 and d["source"] == "acpi"
+    assert "wraps" not in m.output
