@@ -272,6 +272,20 @@ static void test_v1_wrapping_entry_clipped(void **state)
 			    "past 2^64; clipped at the top of the address space\n");
 }
 
+/* Multiboot 0.6.96 §3.3: base_addr and length are 64-bit; ending at 2^64 is no wrap. */
+static void test_v1_entry_ending_at_2_64_is_no_wrap(void **state)
+{
+	mb1_begin(MB1_MMAP);
+	mb1_entry(20, 0xfffffffff0000000ULL, 0x10000000ULL, MEM_RESERVED);
+	mb1_entry(20, 0x100000, 0x100000, MEM_RAM);
+
+	assert_int_equal(parse_mb1(), 0);
+	assert_int_equal(bi.nr_mem, 2);
+	check_range(0, 0xfffffffff0000000ULL, 0xfffffffffffff000ULL, MEM_RESERVED);
+	check_range(1, 0x100000, 0x200000, MEM_RAM);
+	assert_string_equal(console_text(), "");
+}
+
 static void test_v1_too_many_entries_counted(void **state)
 {
 	unsigned int i;
@@ -400,6 +414,7 @@ int main(void)
 		T(test_v1_entry_size_running_backwards),
 		T(test_v1_mmap_outside_memory),
 		T(test_v1_wrapping_entry_clipped),
+		T(test_v1_entry_ending_at_2_64_is_no_wrap),
 		T(test_v1_too_many_entries_counted),
 		T(test_v1_long_cmdline_truncated),
 		T(test_v1_cmdline_just_fits),

@@ -500,7 +500,9 @@ static void test_v2_wrapping_entry_clipped(void **state)
 	static const struct test_mmap_entry map[] = {
 		{ 0x100000, 0x100000, MEM_RAM },
 		{ 0xfffffffff0000000ULL, 0x20000000ULL, MEM_RESERVED },
+		/* 0x1 + 0xffffffffffffffff is exactly 2^64: clipped, but no wrap to report. */
 		{ 0x1, 0xffffffffffffffffULL, MEM_RESERVED },
+		{ 0x2, 0xffffffffffffffffULL, MEM_RESERVED },
 	};
 
 	mb2_begin();
@@ -508,14 +510,15 @@ static void test_v2_wrapping_entry_clipped(void **state)
 	mb2_end();
 
 	assert_int_equal(parse_mb2(), 0);
-	assert_int_equal(bi.nr_mem, 3);
+	assert_int_equal(bi.nr_mem, 4);
 	check_range(0, 0x100000, 0x200000, MEM_RAM);
 	check_range(1, 0xfffffffff0000000ULL, 0xfffffffffffff000ULL, MEM_RESERVED);
 	check_range(2, 0x1, 0xfffffffffffff000ULL, MEM_RESERVED);
+	check_range(3, 0x2, 0xfffffffffffff000ULL, MEM_RESERVED);
 	assert_string_equal(console_text(),
 			    "multiboot: memory map entry 0xfffffffff0000000+0x20000000 wraps past "
 			    "2^64; clipped at the top of the address space\n"
-			    "multiboot: memory map entry 0x1+0xffffffffffffffff wraps past "
+			    "multiboot: memory map entry 0x2+0xffffffffffffffff wraps past "
 			    "2^64; clipped at the top of the address space\n");
 }
 

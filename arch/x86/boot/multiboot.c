@@ -76,10 +76,15 @@ static void add_range(struct boot_info *bi, u64 base, u64 len, u32 type)
 
 	if (!len)
 		return;
+	/*
+	 * Ending exactly at 2^64 (end == 0) is legal; a half-open range stops
+	 * at the last page instead, without a word. Past it is a wrap.
+	 */
 	if (end < base) {
-		pr_warn("multiboot: memory map entry 0x%llx+0x%llx wraps past 2^64; "
-			"clipped at the top of the address space\n",
-			(unsigned long long)base, (unsigned long long)len);
+		if (end)
+			pr_warn("multiboot: memory map entry 0x%llx+0x%llx wraps past 2^64; "
+				"clipped at the top of the address space\n",
+				(unsigned long long)base, (unsigned long long)len);
 		end = ~(u64)0 & PAGE_MASK;
 		if (end <= base)
 			return;
