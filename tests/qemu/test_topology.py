@@ -401,3 +401,18 @@ def test_range_ending_at_2_64_is_no_wrap(tmp_path, boot):
     m, d = inject(tmp_path, boot, two_node_srat(top))
     assert d["nodes"] == 2 and d["source"] == "acpi"
     assert "wraps" not in m.output
+
+
+def test_boot_line_lists_every_cpu(tmp_path, boot):
+    # 48 CPUs interleaved over two nodes: each node's list is 66 characters;
+    # the boot line prints them whole (it once cut them at 63, silently).
+    cpus = [acpi.srat_cpu(i, i % 2) for i in range(48)]
+    srat = acpi.srat(*cpus, acpi.srat_mem(0, 512 * MiB, 0), acpi.srat_mem(512 * MiB, 512 * MiB, 1))
+    m = boot("flat", extra=["-smp", "48", "-acpitable",
+                            "file=" + acpi.write(tmp_path / "srat.aml", srat)])
+    # The boot lines are all this needs; 48 CPUs under TCG are slow to reach ready.
+    m.wait_for(r"^smp: 48 of 48 CPUs online", regex=True)
+    evens = ",".join(str(i) for i in range(0, 48, 2))
+    odds = ",".join(str(i) for i in range(1, 48, 2))
+    assert re.search(rf"^  node 0: pxm 0, \d+ MiB, cpus {evens}$", m.output, re.M)
+    assert re.search(rf"^  node 1: pxm 1, \d+ MiB, cpus {odds}$", m.output, re.M)
