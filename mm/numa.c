@@ -124,8 +124,12 @@ void numa_init(const struct boot_info *bi)
 	unsigned int n;
 
 	arch_describe_topology(&desc);
-	if (!IS_ENABLED(CONFIG_NUMA))
+	if (!IS_ENABLED(CONFIG_NUMA)) {
+		if (opts.fake)
+			pr_warn("numa=fake=%u: built without CONFIG_NUMA; one node\n", opts.fake);
 		opts.off = true;
+		opts.fake = 0;
+	}
 	topo_build(&desc, bi->mem, bi->nr_mem, &opts, &system_topology);
 	if (desc.cpus_dropped)
 		pr_warn("NUMA: %u CPUs beyond NR_CPUS=%d are not used\n", desc.cpus_dropped,

@@ -82,6 +82,22 @@ def test_config_change_rebuilds(tmp_path):
     assert " CC " in r.stdout, "changing .config rebuilt nothing"
 
 
+def test_numa_off_build_is_one_node(tmp_path, boot):
+    # Without CONFIG_NUMA, firmware nodes and numa=fake both give one node, said so.
+    out = tmp_path / "nonuma"
+    make(f"O={out}", "defconfig")
+    cfg = (out / ".config").read_text().replace("CONFIG_NUMA=y", "# CONFIG_NUMA is not set")
+    (out / ".config").write_text(cfg)
+    make(f"O={out}", "olddefconfig")
+    make(f"O={out}", "-j2")
+    m = boot("2node", kernel=str(out / "proxima"), append="numa=fake=4")
+    m.wait_ready()
+    out_lines = m.output.replace("\r", "").split("\n")
+    assert "numa=fake=4: built without CONFIG_NUMA; one node" in out_lines
+    assert "NUMA: 1 nodes, 4 CPUs (numa=off)" in out_lines
+    assert "smp: 4 of 4 CPUs online: node 0: 4" in out_lines
+
+
 def test_savedefconfig_roundtrip(tmp_path):
     out = tmp_path / "sd"
     make(f"O={out}", "debug_defconfig")
