@@ -1,11 +1,15 @@
 /*
  * SGI SN2 (Altix) topology backend: derives a struct topo_desc from the
  * node bits of physical addresses, the CPU list and the router hop table
- * (see sn2.h). Owns only the translation and the checks that keep a
+ * (see sn2.h), or reads the PROM's ACPI tables with the SN2 SRAT quirk.
+ * Either way CPU ids are the LID's (NASID in bits 0..11, slice in 12..13)
+ * and proximity domains the PROM's (NASID >> 1), so both descriptions of
+ * one machine agree. Owns only the translation and the checks that keep a
  * description from being half-applied; the core (mm/topology.c) decides
  * everything else. No locks, no state: runs once on the boot CPU and
  * writes nothing but *d and console lines.
  */
+#include <hv/acpi.h>
 #include <hv/lib.h>
 #include <hv/printk.h>
 #include <hv/topology.h>
@@ -44,7 +48,8 @@ static bool node_field_ok(const struct sn2_fw *fw)
 	return false;
 }
 
-static u32 node_of(const struct sn2_fw *fw, paddr_t pa)
+/* The NASID of a physical address: its node field. */
+static u32 nasid_of(const struct sn2_fw *fw, paddr_t pa)
 {
 	return (u32)((pa >> fw->node_shift) & ((1ULL << fw->node_bits) - 1));
 }
@@ -92,11 +97,20 @@ static bool add_piece(struct topo_desc *d, paddr_t s, paddr_t last, u32 pxm)
 	return true;
 }
 
+/* Forget the memory recorded so far, after the line that says why. */
+static bool drop_memory(struct topo_desc *d)
+{
+	memset(d->mem, 0, sizeof(d->mem));
+	d->nr_mem = 0;
+	return false;
+}
+
 /*
- * Record every usable chunk, cut at node boundaries. On overflow, wipe
- * what was recorded and return false after one line. Every piece but a
- * chunk's first takes a new entry, so a chunk spanning millions of nodes
- * still stops after TOPO_MAX_MEM + 1 pieces.
+ * Record every usable chunk, cut at NASID boundaries. Memory on an odd
+ * NASID or more than TOPO_MAX_MEM ranges: wipe what was recorded and
+ * return false after one line. Every piece but a chunk's first crosses
+ * into the next NASID, and every other one of those is odd, so a chunk
+ * spanning millions of NASIDs stops after two pieces.
  */
 static bool record_memory(const struct sn2_fw *fw, struct topo_desc *d)
 {
@@ -109,70 +123,118 @@ static bool record_memory(const struct sn2_fw *fw, struct topo_desc *d)
 		if (!chunk_last(fw, i, &last))
 			continue;
 		for (;;) {
+			u32 nasid = nasid_of(fw, s);
+
+			if (nasid & 1) {
+				pr_err("SN2: memory chunk %u has memory at 0x%llx on odd NASID %u, "
+				       "a TIO I/O node without memory; %s\n", i,
+				       (unsigned long long)s, nasid, NO_AFFINITY);
+				return drop_memory(d);
+			}
 			end = MIN(s | in_node, last);
-			if (!add_piece(d, s, end, node_of(fw, s)))
-				goto overflow;
+			if (!add_piece(d, s, end, SN2_NASID_TO_PXM(nasid))) {
+				pr_err("SN2: memory splits into more than %d ranges at node "
+				       "boundaries; %s\n", TOPO_MAX_MEM, NO_AFFINITY);
+				return drop_memory(d);
+			}
 			if (end == last)
 				break;
 			s = end + 1;
 		}
 	}
 	return true;
-overflow:
-	pr_err("SN2: memory splits into more than %d ranges at node boundaries; %s\n",
-	       TOPO_MAX_MEM, NO_AFFINITY);
-	memset(d->mem, 0, sizeof(d->mem));
-	d->nr_mem = 0;
-	return false;
 }
 
-/* The CPU list, and with affinity each CPU's node. */
+/* CPUs the description leaves out or places nowhere; the first of each. */
+struct cpu_faults {
+	unsigned int bad_id, first_bad;
+	unsigned int odd, first_odd;
+};
+
+static void report_cpus(const struct sn2_fw *fw, const struct topo_desc *d,
+			const struct cpu_faults *f)
+{
+	const struct sn2_cpu *c;
+
+	if (f->bad_id) {
+		c = &fw->cpu[f->first_bad];
+		pr_warn("SN2: %u CPUs have a NASID above %u or a slice above %u, which no SN2 "
+			"LID holds (first: CPU %u, NASID %u, slice %u); skipped\n", f->bad_id,
+			SN2_CPU_NASID_MAX, SN2_CPU_SLICE_MAX, f->first_bad, c->nasid, c->slice);
+	}
+	if (f->odd) {
+		c = &fw->cpu[f->first_odd];
+		pr_warn("SN2: %u CPUs are on odd NASIDs, TIO I/O nodes without CPUs (first: CPU "
+			"%u, NASID %u); no affinity recorded for them\n", f->odd, f->first_odd,
+			c->nasid);
+	}
+	if (d->cpus_dropped)
+		pr_warn("SN2: %u CPUs present, room for NR_CPUS=%d; the last %u ignored\n",
+			nr_cpus(fw), CONFIG_NR_CPUS, d->cpus_dropped);
+}
+
+/* The CPU list, and with affinity each CPU's pxm. */
 static void record_cpus(const struct sn2_fw *fw, struct topo_desc *d, bool affinity)
 {
-	unsigned int i, n = nr_cpus(fw);
+	struct cpu_faults f = { 0 };
+	unsigned int i;
 
-	for (i = 0; i < n && i < CONFIG_NR_CPUS; i++) {
+	for (i = 0; i < nr_cpus(fw); i++) {
 		const struct sn2_cpu *c = &fw->cpu[i];
 		u32 hwid = SN2_CPU_HWID(c->nasid, c->slice);
 
+		if (c->nasid > SN2_CPU_NASID_MAX || c->slice > SN2_CPU_SLICE_MAX) {
+			if (!f.bad_id++)
+				f.first_bad = i;
+			continue;
+		}
+		if (d->nr_cpus == CONFIG_NR_CPUS) {
+			d->cpus_dropped++;
+			continue;
+		}
 		d->cpu_hwid[d->nr_cpus++] = hwid;
 		if (!affinity)
 			continue;
+		if (c->nasid & 1) {
+			if (!f.odd++)
+				f.first_odd = i;
+			continue;
+		}
 		d->aff[d->nr_aff].hwid = hwid;
-		d->aff[d->nr_aff].pxm = c->nasid;
+		d->aff[d->nr_aff].pxm = SN2_NASID_TO_PXM(c->nasid);
 		d->nr_aff++;
 	}
-	if (n > CONFIG_NR_CPUS) {
-		d->cpus_dropped = n - CONFIG_NR_CPUS;
-		pr_warn("SN2: %u CPUs present, room for NR_CPUS=%d; the last %u ignored\n", n,
-			CONFIG_NR_CPUS, d->cpus_dropped);
-	}
+	report_cpus(fw, d, &f);
 }
 
 /*
- * Map node id to hop table row in row[] (-1: no row). False (after a
- * line) when a row names a node the matrix cannot index or a node twice.
+ * Map pxm to hop table row in row[] (-1: no row); rows of odd NASIDs (TIO
+ * I/O nodes) are no pxm's. False (after a line) when a row names an even
+ * NASID the matrix cannot index or an even NASID twice.
  */
 static bool hop_rows_ok(const struct sn2_fw *fw, s16 *row)
 {
-	unsigned int i, node;
+	unsigned int i, nasid, pxm;
 
 	for (i = 0; i < TOPO_MAX_LOCALITIES; i++)
 		row[i] = -1;
 	for (i = 0; i < nr_hop_nodes(fw); i++) {
-		node = fw->hop_node[i];
-		if (node >= TOPO_MAX_LOCALITIES) {
-			pr_err("SN2: router hop table row %u is node %u, beyond the %d nodes the "
-			       "distance matrix holds; %s\n", i, node, TOPO_MAX_LOCALITIES,
+		nasid = fw->hop_node[i];
+		if (nasid & 1)
+			continue;
+		pxm = SN2_NASID_TO_PXM(nasid);
+		if (pxm >= TOPO_MAX_LOCALITIES) {
+			pr_err("SN2: router hop table row %u is NASID %u (pxm %u), beyond the %d "
+			       "proximity domains the distance matrix holds; %s\n", i, nasid, pxm,
+			       TOPO_MAX_LOCALITIES, NO_DISTANCES);
+			return false;
+		}
+		if (row[pxm] >= 0) {
+			pr_err("SN2: router hop table lists NASID %u twice; %s\n", nasid,
 			       NO_DISTANCES);
 			return false;
 		}
-		if (row[node] >= 0) {
-			pr_err("SN2: router hop table lists node %u twice; %s\n", node,
-			       NO_DISTANCES);
-			return false;
-		}
-		row[node] = (s16)i;
+		row[pxm] = (s16)i;
 	}
 	return true;
 }
@@ -187,12 +249,12 @@ static bool hop_matrix_ok(const struct sn2_fw *fw)
 			u8 h = fw->hops[i * n + j];
 
 			if (i == j && h) {
-				pr_err("SN2: router hop table entry from node %u to itself is %u, "
+				pr_err("SN2: router hop table entry from NASID %u to itself is %u, "
 				       "not 0; %s\n", fw->hop_node[i], h, NO_DISTANCES);
 				return false;
 			}
 			if (i != j && !h) {
-				pr_err("SN2: router hop table entry from node %u to node %u is 0, "
+				pr_err("SN2: router hop table entry from NASID %u to NASID %u is 0, "
 				       "not at least 1; %s\n", fw->hop_node[i], fw->hop_node[j],
 				       NO_DISTANCES);
 				return false;
@@ -206,14 +268,14 @@ static bool node_in_table(u32 pxm, const s16 *row, const char *what)
 {
 	if (pxm < TOPO_MAX_LOCALITIES && row[pxm] >= 0)
 		return true;
-	pr_err("SN2: node %u has %s but no row in the router hop table; %s\n", pxm, what,
-	       NO_DISTANCES);
+	pr_err("SN2: NASID %llu has %s but no row in the router hop table; %s\n",
+	       (unsigned long long)pxm * 2, what, NO_DISTANCES);
 	return false;
 }
 
 /*
- * Check that every node with memory or CPUs has a row; set *largest to
- * the largest such node (-1 if none). False after a line otherwise.
+ * Check that every pxm with memory or CPUs has a row; set *largest to
+ * the largest such pxm (-1 if none). False after a line otherwise.
  */
 static bool hop_table_covers(const struct topo_desc *d, const s16 *row, s64 *largest)
 {
@@ -282,4 +344,13 @@ void sn2_describe(const struct sn2_fw *fw, struct topo_desc *d)
 	record_cpus(fw, d, affinity);
 	if (affinity)
 		describe_distances(fw, d);
+}
+
+void sn2_describe_acpi(const struct acpi_rsdp *rsdp, struct topo_desc *d)
+{
+	static const struct acpi_numa_opts opts = { .sapic = true, .sn2_prom_srat = true };
+
+	if (acpi_tables_init(rsdp) < 0)
+		return;
+	acpi_numa_describe_opts(d, &opts);
 }

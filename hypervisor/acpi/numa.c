@@ -6,6 +6,8 @@
  * values make sense (pxms, overlaps, wraps, the distance rules) is decided
  * by mm/topology.c. A table that breaks a rule is rejected whole, in one
  * line: its part of the description is left empty, never half filled.
+ * What the caller knows about the platform comes in struct acpi_numa_opts
+ * (SAPIC ids, the SN2 PROM's SRAT); nothing here guesses it.
  * Boot CPU only, no locking. A table handed in must be readable for
  * t->length bytes, as acpi_find_table() returns them.
  */
@@ -22,11 +24,13 @@
 
 _Static_assert(sizeof(struct acpi_madt) == 44, "MADT layout");
 _Static_assert(sizeof(struct acpi_madt_lapic) == 8, "MADT local APIC layout");
-_Static_assert(sizeof(struct acpi_madt_lsapic) == 16, "MADT local SAPIC layout");
 _Static_assert(sizeof(struct acpi_srat) == 48, "SRAT layout");
 _Static_assert(sizeof(struct acpi_slit) == 44, "SLIT layout");
 
-/* The length a subtable type must have (exactly, or at least). */
+/*
+ * The length a subtable type must have (exactly, or at least), for the
+ * types this file reads (ACPI 6.0 5.2.12 and 5.2.16; others: any length).
+ */
 struct sub_rule {
 	u8 type;
 	u8 len;
@@ -35,7 +39,7 @@ struct sub_rule {
 
 static const struct sub_rule madt_rules[] = {
 	{ ACPI_MADT_LAPIC, sizeof(struct acpi_madt_lapic), false },
-	{ ACPI_MADT_LSAPIC, sizeof(struct acpi_madt_lsapic), true },
+	{ ACPI_MADT_LSAPIC, sizeof(struct acpi_madt_lsapic), true },	/* 12 + UID (3.0) */
 	{ ACPI_MADT_X2APIC, sizeof(struct acpi_madt_x2apic), false },
 };
 
@@ -149,6 +153,7 @@ static void madt_entry(struct madt_state *s, const struct acpi_subtable_header *
 		       bool sapic)
 {
 	if (sapic && h->type == ACPI_MADT_LSAPIC) {
+		/* The ACPI 2.0 part (12 bytes); the 3.0 UID after it is not used. */
 		const struct acpi_madt_lsapic *e = (const void *)h;
 
 		madt_add_cpu(s, (u32)e->sapic_id << 8 | e->sapic_eid, e->flags, off);
@@ -176,7 +181,8 @@ static void madt_report(const struct madt_state *s)
 			CONFIG_NR_CPUS);
 }
 
-int acpi_parse_madt(const struct acpi_table_header *t, struct topo_desc *d, bool sapic)
+int acpi_parse_madt(const struct acpi_table_header *t, struct topo_desc *d,
+		    const struct acpi_numa_opts *opts)
 {
 	struct madt_state s = { .d = d };
 	const struct acpi_subtable_header *h;
@@ -193,7 +199,7 @@ int acpi_parse_madt(const struct acpi_table_header *t, struct topo_desc *d, bool
 		return -EINVAL;
 	for (off = sizeof(struct acpi_madt); off < t->length; off += h->length) {
 		h = (const void *)(base + off);
-		madt_entry(&s, h, off, sapic);
+		madt_entry(&s, h, off, opts->sapic);
 	}
 	d->nr_cpus = s.nr;
 	d->cpus_dropped = s.dropped;
@@ -206,10 +212,43 @@ int acpi_parse_madt(const struct acpi_table_header *t, struct topo_desc *d, bool
 struct srat_state {
 	struct topo_desc *d;
 	bool sapic;
-	bool pxm32;			/* SRAT revision >= 2: 32-bit proximity domains */
+	u32 cpu_pxm_mask;		/* proximity domain bits this revision defines */
+	u32 mem_pxm_mask;
 	unsigned int nr_mem, nr_aff;	/* filled so far; committed at the end */
 	unsigned int x2apic_skipped;
+	unsigned int pxm_cut;		/* entries with reserved pxm bits set */
+	u32 cut_pxm, cut_off;		/* the first of them, as written */
 };
+
+/*
+ * Which proximity domain bits the SRAT defines. Revision 2 (ACPI 3.0) made
+ * them 32 bits; before, only the low byte was defined. The SN2 PROM writes
+ * revision 1 with wider domains: the first high byte of processor entries
+ * and the whole memory field (as Linux reads it on sn2).
+ */
+static void srat_pxm_masks(struct srat_state *s, u8 revision, const struct acpi_numa_opts *o)
+{
+	if (revision >= 2) {
+		s->cpu_pxm_mask = 0xffffffff;
+		s->mem_pxm_mask = 0xffffffff;
+	} else if (o->sn2_prom_srat) {
+		s->cpu_pxm_mask = 0xffff;
+		s->mem_pxm_mask = 0xffffffff;
+	} else {
+		s->cpu_pxm_mask = 0xff;
+		s->mem_pxm_mask = 0xff;
+	}
+}
+
+/* The defined bits of pxm (as written at offset off); counts entries that set others. */
+static u32 srat_pxm(struct srat_state *s, u32 pxm, u32 mask, u32 off)
+{
+	if (pxm & ~mask && !s->pxm_cut++) {
+		s->cut_pxm = pxm;
+		s->cut_off = off;
+	}
+	return pxm & mask;
+}
 
 static int srat_add_cpu(struct srat_state *s, u32 hwid, u32 pxm)
 {
@@ -222,18 +261,17 @@ static int srat_add_cpu(struct srat_state *s, u32 hwid, u32 pxm)
 	return 0;
 }
 
-static int srat_cpu(struct srat_state *s, const struct acpi_srat_cpu *e)
+static int srat_cpu(struct srat_state *s, const struct acpi_srat_cpu *e, u32 off)
 {
 	u32 pxm = e->pxm_lo;
 	u32 hwid = e->apic_id;
 
 	if (!(e->flags & ACPI_SRAT_ENABLED))
 		return 0;
-	if (s->pxm32)
-		pxm |= (u32)e->pxm_hi[0] << 8 | (u32)e->pxm_hi[1] << 16 | (u32)e->pxm_hi[2] << 24;
+	pxm |= (u32)e->pxm_hi[0] << 8 | (u32)e->pxm_hi[1] << 16 | (u32)e->pxm_hi[2] << 24;
 	if (s->sapic)
 		hwid = hwid << 8 | e->sapic_eid;
-	return srat_add_cpu(s, hwid, pxm);
+	return srat_add_cpu(s, hwid, srat_pxm(s, pxm, s->cpu_pxm_mask, off));
 }
 
 static int srat_x2apic(struct srat_state *s, const struct acpi_srat_x2apic *e)
@@ -248,7 +286,7 @@ static int srat_x2apic(struct srat_state *s, const struct acpi_srat_x2apic *e)
 }
 
 /* Memory affinity, as given: the core judges wraps and empty ranges. */
-static int srat_mem(struct srat_state *s, const struct acpi_srat_mem *e)
+static int srat_mem(struct srat_state *s, const struct acpi_srat_mem *e, u32 off)
 {
 	struct topo_mem *m;
 
@@ -259,8 +297,7 @@ static int srat_mem(struct srat_state *s, const struct acpi_srat_mem *e)
 	m = &s->d->mem[s->nr_mem++];
 	m->start = (paddr_t)e->base_hi << 32 | e->base_lo;
 	m->len = (u64)e->length_hi << 32 | e->length_lo;
-	/* Revision 1 defined one byte; the other three were reserved. */
-	m->pxm = s->pxm32 ? e->pxm : e->pxm & 0xff;
+	m->pxm = srat_pxm(s, e->pxm, s->mem_pxm_mask, off);
 	m->flags = 0;
 	if (e->flags & ACPI_SRAT_HOTPLUGGABLE)
 		m->flags |= TOPO_MEM_HOTPLUG;
@@ -270,13 +307,13 @@ static int srat_mem(struct srat_state *s, const struct acpi_srat_mem *e)
 }
 
 /* Read one checked SRAT subtable; other types are skipped. */
-static int srat_entry(struct srat_state *s, const struct acpi_subtable_header *h)
+static int srat_entry(struct srat_state *s, const struct acpi_subtable_header *h, u32 off)
 {
 	switch (h->type) {
 	case ACPI_SRAT_CPU_AFFINITY:
-		return srat_cpu(s, (const void *)h);
+		return srat_cpu(s, (const void *)h, off);
 	case ACPI_SRAT_MEM_AFFINITY:
-		return srat_mem(s, (const void *)h);
+		return srat_mem(s, (const void *)h, off);
 	case ACPI_SRAT_X2APIC_AFFINITY:
 		return srat_x2apic(s, (const void *)h);
 	default:
@@ -293,9 +330,22 @@ static int srat_fail(struct topo_desc *d)
 	return -EINVAL;
 }
 
-int acpi_parse_srat(const struct acpi_table_header *t, struct topo_desc *d, bool sapic)
+static void srat_report(const struct srat_state *s, u8 revision)
 {
-	struct srat_state s = { .d = d, .sapic = sapic, .pxm32 = t->revision >= 2 };
+	pr_info("ACPI SRAT: %u CPU and %u memory affinity entries\n", s->nr_aff, s->nr_mem);
+	if (s->x2apic_skipped)
+		pr_warn("ACPI SRAT: %u x2APIC affinity entries on a SAPIC system; ignoring them\n",
+			s->x2apic_skipped);
+	if (s->pxm_cut)
+		pr_warn("ACPI SRAT: %u entries set proximity domain bits that revision %u "
+			"reserves (first: 0x%x at offset %u); ignoring those bits\n",
+			s->pxm_cut, revision, s->cut_pxm, s->cut_off);
+}
+
+int acpi_parse_srat(const struct acpi_table_header *t, struct topo_desc *d,
+		    const struct acpi_numa_opts *opts)
+{
+	struct srat_state s = { .d = d, .sapic = opts->sapic };
 	const struct acpi_subtable_header *h;
 	const u8 *base = (const u8 *)t;
 	u32 off;
@@ -310,19 +360,17 @@ int acpi_parse_srat(const struct acpi_table_header *t, struct topo_desc *d, bool
 	if (check_subtables(t, sizeof(struct acpi_srat), srat_rules, ARRAY_SIZE(srat_rules),
 			    "SRAT", SRAT_FALLBACK))
 		return srat_fail(d);
+	srat_pxm_masks(&s, t->revision, opts);
 	for (off = sizeof(struct acpi_srat); off < t->length; off += h->length) {
 		h = (const void *)(base + off);
-		if (srat_entry(&s, h))
+		if (srat_entry(&s, h, off))
 			return srat_fail(d);
 	}
 	d->nr_mem = s.nr_mem;
 	d->nr_aff = s.nr_aff;
 	d->have_affinity = true;
 	d->affinity_rejected = false;
-	pr_info("ACPI SRAT: %u CPU and %u memory affinity entries\n", s.nr_aff, s.nr_mem);
-	if (s.x2apic_skipped)
-		pr_warn("ACPI SRAT: %u x2APIC affinity entries on a SAPIC system; ignoring them\n",
-			s.x2apic_skipped);
+	srat_report(&s, t->revision);
 	return 0;
 }
 
@@ -371,22 +419,29 @@ int acpi_parse_slit(const struct acpi_table_header *t, struct topo_desc *d)
 
 /* ---- all three ------------------------------------------------------------ */
 
-void acpi_numa_describe(struct topo_desc *d, bool sapic)
+void acpi_numa_describe_opts(struct topo_desc *d, const struct acpi_numa_opts *opts)
 {
 	const struct acpi_table_header *t;
 
 	t = acpi_find_table("APIC");
 	if (t)
-		acpi_parse_madt(t, d, sapic);
+		acpi_parse_madt(t, d, opts);
 	else
 		pr_info("ACPI: no MADT; boot CPU only\n");
 	t = acpi_find_table("SRAT");
 	if (!t) {
 		pr_info("ACPI: no SRAT; one node\n");
-	} else if (!acpi_parse_srat(t, d, sapic)) {
+	} else if (!acpi_parse_srat(t, d, opts)) {
 		d->source = TOPO_SRC_ACPI;
 	}
 	t = acpi_find_table("SLIT");
 	if (t)
 		acpi_parse_slit(t, d);
+}
+
+void acpi_numa_describe(struct topo_desc *d, bool sapic)
+{
+	const struct acpi_numa_opts opts = { .sapic = sapic };
+
+	acpi_numa_describe_opts(d, &opts);
 }

@@ -63,14 +63,19 @@ struct acpi_madt_lapic {
 	u32 flags;
 } __packed;
 
+/*
+ * ACPI 2.0 defined the first 12 bytes. ACPI 3.0 appended a 4-byte numeric
+ * processor UID (offset 12) and a NUL-terminated UID string (offset 16),
+ * so an entry is at least 12 bytes and what follows flags is read only
+ * when the length says it is there (ACPI 6.0 5.2.12.10, Table 5-56).
+ */
 struct acpi_madt_lsapic {
-	struct acpi_subtable_header h;	/* length >= 16 (+ UID string) */
+	struct acpi_subtable_header h;	/* length >= 12 */
 	u8 processor_id;
 	u8 sapic_id;
 	u8 sapic_eid;
 	u8 reserved[3];
 	u32 flags;
-	u32 uid;
 } __packed;
 
 struct acpi_madt_x2apic {
@@ -139,6 +144,14 @@ _Static_assert(sizeof(struct acpi_srat_cpu) == 16, "SRAT CPU affinity layout");
 _Static_assert(sizeof(struct acpi_srat_mem) == 40, "SRAT memory affinity layout");
 _Static_assert(sizeof(struct acpi_srat_x2apic) == 24, "SRAT x2APIC affinity layout");
 _Static_assert(sizeof(struct acpi_madt_x2apic) == 16, "MADT x2APIC layout");
+_Static_assert(sizeof(struct acpi_madt_lsapic) == 12, "MADT local SAPIC (ACPI 2.0 part) layout");
+_Static_assert(__builtin_offsetof(struct acpi_madt_lsapic, flags) == 8, "MADT local SAPIC flags");
+_Static_assert(__builtin_offsetof(struct acpi_srat_cpu, sapic_eid) == 8, "SRAT CPU EID");
+_Static_assert(__builtin_offsetof(struct acpi_srat_cpu, pxm_hi) == 9, "SRAT CPU pxm bits 8-31");
+_Static_assert(__builtin_offsetof(struct acpi_srat_mem, base_lo) == 8, "SRAT memory base low");
+_Static_assert(__builtin_offsetof(struct acpi_srat_mem, length_lo) == 16, "SRAT memory length");
+_Static_assert(__builtin_offsetof(struct acpi_srat_mem, flags) == 28, "SRAT memory flags");
+_Static_assert(__builtin_offsetof(struct acpi_srat_x2apic, pxm) == 4, "SRAT x2APIC pxm");
 
 #define ACPI_MAX_TABLES 64
 
@@ -158,16 +171,42 @@ int acpi_tables_init(const struct acpi_rsdp *rsdp);
 const struct acpi_table_header *acpi_find_table(const char *sig);
 
 /*
- * Read the MADT, SRAT and SLIT into d (source TOPO_SRC_ACPI). sapic: ia64
- * DIG, where a CPU's id is (SAPIC id << 8) | EID, from MADT local SAPIC
- * entries and the SRAT's EID field; otherwise local APIC / x2APIC ids.
- * Missing tables leave their part of d empty.
+ * How the NUMA tables are read; the caller knows the platform, the parser
+ * never guesses it.
+ * sapic: ia64 (DIG or SN2), where a CPU's id is (SAPIC id << 8) | EID,
+ *	from MADT local SAPIC entries and the SRAT's EID field; otherwise
+ *	local APIC / x2APIC ids.
+ * sn2_prom_srat: the SGI SN2 PROM's SRAT, which says revision 1 but holds
+ *	proximity domains (NASID >> 1) above 255: processor entries take bits
+ *	8-15 from the first high byte and memory entries all 32 bits, where a
+ *	revision 1 SRAT otherwise has 8-bit domains. Set by the SN2 caller
+ *	only; it changes nothing for revision 2 and later.
  */
+struct acpi_numa_opts {
+	bool sapic;
+	bool sn2_prom_srat;
+};
+
+/*
+ * Read the MADT, SRAT and SLIT into d as opts says (source TOPO_SRC_ACPI
+ * when the SRAT is used). Missing tables leave their part of d empty.
+ */
+void acpi_numa_describe_opts(struct topo_desc *d, const struct acpi_numa_opts *opts);
+
+/* acpi_numa_describe_opts() with only .sapic set: x86 and ia64 DIG. */
 void acpi_numa_describe(struct topo_desc *d, bool sapic);
 
-/* The single-table parsers behind it: 0, or -EINVAL after reporting. */
-int acpi_parse_madt(const struct acpi_table_header *t, struct topo_desc *d, bool sapic);
-int acpi_parse_srat(const struct acpi_table_header *t, struct topo_desc *d, bool sapic);
+/*
+ * The single-table parsers behind it: 0, or -EINVAL after reporting.
+ * SRAT proximity domains: 32 bits from revision 2 on; in revision 0 and 1
+ * only the low 8 bits (the rest was reserved), or 16 and 32 bits with
+ * opts->sn2_prom_srat. Set reserved bits are reported in one line and
+ * ignored.
+ */
+int acpi_parse_madt(const struct acpi_table_header *t, struct topo_desc *d,
+		    const struct acpi_numa_opts *opts);
+int acpi_parse_srat(const struct acpi_table_header *t, struct topo_desc *d,
+		    const struct acpi_numa_opts *opts);
 int acpi_parse_slit(const struct acpi_table_header *t, struct topo_desc *d);
 
 #endif /* HV_ACPI_H */

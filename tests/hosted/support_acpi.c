@@ -5,6 +5,8 @@
  * through fake_acpi.c. Bytes of the window past what was laid out are
  * poisoned under ASan, so a parser that reads past the mapped part is
  * caught even though the buffer goes on. One fixture in use at a time.
+ * Every field is written byte by byte at the specification's offset (the
+ * FX_* constants in support_acpi.h); nothing here includes <hv/acpi.h>.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,7 +36,45 @@
 #endif
 
 #define FX_ALIGN 8
-#define HDR_LEN sizeof(struct acpi_table_header)
+
+void acpi_fx_w8(void *p, size_t off, u8 v)
+{
+	((u8 *)p)[off] = v;
+}
+
+void acpi_fx_w16(void *p, size_t off, u16 v)
+{
+	acpi_fx_w8(p, off, (u8)v);
+	acpi_fx_w8(p, off + 1, (u8)(v >> 8));
+}
+
+void acpi_fx_w32(void *p, size_t off, u32 v)
+{
+	acpi_fx_w16(p, off, (u16)v);
+	acpi_fx_w16(p, off + 2, (u16)(v >> 16));
+}
+
+void acpi_fx_w64(void *p, size_t off, u64 v)
+{
+	acpi_fx_w32(p, off, (u32)v);
+	acpi_fx_w32(p, off + 4, (u32)(v >> 32));
+}
+
+u8 acpi_fx_r8(const void *p, size_t off)
+{
+	return ((const u8 *)p)[off];
+}
+
+u32 acpi_fx_r32(const void *p, size_t off)
+{
+	return (u32)acpi_fx_r8(p, off) | (u32)acpi_fx_r8(p, off + 1) << 8 |
+	       (u32)acpi_fx_r8(p, off + 2) << 16 | (u32)acpi_fx_r8(p, off + 3) << 24;
+}
+
+u64 acpi_fx_r64(const void *p, size_t off)
+{
+	return (u64)acpi_fx_r32(p, off) | (u64)acpi_fx_r32(p, off + 4) << 32;
+}
 
 static u8 sum_bytes(const void *p, size_t len)
 {
@@ -44,6 +84,13 @@ static u8 sum_bytes(const void *p, size_t len)
 	while (len--)
 		sum += *b++;
 	return sum;
+}
+
+/* Write the checksum byte at off so that the len bytes at p sum to 0. */
+static void set_checksum(void *p, size_t len, size_t off)
+{
+	acpi_fx_w8(p, off, 0);
+	acpi_fx_w8(p, off, (u8)-sum_bytes(p, len));
 }
 
 void acpi_fx_begin(struct acpi_fixture *fx, u8 rsdp_revision, unsigned int roots)
@@ -56,7 +103,7 @@ void acpi_fx_begin(struct acpi_fixture *fx, u8 rsdp_revision, unsigned int roots
 	fx->rsdp_revision = rsdp_revision;
 	fx->roots = roots;
 	/* The RSDP comes first; acpi_fx_finish() fills it in. */
-	fx->used = sizeof(struct acpi_rsdp);
+	fx->used = FX_RSDP_V2_SIZE;
 	fake_acpi_unmap();
 }
 
@@ -104,8 +151,7 @@ void acpi_fx_add_entry(struct acpi_fixture *fx, paddr_t pa, unsigned int roots)
 	fx->nr_entries++;
 }
 
-void acpi_fx_list_in(struct acpi_fixture *fx, const struct acpi_table_header *t,
-		     unsigned int roots)
+void acpi_fx_list_in(struct acpi_fixture *fx, const void *t, unsigned int roots)
 {
 	paddr_t pa = acpi_fx_pa(fx, t);
 	unsigned int i;
@@ -115,22 +161,26 @@ void acpi_fx_list_in(struct acpi_fixture *fx, const struct acpi_table_header *t,
 			fx->entry[i].roots = roots;
 }
 
-struct acpi_table_header *acpi_fx_table_begin(struct acpi_fixture *fx, const char *sig,
-					      u8 revision)
+u32 acpi_fx_table_length(const void *t)
 {
-	struct acpi_table_header *t;
+	return acpi_fx_r32(t, FX_HDR_LENGTH);
+}
+
+void *acpi_fx_table_begin(struct acpi_fixture *fx, const char *sig, u8 revision)
+{
+	u8 *t;
 
 	if (fx->open)
-		fail_msg("acpi fixture: table %.4s still open", fx->open->signature);
-	t = fx_alloc(fx, HDR_LEN, FX_ALIGN);
-	memcpy(t->signature, sig, 4);
-	t->revision = revision;
-	memcpy(t->oem_id, "PROXFX", 6);
-	memcpy(t->oem_table_id, "HOSTED  ", 8);
-	t->oem_revision = 1;
-	memcpy(t->creator_id, "PXFX", 4);
-	t->creator_revision = 1;
-	t->length = HDR_LEN;
+		fail_msg("acpi fixture: table %.4s still open", (const char *)fx->open);
+	t = fx_alloc(fx, FX_HDR_SIZE, FX_ALIGN);
+	memcpy(t + FX_HDR_SIGNATURE, sig, 4);
+	acpi_fx_w32(t, FX_HDR_LENGTH, FX_HDR_SIZE);
+	acpi_fx_w8(t, FX_HDR_REVISION, revision);
+	memcpy(t + FX_HDR_OEM_ID, "PROXFX", 6);
+	memcpy(t + FX_HDR_OEM_TABLE_ID, "HOSTED  ", 8);
+	acpi_fx_w32(t, FX_HDR_OEM_REVISION, 1);
+	memcpy(t + FX_HDR_CREATOR_ID, "PXFX", 4);
+	acpi_fx_w32(t, FX_HDR_CREATOR_REVISION, 1);
 	fx->open = t;
 	return t;
 }
@@ -142,25 +192,23 @@ void *acpi_fx_append(struct acpi_fixture *fx, size_t len)
 	if (!fx->open)
 		fail_msg("acpi fixture: append with no table open");
 	p = fx_alloc(fx, len, 1);
-	fx->open->length = (u32)(fx->used - (size_t)((u8 *)fx->open - fx->mem));
+	acpi_fx_w32(fx->open, FX_HDR_LENGTH, (u32)(fx->used - (size_t)(fx->open - fx->mem)));
 	return p;
 }
 
-struct acpi_table_header *acpi_fx_table_end(struct acpi_fixture *fx)
+void *acpi_fx_table_end(struct acpi_fixture *fx)
 {
-	struct acpi_table_header *t = fx->open;
+	u8 *t = fx->open;
 
 	if (!t)
 		fail_msg("acpi fixture: no table open");
-	t->checksum = 0;
-	t->checksum = (u8)-sum_bytes(t, t->length);
+	set_checksum(t, acpi_fx_table_length(t), FX_HDR_CHECKSUM);
 	fx->open = NULL;
 	acpi_fx_add_entry(fx, acpi_fx_pa(fx, t), ACPI_FX_BOTH);
 	return t;
 }
 
-struct acpi_table_header *acpi_fx_add_table(struct acpi_fixture *fx, const char *sig,
-					    const void *body, size_t len)
+void *acpi_fx_add_table(struct acpi_fixture *fx, const char *sig, const void *body, size_t len)
 {
 	void *p;
 
@@ -173,93 +221,94 @@ struct acpi_table_header *acpi_fx_add_table(struct acpi_fixture *fx, const char 
 
 void *acpi_fx_sub(struct acpi_fixture *fx, u8 type, u8 len)
 {
-	struct acpi_subtable_header *h;
+	u8 *h;
 
-	if (len < sizeof(*h))
-		fail_msg("acpi_fx_sub: length %u cannot hold the header", len);
+	if (len < 2)
+		fail_msg("acpi_fx_sub: length %u cannot hold the type and length", len);
 	h = acpi_fx_append(fx, len);
-	h->type = type;
-	h->length = len;
+	acpi_fx_w8(h, FX_SUB_TYPE, type);
+	acpi_fx_w8(h, FX_SUB_LENGTH, len);
 	return h;
 }
 
-struct acpi_table_header *acpi_fx_find(const struct acpi_fixture *fx, const char *sig)
+void *acpi_fx_find(const struct acpi_fixture *fx, const char *sig)
 {
 	unsigned int i;
 
 	for (i = 0; i < fx->nr_entries; i++) {
 		paddr_t pa = fx->entry[i].pa;
-		struct acpi_table_header *t;
+		u8 *t;
 
-		if (pa < fx->base || pa - fx->base + HDR_LEN > fx->used)
+		if (pa < fx->base || pa - fx->base + FX_HDR_SIZE > fx->used)
 			continue;
 		t = acpi_fx_ptr(fx, pa);
-		if (!memcmp(t->signature, sig, 4))
+		if (!memcmp(t + FX_HDR_SIGNATURE, sig, 4))
 			return t;
 	}
 	return NULL;
 }
 
-void acpi_fx_fix_checksum(struct acpi_fixture *fx, struct acpi_table_header *t)
+void acpi_fx_fix_checksum(struct acpi_fixture *fx, void *t)
 {
 	size_t room = fx->used - (size_t)((u8 *)t - fx->mem);
-	size_t len = t->length < room ? t->length : room;
+	size_t len = acpi_fx_table_length(t);
 
-	t->checksum = 0;
-	t->checksum = (u8)-sum_bytes(t, len);
+	set_checksum(t, len < room ? len : room, FX_HDR_CHECKSUM);
 }
 
 void acpi_fx_fix_rsdp(struct acpi_fixture *fx)
 {
-	struct acpi_rsdp *r = fx->rsdp;
+	u8 *r = fx->rsdp;
 
-	r->checksum = 0;
-	r->checksum = (u8)-sum_bytes(r, 20);
-	if (r->revision >= 2) {
-		r->ext_checksum = 0;
-		r->ext_checksum = (u8)-sum_bytes(r, sizeof(*r));
-	}
+	set_checksum(r, FX_RSDP_V1_SIZE, FX_RSDP_CHECKSUM);
+	if (acpi_fx_r8(r, FX_RSDP_REVISION) >= 2)
+		set_checksum(r, FX_RSDP_V2_SIZE, FX_RSDP_EXT_CHECKSUM);
 }
 
 /* Lay out one root table listing the entries marked with root. */
-static struct acpi_table_header *fx_root(struct acpi_fixture *fx, unsigned int root)
+static void *fx_root(struct acpi_fixture *fx, unsigned int root)
 {
 	bool xsdt = root == ACPI_FX_XSDT;
 	size_t esize = xsdt ? 8 : 4;
-	struct acpi_table_header *t;
+	u8 *t;
 	unsigned int i;
 
 	t = acpi_fx_table_begin(fx, xsdt ? "XSDT" : "RSDT", 1);
 	for (i = 0; i < fx->nr_entries; i++) {
-		u64 pa = fx->entry[i].pa;
+		u8 *e;
 
-		if (fx->entry[i].roots & root)
-			memcpy(acpi_fx_append(fx, esize), &pa, esize);
+		if (!(fx->entry[i].roots & root))
+			continue;
+		e = acpi_fx_append(fx, esize);
+		if (xsdt)
+			acpi_fx_w64(e, 0, fx->entry[i].pa);
+		else
+			acpi_fx_w32(e, 0, (u32)fx->entry[i].pa);
 	}
-	t->checksum = (u8)-sum_bytes(t, t->length);
+	set_checksum(t, acpi_fx_table_length(t), FX_HDR_CHECKSUM);
 	fx->open = NULL;
 	return t;
 }
 
-const struct acpi_rsdp *acpi_fx_finish(struct acpi_fixture *fx)
+const void *acpi_fx_finish(struct acpi_fixture *fx)
 {
-	struct acpi_rsdp *r = (struct acpi_rsdp *)fx->mem;
+	u8 *r = fx->mem;
 
 	if (fx->open)
-		fail_msg("acpi fixture: table %.4s still open", fx->open->signature);
+		fail_msg("acpi fixture: table %.4s still open", (const char *)fx->open);
 	if (fx->roots & ACPI_FX_RSDT)
 		fx->rsdt = fx_root(fx, ACPI_FX_RSDT);
 	if (fx->roots & ACPI_FX_XSDT)
 		fx->xsdt = fx_root(fx, ACPI_FX_XSDT);
-	memcpy(r->signature, "RSD PTR ", 8);
-	memcpy(r->oem_id, "PROXFX", 6);
-	r->revision = fx->rsdp_revision;
+	memcpy(r + FX_RSDP_SIGNATURE, "RSD PTR ", 8);
+	memcpy(r + FX_RSDP_OEM_ID, "PROXFX", 6);
+	acpi_fx_w8(r, FX_RSDP_REVISION, fx->rsdp_revision);
 	if (fx->rsdt)
-		r->rsdt_address = (u32)acpi_fx_pa(fx, fx->rsdt);
+		acpi_fx_w32(r, FX_RSDP_RSDT, (u32)acpi_fx_pa(fx, fx->rsdt));
 	if (fx->rsdp_revision >= 2) {
-		r->length = sizeof(*r);
+		acpi_fx_w32(r, FX_RSDP_LENGTH, FX_RSDP_V2_SIZE);
 		if (fx->xsdt)
-			r->xsdt_address = acpi_fx_pa(fx, fx->xsdt);
+			acpi_fx_w64(r, FX_RSDP_XSDT, acpi_fx_pa(fx, fx->xsdt));
 	}
 	fx->rsdp = r;
 	acpi_fx_fix_rsdp(fx);
@@ -270,105 +319,117 @@ const struct acpi_rsdp *acpi_fx_finish(struct acpi_fixture *fx)
 
 /* ---- MADT, SRAT, SLIT --------------------------------------------------------- */
 
-struct acpi_madt *acpi_fx_madt_begin(struct acpi_fixture *fx)
+void *acpi_fx_madt_begin(struct acpi_fixture *fx)
 {
-	struct acpi_madt *m = (void *)acpi_fx_table_begin(fx, "APIC", 4);
+	u8 *m = acpi_fx_table_begin(fx, "APIC", 4);
 
-	acpi_fx_append(fx, sizeof(*m) - HDR_LEN);
-	m->lapic_address = 0xfee00000;
-	m->flags = 1;
+	acpi_fx_append(fx, FX_MADT_SIZE - FX_HDR_SIZE);
+	acpi_fx_w32(m, FX_MADT_LAPIC_ADDRESS, 0xfee00000);
+	acpi_fx_w32(m, FX_MADT_FLAGS, 1);	/* PCAT_COMPAT */
 	fx->next_uid = 0;
 	return m;
 }
 
-struct acpi_madt_lapic *acpi_fx_madt_lapic(struct acpi_fixture *fx, u8 apic_id, u32 flags)
+void *acpi_fx_madt_lapic(struct acpi_fixture *fx, u8 apic_id, u32 flags)
 {
-	struct acpi_madt_lapic *e = acpi_fx_sub(fx, ACPI_MADT_LAPIC, sizeof(*e));
+	u8 *e = acpi_fx_sub(fx, FX_MADT_LAPIC, FX_LAPIC_SIZE);
 
-	e->processor_id = (u8)fx->next_uid++;
-	e->apic_id = apic_id;
-	e->flags = flags;
+	acpi_fx_w8(e, FX_LAPIC_UID, (u8)fx->next_uid++);
+	acpi_fx_w8(e, FX_LAPIC_ID, apic_id);
+	acpi_fx_w32(e, FX_LAPIC_FLAGS, flags);
 	return e;
 }
 
-struct acpi_madt_x2apic *acpi_fx_madt_x2apic(struct acpi_fixture *fx, u32 x2apic_id, u32 flags)
+void *acpi_fx_madt_x2apic(struct acpi_fixture *fx, u32 x2apic_id, u32 flags)
 {
-	struct acpi_madt_x2apic *e = acpi_fx_sub(fx, ACPI_MADT_X2APIC, sizeof(*e));
+	u8 *e = acpi_fx_sub(fx, FX_MADT_X2APIC, FX_X2APIC_SIZE);
 
-	e->x2apic_id = x2apic_id;
-	e->flags = flags;
-	e->uid = fx->next_uid++;
+	acpi_fx_w32(e, FX_X2APIC_ID, x2apic_id);
+	acpi_fx_w32(e, FX_X2APIC_FLAGS, flags);
+	acpi_fx_w32(e, FX_X2APIC_UID, fx->next_uid++);
 	return e;
 }
 
-struct acpi_madt_lsapic *acpi_fx_madt_lsapic(struct acpi_fixture *fx, u8 sapic_id, u8 eid,
-					     u32 flags)
+static u8 *fx_lsapic(struct acpi_fixture *fx, u8 len, u8 sapic_id, u8 eid, u32 flags)
 {
-	struct acpi_madt_lsapic *e = acpi_fx_sub(fx, ACPI_MADT_LSAPIC, sizeof(*e) + 1);
+	u8 *e = acpi_fx_sub(fx, FX_MADT_LSAPIC, len);
 
-	e->processor_id = (u8)fx->next_uid;
-	e->sapic_id = sapic_id;
-	e->sapic_eid = eid;
-	e->flags = flags;
-	e->uid = fx->next_uid++;
+	acpi_fx_w8(e, FX_LSAPIC_PROCESSOR_ID, (u8)fx->next_uid);
+	acpi_fx_w8(e, FX_LSAPIC_ID, sapic_id);
+	acpi_fx_w8(e, FX_LSAPIC_EID, eid);
+	acpi_fx_w32(e, FX_LSAPIC_FLAGS, flags);
 	return e;
 }
 
-struct acpi_srat *acpi_fx_srat_begin(struct acpi_fixture *fx, u8 revision)
+void *acpi_fx_madt_lsapic(struct acpi_fixture *fx, u8 sapic_id, u8 eid, u32 flags)
 {
-	struct acpi_srat *s = (void *)acpi_fx_table_begin(fx, "SRAT", revision);
+	/* The UID value, then the UID string: just its NUL. */
+	u8 *e = fx_lsapic(fx, FX_LSAPIC_UID_STRING + 1, sapic_id, eid, flags);
 
-	acpi_fx_append(fx, sizeof(*s) - HDR_LEN);
-	s->table_revision = 1;
+	acpi_fx_w32(e, FX_LSAPIC_UID, fx->next_uid++);
+	return e;
+}
+
+void *acpi_fx_madt_lsapic_acpi2(struct acpi_fixture *fx, u8 sapic_id, u8 eid, u32 flags)
+{
+	u8 *e = fx_lsapic(fx, FX_LSAPIC_ACPI2_SIZE, sapic_id, eid, flags);
+
+	fx->next_uid++;
+	return e;
+}
+
+void *acpi_fx_srat_begin(struct acpi_fixture *fx, u8 revision)
+{
+	u8 *s = acpi_fx_table_begin(fx, "SRAT", revision);
+
+	acpi_fx_append(fx, FX_SRAT_SIZE - FX_HDR_SIZE);
+	acpi_fx_w32(s, FX_SRAT_RESERVED1, 1);
 	return s;
 }
 
-struct acpi_srat_cpu *acpi_fx_srat_cpu(struct acpi_fixture *fx, u32 pxm, u8 apic_id, u8 eid,
-				       u32 flags)
+void *acpi_fx_srat_cpu(struct acpi_fixture *fx, u32 pxm, u8 apic_id, u8 eid, u32 flags)
 {
-	struct acpi_srat_cpu *e = acpi_fx_sub(fx, ACPI_SRAT_CPU_AFFINITY, sizeof(*e));
+	u8 *e = acpi_fx_sub(fx, FX_SRAT_CPU, FX_SRAT_CPU_SIZE);
 
-	e->pxm_lo = (u8)pxm;
-	e->pxm_hi[0] = (u8)(pxm >> 8);
-	e->pxm_hi[1] = (u8)(pxm >> 16);
-	e->pxm_hi[2] = (u8)(pxm >> 24);
-	e->apic_id = apic_id;
-	e->sapic_eid = eid;
-	e->flags = flags;
+	acpi_fx_w8(e, FX_SRAT_CPU_PXM_LO, (u8)pxm);
+	acpi_fx_w8(e, FX_SRAT_CPU_APIC_ID, apic_id);
+	acpi_fx_w32(e, FX_SRAT_CPU_FLAGS, flags);
+	acpi_fx_w8(e, FX_SRAT_CPU_EID, eid);
+	acpi_fx_w8(e, FX_SRAT_CPU_PXM_HI, (u8)(pxm >> 8));
+	acpi_fx_w8(e, FX_SRAT_CPU_PXM_HI + 1, (u8)(pxm >> 16));
+	acpi_fx_w8(e, FX_SRAT_CPU_PXM_HI + 2, (u8)(pxm >> 24));
 	return e;
 }
 
-struct acpi_srat_x2apic *acpi_fx_srat_x2apic(struct acpi_fixture *fx, u32 pxm, u32 x2apic_id,
-					     u32 flags)
+void *acpi_fx_srat_x2apic(struct acpi_fixture *fx, u32 pxm, u32 x2apic_id, u32 flags)
 {
-	struct acpi_srat_x2apic *e = acpi_fx_sub(fx, ACPI_SRAT_X2APIC_AFFINITY, sizeof(*e));
+	u8 *e = acpi_fx_sub(fx, FX_SRAT_X2APIC, FX_SRAT_X2APIC_SIZE);
 
-	e->pxm = pxm;
-	e->x2apic_id = x2apic_id;
-	e->flags = flags;
+	acpi_fx_w32(e, FX_SRAT_X2APIC_PXM, pxm);
+	acpi_fx_w32(e, FX_SRAT_X2APIC_ID, x2apic_id);
+	acpi_fx_w32(e, FX_SRAT_X2APIC_FLAGS, flags);
 	return e;
 }
 
-struct acpi_srat_mem *acpi_fx_srat_mem(struct acpi_fixture *fx, u32 pxm, u64 base, u64 len,
-				       u32 flags)
+void *acpi_fx_srat_mem(struct acpi_fixture *fx, u32 pxm, u64 base, u64 len, u32 flags)
 {
-	struct acpi_srat_mem *e = acpi_fx_sub(fx, ACPI_SRAT_MEM_AFFINITY, sizeof(*e));
+	u8 *e = acpi_fx_sub(fx, FX_SRAT_MEM, FX_SRAT_MEM_SIZE);
 
-	e->pxm = pxm;
-	e->base_lo = (u32)base;
-	e->base_hi = (u32)(base >> 32);
-	e->length_lo = (u32)len;
-	e->length_hi = (u32)(len >> 32);
-	e->flags = flags;
+	acpi_fx_w32(e, FX_SRAT_MEM_PXM, pxm);
+	acpi_fx_w32(e, FX_SRAT_MEM_BASE_LO, (u32)base);
+	acpi_fx_w32(e, FX_SRAT_MEM_BASE_HI, (u32)(base >> 32));
+	acpi_fx_w32(e, FX_SRAT_MEM_LENGTH_LO, (u32)len);
+	acpi_fx_w32(e, FX_SRAT_MEM_LENGTH_HI, (u32)(len >> 32));
+	acpi_fx_w32(e, FX_SRAT_MEM_FLAGS, flags);
 	return e;
 }
 
-struct acpi_slit *acpi_fx_slit(struct acpi_fixture *fx, u64 count, const u8 *matrix)
+void *acpi_fx_slit(struct acpi_fixture *fx, u64 count, const u8 *matrix)
 {
-	struct acpi_slit *s = (void *)acpi_fx_table_begin(fx, "SLIT", 1);
+	u8 *s = acpi_fx_table_begin(fx, "SLIT", 1);
 
-	acpi_fx_append(fx, sizeof(s->locality_count));
-	s->locality_count = count;
+	acpi_fx_append(fx, FX_SLIT_SIZE - FX_HDR_SIZE);
+	acpi_fx_w64(s, FX_SLIT_COUNT, count);
 	if (count) {
 		void *p = acpi_fx_append(fx, count * count);
 
@@ -391,11 +452,11 @@ static void qemu_mem(struct acpi_fixture *fx, u32 pxm, u64 a, u64 b)
 	const u64 low = ACPI_FX_QEMU_LOWMEM;
 
 	if (a < low)
-		acpi_fx_srat_mem(fx, pxm, a, (b < low ? b : low) - a, ACPI_SRAT_ENABLED);
+		acpi_fx_srat_mem(fx, pxm, a, (b < low ? b : low) - a, FX_SRAT_MEM_ENABLED);
 	if (b > low) {
 		u64 s = a > low ? a : low;
 
-		acpi_fx_srat_mem(fx, pxm, high + s - low, b - s, ACPI_SRAT_ENABLED);
+		acpi_fx_srat_mem(fx, pxm, high + s - low, b - s, FX_SRAT_MEM_ENABLED);
 	}
 }
 
@@ -405,17 +466,18 @@ void acpi_fx_add_qemu(struct acpi_fixture *fx, const u64 *node_mem, const unsign
 	unsigned int i, j, id = 0;
 	u64 at = 0;
 
-	acpi_fx_add_table(fx, "FACP", NULL, 244 - HDR_LEN);
+	/* 244 bytes, the size of an ACPI 2.0 FADT (§5.2.9); nothing reads it. */
+	acpi_fx_add_table(fx, "FACP", NULL, 244 - FX_HDR_SIZE);
 	acpi_fx_madt_begin(fx);
 	for (i = 0; i < nr; i++)
 		for (j = 0; j < cpus[i]; j++)
-			acpi_fx_madt_lapic(fx, (u8)id++, ACPI_MADT_ENABLED);
+			acpi_fx_madt_lapic(fx, (u8)id++, FX_MADT_ENABLED);
 	acpi_fx_table_end(fx);
 
 	acpi_fx_srat_begin(fx, 1);
 	for (i = 0, id = 0; i < nr; i++)
 		for (j = 0; j < cpus[i]; j++)
-			acpi_fx_srat_cpu(fx, i, (u8)id++, 0, ACPI_SRAT_ENABLED);
+			acpi_fx_srat_cpu(fx, i, (u8)id++, 0, FX_SRAT_CPU_ENABLED);
 	for (i = 0; i < nr; i++) {
 		u64 end = at + node_mem[i];
 

@@ -29,6 +29,11 @@
 static struct acpi_fixture fx;
 static struct topo_desc desc;
 
+/* The platforms the parsers are told about. */
+static const struct acpi_numa_opts x86 = { .sapic = false };
+static const struct acpi_numa_opts sapic = { .sapic = true };
+static const struct acpi_numa_opts sn2 = { .sapic = true, .sn2_prom_srat = true };
+
 static int setup(void **state)
 {
 	console_set_loglevel(LOG_DEBUG);
@@ -98,18 +103,18 @@ static void test_madt_x86(void **state)
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_madt_begin(&fx);
-	acpi_fx_madt_lapic(&fx, 0, ACPI_MADT_ENABLED);
+	acpi_fx_madt_lapic(&fx, 0, FX_MADT_ENABLED);
 	acpi_fx_sub(&fx, 1, 12);		/* I/O APIC: skipped */
-	acpi_fx_madt_lapic(&fx, 2, ACPI_MADT_ENABLED);
+	acpi_fx_madt_lapic(&fx, 2, FX_MADT_ENABLED);
 	acpi_fx_madt_lapic(&fx, 4, 0);		/* absent: silently skipped */
-	acpi_fx_madt_lapic(&fx, 6, ACPI_MADT_ONLINE_CAPABLE);
-	acpi_fx_madt_lsapic(&fx, 9, 9, ACPI_MADT_ENABLED);	/* not x86 */
-	acpi_fx_madt_x2apic(&fx, 0x100, ACPI_MADT_ENABLED);
-	acpi_fx_madt_x2apic(&fx, 0x101, ACPI_MADT_ONLINE_CAPABLE);
+	acpi_fx_madt_lapic(&fx, 6, FX_MADT_ONLINE_CAPABLE);
+	acpi_fx_madt_lsapic(&fx, 9, 9, FX_MADT_ENABLED);	/* not x86 */
+	acpi_fx_madt_x2apic(&fx, 0x100, FX_MADT_ENABLED);
+	acpi_fx_madt_x2apic(&fx, 0x101, FX_MADT_ONLINE_CAPABLE);
 	acpi_fx_sub(&fx, 0x7f, 2);		/* unknown: skipped */
 	t = close_table();
 
-	assert_int_equal(acpi_parse_madt(t, &desc, false), 0);
+	assert_int_equal(acpi_parse_madt(t, &desc, &x86), 0);
 	check_hwids(want, ARRAY_SIZE(want));
 	assert_int_equal(desc.cpus_dropped, 0);
 	assert_console_has("ACPI MADT: 3 CPUs present\n");
@@ -117,30 +122,60 @@ static void test_madt_x86(void **state)
 	assert_int_equal(console_count("\n"), 2);
 }
 
+/* An ia64 CPU id is SAPIC id << 8 | EID (Intel DIG; ACPI 6.0 5.2.12.10). */
 static void test_madt_sapic(void **state)
 {
 	static const u32 want[] = { 0x0000, 0x0001, 0x0100, 0xfeff };
 	const struct acpi_table_header *t;
-	struct acpi_madt_lsapic *e;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_madt_begin(&fx);
-	acpi_fx_madt_lsapic(&fx, 0, 0, ACPI_MADT_ENABLED);
-	acpi_fx_madt_lapic(&fx, 7, ACPI_MADT_ENABLED);		/* not ia64 */
-	acpi_fx_madt_lsapic(&fx, 0, 1, ACPI_MADT_ENABLED);
-	acpi_fx_madt_x2apic(&fx, 0x300, ACPI_MADT_ENABLED);	/* not ia64 */
-	acpi_fx_madt_lsapic(&fx, 1, 0, ACPI_MADT_ENABLED);
+	acpi_fx_madt_lsapic(&fx, 0, 0, FX_MADT_ENABLED);
+	acpi_fx_madt_lapic(&fx, 7, FX_MADT_ENABLED);		/* not ia64 */
+	acpi_fx_madt_lsapic(&fx, 0, 1, FX_MADT_ENABLED);
+	acpi_fx_madt_x2apic(&fx, 0x300, FX_MADT_ENABLED);	/* not ia64 */
+	acpi_fx_madt_lsapic(&fx, 1, 0, FX_MADT_ENABLED);
 	acpi_fx_madt_lsapic(&fx, 2, 0, 0);
-	/* Exactly 16 bytes (no UID string) is accepted too. */
-	e = acpi_fx_sub(&fx, ACPI_MADT_LSAPIC, 16);
-	e->sapic_id = 0xfe;
-	e->sapic_eid = 0xff;
-	e->flags = ACPI_MADT_ENABLED;
+	acpi_fx_madt_lsapic_acpi2(&fx, 0xfe, 0xff, FX_MADT_ENABLED);
 	t = close_table();
 
-	assert_int_equal(acpi_parse_madt(t, &desc, true), 0);
+	assert_int_equal(acpi_parse_madt(t, &desc, &sapic), 0);
 	check_hwids(want, ARRAY_SIZE(want));
 	assert_console_has("ACPI MADT: 4 CPUs present\n");
+}
+
+/*
+ * Local SAPIC entries of every length a firmware may write: 12 (ACPI 2.0,
+ * ends after Flags), 16 (UID value, no string), 17 (empty string) and 24
+ * (UID string "CPU7"), plus 255. Only bytes 0..11 are read.
+ */
+static void test_madt_lsapic_lengths(void **state)
+{
+	static const u8 lens[] = { 12, 16, 17, 24, 255 };
+	static const u32 want[] = { 0x0102, 0x0304, 0x0506, 0x0708, 0x090a };
+	const struct acpi_table_header *t;
+	unsigned int i;
+
+	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
+	acpi_fx_madt_begin(&fx);
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		u8 *e = acpi_fx_sub(&fx, FX_MADT_LSAPIC, lens[i]);
+
+		acpi_fx_w8(e, FX_LSAPIC_PROCESSOR_ID, (u8)i);
+		acpi_fx_w8(e, FX_LSAPIC_ID, (u8)(2 * i + 1));
+		acpi_fx_w8(e, FX_LSAPIC_EID, (u8)(2 * i + 2));
+		acpi_fx_w32(e, FX_LSAPIC_FLAGS, FX_MADT_ENABLED);
+		if (lens[i] >= 16)
+			acpi_fx_w32(e, FX_LSAPIC_UID, 7);
+		if (lens[i] == 24)
+			memcpy(e + FX_LSAPIC_UID_STRING, "CPU7", 5);
+	}
+	t = close_table();
+
+	assert_int_equal(acpi_parse_madt(t, &desc, &sapic), 0);
+	check_hwids(want, ARRAY_SIZE(want));
+	assert_console_has("ACPI MADT: 5 CPUs present\n");
+	assert_int_equal(console_count("\n"), 1);
 }
 
 static void test_madt_duplicates(void **state)
@@ -150,14 +185,14 @@ static void test_madt_duplicates(void **state)
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_madt_begin(&fx);
-	acpi_fx_madt_lapic(&fx, 1, ACPI_MADT_ENABLED);
-	acpi_fx_madt_lapic(&fx, 1, ACPI_MADT_ENABLED);
-	acpi_fx_madt_lapic(&fx, 2, ACPI_MADT_ENABLED);
-	acpi_fx_madt_x2apic(&fx, 1, ACPI_MADT_ENABLED);
+	acpi_fx_madt_lapic(&fx, 1, FX_MADT_ENABLED);
+	acpi_fx_madt_lapic(&fx, 1, FX_MADT_ENABLED);
+	acpi_fx_madt_lapic(&fx, 2, FX_MADT_ENABLED);
+	acpi_fx_madt_x2apic(&fx, 1, FX_MADT_ENABLED);
 	acpi_fx_madt_lapic(&fx, 2, 0);		/* disabled: not a duplicate */
 	t = close_table();
 
-	assert_int_equal(acpi_parse_madt(t, &desc, false), 0);
+	assert_int_equal(acpi_parse_madt(t, &desc, &x86), 0);
 	check_hwids(want, ARRAY_SIZE(want));
 	assert_console_has("ACPI MADT: 2 duplicate CPU entries (first: id 0x1 at offset 52); "
 			   "ignoring them\n");
@@ -172,14 +207,14 @@ static void test_madt_more_than_nr_cpus(void **state)
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_madt_begin(&fx);
 	for (i = 0; i < CONFIG_NR_CPUS + 44; i++)
-		acpi_fx_madt_x2apic(&fx, 1000 + i, ACPI_MADT_ENABLED);
+		acpi_fx_madt_x2apic(&fx, 1000 + i, FX_MADT_ENABLED);
 	/* Beyond the limit, disabled and duplicate ones are not "dropped". */
-	acpi_fx_madt_x2apic(&fx, 5000, ACPI_MADT_ONLINE_CAPABLE);
-	acpi_fx_madt_x2apic(&fx, 1000, ACPI_MADT_ENABLED);
+	acpi_fx_madt_x2apic(&fx, 5000, FX_MADT_ONLINE_CAPABLE);
+	acpi_fx_madt_x2apic(&fx, 1000, FX_MADT_ENABLED);
 	t = close_table();
 
 	prefill_desc();
-	assert_int_equal(acpi_parse_madt(t, &desc, false), 0);
+	assert_int_equal(acpi_parse_madt(t, &desc, &x86), 0);
 	assert_int_equal(desc.nr_cpus, CONFIG_NR_CPUS);
 	assert_int_equal(desc.cpus_dropped, 44);
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
@@ -205,27 +240,28 @@ static void test_madt_subtable_rules(void **state)
 		{ 0, 7, 7, "type 0 subtable at offset 60 has length 7, not 8; " },
 		{ 9, 12, 12, "type 9 subtable at offset 60 has length 12, not 16; " },
 		{ 9, 20, 20, "type 9 subtable at offset 60 has length 20, not 16; " },
-		{ 7, 15, 15, "type 7 subtable at offset 60 has length 15, not at least 16; " },
+		{ 7, 11, 11, "type 7 subtable at offset 60 has length 11, not at least 12; " },
+		{ 7, 2, 2, "type 7 subtable at offset 60 has length 2, not at least 12; " },
 	};
 	unsigned int i;
 	char line[256];
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct acpi_table_header *t;
-		struct acpi_subtable_header *h;
+		u8 *h;
 
 		console_clear();
 		acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 		acpi_fx_madt_begin(&fx);
-		acpi_fx_madt_lapic(&fx, 0, ACPI_MADT_ENABLED);
-		acpi_fx_madt_lapic(&fx, 1, ACPI_MADT_ENABLED);
+		acpi_fx_madt_lapic(&fx, 0, FX_MADT_ENABLED);
+		acpi_fx_madt_lapic(&fx, 1, FX_MADT_ENABLED);
 		h = acpi_fx_sub(&fx, cases[i].type, cases[i].room);
-		h->length = cases[i].len;
+		acpi_fx_w8(h, FX_SUB_LENGTH, cases[i].len);
 		t = close_table();
 
 		prefill_desc();
 		/* Both modes: structure is checked whatever the mode reads. */
-		assert_int_equal(acpi_parse_madt(t, &desc, i % 2), -EINVAL);
+		assert_int_equal(acpi_parse_madt(t, &desc, i % 2 ? &sapic : &x86), -EINVAL);
 		snprintf(line, sizeof(line), "ACPI MADT: %s" MADT_FALLBACK, cases[i].line);
 		assert_console_has(line);
 		assert_int_equal(console_count("\n"), 1);
@@ -241,12 +277,12 @@ static void test_madt_header_runs_past_end(void **state)
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_madt_begin(&fx);
-	acpi_fx_madt_lapic(&fx, 0, ACPI_MADT_ENABLED);
+	acpi_fx_madt_lapic(&fx, 0, FX_MADT_ENABLED);
 	acpi_fx_append(&fx, 1);
 	t = close_table();
 
 	prefill_desc();
-	assert_int_equal(acpi_parse_madt(t, &desc, false), -EINVAL);
+	assert_int_equal(acpi_parse_madt(t, &desc, &x86), -EINVAL);
 	assert_console_has("ACPI MADT: subtable header at offset 52 runs past the end at 53; "
 			   MADT_FALLBACK);
 	assert_int_equal(desc.nr_cpus, 0);
@@ -262,7 +298,7 @@ static void test_madt_too_short(void **state)
 	t = close_table();
 
 	prefill_desc();
-	assert_int_equal(acpi_parse_madt(t, &desc, false), -EINVAL);
+	assert_int_equal(acpi_parse_madt(t, &desc, &x86), -EINVAL);
 	assert_console_has("ACPI MADT: length 40 shorter than 44; " MADT_FALLBACK);
 	assert_int_equal(desc.nr_cpus, 0);
 }
@@ -272,7 +308,7 @@ static void test_madt_empty(void **state)
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_madt_begin(&fx);
 	prefill_desc();
-	assert_int_equal(acpi_parse_madt(close_table(), &desc, false), 0);
+	assert_int_equal(acpi_parse_madt(close_table(), &desc, &x86), 0);
 	assert_int_equal(desc.nr_cpus, 0);
 	assert_int_equal(desc.cpus_dropped, 0);
 	assert_console_has("ACPI MADT: 0 CPUs present\n");
@@ -290,7 +326,7 @@ static void test_srat_qemu_four_nodes(void **state)
 	acpi_fx_add_qemu(&fx, mem, cpus, 4, 8, NULL);
 	acpi_fx_finish(&fx);
 
-	assert_int_equal(acpi_parse_srat(acpi_fx_find(&fx, "SRAT"), &desc, false), 0);
+	assert_int_equal(acpi_parse_srat(acpi_fx_find(&fx, "SRAT"), &desc, &x86), 0);
 	assert_true(desc.have_affinity);
 	assert_false(desc.affinity_rejected);
 	assert_int_equal(desc.nr_aff, 8);
@@ -312,22 +348,22 @@ static void test_srat_flags_and_disabled(void **state)
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_srat_begin(&fx, 3);
-	acpi_fx_srat_mem(&fx, 0, 0, GiB(2), ACPI_SRAT_ENABLED);
-	acpi_fx_srat_mem(&fx, 1, GiB(4), GiB(4), ACPI_SRAT_ENABLED | ACPI_SRAT_HOTPLUGGABLE);
-	acpi_fx_srat_mem(&fx, 1, GiB(8), GiB(1), ACPI_SRAT_ENABLED | ACPI_SRAT_NONVOLATILE);
+	acpi_fx_srat_mem(&fx, 0, 0, GiB(2), FX_SRAT_MEM_ENABLED);
+	acpi_fx_srat_mem(&fx, 1, GiB(4), GiB(4), FX_SRAT_MEM_ENABLED | FX_SRAT_MEM_HOTPLUGGABLE);
+	acpi_fx_srat_mem(&fx, 1, GiB(8), GiB(1), FX_SRAT_MEM_ENABLED | FX_SRAT_MEM_NONVOLATILE);
 	acpi_fx_srat_mem(&fx, 2, GiB(9), GiB(1),
-			 ACPI_SRAT_ENABLED | ACPI_SRAT_HOTPLUGGABLE | ACPI_SRAT_NONVOLATILE);
+			 FX_SRAT_CPU_ENABLED | FX_SRAT_MEM_HOTPLUGGABLE | FX_SRAT_MEM_NONVOLATILE);
 	/* Disabled entries and other types are skipped. */
-	acpi_fx_srat_mem(&fx, 3, GiB(16), GiB(1), ACPI_SRAT_HOTPLUGGABLE);
-	acpi_fx_srat_cpu(&fx, 0, 0x12, 0x34, ACPI_SRAT_ENABLED);	/* x86: EID unused */
+	acpi_fx_srat_mem(&fx, 3, GiB(16), GiB(1), FX_SRAT_MEM_HOTPLUGGABLE);
+	acpi_fx_srat_cpu(&fx, 0, 0x12, 0x34, FX_SRAT_CPU_ENABLED);	/* x86: EID unused */
 	acpi_fx_srat_cpu(&fx, 1, 1, 0, 0);
-	acpi_fx_srat_x2apic(&fx, 1, 0x200, ACPI_SRAT_ENABLED);
+	acpi_fx_srat_x2apic(&fx, 1, 0x200, FX_SRAT_CPU_ENABLED);
 	acpi_fx_srat_x2apic(&fx, 1, 0x201, 0);
-	acpi_fx_sub(&fx, 3, 18);	/* GICC affinity */
+	acpi_fx_sub(&fx, FX_SRAT_GICC, FX_SRAT_GICC_SIZE);
 	acpi_fx_sub(&fx, 0xee, 2);
 	t = close_table();
 
-	assert_int_equal(acpi_parse_srat(t, &desc, false), 0);
+	assert_int_equal(acpi_parse_srat(t, &desc, &x86), 0);
 	assert_int_equal(desc.nr_mem, 4);
 	check_mem(0, 0, GiB(2), 0, 0);
 	check_mem(1, GiB(4), GiB(4), 1, TOPO_MEM_HOTPLUG);
@@ -343,60 +379,159 @@ static void test_srat_mem_values_as_given(void **state)
 {
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_srat_begin(&fx, 3);
-	acpi_fx_srat_mem(&fx, 7, 0xfffffffffffff000ULL, 0x2000, ACPI_SRAT_ENABLED);
-	acpi_fx_srat_mem(&fx, 8, 0x123456789000ULL, 0, ACPI_SRAT_ENABLED);
-	acpi_fx_srat_mem(&fx, 9, 0x80000000ULL, 0xffffffff00000000ULL, ACPI_SRAT_ENABLED);
+	acpi_fx_srat_mem(&fx, 7, 0xfffffffffffff000ULL, 0x2000, FX_SRAT_MEM_ENABLED);
+	acpi_fx_srat_mem(&fx, 8, 0x123456789000ULL, 0, FX_SRAT_MEM_ENABLED);
+	acpi_fx_srat_mem(&fx, 9, 0x80000000ULL, 0xffffffff00000000ULL, FX_SRAT_MEM_ENABLED);
 
-	assert_int_equal(acpi_parse_srat(close_table(), &desc, false), 0);
+	assert_int_equal(acpi_parse_srat(close_table(), &desc, &x86), 0);
 	assert_int_equal(desc.nr_mem, 3);
 	check_mem(0, 0xfffffffffffff000ULL, 0x2000, 7, 0);
 	check_mem(1, 0x123456789000ULL, 0, 8, 0);
 	check_mem(2, 0x80000000ULL, 0xffffffff00000000ULL, 9, 0);
 }
 
-/* Revision 1 SRATs have 8-bit proximity domains; the other bytes were reserved. */
+/*
+ * Proximity domain widths by SRAT revision (ACPI 6.0 5.2.16.1-2: 32 bits
+ * since ACPI 3.0, SRAT revision 2; before, one byte and reserved bytes),
+ * and the SGI SN2 PROM's revision 1 SRAT: processor entries use bits 0-15
+ * (Proximity Domain [7:0] and the first byte of [31:8]), memory entries
+ * all 32 bits, as Linux reads it on sn2. x2APIC affinity (ACPI 4.0) only
+ * ever had a 32-bit domain.
+ */
 static void test_srat_pxm_by_revision(void **state)
 {
 	static const struct {
 		u8 revision;
+		const struct acpi_numa_opts *opts;
 		u32 cpu_pxm, mem_pxm;
+		const char *line;	/* the reserved bits line, or NULL */
 	} cases[] = {
-		{ 0, 0x04, 0x08 },
-		{ 1, 0x04, 0x08 },
-		{ 2, 0x01020304, 0x05060708 },
-		{ 3, 0x01020304, 0x05060708 },
+		{ 0, &x86, 0x04, 0x08, "ACPI SRAT: 2 entries set proximity domain bits that "
+		  "revision 0 reserves (first: 0x1020304 at offset 48); ignoring those bits\n" },
+		{ 1, &x86, 0x04, 0x08, "ACPI SRAT: 2 entries set proximity domain bits that "
+		  "revision 1 reserves (first: 0x1020304 at offset 48); ignoring those bits\n" },
+		{ 1, &sapic, 0x04, 0x08, "ACPI SRAT: 2 entries set proximity domain bits that "
+		  "revision 1 reserves (first: 0x1020304 at offset 48); ignoring those bits\n" },
+		{ 1, &sn2, 0x0304, 0x05060708, "ACPI SRAT: 1 entries set proximity domain bits "
+		  "that revision 1 reserves (first: 0x1020304 at offset 48); ignoring those "
+		  "bits\n" },
+		{ 2, &x86, 0x01020304, 0x05060708, NULL },
+		{ 2, &sn2, 0x01020304, 0x05060708, NULL },
+		{ 3, &x86, 0x01020304, 0x05060708, NULL },
 	};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		console_clear();
 		memset(&desc, 0, sizeof(desc));
 		acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 		acpi_fx_srat_begin(&fx, cases[i].revision);
-		acpi_fx_srat_cpu(&fx, 0x01020304, 3, 0, ACPI_SRAT_ENABLED);
-		acpi_fx_srat_mem(&fx, 0x05060708, 0, GiB(1), ACPI_SRAT_ENABLED);
-		acpi_fx_srat_x2apic(&fx, 0x0a0b0c0d, 0x400, ACPI_SRAT_ENABLED);
+		acpi_fx_srat_cpu(&fx, 0x01020304, 3, 0, FX_SRAT_CPU_ENABLED);
+		acpi_fx_srat_mem(&fx, 0x05060708, 0, GiB(1), FX_SRAT_MEM_ENABLED);
+		acpi_fx_srat_x2apic(&fx, 0x0a0b0c0d, 0x400, FX_SRAT_CPU_ENABLED);
 
-		assert_int_equal(acpi_parse_srat(close_table(), &desc, false), 0);
-		check_aff(0, 3, cases[i].cpu_pxm);
+		assert_int_equal(acpi_parse_srat(close_table(), &desc, cases[i].opts), 0);
+		check_aff(0, cases[i].opts->sapic ? 0x300 : 3, cases[i].cpu_pxm);
 		check_mem(0, 0, GiB(1), cases[i].mem_pxm, 0);
-		/* x2APIC affinity (ACPI 4.0) only ever had a 32-bit domain. */
-		check_aff(1, 0x400, 0x0a0b0c0d);
+		if (!cases[i].opts->sapic)
+			check_aff(1, 0x400, 0x0a0b0c0d);
+		if (cases[i].line)
+			assert_console_has(cases[i].line);
+		else
+			assert_console_lacks("reserves");
 		acpi_fx_end(&fx);
 	}
+}
+
+/* Domains within what the revision defines print nothing, whatever their size. */
+static void test_srat_pxm_within_revision_quiet(void **state)
+{
+	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
+	acpi_fx_srat_begin(&fx, 1);
+	acpi_fx_srat_cpu(&fx, 0xff, 1, 0, FX_SRAT_CPU_ENABLED);
+	acpi_fx_srat_mem(&fx, 0xff, 0, GiB(1), FX_SRAT_MEM_ENABLED);
+	/* Disabled entries are not read, so their bits do not count. */
+	acpi_fx_srat_cpu(&fx, 0x100, 2, 0, 0);
+	acpi_fx_srat_mem(&fx, 0x100, GiB(1), GiB(1), 0);
+
+	assert_int_equal(acpi_parse_srat(close_table(), &desc, &x86), 0);
+	check_aff(0, 1, 0xff);
+	check_mem(0, 0, GiB(1), 0xff, 0);
+	assert_console_lacks("reserves");
+	assert_int_equal(console_count("\n"), 1);
+}
+
+/* The SN2 PROM's SRAT: revision 1, pxm = NASID >> 1 above 255, SAPIC ids. */
+static void test_srat_sn2_prom(void **state)
+{
+	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
+	acpi_fx_srat_begin(&fx, 1);
+	/* NASID 0x3fe, slice 1: LID id/eid 0x13fe, so SAPIC id 0x13, EID 0xfe; pxm 0x1ff. */
+	acpi_fx_srat_cpu(&fx, 0x1ff, 0x13, 0xfe, FX_SRAT_CPU_ENABLED);
+	/* NASID 0x3fe << 38 | AS 3 (cacheable) << 36 */
+	acpi_fx_srat_mem(&fx, 0x1ff, 0xffb000000000ULL, GiB(2), FX_SRAT_MEM_ENABLED);
+
+	assert_int_equal(acpi_parse_srat(close_table(), &desc, &sn2), 0);
+	check_aff(0, 0x13fe, 0x1ff);
+	check_mem(0, 0xffb000000000ULL, GiB(2), 0x1ff, 0);
+	assert_console_lacks("reserves");
+}
+
+/*
+ * A SRAT written out byte by byte from ACPI 6.0 5.2.16 (after the 36-byte
+ * header): the reserved 1 and 8 reserved bytes, one processor entry and
+ * one memory entry. Revision 1 (acpi_fx_add_table()).
+ */
+static void test_srat_literal_bytes(void **state)
+{
+	static const u8 body[] = {
+		0x01, 0x00, 0x00, 0x00,				/* 36: reserved, 1 */
+		0, 0, 0, 0, 0, 0, 0, 0,				/* 40: reserved */
+		/* 48: 5.2.16.1 Processor Local APIC/SAPIC Affinity */
+		0x00, 16,					/* type 0, length 16 */
+		0x07,						/* pxm [7:0] */
+		0x21,						/* APIC ID */
+		0x01, 0x00, 0x00, 0x00,				/* flags: enabled */
+		0x05,						/* SAPIC EID */
+		0x00, 0x00, 0x00,				/* pxm [31:8] */
+		0x00, 0x00, 0x00, 0x00,				/* clock domain */
+		/* 64: 5.2.16.2 Memory Affinity */
+		0x01, 40,					/* type 1, length 40 */
+		0x07, 0x00, 0x00, 0x00,				/* pxm */
+		0x00, 0x00,					/* reserved */
+		0x00, 0x00, 0x10, 0x80,				/* base low */
+		0x02, 0x00, 0x00, 0x00,				/* base high */
+		0x00, 0x00, 0x00, 0x40,				/* length low */
+		0x01, 0x00, 0x00, 0x00,				/* length high */
+		0x00, 0x00, 0x00, 0x00,				/* reserved */
+		0x03, 0x00, 0x00, 0x00,				/* flags: enabled, hot-pluggable */
+		0, 0, 0, 0, 0, 0, 0, 0,				/* reserved */
+	};
+	const struct acpi_table_header *t;
+
+	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
+	t = acpi_fx_add_table(&fx, "SRAT", body, sizeof(body));
+	acpi_fx_finish(&fx);
+
+	assert_int_equal(acpi_parse_srat(t, &desc, &x86), 0);
+	check_aff(0, 0x21, 7);
+	check_mem(0, 0x280100000ULL, 0x140000000ULL, 7, TOPO_MEM_HOTPLUG);
+	assert_int_equal(acpi_parse_srat(t, &desc, &sapic), 0);
+	check_aff(0, 0x2105, 7);
 }
 
 static void test_srat_sapic(void **state)
 {
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_srat_begin(&fx, 2);
-	acpi_fx_srat_cpu(&fx, 0, 0x00, 0x00, ACPI_SRAT_ENABLED);
-	acpi_fx_srat_cpu(&fx, 0, 0x00, 0x01, ACPI_SRAT_ENABLED);
-	acpi_fx_srat_cpu(&fx, 0x10000, 0x12, 0x34, ACPI_SRAT_ENABLED);
-	acpi_fx_srat_x2apic(&fx, 1, 0x500, ACPI_SRAT_ENABLED);
-	acpi_fx_srat_x2apic(&fx, 1, 0x501, ACPI_SRAT_ENABLED);
+	acpi_fx_srat_cpu(&fx, 0, 0x00, 0x00, FX_SRAT_CPU_ENABLED);
+	acpi_fx_srat_cpu(&fx, 0, 0x00, 0x01, FX_SRAT_CPU_ENABLED);
+	acpi_fx_srat_cpu(&fx, 0x10000, 0x12, 0x34, FX_SRAT_CPU_ENABLED);
+	acpi_fx_srat_x2apic(&fx, 1, 0x500, FX_SRAT_CPU_ENABLED);
+	acpi_fx_srat_x2apic(&fx, 1, 0x501, FX_SRAT_CPU_ENABLED);
 	acpi_fx_srat_x2apic(&fx, 1, 0x502, 0);	/* disabled: not even counted */
 
-	assert_int_equal(acpi_parse_srat(close_table(), &desc, true), 0);
+	assert_int_equal(acpi_parse_srat(close_table(), &desc, &sapic), 0);
 	assert_int_equal(desc.nr_aff, 3);
 	check_aff(0, 0x0000, 0);
 	check_aff(1, 0x0001, 0);
@@ -414,14 +549,14 @@ static void test_srat_full_with_padding(void **state)
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_srat_begin(&fx, 3);
 	for (i = 0; i < TOPO_MAX_MEM; i++)
-		acpi_fx_srat_mem(&fx, i % 4, GiB(i), GiB(1), ACPI_SRAT_ENABLED);
+		acpi_fx_srat_mem(&fx, i % 4, GiB(i), GiB(1), FX_SRAT_MEM_ENABLED);
 	for (i = 0; i < 10; i++)
 		acpi_fx_srat_mem(&fx, 0, 0, 0, 0);
 	for (i = 0; i < TOPO_MAX_AFF; i++)
-		acpi_fx_srat_x2apic(&fx, i % 4, i, ACPI_SRAT_ENABLED);
+		acpi_fx_srat_x2apic(&fx, i % 4, i, FX_SRAT_CPU_ENABLED);
 	acpi_fx_srat_cpu(&fx, 0, 0, 0, 0);
 
-	assert_int_equal(acpi_parse_srat(close_table(), &desc, false), 0);
+	assert_int_equal(acpi_parse_srat(close_table(), &desc, &x86), 0);
 	assert_int_equal(desc.nr_mem, TOPO_MAX_MEM);
 	assert_int_equal(desc.nr_aff, TOPO_MAX_AFF);
 	check_mem(TOPO_MAX_MEM - 1, GiB(TOPO_MAX_MEM - 1), GiB(1), 3, 0);
@@ -444,12 +579,12 @@ static void test_srat_too_many_memory_ranges(void **state)
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_srat_begin(&fx, 3);
-	acpi_fx_srat_cpu(&fx, 0, 0, 0, ACPI_SRAT_ENABLED);
+	acpi_fx_srat_cpu(&fx, 0, 0, 0, FX_SRAT_CPU_ENABLED);
 	for (i = 0; i <= TOPO_MAX_MEM; i++)
-		acpi_fx_srat_mem(&fx, 0, GiB(i), GiB(1), ACPI_SRAT_ENABLED);
+		acpi_fx_srat_mem(&fx, 0, GiB(i), GiB(1), FX_SRAT_MEM_ENABLED);
 
 	prefill_desc();
-	assert_int_equal(acpi_parse_srat(close_table(), &desc, false), -EINVAL);
+	assert_int_equal(acpi_parse_srat(close_table(), &desc, &x86), -EINVAL);
 	expect_srat_rejected("ACPI SRAT: more than 256 memory ranges; " SRAT_FALLBACK);
 }
 
@@ -460,12 +595,12 @@ static void test_srat_too_many_cpus(void **state)
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_srat_begin(&fx, 3);
-	acpi_fx_srat_mem(&fx, 0, 0, GiB(1), ACPI_SRAT_ENABLED);
+	acpi_fx_srat_mem(&fx, 0, 0, GiB(1), FX_SRAT_MEM_ENABLED);
 	for (i = 0; i < TOPO_MAX_AFF; i++)
-		acpi_fx_srat_x2apic(&fx, 0, i, ACPI_SRAT_ENABLED);
-	acpi_fx_srat_cpu(&fx, 0, 0, 0, ACPI_SRAT_ENABLED);
+		acpi_fx_srat_x2apic(&fx, 0, i, FX_SRAT_CPU_ENABLED);
+	acpi_fx_srat_cpu(&fx, 0, 0, 0, FX_SRAT_CPU_ENABLED);
 
-	assert_int_equal(acpi_parse_srat(close_table(), &desc, false), -EINVAL);
+	assert_int_equal(acpi_parse_srat(close_table(), &desc, &x86), -EINVAL);
 	snprintf(line, sizeof(line), "ACPI SRAT: more than %d CPU affinity entries; %s",
 		 TOPO_MAX_AFF, SRAT_FALLBACK);
 	expect_srat_rejected(line);
@@ -474,20 +609,20 @@ static void test_srat_too_many_cpus(void **state)
 /* A bad subtable at the very end: nothing before it is kept. */
 static void test_srat_bad_last_subtable_keeps_nothing(void **state)
 {
-	struct acpi_subtable_header *h;
 	unsigned int i;
+	u8 *h;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_srat_begin(&fx, 3);
 	for (i = 0; i < 3; i++)
-		acpi_fx_srat_cpu(&fx, i, i, 0, ACPI_SRAT_ENABLED);
+		acpi_fx_srat_cpu(&fx, i, i, 0, FX_SRAT_CPU_ENABLED);
 	for (i = 0; i < 4; i++)
-		acpi_fx_srat_mem(&fx, i, GiB(i), GiB(1), ACPI_SRAT_ENABLED);
-	h = acpi_fx_sub(&fx, ACPI_SRAT_MEM_AFFINITY, 40);
-	h->length = 0;
+		acpi_fx_srat_mem(&fx, i, GiB(i), GiB(1), FX_SRAT_MEM_ENABLED);
+	h = acpi_fx_sub(&fx, FX_SRAT_MEM, FX_SRAT_MEM_SIZE);
+	acpi_fx_w8(h, FX_SUB_LENGTH, 0);
 
 	prefill_desc();
-	assert_int_equal(acpi_parse_srat(close_table(), &desc, false), -EINVAL);
+	assert_int_equal(acpi_parse_srat(close_table(), &desc, &x86), -EINVAL);
 	expect_srat_rejected("ACPI SRAT: subtable at offset 256 has length 0; " SRAT_FALLBACK);
 }
 
@@ -510,18 +645,18 @@ static void test_srat_subtable_rules(void **state)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct acpi_subtable_header *h;
+		u8 *h;
 
 		console_clear();
 		memset(&desc, 0, sizeof(desc));
 		acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 		acpi_fx_srat_begin(&fx, 3);
-		acpi_fx_srat_x2apic(&fx, 0, 0, ACPI_SRAT_ENABLED);
+		acpi_fx_srat_x2apic(&fx, 0, 0, FX_SRAT_CPU_ENABLED);
 		/* 60 bytes of room: enough for every claimed length but the last. */
 		h = acpi_fx_sub(&fx, cases[i].type, 60);
-		h->length = cases[i].len;
+		acpi_fx_w8(h, FX_SUB_LENGTH, cases[i].len);
 
-		assert_int_equal(acpi_parse_srat(close_table(), &desc, i % 2), -EINVAL);
+		assert_int_equal(acpi_parse_srat(close_table(), &desc, i % 2 ? &sapic : &x86), -EINVAL);
 		snprintf(line, sizeof(line), "ACPI SRAT: %s" SRAT_FALLBACK, cases[i].line);
 		expect_srat_rejected(line);
 		assert_int_equal(console_count("\n"), 1);
@@ -533,10 +668,10 @@ static void test_srat_header_runs_past_end(void **state)
 {
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_srat_begin(&fx, 3);
-	acpi_fx_srat_cpu(&fx, 0, 0, 0, ACPI_SRAT_ENABLED);
+	acpi_fx_srat_cpu(&fx, 0, 0, 0, FX_SRAT_CPU_ENABLED);
 	acpi_fx_append(&fx, 1);
 
-	assert_int_equal(acpi_parse_srat(close_table(), &desc, false), -EINVAL);
+	assert_int_equal(acpi_parse_srat(close_table(), &desc, &x86), -EINVAL);
 	expect_srat_rejected("ACPI SRAT: subtable header at offset 64 runs past the end at 65; "
 			     SRAT_FALLBACK);
 }
@@ -547,7 +682,7 @@ static void test_srat_too_short(void **state)
 	acpi_fx_table_begin(&fx, "SRAT", 3);
 	acpi_fx_append(&fx, 11);
 
-	assert_int_equal(acpi_parse_srat(close_table(), &desc, false), -EINVAL);
+	assert_int_equal(acpi_parse_srat(close_table(), &desc, &x86), -EINVAL);
 	expect_srat_rejected("ACPI SRAT: length 47 shorter than 48; " SRAT_FALLBACK);
 }
 
@@ -630,24 +765,24 @@ static void test_slit_too_many_localities(void **state)
 /* A huge count must not be squared into a small number. */
 static void test_slit_huge_count(void **state)
 {
-	struct acpi_slit *s;
+	u8 *s;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
-	s = (void *)acpi_fx_table_begin(&fx, "SLIT", 1);
+	s = acpi_fx_table_begin(&fx, "SLIT", 1);
 	acpi_fx_append(&fx, 8 + 16);
-	s->locality_count = 1ULL << 32;
+	acpi_fx_w64(s, FX_SLIT_COUNT, 1ULL << 32);
 	expect_slit_rejected(close_table(),
 			     "ACPI SLIT: more than 256 localities (4294967296); " SLIT_FALLBACK);
 }
 
 static void test_slit_length_mismatch(void **state)
 {
-	struct acpi_slit *s;
+	u8 *s;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
-	s = (void *)acpi_fx_table_begin(&fx, "SLIT", 1);
+	s = acpi_fx_table_begin(&fx, "SLIT", 1);
 	acpi_fx_append(&fx, 8 + 10);
-	s->locality_count = 3;
+	acpi_fx_w64(s, FX_SLIT_COUNT, 3);
 	expect_slit_rejected(close_table(), "ACPI SLIT: length 54 does not match "
 					    "44 + count^2 = 53; " SLIT_FALLBACK);
 }
@@ -720,12 +855,12 @@ static void test_describe_srat_rejected(void **state)
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_XSDT);
 	acpi_fx_madt_begin(&fx);
-	acpi_fx_madt_lapic(&fx, 0, ACPI_MADT_ENABLED);
-	acpi_fx_madt_lapic(&fx, 1, ACPI_MADT_ENABLED);
+	acpi_fx_madt_lapic(&fx, 0, FX_MADT_ENABLED);
+	acpi_fx_madt_lapic(&fx, 1, FX_MADT_ENABLED);
 	acpi_fx_table_end(&fx);
 	acpi_fx_srat_begin(&fx, 3);
-	acpi_fx_srat_cpu(&fx, 0, 0, 0, ACPI_SRAT_ENABLED);
-	acpi_fx_sub(&fx, ACPI_SRAT_MEM_AFFINITY, 24);
+	acpi_fx_srat_cpu(&fx, 0, 0, 0, FX_SRAT_CPU_ENABLED);
+	acpi_fx_sub(&fx, FX_SRAT_MEM, 24);
 	acpi_fx_table_end(&fx);
 	acpi_fx_slit(&fx, 2, slit);
 	acpi_fx_finish(&fx);
@@ -748,6 +883,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_madt_x86),
 		T(test_madt_sapic),
+		T(test_madt_lsapic_lengths),
 		T(test_madt_duplicates),
 		T(test_madt_more_than_nr_cpus),
 		T(test_madt_subtable_rules),
@@ -758,6 +894,9 @@ int main(void)
 		T(test_srat_flags_and_disabled),
 		T(test_srat_mem_values_as_given),
 		T(test_srat_pxm_by_revision),
+		T(test_srat_pxm_within_revision_quiet),
+		T(test_srat_sn2_prom),
+		T(test_srat_literal_bytes),
 		T(test_srat_sapic),
 		T(test_srat_full_with_padding),
 		T(test_srat_too_many_memory_ranges),

@@ -39,6 +39,12 @@ static int teardown(void **state)
 }
 
 
+/* Add 1 to the byte at off of p. */
+static void bump(void *p, size_t off)
+{
+	acpi_fx_w8(p, off, acpi_fx_r8(p, off) + 1);
+}
+
 static unsigned long long pa_of(const void *p)
 {
 	return (unsigned long long)acpi_fx_pa(&fx, p);
@@ -69,7 +75,7 @@ static void test_rsdp_bad_signature(void **state)
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_add_table(&fx, "FACP", NULL, 8);
 	acpi_fx_finish(&fx);
-	memcpy(fx.rsdp->signature, "RSD PTR!", 8);
+	memcpy((u8 *)fx.rsdp + FX_RSDP_SIGNATURE, "RSD PTR!", 8);
 	acpi_fx_fix_rsdp(&fx);
 	assert_int_equal(acpi_tables_init(fx.rsdp), -ENOENT);
 	assert_console_has("ACPI RSDP: bad signature; " NO_ACPI "\n");
@@ -81,7 +87,7 @@ static void test_rsdp_bad_checksum(void **state)
 	acpi_fx_begin(&fx, 0, ACPI_FX_RSDT);
 	acpi_fx_add_table(&fx, "FACP", NULL, 8);
 	acpi_fx_finish(&fx);
-	fx.rsdp->checksum++;
+	bump(fx.rsdp, FX_RSDP_CHECKSUM);
 	assert_int_equal(acpi_tables_init(fx.rsdp), -ENOENT);
 	assert_console_has("ACPI RSDP: bad checksum; " NO_ACPI "\n");
 	assert_null(acpi_find_table("FACP"));
@@ -101,27 +107,27 @@ static void test_rsdt_only_revision0(void **state)
 	acpi_fx_add_qemu(&fx, mem, cpus, 4, 8, slit);
 	acpi_fx_finish(&fx);
 	/* Past the 20 bytes of a revision 0 RSDP: must not be read. */
-	fx.rsdp->length = 0xffffffff;
-	fx.rsdp->xsdt_address = 0xdeadbeefULL;
-	fx.rsdp->ext_checksum = 0x5a;
+	acpi_fx_w32(fx.rsdp, FX_RSDP_LENGTH, 0xffffffff);
+	acpi_fx_w64(fx.rsdp, FX_RSDP_XSDT, 0xdeadbeefULL);
+	acpi_fx_w8(fx.rsdp, FX_RSDP_EXT_CHECKSUM, 0x5a);
 
 	assert_int_equal(acpi_tables_init(fx.rsdp), 4);
 	console_assert_printed("ACPI: using the RSDT at 0x%llx, 4 entries\n", pa_of(fx.rsdt));
 	for (i = 0; i < 4; i++) {
-		const struct acpi_table_header *t = acpi_fx_find(&fx, sig[i]);
+		const void *t = acpi_fx_find(&fx, sig[i]);
 
 		assert_ptr_equal(acpi_find_table(sig[i]), t);
 		console_assert_printed("ACPI: %s at 0x%llx, %u bytes, OEM PROXFX\n", sig[i], pa_of(t),
-			       t->length);
+			       acpi_fx_table_length(t));
 	}
-	assert_int_equal(acpi_find_table("FACP")->length, 244);
+	assert_int_equal(acpi_fx_table_length(acpi_find_table("FACP")), 244);
 	assert_null(acpi_find_table("XSDT"));
 	assert_int_equal(console_count("\n"), 5);
 }
 
 static void test_xsdt_preferred(void **state)
 {
-	struct acpi_table_header *a, *b;
+	void *a, *b;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	a = acpi_fx_add_table(&fx, "AAAA", NULL, 4);
@@ -143,7 +149,7 @@ static void test_revision2_without_xsdt(void **state)
 	acpi_fx_begin(&fx, 2, ACPI_FX_RSDT);
 	acpi_fx_add_table(&fx, "FACP", NULL, 8);
 	acpi_fx_finish(&fx);
-	assert_int_equal(fx.rsdp->xsdt_address, 0);
+	assert_int_equal(acpi_fx_r64(fx.rsdp, FX_RSDP_XSDT), 0);
 
 	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
 	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
@@ -156,8 +162,8 @@ static void test_revision1_is_acpi1(void **state)
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_add_table(&fx, "FACP", NULL, 8);
 	acpi_fx_finish(&fx);
-	fx.rsdp->revision = 1;
-	fx.rsdp->ext_checksum++;
+	acpi_fx_w8(fx.rsdp, FX_RSDP_REVISION, 1);
+	bump(fx.rsdp, FX_RSDP_EXT_CHECKSUM);
 	acpi_fx_fix_rsdp(&fx);
 
 	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
@@ -190,14 +196,14 @@ static void expect_rsdt_used(const char *line)
 static void test_rsdp_bad_extended_checksum(void **state)
 {
 	build_two_roots();
-	fx.rsdp->ext_checksum++;
+	bump(fx.rsdp, FX_RSDP_EXT_CHECKSUM);
 	expect_rsdt_used("ACPI RSDP: bad extended checksum; using the RSDT\n");
 }
 
 static void test_rsdp_length_too_short(void **state)
 {
 	build_two_roots();
-	fx.rsdp->length = 20;
+	acpi_fx_w32(fx.rsdp, FX_RSDP_LENGTH, 20);
 	acpi_fx_fix_rsdp(&fx);
 	expect_rsdt_used("ACPI RSDP: length 20 shorter than 36; using the RSDT\n");
 }
@@ -205,7 +211,7 @@ static void test_rsdp_length_too_short(void **state)
 static void test_rsdp_length_too_long(void **state)
 {
 	build_two_roots();
-	fx.rsdp->length = 40;
+	acpi_fx_w32(fx.rsdp, FX_RSDP_LENGTH, 40);
 	acpi_fx_fix_rsdp(&fx);
 	expect_rsdt_used("ACPI RSDP: length 40 longer than the 36 bytes handed over; "
 			 "using the RSDT\n");
@@ -214,14 +220,14 @@ static void test_rsdp_length_too_long(void **state)
 static void test_xsdt_bad_checksum(void **state)
 {
 	build_two_roots();
-	fx.xsdt->checksum++;
+	bump(fx.xsdt, FX_HDR_CHECKSUM);
 	expect_rsdt_used("ACPI XSDT: bad checksum; using the RSDT\n");
 }
 
 static void test_xsdt_bad_signature(void **state)
 {
 	build_two_roots();
-	memcpy(fx.xsdt->signature, "XS\nT", 4);
+	memcpy((u8 *)fx.xsdt + FX_HDR_SIGNATURE, "XS\nT", 4);
 	acpi_fx_fix_checksum(&fx, fx.xsdt);
 	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
 	console_assert_printed("ACPI XSDT: bad signature \"XS?T\" at 0x%llx; using the RSDT\n",
@@ -232,7 +238,7 @@ static void test_xsdt_bad_signature(void **state)
 static void test_xsdt_not_mapped(void **state)
 {
 	build_two_roots();
-	fx.rsdp->xsdt_address = 0x1000000000ULL;
+	acpi_fx_w64(fx.rsdp, FX_RSDP_XSDT, 0x1000000000ULL);
 	acpi_fx_fix_rsdp(&fx);
 	expect_rsdt_used("ACPI XSDT: header at 0x1000000000 is not mapped; using the RSDT\n");
 }
@@ -240,7 +246,7 @@ static void test_xsdt_not_mapped(void **state)
 static void test_xsdt_shorter_than_header(void **state)
 {
 	build_two_roots();
-	fx.xsdt->length = 35;
+	acpi_fx_w32(fx.xsdt, FX_HDR_LENGTH, 35);
 	acpi_fx_fix_checksum(&fx, fx.xsdt);
 	expect_rsdt_used("ACPI XSDT: length 35 shorter than the header; using the RSDT\n");
 }
@@ -249,15 +255,15 @@ static void test_xsdt_runs_past_mapped_memory(void **state)
 {
 	build_two_roots();
 	/* The XSDT is the last thing laid out: one more byte is unmapped. */
-	fx.xsdt->length++;
+	acpi_fx_w32(fx.xsdt, FX_HDR_LENGTH, acpi_fx_table_length(fx.xsdt) + 1);
 	expect_rsdt_used("ACPI XSDT: length 45 runs past mapped memory; using the RSDT\n");
 }
 
 static void test_both_roots_bad(void **state)
 {
 	build_two_roots();
-	fx.xsdt->checksum++;
-	memcpy(fx.rsdt->signature, "RSDP", 4);
+	bump(fx.xsdt, FX_HDR_CHECKSUM);
+	memcpy((u8 *)fx.rsdt + FX_HDR_SIGNATURE, "RSDP", 4);
 	acpi_fx_fix_checksum(&fx, fx.rsdt);
 	assert_int_equal(acpi_tables_init(fx.rsdp), -ENOENT);
 	assert_console_has("ACPI XSDT: bad checksum; using the RSDT\n");
@@ -272,7 +278,7 @@ static void test_rsdt_bad_checksum(void **state)
 	acpi_fx_begin(&fx, 0, ACPI_FX_RSDT);
 	acpi_fx_add_table(&fx, "FACP", NULL, 8);
 	acpi_fx_finish(&fx);
-	fx.rsdt->checksum ^= 0x80;
+	acpi_fx_w8(fx.rsdt, FX_HDR_CHECKSUM, acpi_fx_r8(fx.rsdt, FX_HDR_CHECKSUM) ^ 0x80);
 	assert_int_equal(acpi_tables_init(fx.rsdp), -ENOENT);
 	assert_console_has("ACPI RSDT: bad checksum; " NO_ACPI "\n");
 }
@@ -281,7 +287,7 @@ static void test_rsdt_address_zero(void **state)
 {
 	acpi_fx_begin(&fx, 0, ACPI_FX_RSDT);
 	acpi_fx_finish(&fx);
-	fx.rsdp->rsdt_address = 0;
+	acpi_fx_w32(fx.rsdp, FX_RSDP_RSDT, 0);
 	acpi_fx_fix_rsdp(&fx);
 	assert_int_equal(acpi_tables_init(fx.rsdp), -ENOENT);
 	assert_console_has("ACPI RSDT: header at 0x0 is not mapped; " NO_ACPI "\n");
@@ -293,7 +299,7 @@ static void test_root_length_not_whole_entries(void **state)
 	acpi_fx_add_table(&fx, "FACP", NULL, 8);
 	acpi_fx_finish(&fx);
 	/* The XSDT follows the RSDT, so the 3 bytes more are mapped. */
-	fx.rsdt->length += 3;
+	acpi_fx_w32(fx.rsdt, FX_HDR_LENGTH, acpi_fx_table_length(fx.rsdt) + 3);
 	acpi_fx_fix_checksum(&fx, fx.rsdt);
 	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
 	assert_console_has("ACPI RSDT: length 43 leaves 3 bytes after the last entry; "
@@ -320,7 +326,7 @@ static void test_bad_checksum_fallback_per_table(void **state)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct acpi_table_header *t;
+		void *t;
 
 		console_clear();
 		acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
@@ -328,7 +334,7 @@ static void test_bad_checksum_fallback_per_table(void **state)
 		t = acpi_fx_add_table(&fx, cases[i].sig, NULL, 16);
 		acpi_fx_add_table(&fx, "HPET", NULL, 16);
 		acpi_fx_finish(&fx);
-		((u8 *)t)[40]++;
+		bump(t, FX_HDR_SIZE + 4);	/* a body byte */
 
 		assert_int_equal(acpi_tables_init(fx.rsdp), 2);
 		assert_console_has(cases[i].line);
@@ -342,13 +348,13 @@ static void test_bad_checksum_fallback_per_table(void **state)
 
 static void test_table_shorter_than_header(void **state)
 {
-	struct acpi_table_header *t;
+	void *t;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	t = acpi_fx_add_table(&fx, "SRAT", NULL, 12);
 	acpi_fx_add_table(&fx, "SLIT", NULL, 12);
 	acpi_fx_finish(&fx);
-	t->length = 20;
+	acpi_fx_w32(t, FX_HDR_LENGTH, 20);
 	acpi_fx_fix_checksum(&fx, t);
 
 	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
@@ -360,12 +366,12 @@ static void test_table_shorter_than_header(void **state)
 
 static void test_table_runs_past_mapped_memory(void **state)
 {
-	struct acpi_table_header *t;
+	void *t;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	t = acpi_fx_add_table(&fx, "SLIT", NULL, 12);
 	acpi_fx_finish(&fx);
-	t->length = 0x100000;
+	acpi_fx_w32(t, FX_HDR_LENGTH, 0x100000);
 
 	assert_int_equal(acpi_tables_init(fx.rsdp), 0);
 	assert_console_has("ACPI SLIT: length 1048576 runs past mapped memory; "
@@ -405,13 +411,13 @@ static void test_more_than_max_tables(void **state)
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_XSDT);
 	for (i = 0; i < ACPI_MAX_TABLES + 6; i++) {
-		struct acpi_table_header *t;
+		void *t;
 
 		snprintf(sig, sizeof(sig), "T%03u", i);
 		t = acpi_fx_add_table(&fx, sig, NULL, 0);
 		/* Invalid ones do not take a place. */
 		if (i == 3)
-			t->checksum++;
+			bump(t, FX_HDR_CHECKSUM);
 	}
 	acpi_fx_finish(&fx);
 
@@ -446,7 +452,7 @@ static void test_init_replaces_earlier_tables(void **state)
 
 static void test_find_table(void **state)
 {
-	struct acpi_table_header *first;
+	void *first;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	first = acpi_fx_add_table(&fx, "SSDT", NULL, 4);
@@ -476,9 +482,9 @@ static void build_rich_machine(void)
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_add_qemu(&fx, mem, cpus, 3, 3, slit);
 	acpi_fx_srat_begin(&fx, 3);
-	acpi_fx_srat_x2apic(&fx, 1, 0x200, ACPI_SRAT_ENABLED);
+	acpi_fx_srat_x2apic(&fx, 1, 0x200, FX_SRAT_CPU_ENABLED);
 	acpi_fx_srat_mem(&fx, 2, 0x300000000ULL, GiB(1),
-			 ACPI_SRAT_ENABLED | ACPI_SRAT_HOTPLUGGABLE);
+			 FX_SRAT_MEM_ENABLED | FX_SRAT_MEM_HOTPLUGGABLE);
 	acpi_fx_table_end(&fx);
 	acpi_fx_finish(&fx);
 }
@@ -503,9 +509,9 @@ static void fix_all_checksums(void)
 	unsigned int i;
 
 	for (i = 0; i < fx.nr_entries; i++) {
-		struct acpi_table_header *t = acpi_fx_ptr(&fx, fx.entry[i].pa);
+		u8 *t = acpi_fx_ptr(&fx, fx.entry[i].pa);
 
-		if (t->length <= fx.used - (size_t)((u8 *)t - fx.mem))
+		if (acpi_fx_table_length(t) <= fx.used - (size_t)(t - fx.mem))
 			acpi_fx_fix_checksum(&fx, t);
 	}
 	acpi_fx_fix_checksum(&fx, fx.rsdt);

@@ -1,10 +1,22 @@
 /*
  * Hosted tests for arch/ia64/sn2.c: sn2_describe() on Altix-like machines
- * (2 and 8 nodes with router hop tables, sparse even NASIDs, memory-only
- * and CPU-only nodes, chunks crossing node boundaries, no hop table) checked
- * field by field, and every firmware rule with its exact console line and
- * its fallback. The description is filled with garbage before each test so
- * that anything sn2_describe() forgets to write shows up.
+ * (2 and 8 nodes with router hop tables, sparse NASIDs, memory-only and
+ * CPU-only nodes, no hop table) checked field by field, every firmware
+ * rule with its exact console line and its fallback, and one machine
+ * described both from node bits and from its PROM's ACPI tables
+ * (sn2_describe_acpi()), which must agree. The description is filled with
+ * garbage before each test so that anything sn2_describe() forgets to
+ * write shows up.
+ *
+ * Expected values are written out as numbers from SGI's definitions, not
+ * computed with the code's macros:
+ * - physical address: NASID in bits 38..48, address space in bits 36..37
+ *   (3: cacheable memory), so NASID n's memory starts at n << 38 | 3 << 36
+ *   (NASID 0: 0x3000000000, 2: 0xb000000000, 4: 0x13000000000);
+ * - CPU id: the LID's id/eid bits (LID >> 16), NASID in bits 0..11 and
+ *   slice in bits 12..13 (NASID 2 slice 1: 0x1002);
+ * - proximity domain: the PROM's, NASID >> 1 (NASID 2: pxm 1); odd NASIDs
+ *   are TIO I/O chiplets, with no memory and no CPUs.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,13 +29,15 @@
 #include <hv/printk.h>
 #include <hv/topology.h>
 
+#include "../../arch/ia64/dig.h"
 #include "../../arch/ia64/sn2.h"
 #include "fake_arch.h"
+#include "support_acpi.h"
 
 #define DIST_FALLBACK "; distances 10 local, 20 remote\n"
 #define AFF_FALLBACK "; affinity ignored: one node with all memory and CPUs\n"
 
-/* The cacheable memory space (AS = 3) of SN2 node n, as real PROMs lay it out. */
+/* Input builders only; expectations are literal. */
 #define NODE_MEM(n) (((u64)(n) << 38) | (3ULL << 36))
 #define NODE_SPAN (1ULL << 38)
 
@@ -32,12 +46,19 @@
 
 static struct topo_desc d;
 static const u8 zeros[sizeof(d.dist)];
+static struct acpi_fixture fx;
 
 static int reset(void **state)
 {
 	console_set_loglevel(LOG_DEBUG);
 	console_clear();
 	memset(&d, 0xa5, sizeof(d));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	acpi_fx_end(&fx);
 	return 0;
 }
 
@@ -63,18 +84,17 @@ static void check_mem(unsigned int i, paddr_t start, u64 len, u32 pxm)
 	assert_int_equal(d.mem[i].flags, 0);
 }
 
-/* CPU i is (nasid, slice) in the CPU list and, if aff, in the affinity entries. */
-static void check_cpu(unsigned int i, u16 nasid, u8 slice, bool aff)
+/* CPU i has this id in the CPU list and, unless pxm is NO_AFF, this affinity entry. */
+#define NO_AFF 0xffffffffU
+static void check_cpu(unsigned int i, u32 hwid, u32 pxm)
 {
-	u32 hwid = ((u32)nasid << 8) | slice;
-
 	assert_in_range(i, 0, d.nr_cpus - 1);
 	assert_int_equal(d.cpu_hwid[i], hwid);
-	if (!aff)
+	if (pxm == NO_AFF)
 		return;
 	assert_in_range(i, 0, d.nr_aff - 1);
 	assert_int_equal(d.aff[i].hwid, hwid);
-	assert_int_equal(d.aff[i].pxm, nasid);
+	assert_int_equal(d.aff[i].pxm, pxm);
 }
 
 static u8 dist(u32 a, u32 b)
@@ -108,7 +128,7 @@ static void check_no_affinity(void)
 
 static void test_two_node_altix(void **state)
 {
-	/* EFI splits node 0 around the PROM's runtime area; node 2 is one chunk. */
+	/* EFI splits NASID 0 around the PROM's runtime area; NASID 2 is one chunk. */
 	static const struct sn2_chunk chunk[] = {
 		CHUNK(NODE_MEM(0), 0x3000000),
 		CHUNK(NODE_MEM(0) + 0x4000000, GiB(4) - 0x4000000),
@@ -117,6 +137,7 @@ static void test_two_node_altix(void **state)
 	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(0, 1), CPU(2, 0), CPU(2, 1) };
 	static const u16 hop_node[] = { 0, 2 };
 	static const u8 hops[] = { 0, 1, 1, 0 };
+	static const u8 want_dist[] = { 10, 20, 20, 10 };
 	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops) };
 
 	sn2_describe(&fw, &d);
@@ -125,26 +146,19 @@ static void test_two_node_altix(void **state)
 	check_header(false);
 	assert_int_equal(d.nr_mem, 3);
 	check_mem(0, 0x3000000000ULL, 0x3000000, 0);
-	check_mem(1, 0x3004000000ULL, GiB(4) - 0x4000000, 0);
-	check_mem(2, 0xb000000000ULL, GiB(4), 2);
+	check_mem(1, 0x3004000000ULL, 0xfc000000, 0);
+	check_mem(2, 0xb000000000ULL, 0x100000000ULL, 1);
 	assert_int_equal(d.nr_cpus, 4);
 	assert_int_equal(d.nr_aff, 4);
 	assert_int_equal(d.cpus_dropped, 0);
-	check_cpu(0, 0, 0, true);
-	check_cpu(1, 0, 1, true);
-	check_cpu(2, 2, 0, true);
-	check_cpu(3, 2, 1, true);
+	check_cpu(0, 0x0000, 0);
+	check_cpu(1, 0x1000, 0);
+	check_cpu(2, 0x0002, 1);
+	check_cpu(3, 0x1002, 1);
 	assert_false(d.distances_rejected);
-	assert_int_equal(d.nr_localities, 3);
-	assert_int_equal(dist(0, 0), 10);
-	assert_int_equal(dist(0, 2), 20);
-	assert_int_equal(dist(2, 0), 20);
-	assert_int_equal(dist(2, 2), 10);
-	/* NASID 1 is not a node: unreachable, local to itself. */
-	assert_int_equal(dist(1, 1), 10);
-	assert_int_equal(dist(0, 1), 255);
-	assert_int_equal(dist(1, 2), 255);
-	assert_memory_equal(d.dist + 9, zeros, sizeof(d.dist) - 9);
+	assert_int_equal(d.nr_localities, 2);
+	assert_memory_equal(d.dist, want_dist, sizeof(want_dist));
+	assert_memory_equal(d.dist + 4, zeros, sizeof(d.dist) - 4);
 }
 
 /* Eight nodes: pairs share a router, pairs of pairs a meta-router. */
@@ -159,6 +173,18 @@ static unsigned int eight_node_hops(unsigned int i, unsigned int j)
 
 static void test_eight_node_altix(void **state)
 {
+	/* NASIDs 0, 2, ..., 14: memory at NASID << 38 | 3 << 36, pxm NASID >> 1. */
+	static const u64 want_start[] = {
+		0x3000000000ULL, 0xb000000000ULL, 0x13000000000ULL, 0x1b000000000ULL,
+		0x23000000000ULL, 0x2b000000000ULL, 0x33000000000ULL, 0x3b000000000ULL,
+	};
+	/* Four slices per NASID: slice << 12 | NASID. */
+	static const u32 want_hwid[] = {
+		0x0000, 0x1000, 0x2000, 0x3000, 0x0002, 0x1002, 0x2002, 0x3002,
+		0x0004, 0x1004, 0x2004, 0x3004, 0x0006, 0x1006, 0x2006, 0x3006,
+		0x0008, 0x1008, 0x2008, 0x3008, 0x000a, 0x100a, 0x200a, 0x300a,
+		0x000c, 0x100c, 0x200c, 0x300c, 0x000e, 0x100e, 0x200e, 0x300e,
+	};
 	struct sn2_chunk chunk[8];
 	struct sn2_cpu cpu[32];
 	u16 hop_node[8];
@@ -180,38 +206,35 @@ static void test_eight_node_altix(void **state)
 	check_header(false);
 	assert_int_equal(d.nr_mem, 8);
 	for (i = 0; i < 8; i++)
-		check_mem(i, NODE_MEM(2 * i), GiB(8), 2 * i);
+		check_mem(i, want_start[i], 0x200000000ULL, i);
 	assert_int_equal(d.nr_cpus, 32);
 	assert_int_equal(d.nr_aff, 32);
 	for (i = 0; i < 32; i++)
-		check_cpu(i, (u16)(2 * (i / 4)), (u8)(i % 4), true);
+		check_cpu(i, want_hwid[i], i / 4);
 	assert_false(d.distances_rejected);
-	assert_int_equal(d.nr_localities, 15);
-	for (i = 0; i < 15; i++) {
-		for (j = 0; j < 15; j++) {
+	assert_int_equal(d.nr_localities, 8);
+	for (i = 0; i < 8; i++) {
+		for (j = 0; j < 8; j++) {
 			static const u8 by_hops[] = { 10, 20, 25, 30 };
-			u8 want = i == j ? 10 : 255;
 
-			if (i != j && i % 2 == 0 && j % 2 == 0)
-				want = by_hops[eight_node_hops(i / 2, j / 2)];
-			assert_int_equal(dist(i, j), want);
+			assert_int_equal(dist(i, j), by_hops[eight_node_hops(i, j)]);
 		}
 	}
-	assert_int_equal(dist(0, 14), 30);
-	assert_int_equal(dist(4, 6), 20);
-	assert_int_equal(dist(4, 2), 25);
+	assert_int_equal(dist(0, 7), 30);
+	assert_int_equal(dist(2, 3), 20);
+	assert_int_equal(dist(2, 1), 25);
 }
 
-/* Sparse NASIDs, hop table rows in an order of their own. */
+/* Sparse NASIDs 0, 4, 8, 12 (pxms 0, 2, 4, 6), hop table rows in an order of their own. */
 static void test_sparse_nasids(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), GiB(2)), CHUNK(NODE_MEM(2), GiB(2)),
-		CHUNK(NODE_MEM(4), GiB(2)), CHUNK(NODE_MEM(6), GiB(2)),
+		CHUNK(NODE_MEM(0), GiB(2)), CHUNK(NODE_MEM(4), GiB(2)),
+		CHUNK(NODE_MEM(8), GiB(2)), CHUNK(NODE_MEM(12), GiB(2)),
 	};
-	static const struct sn2_cpu cpu[] = { CPU(4, 2), CPU(0, 0), CPU(6, 3), CPU(2, 1) };
-	static const u16 hop_node[] = { 6, 0, 4, 2 };
-	/* Distances from 6: 0 -> 3 hops, 4 -> 1, 2 -> 2; from 0: 4 -> 2, 2 -> 1; 4-2: 1. */
+	static const struct sn2_cpu cpu[] = { CPU(8, 2), CPU(0, 0), CPU(12, 3), CPU(4, 1) };
+	static const u16 hop_node[] = { 12, 0, 8, 4 };
+	/* From 12: 0 -> 3 hops, 8 -> 1, 4 -> 2; from 0: 8 -> 2, 4 -> 1; 8-4: 1. */
 	static const u8 hops[] = {
 		0, 3, 1, 2,
 		3, 0, 2, 1,
@@ -226,14 +249,16 @@ static void test_sparse_nasids(void **state)
 	assert_console_empty();
 	check_header(false);
 	assert_int_equal(d.nr_mem, 4);
-	for (i = 0; i < 4; i++)
-		check_mem(i, NODE_MEM(2 * i), GiB(2), 2 * i);
-	/* Firmware order, boot CPU (NASID 4 slice 2) first. */
+	check_mem(0, 0x3000000000ULL, 0x80000000, 0);
+	check_mem(1, 0x13000000000ULL, 0x80000000, 2);
+	check_mem(2, 0x23000000000ULL, 0x80000000, 4);
+	check_mem(3, 0x33000000000ULL, 0x80000000, 6);
+	/* Firmware order, boot CPU (NASID 8 slice 2) first. */
 	assert_int_equal(d.nr_cpus, 4);
-	check_cpu(0, 4, 2, true);
-	check_cpu(1, 0, 0, true);
-	check_cpu(2, 6, 3, true);
-	check_cpu(3, 2, 1, true);
+	check_cpu(0, 0x2008, 4);
+	check_cpu(1, 0x0000, 0);
+	check_cpu(2, 0x300c, 6);
+	check_cpu(3, 0x1004, 2);
 	assert_int_equal(d.nr_localities, 7);
 	assert_int_equal(dist(6, 0), 30);
 	assert_int_equal(dist(0, 6), 30);
@@ -244,6 +269,7 @@ static void test_sparse_nasids(void **state)
 	assert_int_equal(dist(4, 2), 20);
 	for (i = 0; i < 7; i += 2)
 		assert_int_equal(dist(i, i), 10);
+	/* pxms 1, 3, 5 (NASIDs 2, 6, 10) are in no table: unreachable. */
 	for (i = 1; i < 7; i += 2) {
 		assert_int_equal(dist(i, i), 10);
 		assert_int_equal(dist(i, 0), 255);
@@ -266,15 +292,15 @@ static void test_memory_only_node(void **state)
 	assert_console_empty();
 	check_header(false);
 	assert_int_equal(d.nr_mem, 2);
-	check_mem(0, NODE_MEM(0), GiB(1), 0);
-	check_mem(1, NODE_MEM(2), GiB(16), 2);
+	check_mem(0, 0x3000000000ULL, 0x40000000, 0);
+	check_mem(1, 0xb000000000ULL, 0x400000000ULL, 1);
 	assert_int_equal(d.nr_cpus, 2);
 	assert_int_equal(d.nr_aff, 2);
-	check_cpu(0, 0, 0, true);
-	check_cpu(1, 0, 1, true);
-	assert_int_equal(d.nr_localities, 3);
-	assert_int_equal(dist(0, 2), 25);
-	assert_int_equal(dist(2, 0), 25);
+	check_cpu(0, 0x0000, 0);
+	check_cpu(1, 0x1000, 0);
+	assert_int_equal(d.nr_localities, 2);
+	assert_int_equal(dist(0, 1), 25);
+	assert_int_equal(dist(1, 0), 25);
 }
 
 static void test_cpu_only_node(void **state)
@@ -290,17 +316,17 @@ static void test_cpu_only_node(void **state)
 	assert_console_empty();
 	check_header(false);
 	assert_int_equal(d.nr_mem, 1);
-	check_mem(0, NODE_MEM(0), GiB(4), 0);
+	check_mem(0, 0x3000000000ULL, 0x100000000ULL, 0);
 	assert_int_equal(d.nr_cpus, 3);
 	assert_int_equal(d.nr_aff, 3);
-	check_cpu(0, 0, 0, true);
-	check_cpu(1, 4, 0, true);
-	check_cpu(2, 4, 1, true);
-	/* The CPU-only node sets the size of the matrix. */
-	assert_int_equal(d.nr_localities, 5);
-	assert_int_equal(dist(0, 4), 20);
-	assert_int_equal(dist(4, 4), 10);
-	assert_int_equal(dist(2, 4), 255);
+	check_cpu(0, 0x0000, 0);
+	check_cpu(1, 0x0004, 2);
+	check_cpu(2, 0x1004, 2);
+	/* The CPU-only node (pxm 2) sets the size of the matrix. */
+	assert_int_equal(d.nr_localities, 3);
+	assert_int_equal(dist(0, 2), 20);
+	assert_int_equal(dist(2, 2), 10);
+	assert_int_equal(dist(1, 2), 255);
 }
 
 static void test_no_hop_table(void **state)
@@ -317,11 +343,11 @@ static void test_no_hop_table(void **state)
 	assert_console_empty();
 	check_header(false);
 	assert_int_equal(d.nr_mem, 2);
-	check_mem(0, NODE_MEM(0), GiB(4), 0);
-	check_mem(1, NODE_MEM(2), GiB(4), 2);
+	check_mem(0, 0x3000000000ULL, 0x100000000ULL, 0);
+	check_mem(1, 0xb000000000ULL, 0x100000000ULL, 1);
 	assert_int_equal(d.nr_cpus, 2);
-	check_cpu(0, 0, 0, true);
-	check_cpu(1, 2, 0, true);
+	check_cpu(0, 0x0000, 0);
+	check_cpu(1, 0x0002, 1);
 	check_no_distances(false);
 
 	/* Rows without a matrix are no table either. */
@@ -354,37 +380,162 @@ static void test_empty_firmware(void **state)
 	check_no_distances(false);
 }
 
-static void test_cpu_hwid_encoding(void **state)
+/* The LID layout (slice << 12 | NASID) and the PROM's pxm (NASID >> 1). */
+static void test_cpu_hwid_and_pxm_encoding(void **state)
 {
 	assert_int_equal(SN2_CPU_HWID(0, 0), 0);
-	assert_int_equal(SN2_CPU_HWID(2, 1), 0x201);
-	assert_int_equal(SN2_CPU_HWID(0x7fe, 3), 0x7fe03);
-	assert_int_equal(SN2_CPU_HWID(0xffff, 0xff), 0xffffff);
+	assert_int_equal(SN2_CPU_HWID(2, 1), 0x1002);
+	assert_int_equal(SN2_CPU_HWID(0x7fe, 3), 0x37fe);
+	assert_int_equal(SN2_CPU_HWID(0xfff, 3), 0x3fff);
+	assert_int_equal(SN2_NASID_TO_PXM(0), 0);
+	assert_int_equal(SN2_NASID_TO_PXM(2), 1);
+	assert_int_equal(SN2_NASID_TO_PXM(0x7fe), 0x3ff);
 }
 
-/* ---- memory: node boundaries ----------------------------------------------------- */
+/* ---- one machine, two descriptions --------------------------------------------- */
 
-static void test_chunk_crossing_node_boundary(void **state)
+/*
+ * NASIDs 0 and 0x220 (pxms 0 and 0x110: above 255, as on a large Altix),
+ * two CPUs each. Through node bits, and through the PROM's ACPI tables:
+ * an ACPI 2.0 MADT (12-byte local SAPIC entries, SAPIC id = id >> 8 and
+ * EID = id & 0xff of the LID's id/eid) and a revision 1 SRAT whose
+ * proximity domains are NASID >> 1.
+ */
+static const u32 sn2_hwid[] = { 0x0000, 0x1000, 0x0220, 0x3220 };
+static const u32 sn2_pxm[] = { 0, 0, 0x110, 0x110 };
+
+static void build_sn2_prom_tables(void)
+{
+	unsigned int i;
+
+	acpi_fx_begin(&fx, 2, ACPI_FX_XSDT);
+	acpi_fx_madt_begin(&fx);
+	for (i = 0; i < ARRAY_SIZE(sn2_hwid); i++)
+		acpi_fx_madt_lsapic_acpi2(&fx, (u8)(sn2_hwid[i] >> 8), (u8)sn2_hwid[i],
+					  FX_MADT_ENABLED);
+	acpi_fx_table_end(&fx);
+	acpi_fx_srat_begin(&fx, 1);
+	for (i = 0; i < ARRAY_SIZE(sn2_hwid); i++)
+		acpi_fx_srat_cpu(&fx, sn2_pxm[i], (u8)(sn2_hwid[i] >> 8), (u8)sn2_hwid[i],
+				 FX_SRAT_CPU_ENABLED);
+	acpi_fx_srat_mem(&fx, 0, 0x3000000000ULL, 0x100000000ULL, FX_SRAT_MEM_ENABLED);
+	acpi_fx_srat_mem(&fx, 0x110, 0x883000000000ULL, 0x100000000ULL, FX_SRAT_MEM_ENABLED);
+	acpi_fx_table_end(&fx);
+	acpi_fx_finish(&fx);
+}
+
+static void check_sn2_machine(void)
+{
+	/* CPU 3, NASID 0x220 slice 3, reads LID = 0x32200000: id/eid (LID >> 16) 0x3220. */
+	const u64 boot_lid = 0x32200000;
+	unsigned int i;
+
+	assert_int_equal(d.nr_cpus, 4);
+	assert_int_equal(d.nr_aff, 4);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(d.cpu_hwid[i], sn2_hwid[i]);
+		assert_int_equal(d.aff[i].hwid, sn2_hwid[i]);
+		assert_int_equal(d.aff[i].pxm, sn2_pxm[i]);
+	}
+	assert_int_equal(d.cpu_hwid[3], (boot_lid >> 16) & 0xffff);
+	assert_int_equal(d.nr_mem, 2);
+	assert_int_equal(d.mem[0].start, 0x3000000000ULL);
+	assert_int_equal(d.mem[0].len, 0x100000000ULL);
+	assert_int_equal(d.mem[0].pxm, 0);
+	assert_int_equal(d.mem[1].start, 0x883000000000ULL);
+	assert_int_equal(d.mem[1].len, 0x100000000ULL);
+	assert_int_equal(d.mem[1].pxm, 0x110);
+}
+
+static void test_srat_and_node_bits_agree(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		/* The last GiB of node 0 and the first of node 1. */
+		CHUNK(NODE_MEM(0), GiB(4)), CHUNK(NODE_MEM(0x220), GiB(4)),
+	};
+	static const struct sn2_cpu cpu[] = {
+		CPU(0, 0), CPU(0, 1), CPU(0x220, 0), CPU(0x220, 3),
+	};
+	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+
+	sn2_describe(&fw, &d);
+	assert_console_empty();
+	check_header(false);
+	check_sn2_machine();
+
+	memset(&d, 0, sizeof(d));
+	build_sn2_prom_tables();
+	sn2_describe_acpi(fx.rsdp, &d);
+	assert_int_equal(d.source, TOPO_SRC_ACPI);
+	assert_true(d.have_affinity);
+	check_sn2_machine();
+	assert_console_has("ACPI MADT: 4 CPUs present\n");
+	assert_console_lacks("reserves");
+}
+
+/* Read as a DIG machine's, the same SRAT loses the high pxm bits, and says so. */
+static void test_prom_srat_needs_the_sn2_quirk(void **state)
+{
+	build_sn2_prom_tables();
+	memset(&d, 0, sizeof(d));
+	ia64_dig_describe(fx.rsdp, &d);
+
+	assert_int_equal(d.aff[2].pxm, 0x10);
+	assert_int_equal(d.mem[1].pxm, 0x10);
+	assert_console_has("ACPI SRAT: 3 entries set proximity domain bits that revision 1 "
+			   "reserves (first: 0x110 at offset 80); ignoring those bits\n");
+}
+
+/* ---- memory: NASID boundaries --------------------------------------------------- */
+
+/* A chunk running from NASID 0 into NASID 1 (a TIO) is no SN2 memory map. */
+static void test_chunk_into_odd_nasid_rejected(void **state)
+{
+	static const struct sn2_chunk chunk[] = {
+		CHUNK(NODE_MEM(2), GiB(1)),
+		/* The last GiB of NASID 0 and the first of NASID 1. */
 		CHUNK(NODE_SPAN - GiB(1), GiB(2)),
-		/* From the top GiB of node 4 through all of 5 and 6 into 7. */
-		CHUNK(5 * NODE_SPAN - GiB(1), 2 * NODE_SPAN + GiB(2)),
+	};
+	static const struct sn2_cpu cpu[] = { CPU(0, 0) };
+	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+
+	sn2_describe(&fw, &d);
+
+	assert_console_has("SN2: memory chunk 1 has memory at 0x4000000000 on odd NASID 1, "
+			   "a TIO I/O node without memory" AFF_FALLBACK);
+	assert_int_equal(console_count("SN2: "), 1);
+	check_no_affinity();
+	assert_int_equal(d.nr_cpus, 1);
+	check_cpu(0, 0x0000, NO_AFF);
+}
+
+/* Ending exactly where NASID 1 begins is fine; starting in an odd NASID is not. */
+static void test_chunk_in_odd_nasid_rejected(void **state)
+{
+	static const struct sn2_chunk chunk[] = {
+		CHUNK(NODE_SPAN - GiB(1), GiB(1)),
+		CHUNK(NODE_MEM(3), GiB(1)),
 	};
 	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk) };
 
 	sn2_describe(&fw, &d);
 
-	assert_console_empty();
-	check_header(false);
-	assert_int_equal(d.nr_mem, 6);
-	check_mem(0, NODE_SPAN - GiB(1), GiB(1), 0);
-	check_mem(1, NODE_SPAN, GiB(1), 1);
-	check_mem(2, 5 * NODE_SPAN - GiB(1), GiB(1), 4);
-	check_mem(3, 5 * NODE_SPAN, NODE_SPAN, 5);
-	check_mem(4, 6 * NODE_SPAN, NODE_SPAN, 6);
-	check_mem(5, 7 * NODE_SPAN, GiB(1), 7);
+	assert_console_has("SN2: memory chunk 1 has memory at 0xf000000000 on odd NASID 3, "
+			   "a TIO I/O node without memory" AFF_FALLBACK);
+	assert_int_equal(console_count("SN2: "), 1);
+	check_no_affinity();
+}
+
+/* A chunk spanning 2^25 NASIDs stops at the first odd one instead of walking them. */
+static void test_huge_chunk_rejected_quickly(void **state)
+{
+	static const struct sn2_chunk chunk[] = { CHUNK(0, 1ULL << 37) };
+	struct sn2_fw fw = { .node_shift = 12, .node_bits = 16, CHUNKS(chunk) };
+
+	sn2_describe(&fw, &d);
+
+	assert_console_has("SN2: memory chunk 0 has memory at 0x1000 on odd NASID 1, a TIO I/O "
+			   "node without memory" AFF_FALLBACK);
+	check_no_affinity();
 }
 
 static void test_touching_chunks_merge_within_a_node(void **state)
@@ -393,9 +544,9 @@ static void test_touching_chunks_merge_within_a_node(void **state)
 		CHUNK(NODE_MEM(0), MiB(64)),
 		CHUNK(NODE_MEM(0) + MiB(64), MiB(64)),		/* touches: merged */
 		CHUNK(NODE_MEM(0) + MiB(256), MiB(64)),		/* gap: new range */
-		CHUNK(NODE_SPAN - MiB(4), MiB(4)),		/* top of node 0 */
-		CHUNK(NODE_SPAN, MiB(4)),			/* touches, but node 1 */
-		CHUNK(NODE_SPAN + MiB(4), MiB(4)),		/* merged into node 1 */
+		CHUNK(NODE_SPAN - MiB(4), MiB(4)),		/* top of NASID 0 */
+		CHUNK(2 * NODE_SPAN, MiB(4)),			/* bottom of NASID 2 */
+		CHUNK(2 * NODE_SPAN + MiB(4), MiB(4)),		/* merged into it */
 	};
 	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk) };
 
@@ -404,10 +555,10 @@ static void test_touching_chunks_merge_within_a_node(void **state)
 	assert_console_empty();
 	check_header(false);
 	assert_int_equal(d.nr_mem, 4);
-	check_mem(0, NODE_MEM(0), MiB(128), 0);
-	check_mem(1, NODE_MEM(0) + MiB(256), MiB(64), 0);
-	check_mem(2, NODE_SPAN - MiB(4), MiB(4), 0);
-	check_mem(3, NODE_SPAN, MiB(8), 1);
+	check_mem(0, 0x3000000000ULL, 0x8000000, 0);
+	check_mem(1, 0x3010000000ULL, 0x4000000, 0);
+	check_mem(2, 0x3fffc00000ULL, 0x400000, 0);
+	check_mem(3, 0x8000000000ULL, 0x800000, 1);
 }
 
 /* Many touching EFI chunks in one node take one range, not one each. */
@@ -424,58 +575,60 @@ static void test_many_touching_chunks_fit(void **state)
 	assert_console_empty();
 	check_header(false);
 	assert_int_equal(d.nr_mem, 1);
-	check_mem(0, NODE_MEM(2), 1000 * MiB(16), 2);
+	check_mem(0, 0xb000000000ULL, 0x3e8000000ULL, 1);
 }
 
 /* A field of 2 bits at bit 32: address bits above the field do not count. */
 static void test_other_node_field(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(0x100000000ULL - 0x1000, 0x2000),		/* node 0 into node 1 */
-		CHUNK(0x500000000ULL, 0x1000),			/* bit 34 set: node 1 */
-		CHUNK(0x3fffff000ULL, 0x2000),			/* node 3 into 4 = node 0 */
+		CHUNK(0xfffff000ULL, 0x1000),			/* NASID 0 */
+		CHUNK(0x200000000ULL, 0x1000),			/* NASID 2 */
+		CHUNK(0x600000000ULL, 0x1000),			/* bit 34 set: NASID 2 */
 	};
-	static const struct sn2_cpu cpu[] = { CPU(1, 0), CPU(3, 2) };
+	static const struct sn2_cpu cpu[] = { CPU(2, 0), CPU(0, 2) };
 	struct sn2_fw fw = { .node_shift = 32, .node_bits = 2, CHUNKS(chunk), CPUS(cpu) };
 
 	sn2_describe(&fw, &d);
 
 	assert_console_empty();
 	check_header(false);
-	assert_int_equal(d.nr_mem, 5);
+	assert_int_equal(d.nr_mem, 3);
 	check_mem(0, 0xfffff000ULL, 0x1000, 0);
-	check_mem(1, 0x100000000ULL, 0x1000, 1);
-	check_mem(2, 0x500000000ULL, 0x1000, 1);
-	check_mem(3, 0x3fffff000ULL, 0x1000, 3);
-	check_mem(4, 0x400000000ULL, 0x1000, 0);
-	check_cpu(0, 1, 0, true);
-	check_cpu(1, 3, 2, true);
+	check_mem(1, 0x200000000ULL, 0x1000, 1);
+	check_mem(2, 0x600000000ULL, 0x1000, 1);
+	check_cpu(0, 0x0002, 1);
+	check_cpu(1, 0x2000, 0);
 }
 
 static void test_node_field_edges_accepted(void **state)
 {
-	static const struct sn2_chunk chunk[] = { CHUNK(0x7ffffffffffff000ULL, 0x2000) };
+	static const struct sn2_chunk chunk[] = {
+		CHUNK(0x7ffffffffffff000ULL, 0x1000), CHUNK(0xfffe000000000000ULL, 0x1000),
+	};
 	struct sn2_fw fw = { .node_shift = 63, .node_bits = 1, CHUNKS(chunk) };
 
+	/* One bit at 63: NASID 0, then NASID 1 (odd). */
+	fw.nr_chunks = 1;
 	sn2_describe(&fw, &d);
 	assert_console_empty();
 	check_header(false);
-	assert_int_equal(d.nr_mem, 2);
+	assert_int_equal(d.nr_mem, 1);
 	check_mem(0, 0x7ffffffffffff000ULL, 0x1000, 0);
-	check_mem(1, 0x8000000000000000ULL, 0x1000, 1);
 
-	/* 16 bits ending at bit 63. */
+	/* 16 bits ending at bit 63: NASIDs 0x7fff (odd: skipped here) and 0xfffe. */
 	reset(state);
 	fw.node_shift = 48;
 	fw.node_bits = 16;
+	fw.chunk = chunk + 1;
 	sn2_describe(&fw, &d);
 	assert_console_empty();
 	check_header(false);
-	check_mem(0, 0x7ffffffffffff000ULL, 0x1000, 0x7fff);
-	check_mem(1, 0x8000000000000000ULL, 0x1000, 0x8000);
+	assert_int_equal(d.nr_mem, 1);
+	check_mem(0, 0xfffe000000000000ULL, 0x1000, 0x7fff);
 }
 
-/* Ending exactly at 2^64 is not wrapping past it. */
+/* Ending exactly at 2^64 is not wrapping past it; the top NASID is odd, though. */
 static void test_chunk_ending_at_top_of_address_space(void **state)
 {
 	static const struct sn2_chunk chunk[] = { CHUNK(0xfffffffffffff000ULL, 0x1000) };
@@ -483,26 +636,10 @@ static void test_chunk_ending_at_top_of_address_space(void **state)
 
 	sn2_describe(&fw, &d);
 
-	assert_console_empty();
-	check_header(false);
-	assert_int_equal(d.nr_mem, 1);
-	check_mem(0, 0xfffffffffffff000ULL, 0x1000, 0x7ff);
-}
-
-/* A range ending at 2^64 and a chunk at 0 never merge: their nodes differ. */
-static void test_top_and_bottom_chunks_stay_apart(void **state)
-{
-	static const struct sn2_chunk chunk[] = {
-		CHUNK(0xffffffffffffe000ULL, 0x2000), CHUNK(0, 0x1000),
-	};
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk) };
-
-	sn2_describe(&fw, &d);
-
-	assert_console_empty();
-	assert_int_equal(d.nr_mem, 2);
-	check_mem(0, 0xffffffffffffe000ULL, 0x2000, 0x7ff);
-	check_mem(1, 0, 0x1000, 0);
+	assert_console_has("SN2: memory chunk 0 has memory at 0xfffffffffffff000 on odd NASID "
+			   "2047, a TIO I/O node without memory" AFF_FALLBACK);
+	assert_console_lacks("wraps");
+	check_no_affinity();
 }
 
 /* ---- memory: rules ------------------------------------------------------------- */
@@ -521,9 +658,9 @@ static void test_zero_length_chunk_skipped(void **state)
 	assert_int_equal(console_count("SN2: "), 1);
 	check_header(false);
 	assert_int_equal(d.nr_mem, 2);
-	check_mem(0, NODE_MEM(0), GiB(1), 0);
-	check_mem(1, NODE_MEM(4), GiB(1), 4);
-	check_cpu(0, 0, 0, true);
+	check_mem(0, 0x3000000000ULL, 0x40000000, 0);
+	check_mem(1, 0x13000000000ULL, 0x40000000, 2);
+	check_cpu(0, 0x0000, 0);
 }
 
 static void test_wrapping_chunk_skipped(void **state)
@@ -544,21 +681,26 @@ static void test_wrapping_chunk_skipped(void **state)
 	assert_int_equal(console_count("SN2: "), 2);
 	check_header(false);
 	assert_int_equal(d.nr_mem, 1);
-	check_mem(0, NODE_MEM(0), GiB(1), 0);
+	check_mem(0, 0x3000000000ULL, 0x40000000, 0);
 }
 
 /*
- * 4 KiB nodes: a chunk of n pages makes n ranges. The hop table, if any,
- * lists only the CPUs' nodes 0 and 1.
+ * 4 KiB nodes: n one-page chunks on NASIDs 0, 2, 4, ... make n ranges (pxm
+ * 0, 1, 2, ...). The hop table, if any, lists only the CPUs' NASIDs 0, 2.
  */
 static void describe_pages(unsigned int pages, bool with_hops)
 {
-	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(1, 0) };
-	static const u16 hop_node[] = { 0, 1 };
+	static struct sn2_chunk chunk[TOPO_MAX_MEM + 1];
+	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(2, 0) };
+	static const u16 hop_node[] = { 0, 2 };
 	static const u8 hops[] = { 0, 1, 1, 0 };
-	struct sn2_chunk chunk[] = { CHUNK(0, (u64)pages << 12) };
-	struct sn2_fw fw = { .node_shift = 12, .node_bits = 16, CHUNKS(chunk), CPUS(cpu) };
+	struct sn2_fw fw = { .node_shift = 12, .node_bits = 16, CPUS(cpu) };
+	unsigned int i;
 
+	for (i = 0; i < pages; i++)
+		chunk[i] = (struct sn2_chunk)CHUNK((u64)(2 * i) << 12, 0x1000);
+	fw.chunk = chunk;
+	fw.nr_chunks = pages;
 	if (with_hops) {
 		fw.hop_node = hop_node;
 		fw.hops = hops;
@@ -575,8 +717,11 @@ static void test_exactly_max_ranges_accepted(void **state)
 	assert_console_empty();
 	check_header(false);
 	assert_int_equal(d.nr_mem, TOPO_MAX_MEM);
+	check_mem(0, 0, 0x1000, 0);
+	check_mem(1, 0x2000, 0x1000, 1);
+	check_mem(255, 0x1fe000, 0x1000, 255);
 	for (i = 0; i < TOPO_MAX_MEM; i++)
-		check_mem(i, (u64)i << 12, 0x1000, i);
+		assert_int_equal(d.mem[i].pxm, i);
 }
 
 static void test_too_many_ranges_rejected(void **state)
@@ -590,22 +735,9 @@ static void test_too_many_ranges_rejected(void **state)
 	check_no_affinity();
 	/* The CPU list stays: it says which CPUs exist, not where. */
 	assert_int_equal(d.nr_cpus, 2);
-	check_cpu(0, 0, 0, false);
-	check_cpu(1, 1, 0, false);
+	check_cpu(0, 0x0000, NO_AFF);
+	check_cpu(1, 0x0002, NO_AFF);
 	assert_int_equal(d.cpus_dropped, 0);
-}
-
-/* A chunk spanning 2^25 nodes stops at the limit instead of walking them. */
-static void test_huge_chunk_rejected_quickly(void **state)
-{
-	static const struct sn2_chunk chunk[] = { CHUNK(0, 1ULL << 37) };
-	struct sn2_fw fw = { .node_shift = 12, .node_bits = 16, CHUNKS(chunk) };
-
-	sn2_describe(&fw, &d);
-
-	assert_console_has("SN2: memory splits into more than 256 ranges at node boundaries"
-			   AFF_FALLBACK);
-	check_no_affinity();
 }
 
 /* Many chunks, each in its own node, overflow the same way. */
@@ -625,7 +757,7 @@ static void test_too_many_chunks_rejected(void **state)
 	assert_int_equal(console_count("SN2: "), 1);
 	check_no_affinity();
 	assert_int_equal(d.nr_cpus, 1);
-	check_cpu(0, 0, 0, false);
+	check_cpu(0, 0x0000, NO_AFF);
 }
 
 /* ---- the node field -------------------------------------------------------------- */
@@ -653,8 +785,8 @@ static void check_field_rejected(const char *line)
 	assert_int_equal(console_count("SN2: "), 1);
 	check_no_affinity();
 	assert_int_equal(d.nr_cpus, 2);
-	check_cpu(0, 0, 0, false);
-	check_cpu(1, 2, 3, false);
+	check_cpu(0, 0x0000, NO_AFF);
+	check_cpu(1, 0x3002, NO_AFF);
 }
 
 static void test_node_field_width_zero(void **state)
@@ -684,6 +816,7 @@ static void test_node_field_too_wide(void **state)
 
 /* ---- CPUs ------------------------------------------------------------------------ */
 
+/* n CPUs, four slices on each of NASIDs 0, 2, 4, ... */
 static void describe_cpus(unsigned int n)
 {
 	static struct sn2_cpu cpu[CONFIG_NR_CPUS + 3];
@@ -697,23 +830,31 @@ static void describe_cpus(unsigned int n)
 	sn2_describe(&fw, &d);
 }
 
-static void test_nr_cpus_exactly_fits(void **state)
+/* CPU i of describe_cpus(): slice i % 4 in bits 12..13, NASID 2 * (i / 4) below. */
+static void check_described_cpus(void)
 {
 	unsigned int i;
 
+	for (i = 0; i < CONFIG_NR_CPUS; i++)
+		check_cpu(i, (i % 4) << 12 | 2 * (i / 4), i / 4);
+	check_cpu(5, 0x1002, 1);
+	check_cpu(CONFIG_NR_CPUS - 1, 0x3000 | (CONFIG_NR_CPUS / 4 - 1) * 2,
+		  CONFIG_NR_CPUS / 4 - 1);
+}
+
+static void test_nr_cpus_exactly_fits(void **state)
+{
 	describe_cpus(CONFIG_NR_CPUS);
 	assert_console_empty();
 	assert_int_equal(d.nr_cpus, CONFIG_NR_CPUS);
 	assert_int_equal(d.nr_aff, CONFIG_NR_CPUS);
 	assert_int_equal(d.cpus_dropped, 0);
-	for (i = 0; i < CONFIG_NR_CPUS; i++)
-		check_cpu(i, (u16)(2 * (i / 4)), (u8)(i % 4), true);
+	check_described_cpus();
 }
 
 static void test_too_many_cpus_dropped(void **state)
 {
 	char line[128];
-	unsigned int i;
 
 	describe_cpus(CONFIG_NR_CPUS + 3);
 	snprintf(line, sizeof(line), "SN2: %u CPUs present, room for NR_CPUS=%u; the last 3 "
@@ -724,13 +865,58 @@ static void test_too_many_cpus_dropped(void **state)
 	assert_int_equal(d.nr_cpus, CONFIG_NR_CPUS);
 	assert_int_equal(d.nr_aff, CONFIG_NR_CPUS);
 	assert_int_equal(d.cpus_dropped, 3);
-	for (i = 0; i < CONFIG_NR_CPUS; i++)
-		check_cpu(i, (u16)(2 * (i / 4)), (u8)(i % 4), true);
+	check_described_cpus();
+}
+
+/* A NASID above 4095 or a slice above 3 fits in no LID: such a CPU is skipped. */
+static void test_cpu_id_out_of_range_skipped(void **state)
+{
+	static const struct sn2_chunk chunk[] = { CHUNK(NODE_MEM(0), GiB(1)) };
+	static const struct sn2_cpu cpu[] = {
+		CPU(0, 0), CPU(0x1000, 0), CPU(0xffe, 3), CPU(2, 4), CPU(0, 1),
+	};
+	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+
+	sn2_describe(&fw, &d);
+
+	assert_console_has("SN2: 2 CPUs have a NASID above 4095 or a slice above 3, which no "
+			   "SN2 LID holds (first: CPU 1, NASID 4096, slice 0); skipped\n");
+	assert_int_equal(console_count("SN2: "), 1);
+	check_header(false);
+	assert_int_equal(d.nr_cpus, 3);
+	assert_int_equal(d.nr_aff, 3);
+	assert_int_equal(d.cpus_dropped, 0);
+	check_cpu(0, 0x0000, 0);
+	check_cpu(1, 0x3ffe, 0x7ff);
+	check_cpu(2, 0x1000, 0);
+}
+
+/* A CPU on an odd NASID (a TIO) is listed but placed nowhere. */
+static void test_cpu_on_odd_nasid_has_no_affinity(void **state)
+{
+	static const struct sn2_chunk chunk[] = { CHUNK(NODE_MEM(0), GiB(1)) };
+	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(3, 1), CPU(5, 0), CPU(0, 1) };
+	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+
+	sn2_describe(&fw, &d);
+
+	assert_console_has("SN2: 2 CPUs are on odd NASIDs, TIO I/O nodes without CPUs (first: "
+			   "CPU 1, NASID 3); no affinity recorded for them\n");
+	assert_int_equal(console_count("SN2: "), 1);
+	check_header(false);
+	assert_int_equal(d.nr_cpus, 4);
+	assert_int_equal(d.cpu_hwid[1], 0x1003);
+	assert_int_equal(d.cpu_hwid[2], 0x0005);
+	assert_int_equal(d.nr_aff, 2);
+	assert_int_equal(d.aff[0].hwid, 0x0000);
+	assert_int_equal(d.aff[0].pxm, 0);
+	assert_int_equal(d.aff[1].hwid, 0x1000);
+	assert_int_equal(d.aff[1].pxm, 0);
 }
 
 /* ---- the router hop table -------------------------------------------------------- */
 
-/* Nodes 0, 2 and 4 (memory on 0 and 2, CPUs on 0 and 4) with the given table. */
+/* NASIDs 0, 2 and 4 (memory on 0 and 2, CPUs on 0 and 4) with the given table. */
 static void describe_hops(const u16 *hop_node, const u8 *hops, unsigned int n)
 {
 	static const struct sn2_chunk chunk[] = {
@@ -752,11 +938,11 @@ static void check_hops_rejected(const char *line)
 	assert_int_equal(console_count("SN2: "), 1);
 	check_header(false);
 	assert_int_equal(d.nr_mem, 2);
-	check_mem(0, NODE_MEM(0), GiB(1), 0);
-	check_mem(1, NODE_MEM(2), GiB(1), 2);
+	check_mem(0, 0x3000000000ULL, 0x40000000, 0);
+	check_mem(1, 0xb000000000ULL, 0x40000000, 1);
 	assert_int_equal(d.nr_cpus, 2);
-	check_cpu(0, 0, 0, true);
-	check_cpu(1, 4, 1, true);
+	check_cpu(0, 0x0000, 0);
+	check_cpu(1, 0x1004, 2);
 	check_no_distances(true);
 }
 
@@ -768,9 +954,9 @@ static void test_hop_table_valid_baseline(void **state)
 	describe_hops(hop_node, hops, 3);
 	assert_console_empty();
 	assert_false(d.distances_rejected);
-	assert_int_equal(d.nr_localities, 5);
-	assert_int_equal(dist(0, 4), 25);
-	assert_int_equal(dist(2, 4), 20);
+	assert_int_equal(d.nr_localities, 3);
+	assert_int_equal(dist(0, 2), 25);
+	assert_int_equal(dist(1, 2), 20);
 }
 
 static void test_hop_table_nonzero_diagonal(void **state)
@@ -779,7 +965,7 @@ static void test_hop_table_nonzero_diagonal(void **state)
 	static const u8 hops[] = { 0, 1, 2, 1, 1, 1, 2, 1, 0 };
 
 	describe_hops(hop_node, hops, 3);
-	check_hops_rejected("SN2: router hop table entry from node 2 to itself is 1, not 0"
+	check_hops_rejected("SN2: router hop table entry from NASID 2 to itself is 1, not 0"
 			    DIST_FALLBACK);
 }
 
@@ -789,7 +975,7 @@ static void test_hop_table_zero_off_diagonal(void **state)
 	static const u8 hops[] = { 0, 1, 2, 1, 0, 1, 0, 1, 0 };
 
 	describe_hops(hop_node, hops, 3);
-	check_hops_rejected("SN2: router hop table entry from node 4 to node 0 is 0, not at "
+	check_hops_rejected("SN2: router hop table entry from NASID 4 to NASID 0 is 0, not at "
 			    "least 1" DIST_FALLBACK);
 }
 
@@ -799,7 +985,7 @@ static void test_hop_table_lacks_memory_node(void **state)
 	static const u8 hops[] = { 0, 1, 1, 0 };
 
 	describe_hops(hop_node, hops, 2);
-	check_hops_rejected("SN2: node 2 has memory but no row in the router hop table"
+	check_hops_rejected("SN2: NASID 2 has memory but no row in the router hop table"
 			    DIST_FALLBACK);
 }
 
@@ -809,7 +995,7 @@ static void test_hop_table_lacks_cpu_node(void **state)
 	static const u8 hops[] = { 0, 1, 1, 0 };
 
 	describe_hops(hop_node, hops, 2);
-	check_hops_rejected("SN2: node 4 has CPUs but no row in the router hop table"
+	check_hops_rejected("SN2: NASID 4 has CPUs but no row in the router hop table"
 			    DIST_FALLBACK);
 }
 
@@ -823,11 +1009,11 @@ static const u8 one_hop_4[] = {
 
 static void test_hop_table_node_beyond_matrix(void **state)
 {
-	static const u16 hop_node[] = { 0, 2, 4, 256 };
+	static const u16 hop_node[] = { 0, 2, 4, 512 };
 
 	describe_hops(hop_node, one_hop_4, 4);
-	check_hops_rejected("SN2: router hop table row 3 is node 256, beyond the 256 nodes the "
-			    "distance matrix holds" DIST_FALLBACK);
+	check_hops_rejected("SN2: router hop table row 3 is NASID 512 (pxm 256), beyond the 256 "
+			    "proximity domains the distance matrix holds" DIST_FALLBACK);
 }
 
 static void test_hop_table_node_twice(void **state)
@@ -835,14 +1021,14 @@ static void test_hop_table_node_twice(void **state)
 	static const u16 hop_node[] = { 0, 2, 4, 2 };
 
 	describe_hops(hop_node, one_hop_4, 4);
-	check_hops_rejected("SN2: router hop table lists node 2 twice" DIST_FALLBACK);
+	check_hops_rejected("SN2: router hop table lists NASID 2 twice" DIST_FALLBACK);
 }
 
 /* A node with memory beyond the matrix can never be in a valid table. */
 static void test_memory_node_beyond_matrix(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), GiB(1)), CHUNK(NODE_MEM(300), GiB(1)),
+		CHUNK(NODE_MEM(0), GiB(1)), CHUNK(NODE_MEM(600), GiB(1)),
 	};
 	static const u16 hop_node[] = { 0 };
 	static const u8 hops[] = { 0 };
@@ -850,19 +1036,23 @@ static void test_memory_node_beyond_matrix(void **state)
 
 	sn2_describe(&fw, &d);
 
-	assert_console_has("SN2: node 300 has memory but no row in the router hop table"
+	assert_console_has("SN2: NASID 600 has memory but no row in the router hop table"
 			   DIST_FALLBACK);
 	assert_int_equal(console_count("SN2: "), 1);
 	check_header(false);
 	assert_int_equal(d.nr_mem, 2);
-	check_mem(1, NODE_MEM(300), GiB(1), 300);
+	check_mem(1, 0x963000000000ULL, 0x40000000, 300);
 	check_no_distances(true);
 }
 
-/* I/O nodes in the table (no memory, no CPUs) are not part of the matrix. */
+/*
+ * Nodes without memory or CPUs are not part of the matrix: an even NASID
+ * (8) gets an unused row, odd ones (TIOs, even beyond the matrix: 513)
+ * none; their hops are still checked.
+ */
 static void test_hop_table_extra_nodes_ignored(void **state)
 {
-	static const u16 hop_node[] = { 8, 0, 2, 4, 255 };
+	static const u16 hop_node[] = { 8, 0, 2, 4, 513 };
 	static const u8 hops[] = {
 		0, 1, 1, 1, 4,
 		1, 0, 1, 2, 4,
@@ -874,13 +1064,12 @@ static void test_hop_table_extra_nodes_ignored(void **state)
 	describe_hops(hop_node, hops, 5);
 	assert_console_empty();
 	assert_false(d.distances_rejected);
-	assert_int_equal(d.nr_localities, 5);
-	assert_int_equal(dist(0, 2), 20);
-	assert_int_equal(dist(0, 4), 25);
-	assert_int_equal(dist(2, 4), 30);
-	assert_int_equal(dist(4, 2), 30);
-	assert_int_equal(dist(3, 3), 10);
-	assert_int_equal(dist(3, 4), 255);
+	assert_int_equal(d.nr_localities, 3);
+	assert_int_equal(dist(0, 1), 20);
+	assert_int_equal(dist(0, 2), 25);
+	assert_int_equal(dist(1, 2), 30);
+	assert_int_equal(dist(2, 1), 30);
+	assert_int_equal(dist(2, 2), 10);
 }
 
 /* 20 for one hop, +5 per further router, never 255; asymmetry kept. */
@@ -895,14 +1084,15 @@ static void test_distance_formula(void **state)
 	struct sn2_fw fw = { SN2_FIELD, CPUS(cpu), HOPS(hop_node, hops) };
 	unsigned int i, j;
 
+	/* NASIDs 0, 2, ..., 16: pxms 0..8. */
 	for (i = 0; i < n; i++) {
-		cpu[i] = (struct sn2_cpu)CPU(i, 0);
-		hop_node[i] = (u16)i;
+		cpu[i] = (struct sn2_cpu)CPU(2 * i, 0);
+		hop_node[i] = (u16)(2 * i);
 		for (j = 0; j < n; j++)
 			hops[i * n + j] = i == j ? 0 : 1;
 	}
 	for (i = 1; i < n; i++)
-		hops[i] = far[i - 1];	/* row 0: from node 0 */
+		hops[i] = far[i - 1];	/* row 0: from NASID 0 */
 	sn2_describe(&fw, &d);
 
 	assert_console_empty();
@@ -913,7 +1103,7 @@ static void test_distance_formula(void **state)
 	}
 }
 
-#define T(fn) cmocka_unit_test_setup(fn, reset)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, reset, teardown)
 
 int main(void)
 {
@@ -925,25 +1115,29 @@ int main(void)
 		T(test_cpu_only_node),
 		T(test_no_hop_table),
 		T(test_empty_firmware),
-		T(test_cpu_hwid_encoding),
-		T(test_chunk_crossing_node_boundary),
+		T(test_cpu_hwid_and_pxm_encoding),
+		T(test_srat_and_node_bits_agree),
+		T(test_prom_srat_needs_the_sn2_quirk),
+		T(test_chunk_into_odd_nasid_rejected),
+		T(test_chunk_in_odd_nasid_rejected),
+		T(test_huge_chunk_rejected_quickly),
 		T(test_touching_chunks_merge_within_a_node),
 		T(test_many_touching_chunks_fit),
 		T(test_other_node_field),
 		T(test_node_field_edges_accepted),
 		T(test_chunk_ending_at_top_of_address_space),
-		T(test_top_and_bottom_chunks_stay_apart),
 		T(test_zero_length_chunk_skipped),
 		T(test_wrapping_chunk_skipped),
 		T(test_exactly_max_ranges_accepted),
 		T(test_too_many_ranges_rejected),
-		T(test_huge_chunk_rejected_quickly),
 		T(test_too_many_chunks_rejected),
 		T(test_node_field_width_zero),
 		T(test_node_field_past_bit_63),
 		T(test_node_field_too_wide),
 		T(test_nr_cpus_exactly_fits),
 		T(test_too_many_cpus_dropped),
+		T(test_cpu_id_out_of_range_skipped),
+		T(test_cpu_on_odd_nasid_has_no_affinity),
 		T(test_hop_table_valid_baseline),
 		T(test_hop_table_nonzero_diagonal),
 		T(test_hop_table_zero_off_diagonal),
