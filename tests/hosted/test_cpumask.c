@@ -32,6 +32,16 @@ static void test_ranges_and_singles(void **state)
 	assert_string_equal(buf, "0-1,4,6-8");
 }
 
+/* CPUs 0, 2, ..., 62: one node's share of 64 CPUs interleaved over two. */
+static void set_even_cpus(struct cpumask *m)
+{
+	unsigned int c;
+
+	cpumask_clear(m);
+	for (c = 0; c < 64; c += 2)
+		cpumask_set(m, c);
+}
+
 /* 32 CPUs interleaved over two nodes: "0,2,4,...,62" is 90 characters. */
 static void test_interleaved_list_is_not_cut(void **state)
 {
@@ -39,11 +49,8 @@ static void test_interleaved_list_is_not_cut(void **state)
 				   "42,44,46,48,50,52,54,56,58,60,62";
 	char buf[CPUMASK_LIST_MAX];
 	struct cpumask m;
-	unsigned int c;
 
-	cpumask_clear(&m);
-	for (c = 0; c < 64; c += 2)
-		cpumask_set(&m, c);
+	set_even_cpus(&m);
 	assert_int_equal(cpumask_format(buf, sizeof(buf), &m), 90);
 	assert_string_equal(buf, want);
 }
@@ -53,11 +60,8 @@ static void test_cut_list_says_so(void **state)
 {
 	char buf[16];
 	struct cpumask m;
-	unsigned int c;
 
-	cpumask_clear(&m);
-	for (c = 0; c < 64; c += 2)
-		cpumask_set(&m, c);
+	set_even_cpus(&m);
 	assert_int_equal(cpumask_format(buf, sizeof(buf), &m), 90);
 	assert_string_equal(buf, "0,2,4,6,8,10...");
 }

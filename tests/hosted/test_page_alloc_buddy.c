@@ -602,6 +602,23 @@ static void assert_pages_on(mfn_t first, mfn_t count, nodeid_t (*want)(mfn_t))
 	}
 }
 
+/* A description with CPUs 0 (pxm 0) and 1 (pxm 1) and no memory yet. */
+static void desc_two_cpus(struct topo_desc *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->source = TOPO_SRC_ACPI;
+	d->have_affinity = true;
+	d->nr_cpus = d->nr_aff = 2;
+	d->cpu_hwid[1] = d->aff[1].hwid = d->aff[1].pxm = 1;
+}
+
+static void desc_mem(struct topo_desc *d, paddr_t start, u64 len, u32 pxm)
+{
+	d->mem[d->nr_mem].start = start;
+	d->mem[d->nr_mem].len = len;
+	d->mem[d->nr_mem++].pxm = pxm;
+}
+
 /* 64 KiB (16 pages) each, alternating from 16 MiB: even ones node 0. */
 static nodeid_t interleaved_node(mfn_t m)
 {
@@ -615,17 +632,9 @@ static void test_interleaved_ranges_all_reach_the_heap(void **state)
 	unsigned int i;
 
 	/* 256 SRAT ranges (the most a description holds), 128 per node. */
-	memset(&d, 0, sizeof(d));
-	d.source = TOPO_SRC_ACPI;
-	d.have_affinity = true;
-	d.nr_cpus = d.nr_aff = 2;
-	d.cpu_hwid[1] = d.aff[1].hwid = d.aff[1].pxm = 1;
-	d.nr_mem = 256;
-	for (i = 0; i < 256; i++) {
-		d.mem[i].start = MiB(16) + i * KiB(64);
-		d.mem[i].len = KiB(64);
-		d.mem[i].pxm = i % 2;
-	}
+	desc_two_cpus(&d);
+	for (i = 0; i < 256; i++)
+		desc_mem(&d, MiB(16) + i * KiB(64), KiB(64), i % 2);
 	assert_int_equal(heapfx_build(&d, &map, 1, NULL, 0, -1), 0);
 	assert_string_equal(console_text(), "");
 	assert_int_equal(heap[0].nr_spans, 128);
@@ -637,7 +646,7 @@ static void test_interleaved_ranges_all_reach_the_heap(void **state)
 	assert_int_equal(heap_check(true), 0);
 }
 
-/* Node 1 is the pages 0x1000 + 0x40 * k (k < 20) inside node 0's 64 MiB at 16 MiB. */
+/* Node 1 is the pages 0x1000 + 0x40 * k (k < 20): one every 256 KiB from 16 MiB. */
 static nodeid_t punched_node(mfn_t m)
 {
 	return m >= 0x1000 && m < 0x1000 + 0x40 * 20 && (m - 0x1000) % 0x40 == 0;
@@ -649,31 +658,13 @@ static void test_one_page_ranges_punched_into_a_node(void **state)
 	struct mem_range map = { MiB(16), MiB(80), MEM_RAM };
 	unsigned int k;
 
-	memset(&d, 0, sizeof(d));
-	d.source = TOPO_SRC_ACPI;
-	d.have_affinity = true;
-	d.nr_cpus = d.nr_aff = 2;
-	d.cpu_hwid[1] = d.aff[1].hwid = d.aff[1].pxm = 1;
-	d.mem[0].start = MiB(16);
-	d.mem[0].len = MiB(64);
-	d.nr_mem = 1;
+	/* Node 0 has [16, 80) MiB but for 20 single pages of node 1. */
+	desc_two_cpus(&d);
 	for (k = 0; k < 20; k++) {
-		/* Later entries win nothing: the overlap rule would reject them, so cut holes. */
-		d.mem[d.nr_mem].start = MiB(16) + k * KiB(256);
-		d.mem[d.nr_mem].len = KiB(4);
-		d.mem[d.nr_mem++].pxm = 1;
+		desc_mem(&d, MiB(16) + k * KiB(256), KiB(4), 1);
+		desc_mem(&d, MiB(16) + k * KiB(256) + KiB(4), KiB(252), 0);
 	}
-	/* Node 0's own entry, split around node 1's pages. */
-	d.mem[0].start = MiB(16) + KiB(4);
-	d.mem[0].len = KiB(252);
-	for (k = 1; k < 20; k++) {
-		d.mem[d.nr_mem].start = MiB(16) + k * KiB(256) + KiB(4);
-		d.mem[d.nr_mem].len = KiB(252);
-		d.mem[d.nr_mem++].pxm = 0;
-	}
-	d.mem[d.nr_mem].start = MiB(16) + 20 * KiB(256);
-	d.mem[d.nr_mem].len = MiB(80) - (MiB(16) + 20 * KiB(256));
-	d.mem[d.nr_mem++].pxm = 0;
+	desc_mem(&d, MiB(16) + 20 * KiB(256), MiB(80) - (MiB(16) + 20 * KiB(256)), 0);
 	assert_int_equal(heapfx_build(&d, &map, 1, NULL, 0, -1), 0);
 	assert_string_equal(console_text(), "");
 	/* 64 MiB is 16384 pages: 20 of them node 1's, in 20 spans; node 0 in 20 pieces. */
