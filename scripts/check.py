@@ -19,6 +19,22 @@ def run(cmd, **kw):
     return subprocess.run(cmd, stdin=subprocess.DEVNULL, **kw)
 
 
+def count_tap(name, returncode, output):
+    """One cmocka binary's TAP output: (tests passed, reasons of failures)."""
+    ok = len(re.findall(r"^ok \d+", output, re.M))
+    nok = re.findall(r"^not ok \d+ - (.*)$", output, re.M)
+    planned = re.search(r"^1\.\.(\d+)", output, re.M)
+    # A crash (sanitizer report, signal) loses the rest of the plan; a
+    # binary that prints no plan at all ran nothing we can count.
+    if returncode and not nok:
+        nok = [f"{name} exited with status {returncode}"]
+    elif not planned:
+        nok.append(f"{name}: printed no TAP plan")
+    elif ok + len(nok) < int(planned.group(1)):
+        nok.append(f"{name}: {int(planned.group(1)) - ok - len(nok)} tests did not run")
+    return ok, nok
+
+
 def hosted_tests(srctree, out):
     """Build and run every cmocka binary; returns (passed, failed, names)."""
     r = run(["make", "-C", srctree, f"O={out}", "-j2", "hosted"])
@@ -35,14 +51,7 @@ def hosted_tests(srctree, out):
         r = subprocess.run([b], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, env=env, timeout=1200)
         sys.stdout.write(r.stdout)
-        ok = len(re.findall(r"^ok \d+", r.stdout, re.M))
-        nok = re.findall(r"^not ok \d+ - (.*)$", r.stdout, re.M)
-        planned = re.search(r"^1\.\.(\d+)", r.stdout, re.M)
-        # A crash (sanitizer report, signal) loses the rest of the plan.
-        if r.returncode and not nok:
-            nok = [f"{name} exited with status {r.returncode}"]
-        elif planned and ok + len(nok) < int(planned.group(1)):
-            nok.append(f"{name}: {int(planned.group(1)) - ok - len(nok)} tests did not run")
+        ok, nok = count_tap(name, r.returncode, r.stdout)
         passed += ok
         failed += len(nok)
         bad += [f"{name}: {n}" for n in nok]
@@ -53,11 +62,19 @@ def hosted_tests(srctree, out):
 
 def pytest_tests(srctree, out, dirs, extra):
     junit = os.path.join(out, "pytest.xml")
+    # A results file from an earlier run must never be counted for this one.
+    if os.path.exists(junit):
+        os.remove(junit)
     env = dict(os.environ, PROXIMA_BUILD=out, PYTHONDONTWRITEBYTECODE="1")
     r = run([sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider",
              f"--junitxml={junit}", *dirs, *extra], cwd=os.path.join(srctree, "tests"), env=env)
+    return count_junit(junit, r.returncode)
+
+
+def count_junit(junit, returncode):
+    """pytest's JUnit file and exit status: (passed, failed, names)."""
     if not os.path.exists(junit):
-        return 0, 1, [f"pytest exited with {r.returncode} and wrote no results"]
+        return 0, 1, [f"pytest exited with {returncode} and wrote no results"]
     passed = failed = 0
     bad = []
     for case in ET.parse(junit).getroot().iter("testcase"):
@@ -67,8 +84,8 @@ def pytest_tests(srctree, out, dirs, extra):
             bad.append(name)
         elif case.find("skipped") is None:
             passed += 1
-    if r.returncode not in (0, 1) and not failed:
-        failed, bad = 1, [f"pytest exited with {r.returncode}"]
+    if returncode not in (0, 1) and not failed:
+        failed, bad = 1, [f"pytest exited with {returncode}"]
     return passed, failed, bad
 
 
