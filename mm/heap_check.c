@@ -1,9 +1,10 @@
 /*
  * The heap's invariant checker, for the self-test and the hosted tests:
  * walks every node's frame table and free lists (each node under its lock)
- * and reports, one line each, every page in two places, misaligned or
- * zone-crossing block, count that does not add up, and (when everything
- * has been freed) every block that should have merged with its buddy.
+ * and reports, one line each, spans out of order, every page in two
+ * places, misaligned or zone-crossing block, count that does not add up,
+ * and (when everything has been freed) every block that should have
+ * merged with its buddy.
  */
 #include <hv/lib.h>
 #include <hv/mm_internal.h>
@@ -98,6 +99,25 @@ static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
 	return bad;
 }
 
+/* Spans sorted and disjoint, as the bisection in mfn_to_page() needs. */
+static unsigned int check_spans(const struct node_heap *h, nodeid_t n)
+{
+	unsigned int bad = 0, k;
+
+	for (k = 1; k < h->nr_spans; k++) {
+		if (h->span[k].start < h->span[k - 1].end) {
+			pr_err("heap check: node %u: span %u (mfn 0x%llx-0x%llx) does not follow "
+			       "span %u (mfn 0x%llx-0x%llx)\n", n, k,
+			       (unsigned long long)h->span[k].start,
+			       (unsigned long long)h->span[k].end, k - 1,
+			       (unsigned long long)h->span[k - 1].start,
+			       (unsigned long long)h->span[k - 1].end);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 unsigned int heap_check(bool all_free)
 {
 	unsigned int bad = 0, n;
@@ -110,6 +130,7 @@ unsigned int heap_check(bool all_free)
 		if (!h->nr_spans)
 			continue;
 		flags = spin_lock_irqsave(&h->lock);
+		bad += check_spans(h, (nodeid_t)n);
 		bad += check_lists(h, (nodeid_t)n, &free);
 		bad += check_frames(h, (nodeid_t)n, all_free);
 		if (free != h->free_pages) {
