@@ -4,10 +4,12 @@
  * tests/hosted/fake_acpi.c, found by acpi_tables_init(), read by
  * acpi_numa_describe(), turned into a struct topology by topo_build()
  * over one of several memory maps, and every invariant of the result
- * checked (topology_check.c). Owns the input format and the window
- * layout; the code under test is the real hypervisor/acpi/ and mm/ code,
- * built as for the hosted tests. A broken invariant ends in fz_fail():
- * here it prints the rule and the console and calls abort();
+ * checked (topology_check.c); then the heap built over that topology and
+ * a page taken for every CPU, as boot does (heap_startup.c). Owns the
+ * input format and the window layout; the code under test is the real
+ * hypervisor/acpi/ and mm/ code, built as for the hosted tests. A broken
+ * invariant ends in fz_fail(): here it prints the rule and the console
+ * and calls abort();
  * tests/hosted/test_fuzz_replay.c includes this file with FUZZ_REPLAY
  * defined and its own fz_fail() to replay the seed corpus.
  * FUZZ_CONSOLE=1 in the environment shows every input's console.
@@ -45,24 +47,8 @@
 
 #include "../hosted/fake_arch.h"
 #include "../hosted/support_acpi.h"
+#include "heap_startup.h"
 #include "topology_check.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define FZ_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FZ_ASAN 1
-#endif
-#endif
-
-#ifdef FZ_ASAN
-#include <sanitizer/asan_interface.h>
-#define fz_poison(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define fz_unpoison(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#else
-#define fz_poison(p, n) ((void)(p), (void)(n))
-#define fz_unpoison(p, n) ((void)(p), (void)(n))
-#endif
 
 /* Byte 0 */
 #define FZ_MADT 0x01
@@ -622,8 +608,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned int nr_map;
 	int nr_tables;
 
-	/* A replayed input that failed may have left its window behind. */
+	/* A replayed input that failed may have left its window or heap behind. */
 	fz_release();
+	fz_heap_release();
 	console_clear();
 	console_set_loglevel(LOG_DEBUG);
 	if (!fz_parse(data, size, &in))
@@ -641,6 +628,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_check_topology(&fz_topo, &fz_desc, &opts, map, nr_map);
 	if (in.flags & FZ_PRINT)
 		fz_print(&fz_topo, map, nr_map, in.print_free);
+	fz_check_heap_startup(&fz_topo, map, nr_map);
 	fz_show_console();
 	fz_release();
 	return 0;

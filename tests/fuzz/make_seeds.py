@@ -2,9 +2,10 @@
 """Write the seed corpus of tests/fuzz/fuzz_topology.c into
 tests/fuzz/corpus/topology/: QEMU-like machines, the odd shapes real
 firmware has (sparse domains, memoryless and CPU-less nodes, hot-plug
-ranges, unreachable and asymmetric distances, SAPIC and x2APIC ids), and
-one seed per rule the ACPI parsers and mm/topology.c enforce. Each seed is
-one <name>.bin; stale .bin files are removed, other files (inputs saved
+ranges, unreachable and asymmetric distances, SAPIC and x2APIC ids), one
+seed per rule the ACPI parsers and mm/topology.c enforce, and the memory
+shapes the heap built over the topology must take whole. Each seed is one
+<name>.bin; stale .bin files are removed, other files (inputs saved
 straight from a fuzzer run) are left alone. The input format is described
 at the top of fuzz_topology.c; the SRAT and SLIT bytes come from
 tests/qemu/acpi_tables.py, the builders the boot tests use.
@@ -281,7 +282,10 @@ def rules():
     yield "srat-short", seed(m2, b"\1\0\0\0")
     yield "madt-zero-length-subtable", seed(madt(lapic(0), sub(0, 0)), two_nodes())
     yield "madt-wrong-subtable-length", seed(madt(lapic(0), sub(0, 9)), two_nodes())
-    yield "madt-lsapic-too-short", seed(madt(sub(7, 15)), flags=FIXSUM | SAPIC)
+    # ACPI 2.0: a local SAPIC entry is 12 bytes at least; 11 is too short.
+    yield "madt-lsapic-too-short", seed(madt(sub(7, 11)), flags=FIXSUM | SAPIC)
+    yield "madt-lsapic-acpi2-12-bytes", seed(madt(
+        struct.pack("<BBBBB3sI", 7, 12, 0, 0, 0, bytes(3), MADT_ENABLED)), flags=FIXSUM | SAPIC)
     yield "madt-short", seed(b"\0\0\0\xfe", two_nodes())
     yield "madt-duplicates-disabled", seed(madt(
         lapic(0), lapic(1), lapic(1, uid=9), lapic(2, 0), lapic(3, MADT_ONLINE_CAPABLE),
@@ -324,6 +328,43 @@ def rules():
     yield "slit-without-srat", seed(m2, None, slit(m))
 
 
+# ---- the heap over the topology ---------------------------------------------------
+
+def heaps():
+    """Memory shapes the heap built over the topology must take whole
+    (fuzz_topology.c hands every topology to heap_startup.c)."""
+    m2 = lapics(2)
+    cpus = (acpi.srat_cpu(0, 0), acpi.srat_cpu(1, 1))
+    # 200 ranges, 64 KiB and 2 MiB by pairs, alternating between pxm 0 and
+    # 1: 100 ranges a node, far more than the heap once kept per node.
+    subs, base = [], 16 * MiB
+    addr = base
+    for i in range(200):
+        size = (64 * KiB, 2 * MiB)[i // 2 % 2]
+        subs.append(acpi.srat_mem(addr, size, i % 2))
+        addr += size
+    yield "heap-interleaved-200-ranges", seed(m2, srat(*cpus, *subs), slit(flat(2)),
+                                              mem=MAP_INPUT, rest=map_entries((base, addr, 1)))
+    # 20 one-page ranges of pxm 1 punched into pxm 0's memory.
+    subs, start = [], 0
+    for hole in (64 * MiB + i * 32 * MiB for i in range(20)):
+        subs += [acpi.srat_mem(start, hole - start, 0), acpi.srat_mem(hole, 4 * KiB, 1)]
+        start = hole + 4 * KiB
+    subs.append(acpi.srat_mem(start, GiB - start, 0))
+    yield "heap-20-pages-punched-into-node-0", seed(m2, srat(*cpus, *subs), slit(flat(2)))
+    # A node boundary inside page 0x20000: the page is node 0's.
+    yield "heap-node-boundary-0x20000800", seed(m2, srat(
+        *cpus, acpi.srat_mem(0, 0x20000800, 0), acpi.srat_mem(0x20000800, GiB - 0x20000800, 1)),
+        slit(flat(2)))
+    # The boot CPU on a memoryless node whose SLIT row marks the only node
+    # with memory (or every one) unreachable: it must still get memory.
+    yield "heap-boot-cpu-memoryless-unreachable", seed(m2, srat(
+        *cpus, acpi.srat_mem(0, GiB, 1)), slit([[10, 255], [20, 10]]))
+    yield "heap-boot-cpu-memoryless-unreachable-3node", seed(lapics(3), srat(
+        *cpus, acpi.srat_cpu(2, 2), acpi.srat_mem(0, GiB // 2, 1),
+        acpi.srat_mem(GiB // 2, GiB // 2, 2)), slit([[10, 255, 255], [20, 10, 20], [20, 20, 10]]))
+
+
 # ---- regressions: inputs the fuzzer found ----------------------------------------
 
 def regressions():
@@ -346,7 +387,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     seeds = dict()
-    for name, data in (*machines(), *roots(), *rules(), *regressions()):
+    for name, data in (*machines(), *roots(), *rules(), *heaps(), *regressions()):
         assert name not in seeds, name
         seeds[name + ".bin"] = data
     for old in os.listdir(a.out):

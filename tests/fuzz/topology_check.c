@@ -46,14 +46,22 @@ static void fz_check_nodes(const struct topology *t, const struct topo_desc *d,
 		FZ_CHECK(t->source == TOPO_SRC_FAKE, "numa=fake gave source %d", t->source);
 		FZ_CHECK(t->nr_nodes <= o->fake, "numa=fake=%u gave %u nodes", o->fake,
 			 t->nr_nodes);
+		for (n = 0; n < t->nr_nodes && t->nr_nodes > 1; n++)
+			FZ_CHECK(t->node[n].present, "numa=fake=%u: node %u of %u has no memory",
+				 o->fake, n, t->nr_nodes);
+		return;
+	}
+	if (o->off) {
+		FZ_CHECK(t->source == TOPO_SRC_OFF && t->nr_nodes == 1,
+			 "numa=off gave source %d, %u nodes", t->source, t->nr_nodes);
 		return;
 	}
 	FZ_CHECK(t->source == TOPO_SRC_NONE || t->source == d->source,
 		 "source %d from a description of source %d", t->source, d->source);
 	FZ_CHECK(t->source != TOPO_SRC_NONE || t->nr_nodes == 1, "no NUMA source but %u nodes",
 		 t->nr_nodes);
-	FZ_CHECK(!(o->off || !d->have_affinity) || t->source == TOPO_SRC_NONE,
-		 "numa=off or no SRAT gave source %d", t->source);
+	FZ_CHECK(d->have_affinity || t->source == TOPO_SRC_NONE, "no SRAT gave source %d",
+		 t->source);
 }
 
 static void fz_check_distances(const struct topology *t)
@@ -72,7 +80,11 @@ static void fz_check_distances(const struct topology *t)
 	}
 }
 
-/* The fallback list of n: every eligible node once, nearest first. */
+/*
+ * The fallback list of n: every other node with memory once, nearest
+ * first, so unreachable (255) ones last: a node always reaches some
+ * memory if any node has it.
+ */
 static void fz_check_fallback(const struct topology *t, unsigned int n)
 {
 	const struct topo_node *node = &t->node[n];
@@ -86,15 +98,13 @@ static void fz_check_fallback(const struct topology *t, unsigned int n)
 		FZ_CHECK(!seen[m], "node %u: node %u twice in the fallback list", n, m);
 		seen[m] = true;
 		FZ_CHECK(t->node[m].present, "node %u: memoryless node %u is a fallback", n, m);
-		FZ_CHECK(t->distance[n][m] != TOPO_DIST_UNREACHABLE,
-			 "node %u: unreachable node %u is a fallback", n, m);
 		FZ_CHECK(!i || t->distance[n][node->fallback[i - 1]] <= t->distance[n][m],
 			 "node %u: fallback %u (node %u) nearer than the one before", n, i, m);
 	}
 	for (m = 0; m < t->nr_nodes; m++)
-		eligible +=
-		    m != n && t->node[m].present && t->distance[n][m] != TOPO_DIST_UNREACHABLE;
-	FZ_CHECK(eligible == node->nr_fallback, "node %u: %u fallbacks of %u eligible nodes", n,
+		eligible += m != n && t->node[m].present;
+	FZ_CHECK(eligible == node->nr_fallback,
+		 "node %u: %u fallbacks of %u nodes with memory (unreachable ones belong last)", n,
 		 node->nr_fallback, eligible);
 }
 
@@ -114,6 +124,12 @@ static void fz_check_ranges(const struct topology *t)
 			 "range %u (0x%llx) overlaps or precedes range %u (end 0x%llx)", i,
 			 (unsigned long long)r->start, i - 1,
 			 (unsigned long long)t->range[i - 1].end);
+		/* The heap manages whole pages: two nodes' RAM meets at a page boundary. */
+		FZ_CHECK(!i || t->range[i - 1].end != r->start || t->range[i - 1].node == r->node ||
+			     r->hotplug || t->range[i - 1].hotplug ||
+			     IS_ALIGNED(r->start, PAGE_SIZE),
+			 "nodes %u and %u meet inside a page, at 0x%llx", t->range[i - 1].node,
+			 r->node, (unsigned long long)r->start);
 		FZ_CHECK(topo_paddr_to_node(t, r->start) == r->node,
 			 "range %u 0x%llx-0x%llx node %u: first byte on node %u", i,
 			 (unsigned long long)r->start, (unsigned long long)r->end, r->node,
@@ -211,8 +227,21 @@ static void fz_check_cpus(const struct topology *t, const struct topo_desc *d)
 }
 
 /*
+ * Whether range g may hold [os, oe) of SRAT range m of another domain: only
+ * where m starts inside a page and g, the RAM below, took that page (a node
+ * boundary inside a page moves up to the page's end).
+ */
+static bool fz_took_boundary_page(const struct topo_range *g, const struct topo_mem *m, paddr_t os,
+				  paddr_t oe)
+{
+	return !IS_ALIGNED(m->start, PAGE_SIZE) && g->start < m->start && os == m->start &&
+	       oe <= ALIGN_UP(m->start, PAGE_SIZE);
+}
+
+/*
  * With the SRAT used, memory an affinity entry covers is on that entry's
- * domain (entries of different domains never overlap in an accepted SRAT).
+ * domain (entries of different domains never overlap in an accepted SRAT),
+ * but for a page straddling two domains, which goes to the lower one.
  */
 static void fz_check_mem_affinity(const struct topology *t, const struct topo_desc *d)
 {
@@ -224,6 +253,9 @@ static void fz_check_mem_affinity(const struct topology *t, const struct topo_de
 		const struct topo_mem *m = &d->mem[i];
 		paddr_t end = m->start + m->len;
 
+		/* Ending at 2^64 is legal: the topology stops it a page short. */
+		if (m->len && !end)
+			end = TOPO_ADDR_END;
 		FZ_CHECK(!m->len || end > m->start, "accepted SRAT range 0x%llx+0x%llx wraps",
 			 (unsigned long long)m->start, (unsigned long long)m->len);
 		for (r = 0; r < t->nr_ranges && m->len; r++) {
@@ -231,7 +263,9 @@ static void fz_check_mem_affinity(const struct topology *t, const struct topo_de
 
 			if (g->end <= m->start || g->start >= end)
 				continue;
-			FZ_CHECK(t->node[g->node].pxm == m->pxm,
+			FZ_CHECK(t->node[g->node].pxm == m->pxm ||
+				     fz_took_boundary_page(g, m, MAX(g->start, m->start),
+							   MIN(g->end, end)),
 				 "range 0x%llx-0x%llx%s on node %u (pxm %u) meets SRAT range "
 				 "0x%llx-0x%llx of pxm %u",
 				 (unsigned long long)g->start, (unsigned long long)g->end,

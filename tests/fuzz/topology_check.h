@@ -19,6 +19,24 @@
  */
 void __noreturn __printf(1, 2) fz_fail(const char *fmt, ...);
 
+/* ASan poisoning, for the harness buffers that code under test reads. */
+#if defined(__SANITIZE_ADDRESS__)
+#define FZ_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FZ_ASAN 1
+#endif
+#endif
+
+#ifdef FZ_ASAN
+#include <sanitizer/asan_interface.h>
+#define fz_poison(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define fz_unpoison(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define fz_poison(p, n) ((void)(p), (void)(n))
+#define fz_unpoison(p, n) ((void)(p), (void)(n))
+#endif
+
 #define FZ_CHECK(cond, ...)                   \
 	do {                                  \
 		if (!(cond))                  \

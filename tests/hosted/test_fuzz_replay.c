@@ -1,7 +1,8 @@
 /*
  * Replays the seed corpus of the topology fuzzer (tests/fuzz/corpus/
  * topology/, found next to this file's source, or in $FUZZ_CORPUS)
- * through its harness under the hosted build's ASan and UBSan: one cmocka
+ * through its harness (the topology, then the heap and per-CPU start-up
+ * over it) under the hosted build's ASan and UBSan: one cmocka
  * test per seed, named after its file, so "make check" runs every seed
  * and names the one that breaks. The harness and its checks are compiled
  * into this test (included below, with FUZZ_REPLAY), and a broken
@@ -21,6 +22,7 @@
 
 #define FUZZ_REPLAY 1
 #include "../fuzz/fuzz_topology.c"
+#include "../fuzz/heap_startup.c"
 #include "../fuzz/topology_check.c"
 
 #define MAX_SEEDS 1024
@@ -125,5 +127,6 @@ int main(void)
 	}
 	failed = _cmocka_run_group_tests("fuzz_replay", tests, n, NULL, NULL);
 	fz_release();
+	fz_heap_release();
 	return failed;
 }
