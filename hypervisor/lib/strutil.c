@@ -1,7 +1,8 @@
 /*
  * String helpers in portable C: strlcpy and the number parser behind the
- * command line. Kept apart from string.c so that the hosted tests can
- * compile them next to the C library.
+ * command line. Kept apart from the arch's mem and str routines
+ * (arch/x86/string.c) so that the hosted tests can compile them next to
+ * the C library.
  */
 #include <hv/lib.h>
 

@@ -1,11 +1,12 @@
 /*
  * Freestanding memory and string routines for the hypervisor image:
- * mem{cpy,move,set,cmp} and str{len,nlen,cmp,ncmp,chr}. Portable helpers
- * that the hosted tests compile too live in strutil.c.
+ * mem{cpy,move,set,cmp} and str{len,nlen,cmp,ncmp,chr}, declared in
+ * <hv/lib.h>. Portable helpers that the hosted tests compile too live in
+ * hypervisor/lib/strutil.c; the hosted tests use the C library's.
  *
  * The bulk copy and fill routines use "rep movsb"/"rep stosb" so that the
  * compiler cannot recognise a byte loop and turn it back into a call to
- * the very function being defined. This file is x86-64 only.
+ * the very function being defined: x86-64 code, hence its place here.
  */
 #include <hv/lib.h>
 
