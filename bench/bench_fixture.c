@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include <hv/mm.h>
-#include <hv/mm_internal.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
 
+#include "../mm/heap_internal.h"
 #include "baseline_heap.h"
 #include "bench.h"
 #include "bench_run.h"

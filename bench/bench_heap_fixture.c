@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include <hv/mm.h>
-#include <hv/mm_internal.h>
 #include <hv/panic.h>
 
+#include "../mm/heap_internal.h"
 #include "baseline_heap.h"
 #include "bench_heap.h"
 

@@ -17,10 +17,10 @@
 #include <hv/arch.h>
 #include <hv/keyhandler.h>
 #include <hv/mm.h>
-#include <hv/mm_internal.h>
 #include <hv/panic.h>
 #include <hv/slab.h>
 
+#include "../mm/heap_internal.h"
 #include "baseline_heap.h"
 #include "baseline_slab.h"
 #include "bench_slab.h"

@@ -12,6 +12,7 @@
 #include <hv/keyhandler.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/nodemask.h>
 #include <hv/numa.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
@@ -20,6 +21,7 @@
 #include <hv/smp.h>
 
 static struct boot_info *boot;
+static struct arch_firmware firmware;
 static const char *cmdline_opts;
 
 static char test_fault[8];
@@ -50,7 +52,7 @@ static void print_version(void)
 static void print_banner(void)
 {
 	printk(LOG_EMERG, "config: NR_CPUS=%d NUMA=%s NR_NODES=%d DEBUG=%s SELFTEST=%s loglvl=%d\n",
-	       CONFIG_NR_CPUS, IS_ENABLED(CONFIG_NUMA) ? "y" : "n", setup_nr_nodes_max(),
+	       CONFIG_NR_CPUS, IS_ENABLED(CONFIG_NUMA) ? "y" : "n", MAX_NODES,
 	       IS_ENABLED(CONFIG_DEBUG) ? "y" : "n", IS_ENABLED(CONFIG_SELFTEST) ? "y" : "n",
 	       console_loglevel());
 	printk(LOG_EMERG, "boot loader: %s (multiboot%s)\n", boot->loader[0] ? boot->loader : "unknown",
@@ -86,15 +88,6 @@ static void key_registers(unsigned char key)
 static void key_panic(unsigned char key)
 {
 	panic("'%c' pressed: panic requested from the console", key);
-}
-
-int setup_nr_nodes_max(void)
-{
-#ifdef CONFIG_NR_NODES
-	return CONFIG_NR_NODES;
-#else
-	return 1;
-#endif
 }
 
 static void parse_cmdline(void)
@@ -147,7 +140,8 @@ void start_hypervisor(struct boot_info *bi)
 	memmap_print(bi->mem, bi->nr_mem);
 
 	arch_setup_memory(bi);
-	numa_init(bi);
+	arch_describe_firmware(&firmware);
+	numa_init(bi, &firmware);
 	arch_init_irq();
 	smp_init();
 	heap_boot();

@@ -2,11 +2,13 @@
  * Bringing the other CPUs online and saying how that went, per node, and
  * the one way the boot CPU hands them work (smp_run_on_all: a generation
  * counter the others poll from their idle loop every tick). Owns
- * cpu_online_mask and the work slot.
+ * cpu_online_mask and the work slot. The arch gets the CPU list and the
+ * boot-time node allocator as arguments; it never reads the topology.
  */
 #include <hv/arch.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/numa.h>
 #include <hv/printk.h>
 #include <hv/slab.h>
 #include <hv/smp.h>
@@ -17,8 +19,15 @@ struct cpumask cpu_online_mask;
 void smp_init(void)
 {
 	static char line[16 * MAX_NODES + 64];
-	unsigned int online = arch_start_cpus(), n, c;
+	static struct arch_cpu cpus[CONFIG_NR_CPUS];
+	unsigned int online, n, c;
 	int len;
+
+	for (c = 0; c < topo->nr_cpus; c++) {
+		cpus[c].hwid = topo->cpu_hwid[c];
+		cpus[c].node = cpu_to_node(c);
+	}
+	online = arch_start_cpus(cpus, topo->nr_cpus, numa_boot_alloc);
 
 	len = snprintf(line, sizeof(line), "smp: %u of %u CPUs online:", online, topo->nr_cpus);
 	for (n = 0; n < topo->nr_nodes; n++) {

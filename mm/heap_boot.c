@@ -8,10 +8,11 @@
 #include <hv/bootmem.h>
 #include <hv/keyhandler.h>
 #include <hv/lib.h>
-#include <hv/mm_internal.h>
 #include <hv/numa.h>
 #include <hv/printk.h>
 #include <hv/smp.h>
+
+#include "heap_internal.h"
 
 #define IDLE_DRAIN_TICKS 100	/* a second idle empties a CPU's cache */
 
@@ -19,7 +20,7 @@ static bool heap_ready;
 
 static void *boot_meta(u64 bytes, nodeid_t node)
 {
-	paddr_t pa = numa_boot_alloc(ALIGN_UP(bytes, PAGE_SIZE), node);
+	paddr_t pa = numa_boot_alloc(ALIGN_UP(bytes, PAGE_SIZE), node, NULL);
 	void *p;
 
 	if (!pa)
@@ -79,7 +80,7 @@ static void key_mem(unsigned char key)
 
 static const struct mem_range *boot_free;
 static unsigned int boot_nr_free;
-static bool node_done[MAX_NODES];
+static struct nodemask node_done;
 
 /* The CPU that builds node n's heap: its first online CPU, else none. */
 static int builder_of(nodeid_t n)
@@ -96,7 +97,7 @@ static void build_node(nodeid_t n)
 {
 	heap_init_node_frames(n);
 	heap_add_free_node(boot_free, boot_nr_free, n);
-	node_done[n] = true;
+	nodemask_set_atomic(&node_done, n);	/* CPUs build their nodes at once */
 	if (heap[n].nr_spans)
 		pr_debug("heap: node %u built by CPU%u (node %u)\n", n, arch_cpu_id(),
 			 cpu_to_node(arch_cpu_id()));
@@ -124,7 +125,7 @@ void heap_boot(void)
 	/* Node-local memory bandwidth: each node's own CPU initialises it. */
 	smp_run_on_all(build_my_nodes);
 	for (n = 0; n < MAX_NODES; n++)
-		if (!node_done[n])
+		if (!nodemask_test(&node_done, n))
 			build_node((nodeid_t)n);	/* CPU-less nodes, and beyond */
 	bootmem_init(NULL, 0);		/* everything it had is the heap's now */
 	for (n = 0; n < topo->nr_nodes; n++) {

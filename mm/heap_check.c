@@ -7,8 +7,9 @@
  * merged with its buddy.
  */
 #include <hv/lib.h>
-#include <hv/mm_internal.h>
 #include <hv/printk.h>
+
+#include "heap_internal.h"
 
 static unsigned int check_lists(struct node_heap *h, nodeid_t n, u64 *free)
 {

@@ -8,8 +8,9 @@
  */
 #include <hv/errno.h>
 #include <hv/lib.h>
-#include <hv/mm_internal.h>
 #include <hv/printk.h>
+
+#include "heap_internal.h"
 
 /* The page-aligned part of a present topology range, if it holds a page. */
 static bool range_pages(const struct topo_range *r, mfn_t *start, mfn_t *end)

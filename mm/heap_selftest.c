@@ -8,9 +8,10 @@
  */
 #include <hv/arch.h>
 #include <hv/lib.h>
-#include <hv/mm_internal.h>
 #include <hv/printk.h>
 #include <hv/smp.h>
+
+#include "heap_internal.h"
 
 #define PAGES_PER_CPU 64
 
@@ -107,16 +108,14 @@ static void concurrent_part(void)
 /* The first fallback of node n is tried first once n is excluded. */
 static void fallback_order(nodeid_t n)
 {
-	u64 mask[(MAX_NODES + 63) / 64];
+	struct nodemask mask;
 	struct page *pg;
-	unsigned int i;
 
 	if (!topo->node[n].nr_fallback)
 		return;
-	for (i = 0; i < ARRAY_SIZE(mask); i++)
-		mask[i] = ~0ULL;
-	mask[n / 64] &= ~(1ULL << (n % 64));
-	pg = alloc_pages_mask(0, MEMF_LOCAL | MEMF_NO_PCP, mask);
+	nodemask_fill(&mask, topo->nr_nodes);
+	nodemask_clear(&mask, n);
+	pg = alloc_pages_mask(0, MEMF_LOCAL | MEMF_NO_PCP, &mask);
 	check(pg && pg->node == topo->node[n].fallback[0],
 	      "without the local node, the nearest node by distance is used");
 	free_pages(pg, 0, false);

@@ -14,7 +14,8 @@
 #include <hv/panic.h>
 #include <hv/printk.h>
 #include <hv/slab.h>
-#include <hv/slab_internal.h>
+
+#include "slab_internal.h"
 
 static const unsigned int kmalloc_sizes[] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,

@@ -1,10 +1,12 @@
 /*
- * Boot glue for the NUMA core: the "numa=" command line option, the call
- * into the arch for a description, installing the topology that the rest
- * of the hypervisor reads through `topo`, and the 'u' debug key. The
- * topology is written once on the boot CPU before other CPUs start and is
- * read-only afterwards, so readers take no lock.
+ * Boot glue for the NUMA core: the "numa=" command line option, turning
+ * the arch's firmware facts into a description (reading the ACPI tables
+ * they point to), installing the topology that the rest of the hypervisor
+ * reads through `topo`, boot-time node memory, and the 'u' debug key with
+ * its free figure. The topology is written once on the boot CPU before
+ * other CPUs start and is read-only afterwards, so readers take no lock.
  */
+#include <hv/acpi.h>
 #include <hv/arch.h>
 #include <hv/bootmem.h>
 #include <hv/cmdline.h>
@@ -70,35 +72,55 @@ static paddr_t alloc_on(u64 size, nodeid_t node)
 	return 0;
 }
 
-paddr_t numa_boot_alloc(u64 size, nodeid_t node)
+paddr_t numa_boot_alloc(u64 size, nodeid_t node, nodeid_t *from)
 {
+	const struct topo_node *tn;
+	nodeid_t got;
 	paddr_t pa;
 	unsigned int i;
 
 	if (node >= topo->nr_nodes)
 		node = 0;
-	pa = alloc_on(size, node);
-	for (i = 0; !pa && i < topo->node[node].nr_fallback; i++)
-		pa = alloc_on(size, topo->node[node].fallback[i]);
+	tn = &topo->node[node];
+	got = node;
+	pa = alloc_on(size, got);
+	for (i = 0; !pa && i < tn->nr_fallback; i++) {
+		got = tn->fallback[i];
+		pa = alloc_on(size, got);
+	}
+	if (pa && from)
+		*from = got;
 	return pa;
 }
 
-/* Free boot memory per node, split exactly at node boundaries. */
-static void free_per_node(u64 *free)
+/* What the boot allocator still holds on node n, split exactly at node boundaries. */
+static u64 bootmem_node_free(nodeid_t n)
 {
 	const struct mem_range *fr;
 	unsigned int nr = bootmem_free_ranges(&fr), i, j;
+	u64 bytes = 0;
 
-	memset(free, 0, sizeof(u64) * MAX_NODES);
 	for (i = 0; i < nr; i++) {
 		for (j = 0; j < topo->nr_ranges; j++) {
 			const struct topo_range *r = &topo->range[j];
 			paddr_t s = MAX(fr[i].start, r->start), e = MIN(fr[i].end, r->end);
 
-			if (!r->hotplug && s < e)
-				free[r->node] += e - s;
+			if (r->node == n && !r->hotplug && s < e)
+				bytes += e - s;
 		}
 	}
+	return bytes;
+}
+
+u64 node_free_bytes(nodeid_t n)
+{
+	u64 bytes;
+
+	if (n >= topo->nr_nodes)
+		return 0;
+	if (heap_node_free(n, &bytes))
+		return bytes;
+	return bootmem_node_free(n);
 }
 
 static void key_numa(unsigned char key)
@@ -106,9 +128,8 @@ static void key_numa(unsigned char key)
 	static u64 free[MAX_NODES];
 	unsigned int n;
 
-	free_per_node(free);
 	for (n = 0; n < topo->nr_nodes; n++)
-		heap_node_free((nodeid_t)n, &free[n]);
+		free[n] = node_free_bytes((nodeid_t)n);
 	topo_print(topo, free);
 	for (n = 0; n < topo->nr_nodes; n++) {
 		u64 lost = heap_node_lost((nodeid_t)n);
@@ -119,20 +140,41 @@ static void key_numa(unsigned char key)
 	}
 }
 
-void numa_init(const struct boot_info *bi)
+/*
+ * The description of the machine the firmware facts lead to: the arch's
+ * own, or the ACPI tables read as it says, with the boot CPU first.
+ */
+static const struct topo_desc *describe(const struct arch_firmware *fw)
 {
+	const struct acpi_numa_opts acpi = {
+		.sapic = fw->acpi_sapic,
+		.sn2_prom_srat = fw->acpi_sn2_prom_srat,
+	};
+
+	if (fw->desc)
+		return fw->desc;
+	if (!fw->rsdp)
+		pr_warn("ACPI: no RSDP found; one node, boot CPU only\n");
+	else if (acpi_tables_init(fw->rsdp, &fw->acpi_mem) >= 0)
+		acpi_numa_describe_opts(&desc, &acpi);
+	acpi_boot_cpu_first(&desc, fw->boot_cpu_hwid);
+	return &desc;
+}
+
+void numa_init(const struct boot_info *bi, const struct arch_firmware *fw)
+{
+	const struct topo_desc *d = describe(fw);
 	unsigned int n;
 
-	arch_describe_topology(&desc);
 	if (!IS_ENABLED(CONFIG_NUMA)) {
 		if (opts.fake)
 			pr_warn("numa=fake=%u: built without CONFIG_NUMA; one node\n", opts.fake);
 		opts.off = true;
 		opts.fake = 0;
 	}
-	topo_build(&desc, bi->mem, bi->nr_mem, &opts, &system_topology);
-	if (desc.cpus_dropped)
-		pr_warn("NUMA: %u CPUs beyond NR_CPUS=%d are not used\n", desc.cpus_dropped,
+	topo_build(d, bi->mem, bi->nr_mem, &opts, &system_topology);
+	if (d->cpus_dropped)
+		pr_warn("NUMA: %u CPUs beyond NR_CPUS=%d are not used\n", d->cpus_dropped,
 			CONFIG_NR_CPUS);
 	if (topo->source == TOPO_SRC_OFF)
 		pr_info("NUMA: %u nodes, %u CPUs (numa=off)\n", topo->nr_nodes, topo->nr_cpus);

@@ -15,9 +15,10 @@
 #include <hv/arch.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
-#include <hv/mm_internal.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
+
+#include "heap_internal.h"
 
 struct node_heap heap[MAX_NODES];
 static unsigned long (*heap_reclaim)(void);
@@ -341,13 +342,13 @@ static bool node_has_heap(nodeid_t n)
 
 /* Try target, then (unless exact) its fallback nodes allowed by mask. */
 static struct page *walk_nodes(nodeid_t target, unsigned int order, int max_zone, bool exact,
-			       const u64 *mask)
+			       const struct nodemask *mask)
 {
 	const struct topo_node *tn = &topo->node[target];
 	struct page *pg = NULL;
 	unsigned int i;
 
-	if (!mask || (mask[target / 64] >> (target % 64)) & 1) {
+	if (!mask || nodemask_test(mask, target)) {
 		pg = node_alloc(target, order, max_zone);
 		/* The node runs short: its pages in CPU caches first, then other nodes. */
 		if (!pg && node_has_heap(target) && pcp_drain_node(target))
@@ -356,13 +357,14 @@ static struct page *walk_nodes(nodeid_t target, unsigned int order, int max_zone
 	for (i = 0; !pg && !exact && i < tn->nr_fallback; i++) {
 		nodeid_t n = tn->fallback[i];
 
-		if (!mask || (mask[n / 64] >> (n % 64)) & 1)
+		if (!mask || nodemask_test(mask, n))
 			pg = node_alloc(n, order, max_zone);
 	}
 	return pg;
 }
 
-static struct page *alloc_common(unsigned int order, unsigned int flags, const u64 *mask)
+static struct page *alloc_common(unsigned int order, unsigned int flags,
+				 const struct nodemask *mask)
 {
 	nodeid_t cpu_node, target;
 	int max_zone = zone_limit(MEMF_BITS_OF(flags));
@@ -412,7 +414,8 @@ struct page *alloc_pages(unsigned int order, unsigned int flags)
 	return alloc_common(order, flags, NULL);
 }
 
-struct page *alloc_pages_mask(unsigned int order, unsigned int flags, const u64 *mask)
+struct page *alloc_pages_mask(unsigned int order, unsigned int flags,
+			      const struct nodemask *mask)
 {
 	return alloc_common(order, flags, mask);
 }

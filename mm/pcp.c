@@ -17,7 +17,8 @@
  */
 #include <hv/arch.h>
 #include <hv/lib.h>
-#include <hv/mm_internal.h>
+
+#include "heap_internal.h"
 
 #ifndef CONFIG_PCP_BATCH
 #define CONFIG_PCP_BATCH 32

@@ -11,8 +11,9 @@
  */
 #include <hv/arch.h>
 #include <hv/lib.h>
-#include <hv/mm_internal.h>
 #include <hv/printk.h>
+
+#include "heap_internal.h"
 
 #define SCRUB_ORDER 4
 #define POISON_BYTE 0xa5

@@ -4,7 +4,8 @@
  * per-CPU object arrays (cache "slab-cpu") and every slab; pages come from
  * the page allocator and go back to it. kmalloc's classes and large
  * blocks are mm/kmalloc.c; the statistics, the dump and the invariant
- * checker mm/slab_check.c; the structures they share <hv/slab_internal.h>.
+ * checker mm/slab_check.c; the structures they share are in
+ * mm/slab_internal.h.
  *
  * A slab is 2^order pages of one node: a header (struct slab, ending in a
  * stack of free object indices, so nothing is ever stored inside a free
@@ -38,9 +39,10 @@
 #include <hv/panic.h>
 #include <hv/printk.h>
 #include <hv/slab.h>
-#include <hv/slab_internal.h>
 #include <hv/spinlock.h>
 #include <hv/topology.h>
+
+#include "slab_internal.h"
 
 DEFINE_SPINLOCK(slab_list_lock);
 struct slab_cache *slab_cache_first;

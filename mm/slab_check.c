@@ -12,7 +12,8 @@
  */
 #include <hv/lib.h>
 #include <hv/printk.h>
-#include <hv/slab_internal.h>
+
+#include "slab_internal.h"
 
 /* ---- statistics and the 's' key ---------------------------------------------- */
 

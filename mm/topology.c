@@ -2,8 +2,10 @@
  * The generic NUMA core: turns an arch's struct topo_desc (firmware facts)
  * into a struct topology (dense nodes, distances, CPU and memory placement,
  * fallback order, address-to-node lookup). Owns every validation rule and
- * every fallback; the arch only describes. topo_build() is pure and works
- * on its output only, so hosted tests and the fuzzer run it directly.
+ * every fallback; the arch only describes. topo_build() is pure: it
+ * writes its output only (its work area included) and keeps no state, so
+ * builds into different outputs may run at once, and hosted tests and the
+ * fuzzer run it directly.
  *
  * Invariants of a built topology: 1 <= nr_nodes <= MAX_NODES; nodes are
  * numbered in ascending pxm order; ranges are sorted, disjoint and each in
@@ -15,15 +17,6 @@
 #include <hv/lib.h>
 #include <hv/printk.h>
 #include <hv/topology.h>
-
-
-/* Scratch for one build; topo_build runs on one CPU at a time. */
-static struct {
-	u32 pxm[MAX_NODES];
-	unsigned int nr_pxm;
-	struct topo_mem aff[TOPO_MAX_MEM];	/* usable memory affinity, sorted */
-	unsigned int nr_aff;
-} scratch;
 
 /* The table a rule is about, and what its rejection falls back to. */
 static const char *source_name(enum topo_source s)
@@ -175,30 +168,30 @@ static void build_fake(struct topology *t, const struct mem_range *map, unsigned
 	default_distances(t);
 }
 
-static int pxm_index(u32 pxm)
+static int pxm_index(const struct topo_build_work *w, u32 pxm)
 {
 	unsigned int i;
 
-	for (i = 0; i < scratch.nr_pxm; i++)
-		if (scratch.pxm[i] == pxm)
+	for (i = 0; i < w->nr_pxm; i++)
+		if (w->pxm[i] == pxm)
 			return (int)i;
 	return -1;
 }
 
 /* Note a proximity domain; false when there are more than MAX_NODES. */
-static bool note_pxm(u32 pxm)
+static bool note_pxm(struct topo_build_work *w, u32 pxm)
 {
 	unsigned int i;
 
-	if (pxm_index(pxm) >= 0)
+	if (pxm_index(w, pxm) >= 0)
 		return true;
-	if (scratch.nr_pxm == MAX_NODES)
+	if (w->nr_pxm == MAX_NODES)
 		return false;
 	/* Keep the list sorted: node ids follow ascending pxm. */
-	for (i = scratch.nr_pxm; i > 0 && scratch.pxm[i - 1] > pxm; i--)
-		scratch.pxm[i] = scratch.pxm[i - 1];
-	scratch.pxm[i] = pxm;
-	scratch.nr_pxm++;
+	for (i = w->nr_pxm; i > 0 && w->pxm[i - 1] > pxm; i--)
+		w->pxm[i] = w->pxm[i - 1];
+	w->pxm[i] = pxm;
+	w->nr_pxm++;
 	return true;
 }
 
@@ -214,14 +207,14 @@ static int cpu_index(const struct topology *t, u32 hwid)
 
 /*
  * Check the memory affinity entries and keep the usable ones, sorted, in
- * scratch.aff. Returns false (after one line) when the table is rejected.
+ * w->aff. Returns false (after one line) when the table is rejected.
  */
-static bool check_memory(const struct topo_desc *d)
+static bool check_memory(const struct topo_desc *d, struct topo_build_work *w)
 {
 	const char *tbl = source_name(d->source);
 	unsigned int i, j;
 
-	scratch.nr_aff = 0;
+	w->nr_aff = 0;
 	for (i = 0; i < d->nr_mem; i++) {
 		const struct topo_mem *m = &d->mem[i];
 
@@ -237,24 +230,24 @@ static bool check_memory(const struct topo_desc *d)
 			       affinity_fallback(d->source));
 			return false;
 		}
-		for (j = scratch.nr_aff; j > 0 && scratch.aff[j - 1].start > m->start; j--)
-			scratch.aff[j] = scratch.aff[j - 1];
-		scratch.aff[j] = *m;
+		for (j = w->nr_aff; j > 0 && w->aff[j - 1].start > m->start; j--)
+			w->aff[j] = w->aff[j - 1];
+		w->aff[j] = *m;
 		/*
 		 * A half-open range cannot end at 2^64: stop it one page short.
 		 * No RAM lies there (the memory map's ranges end below it).
 		 */
 		if (m->start + m->len == 0)
-			scratch.aff[j].len = TOPO_ADDR_END - m->start;
-		scratch.nr_aff++;
+			w->aff[j].len = TOPO_ADDR_END - m->start;
+		w->nr_aff++;
 	}
 	/*
 	 * Sorted by start, any earlier range that overlaps b contains b's start,
 	 * and so does the earlier range reaching furthest (a): comparing b with
 	 * a alone finds every overlap of different nodes.
 	 */
-	for (i = 1, j = 0; i < scratch.nr_aff; i++) {
-		const struct topo_mem *a = &scratch.aff[j], *b = &scratch.aff[i];
+	for (i = 1, j = 0; i < w->nr_aff; i++) {
+		const struct topo_mem *a = &w->aff[j], *b = &w->aff[i];
 
 		if (b->start + b->len > a->start + a->len)
 			j = i;
@@ -306,16 +299,17 @@ static bool cpu_entry_counts(const struct topo_desc *d, const struct topology *t
 }
 
 /* Collect the proximity domains in use; false if there are too many. */
-static bool collect_domains(const struct topo_desc *d, const struct topology *t)
+static bool collect_domains(const struct topo_desc *d, struct topology *t)
 {
+	struct topo_build_work *w = &t->work;
 	unsigned int i, over = 0;
 
-	scratch.nr_pxm = 0;
-	for (i = 0; i < scratch.nr_aff; i++)
-		over += !note_pxm(scratch.aff[i].pxm);
+	w->nr_pxm = 0;
+	for (i = 0; i < w->nr_aff; i++)
+		over += !note_pxm(w, w->aff[i].pxm);
 	for (i = 0; i < d->nr_aff; i++)
 		if (cpu_entry_counts(d, t, i))
-			over += !note_pxm(d->aff[i].pxm);
+			over += !note_pxm(w, d->aff[i].pxm);
 	if (over) {
 		pr_err("%s: more than NR_NODES=%d proximity domains; %s\n", source_name(d->source),
 		       MAX_NODES, affinity_fallback(d->source));
@@ -332,13 +326,14 @@ static bool collect_domains(const struct topo_desc *d, const struct topology *t)
  */
 static bool place_ram(struct topology *t, paddr_t s, paddr_t e, u64 *uncovered)
 {
+	const struct topo_build_work *w = &t->work;
 	unsigned int i;
 	nodeid_t below = 0;
 
-	for (i = 0; i < scratch.nr_aff && s < e; i++) {
-		const struct topo_mem *a = &scratch.aff[i];
+	for (i = 0; i < w->nr_aff && s < e; i++) {
+		const struct topo_mem *a = &w->aff[i];
 		paddr_t as = a->start, ae = a->start + a->len;
-		nodeid_t node = (nodeid_t)pxm_index(a->pxm);
+		nodeid_t node = (nodeid_t)pxm_index(w, a->pxm);
 
 		if (ae <= s) {
 			below = node;
@@ -367,12 +362,13 @@ static bool place_ram(struct topology *t, paddr_t s, paddr_t e, u64 *uncovered)
 /* Hot-pluggable affinity ranges, less what the memory map says is present. */
 static bool place_hotplug(struct topology *t, const struct mem_range *map, unsigned int nr_map)
 {
+	const struct topo_build_work *w = &t->work;
 	unsigned int i, j;
 
-	for (i = 0; i < scratch.nr_aff; i++) {
-		const struct topo_mem *a = &scratch.aff[i];
+	for (i = 0; i < w->nr_aff; i++) {
+		const struct topo_mem *a = &w->aff[i];
 		paddr_t s = a->start, e = a->start + a->len;
-		nodeid_t node = (nodeid_t)pxm_index(a->pxm);
+		nodeid_t node = (nodeid_t)pxm_index(w, a->pxm);
 
 		if (!(a->flags & TOPO_MEM_HOTPLUG))
 			continue;
@@ -470,7 +466,7 @@ static void place_cpus(const struct topo_desc *d, struct topology *t)
 
 		for (i = 0; i < d->nr_aff && node < 0; i++)
 			if (d->aff[i].hwid == t->cpu_hwid[c])
-				node = pxm_index(d->aff[i].pxm);
+				node = pxm_index(&t->work, d->aff[i].pxm);
 		if (node < 0) {
 			pr_warn("%s: CPU %u (id 0x%x) has no affinity entry; placed on node 0\n",
 				source_name(d->source), c, t->cpu_hwid[c]);
@@ -488,7 +484,7 @@ static void place_cpus(const struct topo_desc *d, struct topology *t)
 /* Take the raw matrix if it passes every rule; otherwise 10/20. */
 static void set_distances(const struct topo_desc *d, struct topology *t, bool noslit)
 {
-	u64 count = d->nr_localities, need = (u64)scratch.pxm[scratch.nr_pxm - 1] + 1;
+	u64 count = d->nr_localities, need = (u64)t->work.pxm[t->work.nr_pxm - 1] + 1;
 	unsigned int i, j;
 
 	default_distances(t);
@@ -532,18 +528,19 @@ static void set_distances(const struct topo_desc *d, struct topology *t, bool no
 static bool build_affinity(const struct topo_desc *d, struct topology *t,
 			   const struct mem_range *map, unsigned int nr_map, bool noslit)
 {
+	struct topo_build_work *w = &t->work;
 	unsigned int i;
 
-	if (!check_memory(d) || !collect_domains(d, t))
+	if (!check_memory(d, w) || !collect_domains(d, t))
 		return false;
-	if (!scratch.nr_pxm) {
+	if (!w->nr_pxm) {
 		pr_err("%s: no usable memory or CPU affinity entries; %s\n", source_name(d->source),
 		       affinity_fallback(d->source));
 		return false;
 	}
-	t->nr_nodes = scratch.nr_pxm;
+	t->nr_nodes = w->nr_pxm;
 	for (i = 0; i < t->nr_nodes; i++)
-		t->node[i].pxm = scratch.pxm[i];
+		t->node[i].pxm = w->pxm[i];
 	if (!place_memory(d, t, map, nr_map))
 		return false;
 	place_cpus(d, t);
@@ -565,16 +562,17 @@ static bool build_affinity(const struct topo_desc *d, struct topology *t,
 static void build_fallback(struct topology *t, nodeid_t n, unsigned int *load)
 {
 	struct topo_node *node = &t->node[n];
-	bool taken[MAX_NODES] = { false };
+	struct nodemask taken;
 
 	node->nr_fallback = 0;
+	nodemask_zero(&taken);
 	for (;;) {
 		int best = -1;
 		unsigned int k, m;
 
 		for (k = 1; k < t->nr_nodes; k++) {
 			m = (n + k) % t->nr_nodes;
-			if (taken[m] || !t->node[m].present)
+			if (nodemask_test(&taken, m) || !t->node[m].present)
 				continue;
 			if (best < 0 || t->distance[n][m] < t->distance[n][best] ||
 			    (t->distance[n][m] == t->distance[n][best] && load[m] < load[best]))
@@ -584,7 +582,7 @@ static void build_fallback(struct topology *t, nodeid_t n, unsigned int *load)
 			break;
 		if (!node->nr_fallback)
 			load[best]++;
-		taken[best] = true;
+		nodemask_set(&taken, (unsigned int)best);
 		node->fallback[node->nr_fallback++] = (nodeid_t)best;
 	}
 }
@@ -676,7 +674,6 @@ static void take_cpus(const struct topo_desc *d, struct topology *t)
 void topo_build(const struct topo_desc *d, const struct mem_range *map, unsigned int nr_map,
 		const struct topo_opts *opts, struct topology *out)
 {
-	static unsigned int load[MAX_NODES];
 	unsigned int n, c;
 
 	memset(out, 0, sizeof(*out));
@@ -690,9 +687,8 @@ void topo_build(const struct topo_desc *d, const struct mem_range *map, unsigned
 		if (!out->range[n].hotplug)
 			out->node[out->range[n].node].present +=
 				out->range[n].end - out->range[n].start;
-	memset(load, 0, sizeof(load));
 	for (n = 0; n < out->nr_nodes; n++) {
-		build_fallback(out, (nodeid_t)n, load);
+		build_fallback(out, (nodeid_t)n, out->work.load);
 		cpumask_clear(&out->node[n].cpus);
 	}
 	for (c = 0; c < out->nr_cpus; c++)

@@ -9,14 +9,17 @@
  * nothing here and are skipped.
  *
  * No ia64 image is built: this is compiled for the hosted tests only. An
- * ia64 image would call ia64_dig_describe() from its
- * arch_describe_topology() with the RSDP the EFI system table points to.
+ * ia64 image would not call this: its arch_describe_firmware() would hand
+ * the core the RSDP the EFI system table points to, with acpi_sapic set
+ * (struct arch_firmware), and the core would read the tables just so.
+ * SN2 machines without usable tables hand over sn2_describe()'s result.
  */
 #include "dig.h"
 
-void ia64_dig_describe(const struct acpi_rsdp *rsdp, struct topo_desc *d)
+void ia64_dig_describe(const struct acpi_rsdp *rsdp, const struct fw_window *mem,
+		       struct topo_desc *d)
 {
-	if (acpi_tables_init(rsdp) < 0)
+	if (acpi_tables_init(rsdp, mem) < 0)
 		return;
 	acpi_numa_describe(d, true);
 }

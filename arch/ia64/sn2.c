@@ -346,11 +346,12 @@ void sn2_describe(const struct sn2_fw *fw, struct topo_desc *d)
 		describe_distances(fw, d);
 }
 
-void sn2_describe_acpi(const struct acpi_rsdp *rsdp, struct topo_desc *d)
+void sn2_describe_acpi(const struct acpi_rsdp *rsdp, const struct fw_window *mem,
+		       struct topo_desc *d)
 {
 	static const struct acpi_numa_opts opts = { .sapic = true, .sn2_prom_srat = true };
 
-	if (acpi_tables_init(rsdp) < 0)
+	if (acpi_tables_init(rsdp, mem) < 0)
 		return;
 	acpi_numa_describe_opts(d, &opts);
 }

@@ -131,9 +131,10 @@ void sn2_describe(const struct sn2_fw *fw, struct topo_desc *d);
  * Describe an SN2 machine from its PROM's ACPI tables instead (d zeroed by
  * the caller): as ia64_dig_describe(), CPU ids SAPIC id << 8 | EID (the
  * same ids as SN2_CPU_HWID), with the PROM's revision 1 SRAT read with its
- * proximity domains above 255 (acpi_numa_opts.sn2_prom_srat). Reports and
- * skips what it cannot read; never fails.
+ * proximity domains above 255 (acpi_numa_opts.sn2_prom_srat), through the
+ * physical window mem. Reports and skips what it cannot read; never fails.
  */
-void sn2_describe_acpi(const struct acpi_rsdp *rsdp, struct topo_desc *d);
+void sn2_describe_acpi(const struct acpi_rsdp *rsdp, const struct fw_window *mem,
+		       struct topo_desc *d);
 
 #endif /* IA64_SN2_H */

@@ -3,9 +3,10 @@
  * static per-CPU area, percpu_of[], and the trampoline page at TRAMP_PA.
  * The boot CPU starts the others one at a time (INIT, then start-up IPIs),
  * each on a stack and per-CPU area taken from its own node's memory
- * (numa_boot_alloc), and waits for it to check in; a CPU that does not
- * answer is reported and left out. Secondary CPUs only run their idle
- * loop so far.
+ * (through the node_alloc the core hands arch_start_cpus), and waits for
+ * it to check in; a CPU that does not answer is reported and left out.
+ * Knows CPUs only as the core's list gives them: reads no topology.
+ * Secondary CPUs only run their idle loop so far.
  */
 #include <asm/boot.h>
 #include <asm/cpu.h>
@@ -15,10 +16,8 @@
 #include <asm/smp.h>
 #include <hv/arch.h>
 #include <hv/lib.h>
-#include <hv/numa.h>
 #include <hv/printk.h>
 #include <hv/smp.h>
-#include <hv/topology.h>
 
 #define AP_WAIT_US 2000000	/* TCG can be slow to start a vCPU */
 
@@ -56,12 +55,13 @@ void x86_ap_start(struct percpu *pc)
 	smp_ap_idle_loop();
 }
 
-/* Stacks and per-CPU area of cpu in one block on its node. */
-static struct percpu *alloc_percpu(unsigned int cpu)
+/* Stacks and per-CPU area of cpu (c) in one block on its node; *from: the node that gave it. */
+static struct percpu *alloc_percpu(unsigned int cpu, const struct arch_cpu *c,
+				   paddr_t (*node_alloc)(u64, nodeid_t, nodeid_t *), nodeid_t *from)
 {
 	u64 size = PERCPU_IST_STACKS * PERCPU_IST_SIZE + PERCPU_STACK_SIZE +
 		   ALIGN_UP(sizeof(struct percpu), PAGE_SIZE);
-	paddr_t pa = numa_boot_alloc(size, cpu_to_node(cpu));
+	paddr_t pa = node_alloc(size, c->node, from);
 	struct percpu *pc;
 	unsigned long va;
 
@@ -72,8 +72,8 @@ static struct percpu *alloc_percpu(unsigned int cpu)
 	pc = (struct percpu *)(va + PERCPU_IST_STACKS * PERCPU_IST_SIZE + PERCPU_STACK_SIZE);
 	pc->self = pc;
 	pc->cpu_id = cpu;
-	pc->apic_id = topo->cpu_hwid[cpu];
-	pc->node = cpu_to_node(cpu);
+	pc->apic_id = c->hwid;
+	pc->node = c->node;
 	pc->ist_lo = va;
 	pc->stack_lo = va + PERCPU_IST_STACKS * PERCPU_IST_SIZE;
 	pc->stack_hi = pc->stack_lo + PERCPU_STACK_SIZE;
@@ -90,17 +90,19 @@ static bool wait_check_in(unsigned int cpu, u64 us)
 	return __atomic_load_n(&ap_checked_in, __ATOMIC_ACQUIRE) == cpu;
 }
 
-static bool start_cpu(unsigned int cpu, struct tramp_data *td)
+static bool start_cpu(unsigned int cpu, const struct arch_cpu *c,
+		      paddr_t (*node_alloc)(u64, nodeid_t, nodeid_t *), struct tramp_data *td)
 {
 	struct percpu *pc;
-	u32 apic_id = topo->cpu_hwid[cpu];
+	u32 apic_id = c->hwid;
+	nodeid_t from = 0;
 
 	if (apic_id > 0xff) {
 		pr_warn("smp: CPU%u has x2APIC id %u, which xAPIC mode cannot start; left out\n",
 			cpu, apic_id);
 		return false;
 	}
-	pc = alloc_percpu(cpu);
+	pc = alloc_percpu(cpu, c, node_alloc, &from);
 	if (!pc) {
 		pr_err("smp: no memory for CPU%u's stacks; left out\n", cpu);
 		return false;
@@ -121,21 +123,21 @@ static bool start_cpu(unsigned int cpu, struct tramp_data *td)
 		}
 	}
 	pr_debug("smp: CPU%u APIC id %u node %u, stack at 0x%llx on node %u\n", cpu, apic_id,
-		 pc->node, (unsigned long long)virt_to_maddr((void *)pc->stack_lo),
-		 paddr_to_node(virt_to_maddr((void *)pc->stack_lo)));
+		 pc->node, (unsigned long long)virt_to_maddr((void *)pc->stack_lo), from);
 	return true;
 }
 
-unsigned int arch_start_cpus(void)
+unsigned int arch_start_cpus(const struct arch_cpu *cpus, unsigned int nr,
+			     paddr_t (*node_alloc)(u64 size, nodeid_t node, nodeid_t *from))
 {
 	struct tramp_data *td;
 	unsigned int cpu, online = 1;
 	u64 efer = rdmsr(MSR_EFER);
 
-	bsp_percpu.apic_id = topo->cpu_hwid[0];
-	bsp_percpu.node = cpu_to_node(0);
+	bsp_percpu.apic_id = cpus[0].hwid;
+	bsp_percpu.node = cpus[0].node;
 	cpumask_set_atomic(&cpu_online_mask, 0);
-	if (topo->nr_cpus < 2)
+	if (nr < 2)
 		return 1;
 	memcpy(maddr_to_virt(TRAMP_PA), tramp_start, tramp_end - tramp_start);
 	x86_map_trampoline(TRAMP_PA);
@@ -144,7 +146,7 @@ unsigned int arch_start_cpus(void)
 	td->cr4 = (u32)read_cr4();
 	td->efer = (u32)(efer & (EFER_LME | EFER_NXE | EFER_SCE));
 	td->entry = (u64)x86_ap_start;
-	for (cpu = 1; cpu < topo->nr_cpus; cpu++)
-		online += start_cpu(cpu, td);
+	for (cpu = 1; cpu < nr && cpu < CONFIG_NR_CPUS; cpu++)
+		online += start_cpu(cpu, &cpus[cpu], node_alloc, td);
 	return online;
 }

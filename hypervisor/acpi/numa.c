@@ -445,3 +445,25 @@ void acpi_numa_describe(struct topo_desc *d, bool sapic)
 
 	acpi_numa_describe_opts(d, &opts);
 }
+
+void acpi_boot_cpu_first(struct topo_desc *d, u32 hwid)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_cpus; i++) {
+		if (d->cpu_hwid[i] == hwid) {
+			memmove(&d->cpu_hwid[1], &d->cpu_hwid[0], i * sizeof(d->cpu_hwid[0]));
+			d->cpu_hwid[0] = hwid;
+			return;
+		}
+	}
+	if (d->nr_cpus)
+		pr_warn("ACPI MADT: the boot CPU (APIC id %u) is not listed; adding it\n", hwid);
+	if (d->nr_cpus == CONFIG_NR_CPUS) {
+		d->nr_cpus--;
+		d->cpus_dropped++;
+	}
+	memmove(&d->cpu_hwid[1], &d->cpu_hwid[0], d->nr_cpus * sizeof(d->cpu_hwid[0]));
+	d->cpu_hwid[0] = hwid;
+	d->nr_cpus++;
+}

@@ -2,12 +2,13 @@
  * ACPI static tables: validates the RSDP, walks the XSDT (or the RSDT)
  * and keeps every table that passes the header checks, for
  * acpi_find_table(). What the tables say is read elsewhere (numa.c).
- * Runs on the boot CPU before other CPUs start: no locking.
- * Invariants: each kept table is mapped for its whole length, at least a
- * header long, and sums to 0; nr_tables <= ACPI_MAX_TABLES.
+ * Physical memory is read through the window the arch handed over, never
+ * by calling the arch. Runs on the boot CPU before other CPUs start: no
+ * locking.
+ * Invariants: each kept table lies wholly inside the window, is at least
+ * a header long, and sums to 0; nr_tables <= ACPI_MAX_TABLES.
  */
 #include <hv/acpi.h>
-#include <hv/arch.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/printk.h>
@@ -26,6 +27,18 @@ struct acpi_table {
 
 static struct acpi_table tables[ACPI_MAX_TABLES];
 static unsigned int nr_tables;
+static struct fw_window window;
+
+/* len bytes at physical pa, or NULL when they are not all inside the window (or pa is 0). */
+static const void *map(paddr_t pa, size_t len)
+{
+	if (!window.virt || !pa || pa + len < pa)
+		return NULL;
+	if (pa < window.base || pa - window.base > window.len ||
+	    len > window.len - (pa - window.base))
+		return NULL;
+	return (const u8 *)window.virt + (pa - window.base);
+}
 
 bool acpi_checksum_ok(const void *p, size_t len)
 {
@@ -78,7 +91,7 @@ static const char *table_fallback(const char *sig)
 static const struct acpi_table_header *map_table(paddr_t pa, const char *name,
 						 const char *fallback)
 {
-	const struct acpi_table_header *t = arch_acpi_map(pa, HDR_LEN);
+	const struct acpi_table_header *t = map(pa, HDR_LEN);
 	char tname[5];
 	u32 len;
 
@@ -102,7 +115,7 @@ static const struct acpi_table_header *map_table(paddr_t pa, const char *name,
 		pr_warn("ACPI %s: length %u shorter than the header; %s\n", tname, len, fallback);
 		return NULL;
 	}
-	t = arch_acpi_map(pa, len);
+	t = map(pa, len);
 	if (!t) {
 		pr_warn("ACPI %s: length %u runs past mapped memory; %s\n", tname, len, fallback);
 		return NULL;
@@ -117,7 +130,7 @@ static const struct acpi_table_header *map_table(paddr_t pa, const char *name,
 /* Map and check a root table (RSDT or XSDT), signature included. */
 static const struct acpi_table_header *map_root(paddr_t pa, const char *sig, const char *fallback)
 {
-	const struct acpi_table_header *t = arch_acpi_map(pa, HDR_LEN);
+	const struct acpi_table_header *t = map(pa, HDR_LEN);
 	char found[5];
 
 	if (t && memcmp(t->signature, sig, 4)) {
@@ -203,11 +216,12 @@ static bool rsdp_xsdt_usable(const struct acpi_rsdp *rsdp)
 	return rsdp->xsdt_address != 0;
 }
 
-int acpi_tables_init(const struct acpi_rsdp *rsdp)
+int acpi_tables_init(const struct acpi_rsdp *rsdp, const struct fw_window *mem)
 {
 	const struct acpi_table_header *root;
 
 	nr_tables = 0;
+	window = mem ? *mem : (struct fw_window){ 0 };
 	if (!rsdp) {
 		pr_info("ACPI: no RSDP; " NO_ACPI "\n");
 		return -ENOENT;

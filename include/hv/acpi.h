@@ -1,8 +1,9 @@
 /*
  * ACPI static tables: finding them (RSDP, RSDT/XSDT) and reading the NUMA
  * ones (MADT, SRAT, SLIT) into a struct topo_desc. Generic code, shared by
- * x86 and ia64 DIG systems; the arch finds the RSDP and maps physical
- * memory (arch_acpi_map). Every table comes from firmware and is checked
+ * x86 and ia64 systems; the arch hands over the RSDP and the window of
+ * physical memory the tables can be read through (struct arch_firmware)
+ * and is not called back. Every table comes from firmware and is checked
  * (signature, length within what is mapped, checksum, every subtable's
  * length) before a byte of it is used. A rejected table is reported in one
  * line naming the table, the rule and the fallback.
@@ -10,6 +11,7 @@
 #ifndef HV_ACPI_H
 #define HV_ACPI_H
 
+#include <hv/arch.h>
 #include <hv/compiler.h>
 #include <hv/topology.h>
 #include <hv/types.h>
@@ -161,11 +163,13 @@ bool acpi_checksum_ok(const void *p, size_t len);
 /*
  * Validate the RSDP (a copy handed over by the loader, or found by the
  * arch) and walk its XSDT (preferred when present and valid) or RSDT,
- * remembering every table that passes the header checks. Replaces what an
- * earlier call found. Returns the number of valid tables, or -ENOENT when
- * the RSDP or both root tables are unusable (a line says why).
+ * remembering every table that passes the header checks. Tables are read
+ * through mem (copied; a table not wholly inside it is not mapped).
+ * Replaces what an earlier call found. Returns the number of valid tables,
+ * or -ENOENT when the RSDP or both root tables are unusable (a line says
+ * why).
  */
-int acpi_tables_init(const struct acpi_rsdp *rsdp);
+int acpi_tables_init(const struct acpi_rsdp *rsdp, const struct fw_window *mem);
 
 /* The first valid table with this signature, mapped, or NULL. */
 const struct acpi_table_header *acpi_find_table(const char *sig);
@@ -195,6 +199,14 @@ void acpi_numa_describe_opts(struct topo_desc *d, const struct acpi_numa_opts *o
 
 /* acpi_numa_describe_opts() with only .sapic set: x86 and ia64 DIG. */
 void acpi_numa_describe(struct topo_desc *d, bool sapic);
+
+/*
+ * Put the CPU with firmware id hwid (the boot CPU) first in d's CPU list,
+ * the others keeping their order. One the list leaves out is added, with
+ * a line when the list was not empty; if the list is full, its last CPU
+ * makes room (counted in cpus_dropped).
+ */
+void acpi_boot_cpu_first(struct topo_desc *d, u32 hwid);
 
 /*
  * The single-table parsers behind it: 0, or -EINVAL after reporting.

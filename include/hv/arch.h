@@ -4,6 +4,12 @@
  * tables). Each says in which context it runs and what it returns.
  * Tiny ones that must inline (interrupt flags, cpu_relax) come from
  * <asm/arch-inline.h>; the hosted test build supplies its own.
+ *
+ * Data flows one way: the arch hands over firmware facts as data (struct
+ * arch_firmware) and the core parses them and builds the topology; the
+ * core hands the arch what it derived (struct arch_cpu) as arguments. The
+ * arch never reads the core's topology, and the core never asks the arch
+ * to finish a parse.
  */
 #ifndef HV_ARCH_H
 #define HV_ARCH_H
@@ -12,7 +18,48 @@
 #include <hv/types.h>
 #include <asm/arch-inline.h>
 
+struct acpi_rsdp;
 struct boot_info;
+struct topo_desc;
+
+/* Physical memory [base, base + len) readable by the core at virt. */
+struct fw_window {
+	paddr_t base;
+	u64 len;
+	const void *virt;
+};
+
+/*
+ * What the arch knows about the firmware, filled by
+ * arch_describe_firmware() and read by the core (mm/numa.c), which finds
+ * and parses the tables itself.
+ *
+ * rsdp: the ACPI RSDP, readable for 36 bytes (a copy the loader handed
+ *	over, or inside acpi_mem); NULL when there is none.
+ * acpi_mem: where the tables the RSDP points to can be read; an address
+ *	outside it is taken as not mapped. Physical address 0 never is.
+ * acpi_sapic, acpi_sn2_prom_srat: how to read the NUMA tables (struct
+ *	acpi_numa_opts in <hv/acpi.h>): ia64 CPU ids and the SN2 PROM's SRAT.
+ * desc: a description the arch derived itself from firmware that has no
+ *	tables (ia64 SN2 node bits), used instead of ACPI; NULL otherwise.
+ * boot_cpu_hwid: the firmware id of the CPU running the boot (local APIC
+ *	or x2APIC id on x86); the core lists it first, adding it if the
+ *	tables leave it out. Not used with desc (which lists it first).
+ */
+struct arch_firmware {
+	const struct acpi_rsdp *rsdp;
+	struct fw_window acpi_mem;
+	bool acpi_sapic;
+	bool acpi_sn2_prom_srat;
+	const struct topo_desc *desc;
+	u32 boot_cpu_hwid;
+};
+
+/* A CPU for arch_start_cpus(), as the core placed it. */
+struct arch_cpu {
+	u32 hwid;		/* firmware id, as in struct topo_desc */
+	nodeid_t node;		/* its node */
+};
 
 /*
  * Inline, from <asm/arch-inline.h>:
@@ -40,12 +87,11 @@ int arch_console_getc(void);
 void arch_setup_memory(struct boot_info *bi);
 
 /*
- * Describe the machine's NUMA layout from firmware into d (zeroed by the
- * caller): CPUs, memory affinity, raw distances. Boot CPU, once, after
- * arch_setup_memory(). Reports and skips what it cannot read; never fails.
+ * Fill fw (zeroed by the caller) with where the firmware's tables are and
+ * how to read them, and the boot CPU's id. Boot CPU, once, after
+ * arch_setup_memory(). Never fails: what it cannot find it leaves empty.
  */
-struct topo_desc;
-void arch_describe_topology(struct topo_desc *d);
+void arch_describe_firmware(struct arch_firmware *fw);
 
 /*
  * The hypervisor's address of physical memory at pa (the direct map).
@@ -61,19 +107,16 @@ void *arch_maddr_to_virt(paddr_t pa);
 paddr_t arch_virt_to_maddr(const void *va);
 
 /*
- * Map len bytes of firmware tables at physical address pa for reading.
- * Returns NULL when that memory cannot be reached (or the range wraps).
- * Any time after arch_setup_memory().
+ * Start cpus[1 .. nr-1] (cpus[0] is the boot CPU, logical CPU i is
+ * cpus[i]), each on stacks from its own node's memory: node_alloc(size,
+ * node, &from) returns size bytes (whole pages) of physical memory on node
+ * or the nearest node that has some, with from set to the node that gave
+ * it, or 0. Marks each CPU in cpu_online_mask as it checks in, the boot
+ * CPU too. Returns how many CPUs are online, the boot CPU included. Boot
+ * CPU, once, after arch_init_irq(); cpus may be freed afterwards.
  */
-const void *arch_acpi_map(paddr_t pa, size_t len);
-
-/*
- * Start every present CPU but the boot CPU (topo->cpu_hwid[1..]), each on
- * stacks from its own node's memory, marking each in cpu_online_mask as it
- * checks in; also marks the boot CPU. Returns how many CPUs are online,
- * the boot CPU included. Boot CPU, once, after arch_init_irq().
- */
-unsigned int arch_start_cpus(void);
+unsigned int arch_start_cpus(const struct arch_cpu *cpus, unsigned int nr,
+			     paddr_t (*node_alloc)(u64 size, nodeid_t node, nodeid_t *from));
 
 /*
  * Set up interrupt delivery and the periodic tick that wakes idle CPUs.

@@ -10,6 +10,7 @@
 #ifndef HV_MM_H
 #define HV_MM_H
 
+#include <hv/nodemask.h>
 #include <hv/spinlock.h>
 #include <hv/topology.h>
 #include <hv/types.h>
@@ -78,10 +79,11 @@ _Static_assert(sizeof(struct page) <= 32, "struct page must stay within 32 bytes
 struct page *alloc_pages(unsigned int order, unsigned int flags);
 
 /*
- * The same, restricted to the nodes set in mask (a bit per node id),
- * in the calling CPU's node's fallback order.
+ * The same, restricted to the nodes in mask, in the calling CPU's node's
+ * fallback order.
  */
-struct page *alloc_pages_mask(unsigned int order, unsigned int flags, const u64 *mask);
+struct page *alloc_pages_mask(unsigned int order, unsigned int flags,
+			      const struct nodemask *mask);
 
 /*
  * Free 2^order pages from alloc_pages. dirty: they held guest data. The

@@ -12,7 +12,4 @@
  */
 void start_hypervisor(struct boot_info *bi) __noreturn;
 
-/* CONFIG_NR_NODES, or 1 without NUMA. */
-int setup_nr_nodes_max(void);
-
 #endif /* HV_SETUP_H */

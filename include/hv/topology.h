@@ -1,9 +1,10 @@
 /*
- * The NUMA picture: what an architecture hands the core (struct
- * topo_desc, plain firmware facts), and what the core derives from it
- * (struct topology: dense nodes, distances, CPU and memory placement,
- * fallback order). The arch only describes; every rule, fallback and
- * derived table lives in mm/topology.c, shared by x86 and ia64.
+ * The NUMA picture: what the firmware says (struct topo_desc, plain
+ * facts, read by the core's ACPI parsers from the tables the arch points
+ * at, or derived by an arch backend such as ia64 SN2), and what the core
+ * derives from it (struct topology: dense nodes, distances, CPU and
+ * memory placement, fallback order). Every rule, fallback and derived
+ * table lives in mm/topology.c, shared by x86 and ia64.
  *
  * Identifiers: a "pxm" is the firmware's proximity domain number (ACPI
  * SRAT) or node number (SGI SN2), possibly sparse and large. A "node" is
@@ -16,13 +17,8 @@
 
 #include <hv/boot.h>
 #include <hv/cpumask.h>
+#include <hv/nodemask.h>
 #include <hv/types.h>
-
-#ifdef CONFIG_NR_NODES
-#define MAX_NODES CONFIG_NR_NODES
-#else
-#define MAX_NODES 1
-#endif
 
 /* Capacities of the description; more entries are rejected, never dropped. */
 #define TOPO_MAX_MEM 256		/* memory affinity ranges */
@@ -64,10 +60,12 @@ struct topo_cpu_aff {
 };
 
 /*
- * Filled by the arch (arch_describe_topology) from firmware. Entries that
- * firmware marks disabled are never recorded. An arch parser that rejects
- * a whole table records nothing from it and sets the matching *_rejected
- * flag after printing why, so the core applies the table's fallback.
+ * Filled from firmware: by the core's ACPI parsers (hypervisor/acpi/) from
+ * the tables the arch pointed at, or by an arch backend that derives it
+ * (ia64 SN2). Entries that firmware marks disabled are never recorded. A
+ * parser that rejects a whole table records nothing from it and sets the
+ * matching *_rejected flag after printing why, so the core applies the
+ * table's fallback.
  */
 struct topo_desc {
 	enum topo_source source;
@@ -116,6 +114,18 @@ struct topo_node {
 #define TOPO_MAX_RANGES (TOPO_MAX_MEM + BOOT_MEMMAP_MAX + 1)
 #define TOPO_LOOKUP_MAX 4096		/* entries of the address-to-node table */
 
+/*
+ * topo_build()'s work area, part of its output so that a build keeps no
+ * state of its own; meaningless once the build is done.
+ */
+struct topo_build_work {
+	u32 pxm[MAX_NODES];			/* proximity domains in use, ascending */
+	unsigned int nr_pxm;
+	struct topo_mem aff[TOPO_MAX_MEM];	/* usable memory affinity, sorted */
+	unsigned int nr_aff;
+	unsigned int load[MAX_NODES];		/* first-fallback choices per node */
+};
+
 struct topology {
 	enum topo_source source;
 	unsigned int nr_nodes;
@@ -131,6 +141,7 @@ struct topology {
 	unsigned int lookup_shift;
 	unsigned int lookup_entries;
 	nodeid_t lookup[TOPO_LOOKUP_MAX];
+	struct topo_build_work work;
 };
 
 /*
@@ -138,7 +149,8 @@ struct topology {
  * the topology. Never fails: every rule that rejects firmware data prints
  * one line naming the table, the rule and the fallback, and the result is
  * always usable (at worst one node holding all RAM and all CPUs).
- * Pure: touches nothing but *out, so tests and the fuzzer can call it.
+ * Pure and reentrant: writes nothing but *out (out->work is its scratch
+ * space) and the console, so tests and the fuzzer can call it.
  */
 void topo_build(const struct topo_desc *d, const struct mem_range *map, unsigned int nr_map,
 		const struct topo_opts *opts, struct topology *out);

@@ -1,7 +1,7 @@
 /*
  * libFuzzer target for the whole firmware-to-topology path: ACPI tables
  * laid out from the input in the fake physical window of
- * tests/hosted/fake_acpi.c, found by acpi_tables_init(), read by
+ * tests/hosted/fake_acpi.c, found by acpi_tables_init(, fake_acpi_window()), read by
  * acpi_numa_describe(), turned into a struct topology by topo_build()
  * over one of several memory maps, and every invariant of the result
  * checked (topology_check.c); then the heap built over that topology and
@@ -619,7 +619,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	map = fz_pick_map(&in, &nr_map);
 	rsdp = fz_layout(&in);
 	memset(&fz_desc, 0, sizeof(fz_desc));
-	nr_tables = acpi_tables_init(rsdp);
+	nr_tables = acpi_tables_init(rsdp, fake_acpi_window());
 	FZ_CHECK(nr_tables <= ACPI_MAX_TABLES, "acpi_tables_init: %d tables", nr_tables);
 	if (nr_tables >= 0)
 		acpi_numa_describe(&fz_desc, in.flags & FZ_SAPIC);

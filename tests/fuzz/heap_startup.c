@@ -29,8 +29,8 @@
 
 #include <hv/bootmem.h>
 #include <hv/lib.h>
-#include <hv/mm_internal.h>
 
+#include "../../mm/heap_internal.h"
 #include "../hosted/fake_arch.h"
 #include "../hosted/support_heap.h"
 #include "heap_startup.h"

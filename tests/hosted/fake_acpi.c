@@ -1,26 +1,20 @@
 /*
- * arch_acpi_map() for the hosted tests: one fake physical window, set by
- * the ACPI fixture (support_acpi.c) or by a fuzzer, and nothing else
- * mapped. The only definition of arch_acpi_map in the hosted binaries.
- * Single-threaded, like the tests.
+ * The fake physical window the hosted tests and the fuzzer hand to the
+ * ACPI code as the arch would (struct fw_window in struct arch_firmware):
+ * set by the ACPI fixture (support_acpi.c) or by a fuzzer, and nothing
+ * else readable. Single-threaded, like the tests.
  */
 #include <hv/arch.h>
 
 #include "support_acpi.h"
 
-static struct {
-	paddr_t base;
-	const u8 *buf;
-	size_t len;
-} window;
-static unsigned long map_calls;
+static struct fw_window window;
 
 void fake_acpi_map_window(paddr_t base, const void *buf, size_t len)
 {
 	window.base = base;
-	window.buf = buf;
-	window.len = len;
-	map_calls = 0;
+	window.len = buf ? len : 0;
+	window.virt = buf;
 }
 
 void fake_acpi_unmap(void)
@@ -28,18 +22,7 @@ void fake_acpi_unmap(void)
 	fake_acpi_map_window(0, NULL, 0);
 }
 
-unsigned long fake_acpi_map_calls(void)
+const struct fw_window *fake_acpi_window(void)
 {
-	return map_calls;
-}
-
-const void *arch_acpi_map(paddr_t pa, size_t len)
-{
-	map_calls++;
-	if (!window.buf || !pa || pa + len < pa)
-		return NULL;
-	if (pa < window.base || pa - window.base > window.len ||
-	    len > window.len - (pa - window.base))
-		return NULL;
-	return window.buf + (pa - window.base);
+	return &window;
 }

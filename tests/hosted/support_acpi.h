@@ -1,6 +1,6 @@
 /*
  * ACPI tables for the hosted tests and fuzzers (support_acpi.c), laid out
- * in a fake physical memory window that arch_acpi_map() serves
+ * in a fake physical memory window that the tests hand to the parser
  * (fake_acpi.c): an RSDP (revision 0 or 2), an RSDT and/or XSDT listing
  * every table added, MADT, SRAT and SLIT builders, and raw subtables and
  * root entries for crafting bad ones. Every table gets a correct length
@@ -24,7 +24,7 @@
  *	acpi_fx_srat_mem(&fx, 0, 0, MiB(512), FX_SRAT_MEM_ENABLED);
  *	acpi_fx_table_end(&fx);
  *	rsdp = acpi_fx_finish(&fx);
- *	... acpi_tables_init(rsdp) ...
+ *	... acpi_tables_init(rsdp, fake_acpi_window()) ...
  *	acpi_fx_end(&fx);
  *
  * Misuse (no room, no open table) fails the running cmocka test.
@@ -192,7 +192,7 @@ struct acpi_fixture {
  * built under a revision 0 RSDP is laid out but not pointed to.
  */
 void acpi_fx_begin(struct acpi_fixture *fx, u8 rsdp_revision, unsigned int roots);
-/* Free the window and unmap it from arch_acpi_map(). */
+/* Free the window and unmap it (fake_acpi_window() is empty again). */
 void acpi_fx_end(struct acpi_fixture *fx);
 
 /*
@@ -258,7 +258,7 @@ void acpi_fx_list_in(struct acpi_fixture *fx, const void *t, unsigned int roots)
 
 /*
  * Lay out the root tables and the RSDP with correct checksums, and map the
- * window [base, base + used) for arch_acpi_map(). Returns the RSDP (in
+ * window [base, base + used) as fake_acpi_window(). Returns the RSDP (in
  * the window: a test may corrupt it through fx->rsdp).
  */
 const void *acpi_fx_finish(struct acpi_fixture *fx);
@@ -274,13 +274,14 @@ void *acpi_fx_ptr(const struct acpi_fixture *fx, paddr_t pa);
 void *acpi_fx_find(const struct acpi_fixture *fx, const char *sig);
 
 /*
- * fake_acpi.c: arch_acpi_map() serves [base, base + len) from buf, and
- * nothing else: NULL outside it, for physical address 0 and for ranges
- * that wrap. One window at a time; a fuzzer may map its own buffer.
+ * fake_acpi.c: the window of fake physical memory the tests hand to
+ * acpi_tables_init() (as the arch does in struct arch_firmware): [base,
+ * base + len) read from buf, and nothing else. One window at a time; a
+ * fuzzer may map its own buffer. fake_acpi_window() is the current one
+ * (empty after fake_acpi_unmap(): nothing is readable).
  */
 void fake_acpi_map_window(paddr_t base, const void *buf, size_t len);
 void fake_acpi_unmap(void);
-/* arch_acpi_map() calls since the last window change. */
-unsigned long fake_acpi_map_calls(void);
+const struct fw_window *fake_acpi_window(void);
 
 #endif /* HOSTED_SUPPORT_ACPI_H */

@@ -28,9 +28,10 @@
 #define HOSTED_SUPPORT_HEAP_H
 
 #include <hv/boot.h>
-#include <hv/mm_internal.h>
 #include <hv/topology.h>
 #include <hv/types.h>
+
+#include "../../mm/heap_internal.h"
 
 #define HEAPFX_MAX_RAM 160		/* RAM ranges of a fixture */
 #define HEAPFX_MAX_RESERVED 16

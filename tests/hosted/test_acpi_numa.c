@@ -810,7 +810,7 @@ static void test_describe_qemu_machine(void **state)
 	acpi_fx_begin(&fx, 0, ACPI_FX_RSDT);
 	acpi_fx_add_qemu(&fx, mem, cpus, 4, 6, slit);
 	acpi_fx_finish(&fx);
-	assert_int_equal(acpi_tables_init(fx.rsdp), 4);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 4);
 
 	acpi_numa_describe(&desc, false);
 	assert_int_equal(desc.source, TOPO_SRC_ACPI);
@@ -836,7 +836,7 @@ static void test_describe_without_numa_tables(void **state)
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_add_table(&fx, "FACP", NULL, 8);
 	acpi_fx_finish(&fx);
-	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 
 	acpi_numa_describe(&desc, false);
 	assert_int_equal(desc.source, TOPO_SRC_NONE);
@@ -864,7 +864,7 @@ static void test_describe_srat_rejected(void **state)
 	acpi_fx_table_end(&fx);
 	acpi_fx_slit(&fx, 2, slit);
 	acpi_fx_finish(&fx);
-	assert_int_equal(acpi_tables_init(fx.rsdp), 3);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 3);
 
 	acpi_numa_describe(&desc, false);
 	assert_int_equal(desc.source, TOPO_SRC_NONE);
@@ -874,6 +874,61 @@ static void test_describe_srat_rejected(void **state)
 	assert_int_equal(desc.nr_localities, 2);
 	assert_console_has("ACPI SRAT: type 1 subtable at offset 64 has length 24, not 40; "
 			   SRAT_FALLBACK);
+}
+
+/* ---- acpi_boot_cpu_first --------------------------------------------------- */
+
+static void test_boot_cpu_moves_to_the_front(void **state)
+{
+	static const u32 want[] = { 5, 1, 3, 7 };
+
+	desc.nr_cpus = 4;
+	desc.cpu_hwid[0] = 1;
+	desc.cpu_hwid[1] = 3;
+	desc.cpu_hwid[2] = 5;
+	desc.cpu_hwid[3] = 7;
+	acpi_boot_cpu_first(&desc, 5);
+	assert_int_equal(desc.nr_cpus, 4);
+	assert_memory_equal(desc.cpu_hwid, want, sizeof(want));
+	assert_console_empty();
+}
+
+static void test_boot_cpu_missing_is_added(void **state)
+{
+	static const u32 want[] = { 9, 1, 3 };
+
+	desc.nr_cpus = 2;
+	desc.cpu_hwid[0] = 1;
+	desc.cpu_hwid[1] = 3;
+	acpi_boot_cpu_first(&desc, 9);
+	assert_int_equal(desc.nr_cpus, 3);
+	assert_memory_equal(desc.cpu_hwid, want, sizeof(want));
+	assert_console_has("ACPI MADT: the boot CPU (APIC id 9) is not listed; adding it\n");
+}
+
+/* No CPU list at all (no MADT): the boot CPU alone, quietly. */
+static void test_boot_cpu_alone(void **state)
+{
+	acpi_boot_cpu_first(&desc, 4);
+	assert_int_equal(desc.nr_cpus, 1);
+	assert_int_equal(desc.cpu_hwid[0], 4);
+	assert_console_empty();
+}
+
+/* A full list makes room: its last CPU is dropped and counted. */
+static void test_boot_cpu_full_list(void **state)
+{
+	unsigned int i;
+
+	desc.nr_cpus = CONFIG_NR_CPUS;
+	for (i = 0; i < CONFIG_NR_CPUS; i++)
+		desc.cpu_hwid[i] = 100 + i;
+	acpi_boot_cpu_first(&desc, 7);
+	assert_int_equal(desc.nr_cpus, CONFIG_NR_CPUS);
+	assert_int_equal(desc.cpus_dropped, 1);
+	assert_int_equal(desc.cpu_hwid[0], 7);
+	assert_int_equal(desc.cpu_hwid[1], 100);
+	assert_int_equal(desc.cpu_hwid[CONFIG_NR_CPUS - 1], 100 + CONFIG_NR_CPUS - 2);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -916,6 +971,10 @@ int main(void)
 		T(test_describe_qemu_machine),
 		T(test_describe_without_numa_tables),
 		T(test_describe_srat_rejected),
+		T(test_boot_cpu_moves_to_the_front),
+		T(test_boot_cpu_missing_is_added),
+		T(test_boot_cpu_alone),
+		T(test_boot_cpu_full_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,7 +65,7 @@ static void test_checksum_ok(void **state)
 
 static void test_no_rsdp(void **state)
 {
-	assert_int_equal(acpi_tables_init(NULL), -ENOENT);
+	assert_int_equal(acpi_tables_init(NULL, fake_acpi_window()), -ENOENT);
 	assert_console_has("ACPI: no RSDP; " NO_ACPI "\n");
 	assert_null(acpi_find_table("APIC"));
 }
@@ -77,7 +77,7 @@ static void test_rsdp_bad_signature(void **state)
 	acpi_fx_finish(&fx);
 	memcpy((u8 *)fx.rsdp + FX_RSDP_SIGNATURE, "RSD PTR!", 8);
 	acpi_fx_fix_rsdp(&fx);
-	assert_int_equal(acpi_tables_init(fx.rsdp), -ENOENT);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), -ENOENT);
 	assert_console_has("ACPI RSDP: bad signature; " NO_ACPI "\n");
 	assert_null(acpi_find_table("FACP"));
 }
@@ -88,7 +88,7 @@ static void test_rsdp_bad_checksum(void **state)
 	acpi_fx_add_table(&fx, "FACP", NULL, 8);
 	acpi_fx_finish(&fx);
 	bump(fx.rsdp, FX_RSDP_CHECKSUM);
-	assert_int_equal(acpi_tables_init(fx.rsdp), -ENOENT);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), -ENOENT);
 	assert_console_has("ACPI RSDP: bad checksum; " NO_ACPI "\n");
 	assert_null(acpi_find_table("FACP"));
 }
@@ -111,7 +111,7 @@ static void test_rsdt_only_revision0(void **state)
 	acpi_fx_w64(fx.rsdp, FX_RSDP_XSDT, 0xdeadbeefULL);
 	acpi_fx_w8(fx.rsdp, FX_RSDP_EXT_CHECKSUM, 0x5a);
 
-	assert_int_equal(acpi_tables_init(fx.rsdp), 4);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 4);
 	console_assert_printed("ACPI: using the RSDT at 0x%llx, 4 entries\n", pa_of(fx.rsdt));
 	for (i = 0; i < 4; i++) {
 		const void *t = acpi_fx_find(&fx, sig[i]);
@@ -136,7 +136,7 @@ static void test_xsdt_preferred(void **state)
 	acpi_fx_list_in(&fx, b, ACPI_FX_RSDT);
 	acpi_fx_finish(&fx);
 
-	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	assert_ptr_equal(acpi_find_table("AAAA"), a);
 	assert_null(acpi_find_table("BBBB"));
 	console_assert_printed("ACPI: using the XSDT at 0x%llx, 1 entries\n", pa_of(fx.xsdt));
@@ -151,7 +151,7 @@ static void test_revision2_without_xsdt(void **state)
 	acpi_fx_finish(&fx);
 	assert_int_equal(acpi_fx_r64(fx.rsdp, FX_RSDP_XSDT), 0);
 
-	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
 	assert_console_lacks("ACPI RSDP");
 }
@@ -166,7 +166,7 @@ static void test_revision1_is_acpi1(void **state)
 	bump(fx.rsdp, FX_RSDP_EXT_CHECKSUM);
 	acpi_fx_fix_rsdp(&fx);
 
-	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
 }
 
@@ -186,7 +186,7 @@ static void build_two_roots(void)
 
 static void expect_rsdt_used(const char *line)
 {
-	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	assert_console_has(line);
 	assert_non_null(acpi_find_table("RONL"));
 	assert_null(acpi_find_table("XONL"));
@@ -229,7 +229,7 @@ static void test_xsdt_bad_signature(void **state)
 	build_two_roots();
 	memcpy((u8 *)fx.xsdt + FX_HDR_SIGNATURE, "XS\nT", 4);
 	acpi_fx_fix_checksum(&fx, fx.xsdt);
-	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	console_assert_printed("ACPI XSDT: bad signature \"XS?T\" at 0x%llx; using the RSDT\n",
 		       pa_of(fx.xsdt));
 	assert_non_null(acpi_find_table("RONL"));
@@ -265,7 +265,7 @@ static void test_both_roots_bad(void **state)
 	bump(fx.xsdt, FX_HDR_CHECKSUM);
 	memcpy((u8 *)fx.rsdt + FX_HDR_SIGNATURE, "RSDP", 4);
 	acpi_fx_fix_checksum(&fx, fx.rsdt);
-	assert_int_equal(acpi_tables_init(fx.rsdp), -ENOENT);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), -ENOENT);
 	assert_console_has("ACPI XSDT: bad checksum; using the RSDT\n");
 	console_assert_printed("ACPI RSDT: bad signature \"RSDP\" at 0x%llx; " NO_ACPI "\n",
 		       pa_of(fx.rsdt));
@@ -279,7 +279,7 @@ static void test_rsdt_bad_checksum(void **state)
 	acpi_fx_add_table(&fx, "FACP", NULL, 8);
 	acpi_fx_finish(&fx);
 	acpi_fx_w8(fx.rsdt, FX_HDR_CHECKSUM, acpi_fx_r8(fx.rsdt, FX_HDR_CHECKSUM) ^ 0x80);
-	assert_int_equal(acpi_tables_init(fx.rsdp), -ENOENT);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), -ENOENT);
 	assert_console_has("ACPI RSDT: bad checksum; " NO_ACPI "\n");
 }
 
@@ -289,7 +289,7 @@ static void test_rsdt_address_zero(void **state)
 	acpi_fx_finish(&fx);
 	acpi_fx_w32(fx.rsdp, FX_RSDP_RSDT, 0);
 	acpi_fx_fix_rsdp(&fx);
-	assert_int_equal(acpi_tables_init(fx.rsdp), -ENOENT);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), -ENOENT);
 	assert_console_has("ACPI RSDT: header at 0x0 is not mapped; " NO_ACPI "\n");
 }
 
@@ -301,7 +301,7 @@ static void test_root_length_not_whole_entries(void **state)
 	/* The XSDT follows the RSDT, so the 3 bytes more are mapped. */
 	acpi_fx_w32(fx.rsdt, FX_HDR_LENGTH, acpi_fx_table_length(fx.rsdt) + 3);
 	acpi_fx_fix_checksum(&fx, fx.rsdt);
-	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	assert_console_has("ACPI RSDT: length 43 leaves 3 bytes after the last entry; "
 			   "ignoring them\n");
 	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
@@ -336,7 +336,7 @@ static void test_bad_checksum_fallback_per_table(void **state)
 		acpi_fx_finish(&fx);
 		bump(t, FX_HDR_SIZE + 4);	/* a body byte */
 
-		assert_int_equal(acpi_tables_init(fx.rsdp), 2);
+		assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 2);
 		assert_console_has(cases[i].line);
 		assert_int_equal(console_count("bad checksum"), 1);
 		assert_null(acpi_find_table(cases[i].sig));
@@ -357,7 +357,7 @@ static void test_table_shorter_than_header(void **state)
 	acpi_fx_w32(t, FX_HDR_LENGTH, 20);
 	acpi_fx_fix_checksum(&fx, t);
 
-	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	assert_console_has("ACPI SRAT: length 20 shorter than the header; "
 			   "ignoring SRAT: one node with all memory and CPUs\n");
 	assert_null(acpi_find_table("SRAT"));
@@ -373,7 +373,7 @@ static void test_table_runs_past_mapped_memory(void **state)
 	acpi_fx_finish(&fx);
 	acpi_fx_w32(t, FX_HDR_LENGTH, 0x100000);
 
-	assert_int_equal(acpi_tables_init(fx.rsdp), 0);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 0);
 	assert_console_has("ACPI SLIT: length 1048576 runs past mapped memory; "
 			   "ignoring SLIT: distances 10 local, 20 remote\n");
 	assert_null(acpi_find_table("SLIT"));
@@ -392,7 +392,7 @@ static void test_entries_not_mapped(void **state)
 	acpi_fx_add_entry(&fx, ~0ULL - 4, ACPI_FX_XSDT);
 	acpi_fx_finish(&fx);
 
-	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	assert_non_null(acpi_find_table("FACP"));
 	assert_console_has("ACPI: table at 0x0 is not mapped; ignoring the table\n");
 	assert_console_has("ACPI: table at 0x1000 is not mapped; ignoring the table\n");
@@ -421,7 +421,7 @@ static void test_more_than_max_tables(void **state)
 	}
 	acpi_fx_finish(&fx);
 
-	assert_int_equal(acpi_tables_init(fx.rsdp), ACPI_MAX_TABLES);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), ACPI_MAX_TABLES);
 	assert_int_equal(console_count("ACPI: more than 64 valid tables; ignoring the rest\n"),
 			 1);
 	assert_null(acpi_find_table("T003"));
@@ -435,18 +435,18 @@ static void test_init_replaces_earlier_tables(void **state)
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_add_table(&fx, "SRAT", NULL, 12);
 	acpi_fx_finish(&fx);
-	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	assert_non_null(acpi_find_table("SRAT"));
 	acpi_fx_end(&fx);
 
 	acpi_fx_begin(&fx, 0, ACPI_FX_RSDT);
 	acpi_fx_add_table(&fx, "SLIT", NULL, 12);
 	acpi_fx_finish(&fx);
-	assert_int_equal(acpi_tables_init(fx.rsdp), 1);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	assert_null(acpi_find_table("SRAT"));
 	assert_non_null(acpi_find_table("SLIT"));
 
-	assert_int_equal(acpi_tables_init(NULL), -ENOENT);
+	assert_int_equal(acpi_tables_init(NULL, fake_acpi_window()), -ENOENT);
 	assert_null(acpi_find_table("SLIT"));
 }
 
@@ -459,7 +459,7 @@ static void test_find_table(void **state)
 	acpi_fx_add_table(&fx, "SSDT", NULL, 8);
 	acpi_fx_add_table(&fx, "SR\0\0", NULL, 8);
 	acpi_fx_finish(&fx);
-	assert_int_equal(acpi_tables_init(fx.rsdp), 3);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 3);
 
 	assert_ptr_equal(acpi_find_table("SSDT"), first);
 	assert_null(acpi_find_table("SSD"));
@@ -538,7 +538,7 @@ static void test_random_corruption(void **state)
 			fix_all_checksums();
 		memset(&desc, 0, sizeof(desc));
 		console_clear();
-		if (acpi_tables_init(fx.rsdp) >= 0)
+		if (acpi_tables_init(fx.rsdp, fake_acpi_window()) >= 0)
 			acpi_numa_describe(&desc, test_rng() % 2);
 		check_desc_invariants(&desc);
 	}

@@ -124,7 +124,7 @@ static void test_dig_machine(void **state)
 	static const u8 slit[] = { 10, 17, 17, 10 };
 
 	build_dig(2, 0, false);
-	ia64_dig_describe(fx.rsdp, &desc);
+	ia64_dig_describe(fx.rsdp, fake_acpi_window(), &desc);
 
 	assert_int_equal(desc.source, TOPO_SRC_ACPI);
 	assert_true(desc.have_affinity);
@@ -140,7 +140,7 @@ static void test_dig_machine(void **state)
 static void test_dig_acpi2_madt(void **state)
 {
 	build_dig(1, 0, true);
-	ia64_dig_describe(fx.rsdp, &desc);
+	ia64_dig_describe(fx.rsdp, fake_acpi_window(), &desc);
 
 	assert_int_equal(desc.source, TOPO_SRC_ACPI);
 	check_cpus_and_memory(0);
@@ -152,7 +152,7 @@ static void test_dig_acpi2_madt(void **state)
 static void test_dig_wide_pxm(void **state)
 {
 	build_dig(2, 0x10200, false);
-	ia64_dig_describe(fx.rsdp, &desc);
+	ia64_dig_describe(fx.rsdp, fake_acpi_window(), &desc);
 	assert_int_equal(desc.source, TOPO_SRC_ACPI);
 	check_cpus_and_memory(0x10200);
 	assert_console_lacks("reserves");
@@ -162,7 +162,7 @@ static void test_dig_wide_pxm(void **state)
 static void test_dig_revision1_pxm(void **state)
 {
 	build_dig(1, 0x10200, false);
-	ia64_dig_describe(fx.rsdp, &desc);
+	ia64_dig_describe(fx.rsdp, fake_acpi_window(), &desc);
 	check_cpus_and_memory(0);
 	assert_console_has("ACPI SRAT: 7 entries set proximity domain bits that revision 1 "
 			   "reserves (first: 0x10200 at offset 48); ignoring those bits\n");
@@ -178,7 +178,7 @@ static void test_dig_lapic_only_madt(void **state)
 	acpi_fx_table_end(&fx);
 	acpi_fx_finish(&fx);
 
-	ia64_dig_describe(fx.rsdp, &desc);
+	ia64_dig_describe(fx.rsdp, fake_acpi_window(), &desc);
 	assert_int_equal(desc.nr_cpus, 0);
 	assert_int_equal(desc.source, TOPO_SRC_NONE);
 	assert_console_has("ACPI MADT: 0 CPUs present\n");
@@ -187,7 +187,7 @@ static void test_dig_lapic_only_madt(void **state)
 
 static void test_dig_without_acpi(void **state)
 {
-	ia64_dig_describe(NULL, &desc);
+	ia64_dig_describe(NULL, fake_acpi_window(), &desc);
 	assert_int_equal(desc.source, TOPO_SRC_NONE);
 	assert_int_equal(desc.nr_cpus, 0);
 	assert_int_equal(desc.nr_mem, 0);
@@ -198,12 +198,12 @@ static void test_dig_without_acpi(void **state)
 static void test_dig_bad_rsdp(void **state)
 {
 	build_dig(2, 0, false);
-	ia64_dig_describe(fx.rsdp, &desc);
+	ia64_dig_describe(fx.rsdp, fake_acpi_window(), &desc);
 	assert_int_equal(desc.nr_cpus, 4);
 
 	memset(&desc, 0, sizeof(desc));
 	acpi_fx_w8(fx.rsdp, FX_RSDP_CHECKSUM, acpi_fx_r8(fx.rsdp, FX_RSDP_CHECKSUM) + 1);
-	ia64_dig_describe(fx.rsdp, &desc);
+	ia64_dig_describe(fx.rsdp, fake_acpi_window(), &desc);
 	assert_int_equal(desc.source, TOPO_SRC_NONE);
 	assert_int_equal(desc.nr_cpus, 0);
 	assert_int_equal(desc.nr_aff, 0);

@@ -464,7 +464,7 @@ static void test_srat_and_node_bits_agree(void **state)
 
 	memset(&d, 0, sizeof(d));
 	build_sn2_prom_tables();
-	sn2_describe_acpi(fx.rsdp, &d);
+	sn2_describe_acpi(fx.rsdp, fake_acpi_window(), &d);
 	assert_int_equal(d.source, TOPO_SRC_ACPI);
 	assert_true(d.have_affinity);
 	check_sn2_machine();
@@ -477,7 +477,7 @@ static void test_prom_srat_needs_the_sn2_quirk(void **state)
 {
 	build_sn2_prom_tables();
 	memset(&d, 0, sizeof(d));
-	ia64_dig_describe(fx.rsdp, &d);
+	ia64_dig_describe(fx.rsdp, fake_acpi_window(), &d);
 
 	assert_int_equal(d.aff[2].pxm, 0x10);
 	assert_int_equal(d.mem[1].pxm, 0x10);

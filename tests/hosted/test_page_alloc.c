@@ -16,13 +16,11 @@
 #include <string.h>
 
 #include <hv/lib.h>
-#include <hv/mm_internal.h>
 #include <hv/printk.h>
 
+#include "../../mm/heap_internal.h"
 #include "fake_arch.h"
 #include "support_heap.h"
-
-#define MASK_WORDS ((MAX_NODES + 63) / 64)
 
 /* ---- fixtures -------------------------------------------------------------- */
 
@@ -112,13 +110,13 @@ static struct page *must_alloc(unsigned int order, unsigned int flags)
 	return pg;
 }
 
-static void mask_of(u64 *mask, unsigned int nr, const unsigned int *nodes)
+static void mask_of(struct nodemask *mask, unsigned int nr, const unsigned int *nodes)
 {
 	unsigned int i;
 
-	memset(mask, 0, MASK_WORDS * sizeof(*mask));
+	nodemask_zero(mask);
 	for (i = 0; i < nr; i++)
-		mask[nodes[i] / 64] |= 1ULL << (nodes[i] % 64);
+		nodemask_set(mask, nodes[i]);
 }
 
 static void assert_all_free(void)
@@ -363,14 +361,14 @@ static void test_node_mask(void **state)
 {
 	static const unsigned int two[] = { 2 }, odd[] = { 1, 3 }, not2[] = { 0, 1, 3 };
 	struct heapfx_held held = { 0 };
-	u64 mask[MASK_WORDS];
+	struct nodemask mask;
 	unsigned int o;
 	struct page *pg;
 
 	heapfx_build_nodes(4, MiB(16), MiB(4), 2, ring4);
-	mask_of(mask, 1, two);
+	mask_of(&mask, 1, two);
 	for (o = 0; o <= 3; o++) {
-		pg = alloc_pages_mask(o, MEMF_LOCAL, mask);
+		pg = alloc_pages_mask(o, MEMF_LOCAL, &mask);
 		assert_non_null(pg);
 		assert_int_equal(pg->node, 2);
 		heapfx_hold(&held, pg, o);
@@ -378,25 +376,25 @@ static void test_node_mask(void **state)
 	assert_int_equal(heap_cached(0) + heap_cached(2), 0);	/* masks skip the cache */
 	/* {1, 3} from node 0: its fallback order is 1 3 2, so node 1 until it is gone. */
 	assert_int_equal(topo->node[0].fallback[0], 1);
-	mask_of(mask, 2, odd);
-	pg = alloc_pages_mask(0, MEMF_LOCAL, mask);
+	mask_of(&mask, 2, odd);
+	pg = alloc_pages_mask(0, MEMF_LOCAL, &mask);
 	assert_int_equal(pg->node, 1);
 	heapfx_hold(&held, pg, 0);
 	heapfx_exhaust(1, &held);
-	pg = alloc_pages_mask(0, MEMF_LOCAL, mask);
+	pg = alloc_pages_mask(0, MEMF_LOCAL, &mask);
 	assert_int_equal(pg->node, 3);
 	heapfx_hold(&held, pg, 0);
 	/* Exact outside the mask fails; preferred outside takes its fallback in the mask. */
-	assert_null(alloc_pages_mask(0, MEMF_EXACT | MEMF_NODE(2), mask));
-	mask_of(mask, 3, not2);
+	assert_null(alloc_pages_mask(0, MEMF_EXACT | MEMF_NODE(2), &mask));
+	mask_of(&mask, 3, not2);
 	assert_int_equal(topo->node[2].fallback[0], 3);
-	pg = alloc_pages_mask(0, MEMF_PREFER | MEMF_NODE(2), mask);
+	pg = alloc_pages_mask(0, MEMF_PREFER | MEMF_NODE(2), &mask);
 	assert_int_equal(pg->node, 3);
 	heapfx_hold(&held, pg, 0);
-	mask_of(mask, 0, NULL);
-	assert_null(alloc_pages_mask(0, MEMF_LOCAL, mask));
-	memset(mask, 0xff, sizeof(mask));
-	pg = alloc_pages_mask(0, MEMF_LOCAL, mask);
+	mask_of(&mask, 0, NULL);
+	assert_null(alloc_pages_mask(0, MEMF_LOCAL, &mask));
+	nodemask_fill(&mask, MAX_NODES);
+	pg = alloc_pages_mask(0, MEMF_LOCAL, &mask);
 	assert_int_equal(pg->node, 0);
 	heapfx_hold(&held, pg, 0);
 	heapfx_assert_counts();

@@ -19,9 +19,9 @@
 
 #include <hv/errno.h>
 #include <hv/lib.h>
-#include <hv/mm_internal.h>
 #include <hv/printk.h>
 
+#include "../../mm/heap_internal.h"
 #include "fake_arch.h"
 #include "support_heap.h"
 
@@ -90,10 +90,12 @@ static void check_block(struct page *pg, unsigned int order)
 
 static void test_every_order(void **state)
 {
+	/* Two blocks of MAX_ORDER, aligned: 8 MiB at 16 MiB up to order 10. */
+	u64 bytes = PAGE_SIZE << (MAX_ORDER + 1);
 	struct page *pg[MAX_ORDER + 1], *last;
 	int o;
 
-	build_one();
+	heapfx_build_nodes(1, MAX(MiB(16), bytes), bytes, 2, NULL);
 	for (o = 0; o <= MAX_ORDER; o++) {
 		pg[o] = alloc_pages((unsigned int)o, MEMF_LOCAL);
 		assert_non_null(pg[o]);
@@ -102,7 +104,7 @@ static void test_every_order(void **state)
 		heapfx_assert_counts();
 	}
 	assert_all_free();
-	/* 2^11 - 1 pages in one block of each order, then one page is left. */
+	/* 2^(MAX_ORDER + 1) - 1 pages in one block of each order, then one page is left. */
 	for (o = MAX_ORDER; o >= 0; o--) {
 		pg[o] = alloc_pages((unsigned int)o, MEMF_LOCAL);
 		assert_non_null(pg[o]);

@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include <hv/lib.h>
-#include <hv/mm_internal.h>
 #include <hv/printk.h>
 
+#include "../../mm/heap_internal.h"
 #include "fake_arch.h"
 #include "support_heap.h"
 
@@ -30,6 +30,11 @@
 #define HIGH CONFIG_PCP_HIGH
 #else
 #define HIGH 128
+#endif
+#ifdef CONFIG_PCP_MAX_ORDER
+#define MAX_CACHED CONFIG_PCP_MAX_ORDER
+#else
+#define MAX_CACHED 0
 #endif
 
 /* Two nodes of 8 MiB; CPUs 0 and 1 on node 0, 2 and 3 on node 1. */
@@ -104,18 +109,20 @@ static void test_refill_takes_a_batch(void **state)
  */
 static void test_what_bypasses_the_cache(void **state)
 {
-	static const u64 mask = 1;
 	struct heapfx_held held = { 0 };
+	struct nodemask mask;
 	u64 before[2];
 	unsigned int i, order;
 	struct page *pg;
 
 	build_two();
+	nodemask_zero(&mask);
+	nodemask_set(&mask, 0);
 	for (i = 0; i < 6; i++) {
 		before[0] = heap[0].free_pages;
 		before[1] = heap[1].free_pages;
 		/* The smallest order the caches do not keep. */
-		order = i == 3 ? CONFIG_PCP_MAX_ORDER + 1 : 0;
+		order = i == 3 ? MAX_CACHED + 1 : 0;
 		hosted_cpu_id = i == 5 ? 2 : 0;
 		if (i == 0)
 			pg = alloc_pages(0, MEMF_LOCAL | MEMF_NO_PCP);
@@ -152,14 +159,14 @@ static void test_small_blocks_are_cached(void **state)
 	unsigned int o;
 
 	build_two();
-	for (o = 1; o <= CONFIG_PCP_MAX_ORDER; o++) {
+	for (o = 1; o <= MAX_CACHED; o++) {
 		u64 free0 = heap[0].free_pages;
 		struct page *pg = on_cpu_alloc(0, o, MEMF_LOCAL), *again;
 
 		/* One refill: BATCH pages' worth of blocks of this order. */
 		assert_int_equal(heap[0].free_pages,
-				 free0 - (u64)MAX(CONFIG_PCP_BATCH >> o, 1) * (1UL << o));
-		assert_int_equal(heap_cached(0), (u64)(MAX(CONFIG_PCP_BATCH >> o, 1) - 1) << o);
+				 free0 - (u64)MAX(BATCH >> o, 1) * (1UL << o));
+		assert_int_equal(heap_cached(0), (u64)(MAX(BATCH >> o, 1) - 1) << o);
 		free0 = heap[0].free_pages;
 		on_cpu_free(0, pg, o);
 		assert_true(pg->flags & PG_PCP);
@@ -172,8 +179,8 @@ static void test_small_blocks_are_cached(void **state)
 		heapfx_assert_counts();
 	}
 	/* The next order up is never cached. */
-	on_cpu_free(0, on_cpu_alloc(0, CONFIG_PCP_MAX_ORDER + 1, MEMF_LOCAL),
-		    CONFIG_PCP_MAX_ORDER + 1);
+	on_cpu_free(0, on_cpu_alloc(0, MAX_CACHED + 1, MEMF_LOCAL),
+		    MAX_CACHED + 1);
 	assert_int_equal(heap_cached(0), 0);
 	assert_all_free();
 }
@@ -315,7 +322,7 @@ static void test_failing_allocation_drains_caches(void **state)
 	pg = on_cpu_alloc(0, 0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_PCP);
 	on_cpu_free(1, pg, 0);
 	/* CPU 1 now caches the single page, and the order-2 block if it keeps those. */
-	assert_int_equal(heap_cached(0), 1 + (CONFIG_PCP_MAX_ORDER >= 2 ? 4 : 0));
+	assert_int_equal(heap_cached(0), 1 + (MAX_CACHED >= 2 ? 4 : 0));
 	pg = on_cpu_alloc(0, 3, MEMF_EXACT | MEMF_NODE(0));
 	assert_ptr_equal(pg, mfn_to_page(base));
 	on_cpu_free(0, pg, 3);
@@ -400,7 +407,7 @@ static void expect_stats(const char *step)
  * local/other on got by the CPU's node (include/hv/mm.h).
  */
 static struct page *scripted(unsigned int cpu, unsigned int order, unsigned int flags,
-			     const u64 *mask, unsigned int got, unsigned int intended)
+			     const struct nodemask *mask, unsigned int got, unsigned int intended)
 {
 	struct page *pg;
 
@@ -423,11 +430,15 @@ static struct page *scripted(unsigned int cpu, unsigned int order, unsigned int 
 
 static void test_statistics_for_a_script(void **state)
 {
-	static const u64 only0 = 1, only1 = 2;
 	struct heapfx_held held = { 0 };
+	struct nodemask only0, only1;
 	struct page *pg;
 	u64 k;
 
+	nodemask_zero(&only0);
+	nodemask_set(&only0, 0);
+	nodemask_zero(&only1);
+	nodemask_set(&only1, 1);
 	build_two();
 	memset(want, 0, sizeof(want));
 	expect_stats("the build");

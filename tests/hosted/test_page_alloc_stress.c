@@ -28,9 +28,9 @@
 #include <string.h>
 
 #include <hv/lib.h>
-#include <hv/mm_internal.h>
 #include <hv/printk.h>
 
+#include "../../mm/heap_internal.h"
 #include "fake_arch.h"
 #include "support_heap.h"
 #include "support_stress.h"
@@ -153,18 +153,23 @@ static void mark(const struct worker *w, const struct blk *b, bool set)
 
 /* ---- one operation ------------------------------------------------------------------ */
 
-static u64 node_set(struct worker *w)
+/* A random non-empty set of the fixture's nodes. */
+static void node_set(struct worker *w, struct nodemask *m)
 {
-	u64 m;
+	unsigned int n;
 
 	do {
-		m = rnd(w) & ((1ULL << topo->nr_nodes) - 1);
-	} while (!m);
-	return m;
+		u64 r = rnd(w);
+
+		nodemask_zero(m);
+		for (n = 0; n < topo->nr_nodes; n++)
+			if ((r >> (n % 64)) & 1)
+				nodemask_set(m, n);
+	} while (!nodemask_weight(m));
 }
 
 /* A random request; *mask is filled when it is a masked one. */
-static unsigned int pick_flags(struct worker *w, u64 *mask, bool *masked)
+static unsigned int pick_flags(struct worker *w, struct nodemask *mask, bool *masked)
 {
 	u64 r = rnd(w);
 	unsigned int node = (unsigned int)((r >> 8) % topo->nr_nodes), f;
@@ -179,7 +184,7 @@ static unsigned int pick_flags(struct worker *w, u64 *mask, bool *masked)
 		f = MEMF_EXACT | MEMF_NODE(node);
 		break;
 	case 3:
-		*mask = node_set(w);
+		node_set(w, mask);
 		*masked = true;
 		f = r & 0x10000 ? MEMF_PREFER | MEMF_NODE(node) : MEMF_LOCAL;
 		break;
@@ -197,7 +202,7 @@ static unsigned int pick_flags(struct worker *w, u64 *mask, bool *masked)
 }
 
 static void check_block(struct worker *w, const struct blk *b, unsigned int f, bool masked,
-			u64 mask)
+			const struct nodemask *mask)
 {
 	struct page *pg = b->pg;
 	unsigned int bits = MEMF_BITS_OF(f);
@@ -207,8 +212,12 @@ static void check_block(struct worker *w, const struct blk *b, unsigned int f, b
 		die(w, "page from node %u", pg->node);
 	if ((f & MEMF_MODE_MASK) == MEMF_EXACT && pg->node != MEMF_NODE(f))
 		die(w, "exact node %u gave a page of node %u", MEMF_NODE(f), pg->node);
-	if (masked && !((mask >> pg->node) & 1))
-		die(w, "mask 0x%llx gave a page of node %u", (unsigned long long)mask, pg->node);
+	if (masked && !nodemask_test(mask, pg->node)) {
+		char list[NODEMASK_LIST_MAX];
+
+		nodemask_format(list, sizeof(list), mask);
+		die(w, "mask %s gave a page of node %u", list, pg->node);
+	}
 	if (bits && page_to_maddr(pg) + (PAGE_SIZE << b->order) > (1ULL << bits))
 		die(w, "%u-bit request got 0x%llx", bits, (unsigned long long)page_to_maddr(pg));
 	if (!IS_ALIGNED(page_to_mfn(pg), 1UL << b->order) || mfn_to_page(page_to_mfn(pg)) != pg ||
@@ -225,9 +234,12 @@ static void do_alloc(struct worker *w)
 {
 	unsigned int order = (unsigned int)__builtin_ctzll(rnd(w) | (1ULL << MAX_ORDER));
 	bool masked;
-	u64 mask = 0;
-	unsigned int f = pick_flags(w, &mask, &masked);
+	struct nodemask mask;
+	unsigned int f;
 	struct blk *b = &w->held[w->nr];
+
+	nodemask_zero(&mask);
+	f = pick_flags(w, &mask, &masked);
 
 	b->pg = masked ? alloc_pages_mask(order, f, &mask) : alloc_pages(order, f);
 	if (!b->pg) {
@@ -238,7 +250,7 @@ static void do_alloc(struct worker *w)
 	b->scrubbed = !(f & MEMF_NO_SCRUB);
 	b->tag = (u64)w->sw.id << 56 | ++w->tags << 24 | (page_to_mfn(b->pg) & 0xffffff);
 	mark(w, b, true);
-	check_block(w, b, f, masked, mask);
+	check_block(w, b, f, masked, &mask);
 	memcpy(heapfx_page_mem(b->pg), &b->tag, sizeof(b->tag));
 	w->nr++;
 	w->allocs++;

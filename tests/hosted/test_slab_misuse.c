@@ -19,8 +19,8 @@
 #include <hv/lib.h>
 #include <hv/printk.h>
 #include <hv/slab.h>
-#include <hv/slab_internal.h>
 
+#include "../../mm/slab_internal.h"
 #include "fake_arch.h"
 #include "support_slab.h"
 

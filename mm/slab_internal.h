@@ -1,13 +1,14 @@
 /*
  * What the slab allocator's files share among themselves (mm/slab.c, the
  * allocator, mm/kmalloc.c, its size classes and large blocks, and
- * mm/slab_check.c, its statistics, dump and invariant checker): the descriptors of caches, slabs and per-CPU arrays, their
+ * mm/slab_check.c, its statistics, dump and invariant checker) and with
+ * their tests: the descriptors of caches, slabs and per-CPU arrays, their
  * limits, the SLAB_DEBUG slot layout, and the list of caches. Not for use
  * elsewhere: the API is <hv/slab.h>. The lock order and the invariants are
  * described at the top of mm/slab.c.
  */
-#ifndef HV_SLAB_INTERNAL_H
-#define HV_SLAB_INTERNAL_H
+#ifndef MM_SLAB_INTERNAL_H
+#define MM_SLAB_INTERNAL_H
 
 #include <hv/arch.h>
 #include <hv/mm.h>
@@ -184,4 +185,4 @@ void slab_free_object(struct slab_cache *c, struct slab *s, void *obj, nodeid_t 
 /* Make the kmalloc caches (mm/kmalloc.c); from slab_init(). */
 void slab_kmalloc_init(void);
 
-#endif /* HV_SLAB_INTERNAL_H */
+#endif /* MM_SLAB_INTERNAL_H */

@@ -3,8 +3,8 @@
  * mm/pcp.c, mm/scrub.c, mm/heap_init.c) and with their tests. Not for use
  * elsewhere: the API is <hv/mm.h>.
  */
-#ifndef HV_MM_INTERNAL_H
-#define HV_MM_INTERNAL_H
+#ifndef MM_HEAP_INTERNAL_H
+#define MM_HEAP_INTERNAL_H
 
 #include <hv/boot.h>
 #include <hv/mm.h>
@@ -134,4 +134,4 @@ void scrub_check_poison(struct page *pg, const u8 *p);
  */
 unsigned int scrub_step(nodeid_t n);
 
-#endif /* HV_MM_INTERNAL_H */
+#endif /* MM_HEAP_INTERNAL_H */
