@@ -320,7 +320,7 @@ static void bench_locality(void)
 	}
 	if (locality_failed)
 		printf("  (%llu allocations found no memory at all)\n",
-		       (unsigned long long)locality_failed);
+		       locality_failed);
 
 	printf("\n(c) fallback: nodes %u%% full, one node exhausted, its CPUs allocate more;\n"
 	       "  every node in turn, pages summed (deterministic: run once)\n", FILL_PERCENT);
@@ -399,7 +399,7 @@ static void bench_memory(void)
 	printf("  %-10s %35.3f\n", "ratio", meta_p.total / meta_b.total);
 	printf("  free pages idle in per-CPU caches: at most %llu (%.2f%% of RAM) by\n"
 	       "  PCP_HIGH/PCP_BATCH; most seen after a throughput run: %llu\n",
-	       (unsigned long long)bound, 100.0 * bound / total, (unsigned long long)tp_cached);
+	       bound, 100.0 * bound / total, tp_cached);
 }
 
 /* ---- report --------------------------------------------------------------------- */

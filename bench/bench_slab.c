@@ -437,7 +437,7 @@ static void bench_walk(void)
 	       "  headers and waste, free objects in slabs, per-CPU arrays and pool lists,\n"
 	       "  Proxima's cache descriptors. Not counted: the baseline's page to class\n"
 	       "  table (%llu KiB here, 1 byte per page of RAM; Proxima uses struct page)\n",
-	       (unsigned long long)(base_slab_table_bytes() >> 10));
+	       (base_slab_table_bytes() >> 10));
 }
 
 /* ---- report --------------------------------------------------------------------- */

@@ -35,7 +35,7 @@ char *slab_fixture_ram;
 void *arch_maddr_to_virt(paddr_t pa)
 {
 	if (pa < bench_ram.start || pa >= bench_ram.end)
-		panic("arch_maddr_to_virt(0x%llx): not fixture RAM", (unsigned long long)pa);
+		panic("arch_maddr_to_virt(0x%llx): not fixture RAM", pa);
 	return slab_fixture_ram + (pa - bench_ram.start);
 }
 
@@ -63,7 +63,7 @@ static void map_ram(void)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (p == MAP_FAILED)
-		panic("fixture: cannot map %llu MiB for the RAM", (unsigned long long)(len >> 20));
+		panic("fixture: cannot map %zu MiB for the RAM", len >> 20);
 	slab_fixture_ram = (char *)ALIGN_UP((uintptr_t)p, (uintptr_t)RAM_ALIGN);
 	/* Fault every page in now rather than in a timed run. */
 	memset(slab_fixture_ram, 0, BENCH_RAM_BYTES);

@@ -173,7 +173,7 @@ static int apply_param(const struct boot_param *prm, const struct token *t, bool
 		if (prm->type == PARAM_UINT)
 			snprintf(dflt, sizeof(dflt), "%u", *(unsigned int *)prm->var);
 		else
-			snprintf(dflt, sizeof(dflt), "%llu", (unsigned long long)*(u64 *)prm->var);
+			snprintf(dflt, sizeof(dflt), "%llu", *(u64 *)prm->var);
 		if (negate || !t->has_value) {
 			report_bad(t, "needs a value", dflt);
 			return -EINVAL;
@@ -185,7 +185,7 @@ static int apply_param(const struct boot_param *prm, const struct token *t, bool
 			snprintf(why, sizeof(why), "%s, expected %s%llu..%llu",
 				 rc == -EINVAL ? "not a number" : "out of range",
 				 prm->type == PARAM_SIZE ? "a size in bytes (K/M/G/T suffix) in " : "",
-				 (unsigned long long)prm->min, (unsigned long long)prm->max);
+				 prm->min, prm->max);
 			report_bad(t, why, dflt);
 			return -EINVAL;
 		}

@@ -69,7 +69,7 @@ static void key_version(unsigned char key)
 static void key_memmap(unsigned char key)
 {
 	printk(LOG_EMERG, "boot memory map (%u ranges, %llu MiB RAM):\n", boot->nr_mem,
-	       (unsigned long long)(memmap_ram_bytes(boot->mem, boot->nr_mem) >> 20));
+	       (memmap_ram_bytes(boot->mem, boot->nr_mem) >> 20));
 	/* memmap_print prints at info level; make sure a key press shows it. */
 	{
 		int lvl = console_loglevel();

@@ -57,7 +57,7 @@ void bootmem_reserve(paddr_t start, paddr_t end)
 			/* Split in two; with no room left, keep the larger side. */
 			if (nr_free == BOOTMEM_MAX_RANGES) {
 				pr_warn("bootmem: no room to split a free range; losing %llu KiB\n",
-					(unsigned long long)(MIN(start - r->start, r->end - end) >> 10));
+					(MIN(start - r->start, r->end - end) >> 10));
 				if (start - r->start >= r->end - end)
 					r->end = start;
 				else

@@ -50,17 +50,17 @@ static void key_heap(unsigned char key)
 			len = 0;
 			for (o = 0; o <= MAX_ORDER; o++)
 				len += snprintf(orders + len, sizeof(orders) - len, " %llu",
-						(unsigned long long)h->zone[z].nr_blocks[o]);
+						h->zone[z].nr_blocks[o]);
 			printk(LOG_EMERG, "heap node %u zone %s: free %llu orders%s\n", n,
-			       zone_names[z], (unsigned long long)h->zone[z].free_pages, orders);
+			       zone_names[z], h->zone[z].free_pages, orders);
 		}
 		st = heap_stats((nodeid_t)n);
 		printk(LOG_EMERG, "heap node %u: free %llu pcp %llu dirty %llu hit %llu miss %llu "
-		       "foreign %llu local %llu other %llu\n", n, (unsigned long long)h->free_pages,
-		       (unsigned long long)heap_cached((nodeid_t)n),
-		       (unsigned long long)h->dirty_pages, (unsigned long long)st.hit,
-		       (unsigned long long)st.miss, (unsigned long long)st.foreign,
-		       (unsigned long long)st.local, (unsigned long long)st.other);
+		       "foreign %llu local %llu other %llu\n", n, h->free_pages,
+		       heap_cached((nodeid_t)n),
+		       h->dirty_pages, st.hit,
+		       st.miss, st.foreign,
+		       st.local, st.other);
 	}
 }
 
@@ -72,9 +72,9 @@ static void key_mem(unsigned char key)
 		struct node_heap *h = &heap[n];
 
 		printk(LOG_EMERG, "mem node %u: total %llu MiB free %llu MiB pcp %llu MiB\n", n,
-		       (unsigned long long)(h->managed >> (20 - PAGE_SHIFT)),
-		       (unsigned long long)(h->free_pages >> (20 - PAGE_SHIFT)),
-		       (unsigned long long)(heap_cached((nodeid_t)n) >> (20 - PAGE_SHIFT)));
+		       (h->managed >> (20 - PAGE_SHIFT)),
+		       (h->free_pages >> (20 - PAGE_SHIFT)),
+		       (heap_cached((nodeid_t)n) >> (20 - PAGE_SHIFT)));
 	}
 }
 
@@ -132,16 +132,16 @@ void heap_boot(void)
 		total += heap[n].managed;
 		if (heap[n].lost)
 			pr_warn("heap: node %u: %llu MiB in %u ranges, %llu KiB left out\n", n,
-				(unsigned long long)(heap[n].managed >> (20 - PAGE_SHIFT)),
+				(heap[n].managed >> (20 - PAGE_SHIFT)),
 				heap[n].nr_spans,
-				(unsigned long long)(heap[n].lost << (PAGE_SHIFT - 10)));
+				(heap[n].lost << (PAGE_SHIFT - 10)));
 		else
 			pr_info("heap: node %u: %llu MiB in %u ranges\n", n,
-				(unsigned long long)(heap[n].managed >> (20 - PAGE_SHIFT)),
+				(heap[n].managed >> (20 - PAGE_SHIFT)),
 				heap[n].nr_spans);
 	}
 	pr_info("heap: %llu MiB managed, orders 0..%d, per-CPU caches %s\n",
-		(unsigned long long)(total >> (20 - PAGE_SHIFT)), MAX_ORDER,
+		(total >> (20 - PAGE_SHIFT)), MAX_ORDER,
 		IS_ENABLED(CONFIG_PCP) ? "on" : "off");
 	heap_ready = true;
 	keyhandler_register('H', key_heap, "page allocator: free blocks per zone and order, "

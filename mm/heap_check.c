@@ -29,21 +29,21 @@ static unsigned int check_lists(struct node_heap *h, nodeid_t n, u64 *free)
 				    pg->node != n || !IS_ALIGNED(pg->mfn, 1UL << o)) {
 					pr_err("heap check: node %u zone %s order %u: bad block at mfn "
 					       "0x%llx (flags 0x%x order %u)\n", n, zone_names[z], o,
-					       (unsigned long long)pg->mfn, pg->flags, pg->order);
+					       pg->mfn, pg->flags, pg->order);
 					bad++;
 				}
 			}
 			if (blocks != h->zone[z].nr_blocks[o]) {
 				pr_err("heap check: node %u zone %s order %u: %llu blocks listed, "
-				       "%llu counted\n", n, zone_names[z], o, (unsigned long long)blocks,
-				       (unsigned long long)h->zone[z].nr_blocks[o]);
+				       "%llu counted\n", n, zone_names[z], o, blocks,
+				       h->zone[z].nr_blocks[o]);
 				bad++;
 			}
 		}
 		if (zfree != h->zone[z].free_pages) {
 			pr_err("heap check: node %u zone %s: %llu free pages listed, %llu counted\n",
-			       n, zone_names[z], (unsigned long long)zfree,
-			       (unsigned long long)h->zone[z].free_pages);
+			       n, zone_names[z], zfree,
+			       h->zone[z].free_pages);
 			bad++;
 		}
 		*free += zfree;
@@ -67,7 +67,7 @@ static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
 			if (!(pg->flags & PG_FREE)) {
 				if (pg->flags & PG_TAIL) {
 					pr_err("heap check: node %u: mfn 0x%llx is a tail of no free "
-					       "block\n", n, (unsigned long long)m);
+					       "block\n", n, m);
 					bad++;
 				}
 				m++;
@@ -78,7 +78,7 @@ static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
 				if ((pg[i].flags & ~PG_DIRTY) != PG_TAIL) {
 					pr_err("heap check: node %u: mfn 0x%llx inside the free block "
 					       "at 0x%llx is not a tail (flags 0x%x)\n", n,
-					       (unsigned long long)(m + i), (unsigned long long)m,
+					       (m + i), m,
 					       pg[i].flags);
 					bad++;
 				}
@@ -89,8 +89,8 @@ static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
 				    s->frames[b - s->start].order == pg->order &&
 				    s->frames[b - s->start].zone == pg->zone) {
 					pr_err("heap check: node %u: free buddies 0x%llx and 0x%llx of order "
-					       "%u did not merge\n", n, (unsigned long long)m,
-					       (unsigned long long)b, pg->order);
+					       "%u did not merge\n", n, m,
+					       b, pg->order);
 					bad++;
 				}
 			}
@@ -109,10 +109,10 @@ static unsigned int check_spans(const struct node_heap *h, nodeid_t n)
 		if (h->span[k].start < h->span[k - 1].end) {
 			pr_err("heap check: node %u: span %u (mfn 0x%llx-0x%llx) does not follow "
 			       "span %u (mfn 0x%llx-0x%llx)\n", n, k,
-			       (unsigned long long)h->span[k].start,
-			       (unsigned long long)h->span[k].end, k - 1,
-			       (unsigned long long)h->span[k - 1].start,
-			       (unsigned long long)h->span[k - 1].end);
+			       h->span[k].start,
+			       h->span[k].end, k - 1,
+			       h->span[k - 1].start,
+			       h->span[k - 1].end);
 			bad++;
 		}
 	}
@@ -136,21 +136,21 @@ unsigned int heap_check(bool all_free)
 		bad += check_frames(h, (nodeid_t)n, all_free);
 		if (free != h->free_pages) {
 			pr_err("heap check: node %u: %llu free pages listed, %llu counted\n", n,
-			       (unsigned long long)free, (unsigned long long)h->free_pages);
+			       free, h->free_pages);
 			bad++;
 		}
 		cached = heap_cached((nodeid_t)n);
 		allocated = heap_allocated((nodeid_t)n);
 		if (h->free_pages + cached + allocated + h->scrubbing != h->managed) {
 			pr_err("heap check: node %u: free %llu + cached %llu + allocated %llu + "
-			       "scrubbing %llu != managed %llu\n", n, (unsigned long long)h->free_pages,
-			       (unsigned long long)cached, (unsigned long long)allocated,
-			       (unsigned long long)h->scrubbing, (unsigned long long)h->managed);
+			       "scrubbing %llu != managed %llu\n", n, h->free_pages,
+			       cached, allocated,
+			       h->scrubbing, h->managed);
 			bad++;
 		}
 		if (all_free && allocated) {
 			pr_err("heap check: node %u: %llu pages still allocated with everything "
-			       "freed\n", n, (unsigned long long)allocated);
+			       "freed\n", n, allocated);
 			bad++;
 		}
 		spin_unlock_irqrestore(&h->lock, flags);

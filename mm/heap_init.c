@@ -27,8 +27,8 @@ static void leave_out(nodeid_t n, mfn_t start, mfn_t end)
 {
 	heap[n].lost += end - start;
 	pr_err("heap: node %u: %llu KiB at 0x%llx-0x%llx left out: no memory for its frame "
-	       "table\n", n, (unsigned long long)((end - start) << (PAGE_SHIFT - 10)),
-	       (unsigned long long)start << PAGE_SHIFT, (unsigned long long)end << PAGE_SHIFT);
+	       "table\n", n, ((end - start) << (PAGE_SHIFT - 10)),
+	       start << PAGE_SHIFT, end << PAGE_SHIFT);
 }
 
 /*
@@ -58,7 +58,7 @@ static int alloc_node_frames(nodeid_t n, void *(*meta)(u64, nodeid_t))
 	if (!h->span) {
 		h->lost = pages;
 		pr_err("heap: node %u: %llu KiB in %u range%s left out: no memory for its span "
-		       "table\n", n, (unsigned long long)(pages << (PAGE_SHIFT - 10)), nr,
+		       "table\n", n, (pages << (PAGE_SHIFT - 10)), nr,
 		       nr == 1 ? "" : "s");
 		return -ENOMEM;
 	}

@@ -139,7 +139,7 @@ static void exhaust(nodeid_t n)
 	}
 	pg = alloc_pages(0, MEMF_LOCAL | MEMF_NO_PCP);
 	printk(LOG_EMERG, "selftest mm: node %u exhausted (%llu pages): next page from node %d, "
-	       "first fallback %d\n", n, (unsigned long long)taken, pg ? pg->node : -1,
+	       "first fallback %d\n", n, taken, pg ? pg->node : -1,
 	       topo->node[n].nr_fallback ? topo->node[n].fallback[0] : -1);
 	check(!topo->node[n].nr_fallback || (pg && pg->node == topo->node[n].fallback[0]),
 	      "an exhausted node falls back to its nearest node");

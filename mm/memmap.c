@@ -116,7 +116,7 @@ int memmap_sanitize(struct mem_range *map, unsigned int *nr, unsigned int max)
 
 		pr_err("memory map: %u ranges after resolving overlaps, room for %u; "
 		       "ignoring those from 0x%llx up (%llu KiB of RAM)\n", nout, max,
-		       (unsigned long long)out[max].start, (unsigned long long)(lost >> 10));
+		       out[max].start, lost >> 10);
 		memcpy(map, out, max * sizeof(*map));
 		*nr = max;
 		return -ENOSPC;
@@ -146,11 +146,11 @@ void memmap_print(const struct mem_range *map, unsigned int nr)
 
 		if (len >= MiB(1))
 			pr_info("  0x%016llx-0x%016llx %-10s %llu MiB\n",
-				(unsigned long long)map[i].start, (unsigned long long)map[i].end,
-				mem_type_name(map[i].type), (unsigned long long)(len >> 20));
+				map[i].start, map[i].end,
+				mem_type_name(map[i].type), len >> 20);
 		else
 			pr_info("  0x%016llx-0x%016llx %-10s %llu KiB\n",
-				(unsigned long long)map[i].start, (unsigned long long)map[i].end,
-				mem_type_name(map[i].type), (unsigned long long)(len >> 10));
+				map[i].start, map[i].end,
+				mem_type_name(map[i].type), len >> 10);
 	}
 }

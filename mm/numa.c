@@ -136,7 +136,7 @@ static void key_numa(unsigned char key)
 
 		if (lost)
 			printk(LOG_EMERG, "node %u: %llu KiB not managed (no memory for its frame "
-			       "table; see the boot log)\n", n, (unsigned long long)(lost >> 10));
+			       "table; see the boot log)\n", n, lost >> 10);
 	}
 }
 
@@ -188,7 +188,7 @@ void numa_init(const struct boot_info *bi, const struct arch_firmware *fw)
 
 		cpumask_format(cpus, sizeof(cpus), &topo->node[n].cpus);
 		pr_info("  node %u: pxm %u, %llu MiB, cpus %s\n", n, topo->node[n].pxm,
-			(unsigned long long)(topo->node[n].present >> 20), cpus);
+			topo->node[n].present >> 20, cpus);
 	}
 	keyhandler_register('u', key_numa, "NUMA topology: nodes, memory, distances, fallback",
 			    true);

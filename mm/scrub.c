@@ -34,7 +34,7 @@ void scrub_check_poison(struct page *pg, const u8 *p)
 		if (p[i] != POISON_BYTE) {
 			pr_err("scrub: page 0x%llx (node %u) was written while free: byte 0x%x "
 			       "holds 0x%02x, not the poison 0x%02x\n",
-			       (unsigned long long)page_to_maddr(pg), pg->node, i, p[i], POISON_BYTE);
+			       page_to_maddr(pg), pg->node, i, p[i], POISON_BYTE);
 			return;
 		}
 	}

@@ -163,7 +163,7 @@ static bool debug_free(struct slab_cache *c, void *obj)
 	}
 	if (seen != RZ_ALLOCATED) {
 		slab_report("slab %s: red zone before %p overwritten (0x%016llx), found at free; "
-		       "not freed\n", c->name, obj, (unsigned long long)seen);
+		       "not freed\n", c->name, obj, seen);
 		return false;
 	}
 	if (slab_rz_damaged(c, obj, &off)) {
@@ -189,7 +189,7 @@ static void debug_alloc(struct slab_cache *c, void *obj)
 
 	if (seen != RZ_FREE)
 		slab_report("slab %s: red zone before %p overwritten (0x%016llx), found at allocation\n",
-		       c->name, obj, (unsigned long long)seen);
+		       c->name, obj, seen);
 	else if (slab_rz_damaged(c, obj, &off))
 		slab_report("slab %s: red zone %s %p overwritten at offset %ld, found at allocation\n",
 		       c->name, off < 0 ? "before" : "after", obj, off);
@@ -772,7 +772,7 @@ int slab_cache_destroy(struct slab_cache *c)
 	spin_unlock_irqrestore(&slab_list_lock, flags);
 	if (used) {
 		printk(LOG_ERR, "slab %s: destroy with %llu objects in use\n", c->name,
-		       (unsigned long long)used);
+		       used);
 		return -EBUSY;
 	}
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {

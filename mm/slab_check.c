@@ -121,22 +121,22 @@ void slab_dump(void)
 	for (c = slab_cache_first; c; c = c->next) {
 		slab_cache_info(c, &info);
 		printk(LOG_EMERG, "slab %s: size %llu objs %llu/%llu slabs %llu pcpu %llu\n",
-		       c->name, (unsigned long long)info.size, (unsigned long long)info.inuse,
-		       (unsigned long long)info.total, (unsigned long long)info.slabs,
-		       (unsigned long long)info.pcpu);
+		       c->name, info.size, info.inuse,
+		       info.total, info.slabs,
+		       info.pcpu);
 		for (n = 0; n < topo->nr_nodes; n++) {
 			slab_node_info(c, (nodeid_t)n, &ni);
 			if (!ni.slabs)
 				continue;
 			printk(LOG_EMERG, "slab %s: node %u slabs %llu partial %llu objs %llu\n",
-			       c->name, n, (unsigned long long)ni.slabs,
-			       (unsigned long long)ni.partial, (unsigned long long)ni.out);
+			       c->name, n, ni.slabs,
+			       ni.partial, ni.out);
 		}
 	}
 	spin_unlock_irqrestore(&slab_list_lock, flags);
 	slab_large_info(&pages, &allocs);
-	printk(LOG_EMERG, "slab kmalloc-large: pages %llu allocs %llu\n", (unsigned long long)pages,
-	       (unsigned long long)allocs);
+	printk(LOG_EMERG, "slab kmalloc-large: pages %llu allocs %llu\n", pages,
+	       allocs);
 }
 
 void slab_key_dump(unsigned char key)
@@ -247,7 +247,7 @@ static unsigned int check_objects(const struct slab_cache *c, const struct slab 
 		if (*slab_state_word(obj) != want)
 			bad += VIOLATION("%s: %s object %p: state 0x%016llx\n", c->name,
 					 free ? "free" : "allocated", obj,
-					 (unsigned long long)*slab_state_word(obj));
+					 *slab_state_word(obj));
 		else if (slab_rz_damaged(c, obj, &off))
 			bad += VIOLATION("%s: %s object %p: red zone damaged at offset %ld\n",
 					 c->name, free ? "free" : "allocated", obj, off);
@@ -303,15 +303,15 @@ static unsigned int check_node(const struct slab_cache *c, nodeid_t n, u64 *matc
 		}
 		if (count != sn->nr[l])
 			bad += VIOLATION("%s: node %u list %u holds %llu slabs, counted %llu\n",
-					 c->name, n, l, (unsigned long long)count,
-					 (unsigned long long)sn->nr[l]);
+					 c->name, n, l, count,
+					 sn->nr[l]);
 	}
 	if (out != sn->out)
 		bad += VIOLATION("%s: node %u: %llu objects out of its slabs, counted %llu\n",
-				 c->name, n, (unsigned long long)out, (unsigned long long)sn->out);
+				 c->name, n, out, sn->out);
 	if (sn->nr[LIST_EMPTY] > SLAB_NODE_RESERVE)
 		bad += VIOLATION("%s: node %u keeps %llu empty slabs\n", c->name, n,
-				 (unsigned long long)sn->nr[LIST_EMPTY]);
+				 sn->nr[LIST_EMPTY]);
 	if (!slab_node_has_memory(n) && out)
 		bad += VIOLATION("%s: node %u has no memory but slabs\n", c->name, n);
 	spin_unlock_irqrestore(&sn->lock, flags);
@@ -337,8 +337,8 @@ unsigned int slab_check(void)
 						 n);
 		if (matched != entries)
 			bad += VIOLATION("%s: %llu objects in per-CPU arrays, %llu of them in its "
-					 "slabs\n", c->name, (unsigned long long)entries,
-					 (unsigned long long)matched);
+					 "slabs\n", c->name, entries,
+					 matched);
 	}
 	spin_unlock_irqrestore(&slab_list_lock, flags);
 	return bad;

@@ -281,8 +281,8 @@ static void pressure(nodeid_t home)
 	slab_cache_info(c, &after);
 	printk(LOG_EMERG, "selftest slab: node %u exhausted: selftest-pressure went from %llu "
 	       "slabs (%llu objects cached) to %llu (%llu)\n", home,
-	       (unsigned long long)before.slabs, (unsigned long long)before.pcpu,
-	       (unsigned long long)after.slabs, (unsigned long long)after.pcpu);
+	       before.slabs, before.pcpu,
+	       after.slabs, after.pcpu);
 	check(before.pcpu > 0 && before.slabs > 0, "freed objects wait in the CPU's cache");
 	check(after.pcpu == 0 && after.slabs == 0, "a node out of pages shrinks the slab caches");
 	while (chain) {

@@ -140,7 +140,7 @@ static void build_fake(struct topology *t, const struct mem_range *map, unsigned
 
 		n = (unsigned int)MAX(granules, 1);
 		pr_warn("numa=fake=%u: only %llu MiB of RAM, at least 2 MiB per node; using %u "
-			"node%s\n", asked, (unsigned long long)(total >> 20), n, n == 1 ? "" : "s");
+			"node%s\n", asked, total >> 20, n, n == 1 ? "" : "s");
 	}
 	t->source = TOPO_SRC_FAKE;
 	t->nr_nodes = n;
@@ -220,13 +220,13 @@ static bool check_memory(const struct topo_desc *d, struct topo_build_work *w)
 
 		if (!m->len) {
 			pr_warn("%s: memory range at 0x%llx (pxm %u) has zero length; entry ignored\n",
-				tbl, (unsigned long long)m->start, m->pxm);
+				tbl, m->start, m->pxm);
 			continue;
 		}
 		/* Ending exactly at 2^64 (start + len == 0) is legal, not a wrap. */
 		if (m->start + m->len < m->start && m->start + m->len != 0) {
 			pr_err("%s: memory range 0x%llx+0x%llx (pxm %u) wraps past 2^64; %s\n", tbl,
-			       (unsigned long long)m->start, (unsigned long long)m->len, m->pxm,
+			       m->start, m->len, m->pxm,
 			       affinity_fallback(d->source));
 			return false;
 		}
@@ -253,9 +253,9 @@ static bool check_memory(const struct topo_desc *d, struct topo_build_work *w)
 			j = i;
 		if (b->start < a->start + a->len && a->pxm != b->pxm) {
 			pr_err("%s: memory ranges 0x%llx-0x%llx (pxm %u) and 0x%llx-0x%llx (pxm %u) "
-			       "overlap; %s\n", tbl, (unsigned long long)a->start,
-			       (unsigned long long)(a->start + a->len), a->pxm,
-			       (unsigned long long)b->start, (unsigned long long)(b->start + b->len),
+			       "overlap; %s\n", tbl, a->start,
+			       (a->start + a->len), a->pxm,
+			       b->start, b->start + b->len,
 			       b->pxm, affinity_fallback(d->source));
 			return false;
 		}
@@ -428,8 +428,8 @@ static void align_node_boundaries(const struct topo_desc *d, struct topology *t)
 	if (nr)
 		pr_warn("%s: %u node boundar%s inside a page (first at 0x%llx); each such page goes "
 			"to the node holding its first byte (node %u at 0x%llx)\n",
-			source_name(d->source), nr, nr == 1 ? "y" : "ies", (unsigned long long)first,
-			to, (unsigned long long)ALIGN_DOWN(first, PAGE_SIZE));
+			source_name(d->source), nr, nr == 1 ? "y" : "ies", first,
+			to, ALIGN_DOWN(first, PAGE_SIZE));
 }
 
 static bool place_memory(const struct topo_desc *d, struct topology *t,
@@ -449,7 +449,7 @@ static bool place_memory(const struct topo_desc *d, struct topology *t,
 	if (uncovered)
 		pr_warn("%s: %llu MiB of RAM in no memory affinity range; given to the node of "
 			"the memory below it (node 0 if none)\n", source_name(d->source),
-			(unsigned long long)DIV_ROUND_UP(uncovered, MiB(1)));
+			DIV_ROUND_UP(uncovered, MiB(1)));
 	return true;
 overflow:
 	pr_err("%s: memory splits into more than %d ranges; %s\n", source_name(d->source),
@@ -496,8 +496,8 @@ static void set_distances(const struct topo_desc *d, struct topology *t, bool no
 	 */
 	if (count < need) {
 		pr_err("%s: %llu localities, but the proximity domains (largest %llu) need at least "
-		       "%llu; %s\n", distance_name(d->source), (unsigned long long)count,
-		       (unsigned long long)(need - 1), (unsigned long long)need,
+		       "%llu; %s\n", distance_name(d->source), count,
+		       (need - 1), need,
 		       distance_fallback(d->source));
 		return;
 	}
@@ -712,12 +712,12 @@ static void print_node(const struct topology *t, unsigned int n, u64 free)
 
 	cpumask_format(buf, sizeof(buf), &node->cpus);
 	printk(LOG_EMERG, "node %u: pxm %u cpus %s memory %llu MiB free %llu MiB\n", n, node->pxm,
-	       buf, (unsigned long long)(node->present >> 20), (unsigned long long)(free >> 20));
+	       buf, node->present >> 20, free >> 20);
 	for (i = 0; i < t->nr_ranges; i++)
 		if (t->range[i].node == n)
 			printk(LOG_EMERG, "node %u: range 0x%llx-0x%llx%s\n", n,
-			       (unsigned long long)t->range[i].start,
-			       (unsigned long long)t->range[i].end,
+			       t->range[i].start,
+			       t->range[i].end,
 			       t->range[i].hotplug ? " hotplug" : "");
 	for (i = 0; i < t->nr_nodes; i++)
 		len += snprintf(buf + len, sizeof(buf) - len, " %u", t->distance[n][i]);

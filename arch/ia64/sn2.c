@@ -61,12 +61,12 @@ static bool chunk_last(const struct sn2_fw *fw, unsigned int i, paddr_t *last)
 
 	if (!c->len) {
 		pr_warn("SN2: memory chunk %u at 0x%llx has zero length; skipped\n", i,
-			(unsigned long long)c->start);
+			c->start);
 		return false;
 	}
 	if (c->start + (c->len - 1) < c->start) {
 		pr_warn("SN2: memory chunk %u at 0x%llx length 0x%llx wraps past 2^64; skipped\n",
-			i, (unsigned long long)c->start, (unsigned long long)c->len);
+			i, c->start, c->len);
 		return false;
 	}
 	*last = c->start + (c->len - 1);
@@ -128,7 +128,7 @@ static bool record_memory(const struct sn2_fw *fw, struct topo_desc *d)
 			if (nasid & 1) {
 				pr_err("SN2: memory chunk %u has memory at 0x%llx on odd NASID %u, "
 				       "a TIO I/O node without memory; %s\n", i,
-				       (unsigned long long)s, nasid, NO_AFFINITY);
+				       s, nasid, NO_AFFINITY);
 				return drop_memory(d);
 			}
 			end = MIN(s | in_node, last);
@@ -268,8 +268,8 @@ static bool node_in_table(u32 pxm, const s16 *row, const char *what)
 {
 	if (pxm < TOPO_MAX_LOCALITIES && row[pxm] >= 0)
 		return true;
-	pr_err("SN2: NASID %llu has %s but no row in the router hop table; %s\n",
-	       (unsigned long long)pxm * 2, what, NO_DISTANCES);
+	pr_err("SN2: NASID %u has %s but no row in the router hop table; %s\n", pxm * 2, what,
+	       NO_DISTANCES);
 	return false;
 }
 

@@ -210,9 +210,8 @@ void x86_apic_init(void)
 		apic_ticks_per_tick = 1;
 	start_tick();
 	pr_info("apic: id %u version 0x%02x at 0x%llx, timer %llu kHz, tick %u Hz, TSC %llu MHz\n",
-		apic_read(APIC_ID) >> 24, apic_read(APIC_VERSION) & 0xff, (unsigned long long)base,
-		(unsigned long long)apic_count * 16 / CALIBRATE_MS, TICK_HZ,
-		(unsigned long long)(tsc_khz / 1000));
+		apic_read(APIC_ID) >> 24, apic_read(APIC_VERSION) & 0xff, base,
+		(u64)apic_count * 16 / CALIBRATE_MS, TICK_HZ, tsc_khz / 1000);
 }
 
 void arch_init_irq(void)

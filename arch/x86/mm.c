@@ -122,8 +122,7 @@ static void map_directmap(const struct boot_info *bi)
 		directmap_end = MAX(directmap_end, ALIGN_UP(bi->mem[i].end, MiB(2)));
 	if (directmap_end > DIRECTMAP_SIZE) {
 		pr_warn("memory map reaches %llu GiB; the direct map stops at %llu GiB\n",
-			(unsigned long long)(directmap_end >> 30),
-			(unsigned long long)(DIRECTMAP_SIZE >> 30));
+			directmap_end >> 30, DIRECTMAP_SIZE >> 30);
 		directmap_end = DIRECTMAP_SIZE;
 	}
 	for (pa = 0; pa < directmap_end;) {
@@ -189,7 +188,7 @@ static void selftest_directmap(void)
 			} else {
 				failed++;
 				pr_err("selftest paging: RAM at 0x%llx does not hold a value "
-				       "through the direct map\n", (unsigned long long)probe[j]);
+				       "through the direct map\n", probe[j]);
 			}
 			*p = old;
 		}
@@ -223,12 +222,12 @@ void arch_setup_memory(struct boot_info *bi)
 	if (pte_global)
 		write_cr4(read_cr4() | CR4_PGE);
 	pr_info("paging: direct map of %llu MiB at %016lx%s, image %lu KiB (W^X%s)\n",
-		(unsigned long long)(directmap_end >> 20), DIRECTMAP_BASE,
+		directmap_end >> 20, DIRECTMAP_BASE,
 		cpu_has_1g_pages() ? " with 1 GiB pages" : "",
 		(unsigned long)((image_e - image_s) >> 10), pte_nx ? ", NX" : ", no NX");
 	pr_info("RAM: %llu MiB in the memory map, %llu MiB free after boot allocations\n",
-		(unsigned long long)(memmap_ram_bytes(bi->mem, bi->nr_mem) >> 20),
-		(unsigned long long)(bootmem_free_bytes() >> 20));
+		(memmap_ram_bytes(bi->mem, bi->nr_mem) >> 20),
+		(bootmem_free_bytes() >> 20));
 	if (IS_ENABLED(CONFIG_SELFTEST))
 		selftest_directmap();
 }

@@ -123,7 +123,7 @@ static bool start_cpu(unsigned int cpu, const struct arch_cpu *c,
 		}
 	}
 	pr_debug("smp: CPU%u APIC id %u node %u, stack at 0x%llx on node %u\n", cpu, apic_id,
-		 pc->node, (unsigned long long)virt_to_maddr((void *)pc->stack_lo), from);
+		 pc->node, virt_to_maddr((void *)pc->stack_lo), from);
 	return true;
 }
 

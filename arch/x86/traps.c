@@ -184,18 +184,18 @@ static void dump_regs(const struct cpu_regs *r)
 	printk(LOG_EMERG, "----[ Proxima x86-64 CPU%u ]----\n", arch_cpu_id());
 	print_addr("RIP:    ", r->rip);
 	printk(LOG_EMERG, "RFLAGS: %016llx  CS: %04llx  SS: %04llx\n",
-	       (unsigned long long)r->rflags, (unsigned long long)r->cs, (unsigned long long)r->ss);
+	       r->rflags, r->cs, r->ss);
 	printk(LOG_EMERG, "rax: %016llx  rbx: %016llx  rcx: %016llx\n",
-	       (unsigned long long)r->rax, (unsigned long long)r->rbx, (unsigned long long)r->rcx);
+	       r->rax, r->rbx, r->rcx);
 	printk(LOG_EMERG, "rdx: %016llx  rsi: %016llx  rdi: %016llx\n",
-	       (unsigned long long)r->rdx, (unsigned long long)r->rsi, (unsigned long long)r->rdi);
+	       r->rdx, r->rsi, r->rdi);
 	printk(LOG_EMERG, "rbp: %016llx  rsp: %016llx  r8:  %016llx\n",
-	       (unsigned long long)r->rbp, (unsigned long long)r->rsp, (unsigned long long)r->r8);
+	       r->rbp, r->rsp, r->r8);
 	printk(LOG_EMERG, "r9:  %016llx  r10: %016llx  r11: %016llx\n",
-	       (unsigned long long)r->r9, (unsigned long long)r->r10, (unsigned long long)r->r11);
+	       r->r9, r->r10, r->r11);
 	printk(LOG_EMERG, "r12: %016llx  r13: %016llx  r14: %016llx\n",
-	       (unsigned long long)r->r12, (unsigned long long)r->r13, (unsigned long long)r->r14);
-	printk(LOG_EMERG, "r15: %016llx\n", (unsigned long long)r->r15);
+	       r->r12, r->r13, r->r14);
+	printk(LOG_EMERG, "r15: %016llx\n", r->r15);
 	printk(LOG_EMERG, "cr0: %016lx  cr2: %016lx  cr3: %016lx  cr4: %016lx\n",
 	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
 	x86_print_stack(r->rip, r->rbp);
@@ -231,12 +231,12 @@ void x86_handle_trap(struct cpu_regs *regs)
 		x86_stop_this_cpu();
 	console_force_unlock();
 	printk(LOG_EMERG, "\nFatal exception %s (vector %u), error code 0x%llx, on CPU%u\n",
-	       exception_names[vec], vec, (unsigned long long)regs->error_code, arch_cpu_id());
+	       exception_names[vec], vec, regs->error_code, arch_cpu_id());
 	if (vec == 14)
 		describe_page_fault(regs);
 	dump_regs(regs);
 	panic_nostack("fatal exception %s at RIP %016llx", exception_names[vec],
-	      (unsigned long long)regs->rip);
+	      regs->rip);
 }
 
 void arch_dump_cpu_state(void)

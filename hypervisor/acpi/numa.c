@@ -401,13 +401,13 @@ int acpi_parse_slit(const struct acpi_table_header *t, struct topo_desc *d)
 	}
 	if (count > TOPO_MAX_LOCALITIES) {
 		reject("SLIT", SLIT_FALLBACK, "more than %d localities (%llu)",
-		       TOPO_MAX_LOCALITIES, (unsigned long long)count);
+		       TOPO_MAX_LOCALITIES, count);
 		return slit_fail(d);
 	}
 	want = sizeof(*slit) + count * count;
 	if (t->length != want) {
 		reject("SLIT", SLIT_FALLBACK, "length %u does not match %zu + count^2 = %llu",
-		       t->length, sizeof(*slit), (unsigned long long)want);
+		       t->length, sizeof(*slit), want);
 		return slit_fail(d);
 	}
 	memcpy(d->dist, slit->entry, count * count);

@@ -98,10 +98,10 @@ static const struct acpi_table_header *map_table(paddr_t pa, const char *name,
 	if (!t) {
 		if (name)
 			pr_warn("ACPI %s: header at 0x%llx is not mapped; %s\n", name,
-				(unsigned long long)pa, fallback);
+				pa, fallback);
 		else
 			pr_warn("ACPI: table at 0x%llx is not mapped; ignoring the table\n",
-				(unsigned long long)pa);
+				pa);
 		return NULL;
 	}
 	if (name)
@@ -136,7 +136,7 @@ static const struct acpi_table_header *map_root(paddr_t pa, const char *sig, con
 	if (t && memcmp(t->signature, sig, 4)) {
 		printable(found, t->signature, 4);
 		pr_warn("ACPI %s: bad signature \"%s\" at 0x%llx; %s\n", sig, found,
-			(unsigned long long)pa, fallback);
+			pa, fallback);
 		return NULL;
 	}
 	return map_table(pa, sig, fallback);
@@ -162,7 +162,7 @@ static int add_table(paddr_t pa)
 	nr_tables++;
 	printable(sig, t->signature, 4);
 	printable(oem, t->oem_id, 6);
-	pr_info("ACPI: %s at 0x%llx, %u bytes, OEM %s\n", sig, (unsigned long long)pa,
+	pr_info("ACPI: %s at 0x%llx, %u bytes, OEM %s\n", sig, pa,
 		t->length, oem);
 	return 0;
 }
@@ -176,7 +176,7 @@ static void walk_root(const struct acpi_table_header *root, paddr_t pa, u32 entr
 	u32 i;
 
 	pr_info("ACPI: using the %.4s at 0x%llx, %u entries\n", root->signature,
-		(unsigned long long)pa, nr);
+		pa, nr);
 	if (extra)
 		pr_warn("ACPI %.4s: length %u leaves %u bytes after the last entry; "
 			"ignoring them\n", root->signature, root->length, extra);

@@ -1,7 +1,8 @@
 /*
  * Basic types shared by every part of Proxima, freestanding or hosted.
  * Fixed-width u8..u64 are for hardware and firmware layouts; unit types
- * (paddr_t, mfn_t, nodeid_t) say what a number means.
+ * (paddr_t, mfn_t, nodeid_t) say what a number means. Print a u64 (and
+ * paddr_t, mfn_t) with %llu / %llx and no cast.
  */
 #ifndef HV_TYPES_H
 #define HV_TYPES_H
@@ -14,11 +15,16 @@
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
-typedef uint64_t u64;
+/*
+ * unsigned long long, not uint64_t (unsigned long on x86-64): printk's %llu
+ * and %llx then take a u64 as it is, on every 64-bit and 32-bit host, with
+ * no cast. s64 likewise.
+ */
+typedef unsigned long long u64;
 typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
-typedef int64_t s64;
+typedef long long s64;
 
 /* A machine physical address. */
 typedef u64 paddr_t;

@@ -280,20 +280,20 @@ static void fz_check_block(const struct fz_block *b)
 	const struct page *pg;
 
 	FZ_CHECK(g, "node %u: free block 0x%llx order %u: page 0x%llx is no node's RAM", b->node,
-		 (unsigned long long)b->mfn, b->order, (unsigned long long)b->mfn);
+		 b->mfn, b->order, b->mfn);
 	FZ_CHECK(g->node == b->node,
 		 "node %u: free block 0x%llx order %u: the topology gives page 0x%llx to node %u",
-		 b->node, (unsigned long long)b->mfn, b->order, (unsigned long long)b->mfn,
+		 b->node, b->mfn, b->order, b->mfn,
 		 g->node);
 	FZ_CHECK(last < g->end,
 		 "node %u: free block 0x%llx order %u runs past its node's pages at 0x%llx",
-		 b->node, (unsigned long long)b->mfn, b->order, (unsigned long long)g->end);
+		 b->node, b->mfn, b->order, g->end);
 	FZ_CHECK(mfn_to_page(b->mfn) == b->pg, "node %u: mfn_to_page(0x%llx) is not its block",
-		 b->node, (unsigned long long)b->mfn);
+		 b->node, b->mfn);
 	pg = mfn_to_page(last);
 	FZ_CHECK(pg && pg->mfn == last && pg->node == b->node,
 		 "node %u: mfn_to_page(0x%llx), the end of a free block, gives %s", b->node,
-		 (unsigned long long)last, pg ? "another page" : "nothing");
+		 last, pg ? "another page" : "nothing");
 }
 
 /* Right after the build: the free blocks are the managed pages, placed right. */
@@ -309,8 +309,8 @@ static void fz_check_built(const struct topology *t)
 		FZ_CHECK(!i || fz_blocks[i - 1].mfn + (1UL << fz_blocks[i - 1].order) <= b->mfn,
 			 "free blocks 0x%llx order %u (node %u) and 0x%llx order %u (node %u) "
 			 "overlap",
-			 (unsigned long long)fz_blocks[i - 1].mfn, fz_blocks[i - 1].order,
-			 fz_blocks[i - 1].node, (unsigned long long)b->mfn, b->order, b->node);
+			 fz_blocks[i - 1].mfn, fz_blocks[i - 1].order,
+			 fz_blocks[i - 1].node, b->mfn, b->order, b->node);
 		fz_check_block(b);
 		free[b->node] += 1UL << b->order;
 	}
@@ -320,20 +320,20 @@ static void fz_check_built(const struct topology *t)
 
 		FZ_CHECK(free[n] == h->managed && h->free_pages == h->managed,
 			 "node %u: %llu pages in free blocks, free %llu, managed %llu", n,
-			 (unsigned long long)free[n], (unsigned long long)h->free_pages,
-			 (unsigned long long)h->managed);
+			 free[n], h->free_pages,
+			 h->managed);
 		FZ_CHECK(h->managed + h->lost == fz_given[n],
 			 "node %u: managed %llu + lost %llu pages != %llu pages the topology gives "
 			 "it (%llu bytes reported left out)",
-			 n, (unsigned long long)h->managed, (unsigned long long)h->lost,
-			 (unsigned long long)fz_given[n], (unsigned long long)fz_reported[n]);
+			 n, h->managed, h->lost,
+			 fz_given[n], fz_reported[n]);
 		FZ_CHECK(fz_reported[n] == h->lost << PAGE_SHIFT,
 			 "node %u: %llu pages lost, %llu bytes reported left out", n,
-			 (unsigned long long)h->lost, (unsigned long long)fz_reported[n]);
+			 h->lost, fz_reported[n]);
 		FZ_CHECK(!h->lost || fz_arena.refused,
 			 "node %u: %llu of its %llu pages left out, though no frame table was "
 			 "refused",
-			 n, (unsigned long long)h->lost, (unsigned long long)fz_given[n]);
+			 n, h->lost, fz_given[n]);
 	}
 	n = heap_check(true);
 	FZ_CHECK(!n, "heap_check() after the build: %u violations", n);
@@ -362,13 +362,13 @@ static void fz_check_cpu_page(const struct topology *t, unsigned int c, const st
 		 "CPU %u (node %u) got a page of node %u, not in its fallback list", c, cn, got);
 	FZ_CHECK(got == cn || heap[cn].managed == taken[cn],
 		 "CPU %u got a page of node %u though its node %u has %llu pages not taken", c, got,
-		 cn, (unsigned long long)(heap[cn].managed - taken[cn]));
+		 cn, heap[cn].managed - taken[cn]);
 	FZ_CHECK(g && g->node == got, "CPU %u got page 0x%llx of node %u: not that node's", c,
-		 (unsigned long long)pg->mfn, got);
+		 pg->mfn, got);
 	FZ_CHECK(mfn_to_page(pg->mfn) == pg, "CPU %u: mfn_to_page(0x%llx) is not its page", c,
-		 (unsigned long long)pg->mfn);
+		 pg->mfn);
 	FZ_CHECK(!(pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_OFFLINE)),
-		 "CPU %u: page 0x%llx handed out with flags 0x%x", c, (unsigned long long)pg->mfn,
+		 "CPU %u: page 0x%llx handed out with flags 0x%x", c, pg->mfn,
 		 pg->flags);
 }
 
@@ -389,14 +389,14 @@ static void fz_start_cpus(const struct topology *t)
 		fz_held[c] = pg;
 		if (held == managed) {
 			FZ_CHECK(!pg, "CPU %u got page 0x%llx with every managed page taken", c,
-				 (unsigned long long)pg->mfn);
+				 pg->mfn);
 			continue;
 		}
 		FZ_CHECK(pg,
 			 "CPU %u (node %u, %u fallback nodes) got no page, though %llu of %llu "
 			 "managed pages are not taken",
-			 c, cn, t->node[cn].nr_fallback, (unsigned long long)(managed - held),
-			 (unsigned long long)managed);
+			 c, cn, t->node[cn].nr_fallback, managed - held,
+			 managed);
 		fz_check_cpu_page(t, c, pg, taken);
 		taken[pg->node]++;
 		held++;
@@ -421,16 +421,16 @@ static void fz_stop_cpus(const struct topology *t)
 	for (n = 0; n < MAX_NODES; n++) {
 		FZ_CHECK(heap[n].free_pages == heap[n].managed,
 			 "node %u: free %llu of %llu managed pages with every page given back", n,
-			 (unsigned long long)heap[n].free_pages,
-			 (unsigned long long)heap[n].managed);
+			 heap[n].free_pages,
+			 heap[n].managed);
 		for (z = 0; z < NR_ZONES; z++)
 			for (o = 0; o <= MAX_ORDER; o++)
 				FZ_CHECK(
 				    fz_now.blocks[n][z][o] == fz_built.blocks[n][z][o],
 				    "node %u zone %s order %u: %llu free blocks given back, the "
 				    "build made %llu",
-				    n, zone_names[z], o, (unsigned long long)fz_now.blocks[n][z][o],
-				    (unsigned long long)fz_built.blocks[n][z][o]);
+				    n, zone_names[z], o, fz_now.blocks[n][z][o],
+				    fz_built.blocks[n][z][o]);
 	}
 }
 

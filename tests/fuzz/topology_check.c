@@ -118,25 +118,25 @@ static void fz_check_ranges(const struct topology *t)
 		const struct topo_range *r = &t->range[i];
 
 		FZ_CHECK(r->start < r->end, "range %u: 0x%llx-0x%llx", i,
-			 (unsigned long long)r->start, (unsigned long long)r->end);
+			 r->start, r->end);
 		FZ_CHECK(r->node < t->nr_nodes, "range %u on node %u", i, r->node);
 		FZ_CHECK(!i || t->range[i - 1].end <= r->start,
 			 "range %u (0x%llx) overlaps or precedes range %u (end 0x%llx)", i,
-			 (unsigned long long)r->start, i - 1,
-			 (unsigned long long)t->range[i - 1].end);
+			 r->start, i - 1,
+			 t->range[i - 1].end);
 		/* The heap manages whole pages: two nodes' RAM meets at a page boundary. */
 		FZ_CHECK(!i || t->range[i - 1].end != r->start || t->range[i - 1].node == r->node ||
 			     r->hotplug || t->range[i - 1].hotplug ||
 			     IS_ALIGNED(r->start, PAGE_SIZE),
 			 "nodes %u and %u meet inside a page, at 0x%llx", t->range[i - 1].node,
-			 r->node, (unsigned long long)r->start);
+			 r->node, r->start);
 		FZ_CHECK(topo_paddr_to_node(t, r->start) == r->node,
 			 "range %u 0x%llx-0x%llx node %u: first byte on node %u", i,
-			 (unsigned long long)r->start, (unsigned long long)r->end, r->node,
+			 r->start, r->end, r->node,
 			 topo_paddr_to_node(t, r->start));
 		FZ_CHECK(topo_paddr_to_node(t, r->end - 1) == r->node,
 			 "range %u 0x%llx-0x%llx node %u: last byte on node %u", i,
-			 (unsigned long long)r->start, (unsigned long long)r->end, r->node,
+			 r->start, r->end, r->node,
 			 topo_paddr_to_node(t, r->end - 1));
 		/* Holes around it: any node, as long as it is one. */
 		FZ_CHECK(topo_paddr_to_node(t, r->start - 1) < t->nr_nodes &&
@@ -188,21 +188,21 @@ static void fz_check_ram(const struct topology *t, const struct mem_range *map, 
 		if (r->hotplug) {
 			FZ_CHECK(!fz_ram_touches(map, nr, r->start, r->end),
 				 "hotplug range 0x%llx-0x%llx holds present RAM",
-				 (unsigned long long)r->start, (unsigned long long)r->end);
+				 r->start, r->end);
 			continue;
 		}
 		FZ_CHECK(fz_ram_covers(map, nr, r->start, r->end),
-			 "range 0x%llx-0x%llx is not all RAM", (unsigned long long)r->start,
-			 (unsigned long long)r->end);
+			 "range 0x%llx-0x%llx is not all RAM", r->start,
+			 r->end);
 		placed += r->end - r->start;
 		if (r->node < MAX_NODES)
 			per_node[r->node] += r->end - r->start;
 	}
 	FZ_CHECK(placed == ram, "ranges hold %llu bytes of RAM, the map %llu",
-		 (unsigned long long)placed, (unsigned long long)ram);
+		 placed, ram);
 	for (i = 0; i < t->nr_nodes; i++)
 		FZ_CHECK(t->node[i].present == per_node[i], "node %u: present %llu, ranges %llu", i,
-			 (unsigned long long)t->node[i].present, (unsigned long long)per_node[i]);
+			 t->node[i].present, per_node[i]);
 }
 
 /* Every CPU on a real node and in exactly that node's mask. */
@@ -257,7 +257,7 @@ static void fz_check_mem_affinity(const struct topology *t, const struct topo_de
 		if (m->len && !end)
 			end = TOPO_ADDR_END;
 		FZ_CHECK(!m->len || end > m->start, "accepted SRAT range 0x%llx+0x%llx wraps",
-			 (unsigned long long)m->start, (unsigned long long)m->len);
+			 m->start, m->len);
 		for (r = 0; r < t->nr_ranges && m->len; r++) {
 			const struct topo_range *g = &t->range[r];
 
@@ -268,9 +268,9 @@ static void fz_check_mem_affinity(const struct topology *t, const struct topo_de
 							   MIN(g->end, end)),
 				 "range 0x%llx-0x%llx%s on node %u (pxm %u) meets SRAT range "
 				 "0x%llx-0x%llx of pxm %u",
-				 (unsigned long long)g->start, (unsigned long long)g->end,
+				 g->start, g->end,
 				 g->hotplug ? " hotplug" : "", g->node, t->node[g->node].pxm,
-				 (unsigned long long)m->start, (unsigned long long)end, m->pxm);
+				 m->start, end, m->pxm);
 		}
 	}
 }

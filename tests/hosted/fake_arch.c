@@ -111,7 +111,7 @@ void fake_phys_map(paddr_t base, void *buf, size_t len)
 {
 	if (nr_regions == FAKE_PHYS_REGIONS || !base || base + len < base)
 		fail_msg("fake_phys_map(0x%llx, %zu): bad mapping or no room",
-			 (unsigned long long)base, len);
+			 base, len);
 	regions[nr_regions].base = base;
 	regions[nr_regions].len = len;
 	regions[nr_regions].buf = buf;

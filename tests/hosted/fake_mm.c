@@ -36,7 +36,7 @@ void fake_ram_map(paddr_t base, void *buf, u64 len)
 
 	if (nr_ram == FAKE_RAM_REGIONS || !len || base + len < base) {
 		fprintf(stderr, "fake_ram_map(0x%llx, %llu): bad range or no room\n",
-			(unsigned long long)base, (unsigned long long)len);
+			base, len);
 		abort();
 	}
 	/* Keep the table sorted so lookups can bisect. */
@@ -72,7 +72,7 @@ void *arch_maddr_to_virt(paddr_t pa)
 		else
 			return ram[mid].buf + (pa - ram[mid].base);
 	}
-	fprintf(stderr, "arch_maddr_to_virt(0x%llx): not fixture RAM\n", (unsigned long long)pa);
+	fprintf(stderr, "arch_maddr_to_virt(0x%llx): not fixture RAM\n", pa);
 	abort();
 }
 

@@ -71,8 +71,8 @@ static inline void check_range(unsigned int i, u64 start, u64 end, u32 type)
 	assert_true(i < bi.nr_mem);
 	if (bi.mem[i].start != start || bi.mem[i].end != end || bi.mem[i].type != type)
 		fail_msg("mem[%u] is %#llx-%#llx type %u, expected %#llx-%#llx type %u", i,
-			 (unsigned long long)bi.mem[i].start, (unsigned long long)bi.mem[i].end,
-			 bi.mem[i].type, (unsigned long long)start, (unsigned long long)end, type);
+			 bi.mem[i].start, bi.mem[i].end,
+			 bi.mem[i].type, start, end, type);
 }
 
 /* Where a test builds the v1 information structure or the v2 block. */

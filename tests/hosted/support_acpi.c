@@ -138,7 +138,7 @@ paddr_t acpi_fx_pa(const struct acpi_fixture *fx, const void *p)
 void *acpi_fx_ptr(const struct acpi_fixture *fx, paddr_t pa)
 {
 	if (pa < fx->base || pa - fx->base >= ACPI_FX_SIZE)
-		fail_msg("acpi_fx_ptr(0x%llx): outside the window", (unsigned long long)pa);
+		fail_msg("acpi_fx_ptr(0x%llx): outside the window", pa);
 	return fx->mem + (pa - fx->base);
 }
 

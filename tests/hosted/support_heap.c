@@ -134,7 +134,7 @@ static void *reset_meta(u64 bytes, nodeid_t node)
 			fail_msg("support_heap: out of host memory");
 	}
 	if (bytes != reset_slot || reset_used == CONFIG_NR_CPUS)
-		fail_msg("support_heap: pcp_init asked for %llu bytes", (unsigned long long)bytes);
+		fail_msg("support_heap: pcp_init asked for %llu bytes", bytes);
 	return reset_pool + reset_slot * reset_used++;
 }
 
@@ -190,7 +190,7 @@ static void back_ram(const struct mem_range *map, unsigned int nr_map)
 		buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (buf == MAP_FAILED || nr_backing == FAKE_RAM_REGIONS)
 			fail_msg("support_heap: cannot back 0x%llx-0x%llx",
-				 (unsigned long long)map[i].start, (unsigned long long)map[i].end);
+				 map[i].start, map[i].end);
 		memset(buf, HEAPFX_JUNK, len);
 		backing[nr_backing].buf = buf;
 		backing[nr_backing].len = len;
@@ -442,9 +442,9 @@ void heapfx_assert_counts(void)
 
 		if (h->free_pages + cached + allocated + h->scrubbing != h->managed)
 			fail_msg("node %u: free %llu + cached %llu + allocated %llu + scrubbing "
-				 "%llu != managed %llu", n, (unsigned long long)h->free_pages,
-				 (unsigned long long)cached, (unsigned long long)allocated,
-				 (unsigned long long)h->scrubbing, (unsigned long long)h->managed);
+				 "%llu != managed %llu", n, h->free_pages,
+				 cached, allocated,
+				 h->scrubbing, h->managed);
 	}
 }
 
@@ -490,8 +490,8 @@ void heapfx_assert_shape(const struct heapfx_shape *s)
 				if (now.blocks[n][z][o] != s->blocks[n][z][o])
 					fail_msg("node %u zone %s order %u: %llu free blocks, %llu "
 						 "expected", n, zone_names[z], o,
-						 (unsigned long long)now.blocks[n][z][o],
-						 (unsigned long long)s->blocks[n][z][o]);
+						 now.blocks[n][z][o],
+						 s->blocks[n][z][o]);
 }
 
 const struct heapfx_shape *heapfx_built_shape(void)

@@ -65,8 +65,8 @@ void slabfx_assert_pages_are_slabs(void)
 	for (n = 0; n < topo->nr_nodes; n++)
 		if (heap_allocated((nodeid_t)n) != slab_node_pages((nodeid_t)n))
 			fail_msg("node %u: %llu pages allocated, the slab allocator holds %llu", n,
-				 (unsigned long long)heap_allocated((nodeid_t)n),
-				 (unsigned long long)slab_node_pages((nodeid_t)n));
+				 heap_allocated((nodeid_t)n),
+				 slab_node_pages((nodeid_t)n));
 }
 
 void slabfx_assert_check(void)

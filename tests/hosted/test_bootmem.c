@@ -45,12 +45,12 @@ static void check_free(const struct mem_range *want, unsigned int n)
 	if (!same) {
 		print_error("free ranges (%u):\n", nr);
 		for (i = 0; i < nr; i++)
-			print_error("  %#llx-%#llx\n", (unsigned long long)got[i].start,
-				    (unsigned long long)got[i].end);
+			print_error("  %#llx-%#llx\n", got[i].start,
+				    got[i].end);
 		print_error("expected (%u):\n", n);
 		for (i = 0; i < n; i++)
-			print_error("  %#llx-%#llx\n", (unsigned long long)want[i].start,
-				    (unsigned long long)want[i].end);
+			print_error("  %#llx-%#llx\n", want[i].start,
+				    want[i].end);
 		fail();
 	}
 	for (i = 0; i < n; i++)
@@ -551,10 +551,10 @@ static void run_random(u64 seed, bool from_zero)
 
 			if (got != want)
 				fail_msg("seed %#llx step %u: alloc(%#llx, %#llx, %#llx) gave %#llx, "
-					 "expected %#llx", (unsigned long long)seed, step,
-					 (unsigned long long)size, (unsigned long long)align,
-					 (unsigned long long)limit, (unsigned long long)got,
-					 (unsigned long long)want);
+					 "expected %#llx", seed, step,
+					 size, align,
+					 limit, got,
+					 want);
 			if (!got)
 				continue;
 			assert_true(IS_ALIGNED(got, align));

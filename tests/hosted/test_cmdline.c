@@ -442,7 +442,7 @@ static void test_size_suffixes(void **state)
 		parse_ok(cases[i].line);
 		if (mem != cases[i].bytes)
 			fail_msg("\"%s\" gave %llu, expected %llu", cases[i].line,
-				 (unsigned long long)mem, (unsigned long long)cases[i].bytes);
+				 mem, cases[i].bytes);
 	}
 }
 

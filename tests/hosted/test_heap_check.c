@@ -71,7 +71,7 @@ static void test_listed_block_with_wrong_flags(void **state)
 	pg->flags &= ~PG_FREE;
 	assert_true(heap_check(false) >= 1);
 	snprintf(line, sizeof(line), "heap check: node 0 zone dma32 order 10: bad block at mfn "
-		 "0x%llx (flags 0x%x order 10)\n", (unsigned long long)pg->mfn, pg->flags);
+		 "0x%llx (flags 0x%x order 10)\n", pg->mfn, pg->flags);
 	assert_console_has(line);
 	pg->flags |= PG_FREE;
 	console_clear();
@@ -109,7 +109,7 @@ static void test_stray_tail(void **state)
 	pg->flags |= PG_TAIL;
 	assert_int_equal(heap_check(false), 1);
 	snprintf(line, sizeof(line), "heap check: node 0: mfn 0x%llx is a tail of no free block\n",
-		 (unsigned long long)pg->mfn);
+		 pg->mfn);
 	assert_console_has(line);
 	pg->flags &= ~PG_TAIL;
 	free_pages(pg, 0, true);
@@ -125,8 +125,8 @@ static void test_page_inside_a_free_block_not_a_tail(void **state)
 	pg[5].flags = 0;
 	assert_int_equal(heap_check(false), 1);
 	snprintf(line, sizeof(line), "heap check: node 0: mfn 0x%llx inside the free block at "
-		 "0x%llx is not a tail (flags 0x0)\n", (unsigned long long)pg->mfn + 5,
-		 (unsigned long long)pg->mfn);
+		 "0x%llx is not a tail (flags 0x0)\n", pg->mfn + 5,
+		 pg->mfn);
 	assert_console_has(line);
 	pg[5].flags = PG_TAIL;
 }

@@ -42,12 +42,12 @@ static void check_map(const struct mem_range *got, unsigned int ngot,
 		return;
 	print_error("got %u ranges:\n", ngot);
 	for (i = 0; i < ngot; i++)
-		print_error("  %#llx-%#llx %u\n", (unsigned long long)got[i].start,
-			    (unsigned long long)got[i].end, got[i].type);
+		print_error("  %#llx-%#llx %u\n", got[i].start,
+			    got[i].end, got[i].type);
 	print_error("expected %u ranges:\n", nwant);
 	for (i = 0; i < nwant; i++)
-		print_error("  %#llx-%#llx %u\n", (unsigned long long)want[i].start,
-			    (unsigned long long)want[i].end, want[i].type);
+		print_error("  %#llx-%#llx %u\n", want[i].start,
+			    want[i].end, want[i].type);
 	fail();
 }
 
@@ -626,10 +626,10 @@ static void run_random(u64 seed, unsigned int rounds)
 		assert_int_equal(memmap_sanitize(map, &nr, BOOT_MEMMAP_MAX), 0);
 		check_invariants(map, nr);
 		if (nr != nwant || memcmp(map, want, nr * sizeof(map[0]))) {
-			print_error("seed %#llx round %u, input:\n", (unsigned long long)seed, r);
+			print_error("seed %#llx round %u, input:\n", seed, r);
 			for (i = 0; i < n; i++)
-				print_error("  %#llx-%#llx %u\n", (unsigned long long)in[i].start,
-					    (unsigned long long)in[i].end, in[i].type);
+				print_error("  %#llx-%#llx %u\n", in[i].start,
+					    in[i].end, in[i].type);
 			check_map(map, nr, want, nwant);
 		}
 	}

@@ -413,7 +413,7 @@ static u64 take_below(unsigned int flags, paddr_t limit, struct heapfx_held *hel
 	while ((pg = alloc_pages(0, flags | MEMF_NO_SCRUB))) {
 		if (page_to_maddr(pg) >= limit)
 			fail_msg("flags 0x%x: page at 0x%llx, limit 0x%llx", flags,
-				 (unsigned long long)page_to_maddr(pg), (unsigned long long)limit);
+				 page_to_maddr(pg), limit);
 		heapfx_hold(held, pg, 0);
 		n++;
 	}
@@ -474,7 +474,7 @@ static void test_zones_highest_first(void **state)
 			assert_int_equal(pg->node, 0);
 			if (pg->zone != want[z] || zone_of(page_to_mfn(pg)) != want[z])
 				fail_msg("page %llu of zone step %u is in zone %s",
-					 (unsigned long long)i, z, zone_names[pg->zone]);
+					 i, z, zone_names[pg->zone]);
 			heapfx_hold(&held, pg, 0);
 		}
 	}

@@ -84,7 +84,7 @@ static void check_block(struct page *pg, unsigned int order)
 		assert_int_equal(page_to_mfn(&pg[i]), page_to_mfn(pg) + i);
 		if (!heapfx_page_is(&pg[i], 0))
 			fail_msg("order %u block at mfn 0x%llx: page %lu not zeroed", order,
-				 (unsigned long long)page_to_mfn(pg), i);
+				 page_to_mfn(pg), i);
 	}
 }
 
@@ -143,7 +143,7 @@ static void taken_mark(struct page *pg, unsigned int order, u8 v)
 	for (m = page_to_mfn(pg); m < page_to_mfn(pg) + (1UL << order); m++) {
 		assert_true(m < taken_end);
 		if (taken[m] == v)
-			fail_msg("mfn 0x%llx %s twice", (unsigned long long)m,
+			fail_msg("mfn 0x%llx %s twice", m,
 				 v ? "handed out" : "freed");
 		taken[m] = v;
 	}
@@ -250,8 +250,8 @@ static void test_holes_split_spans(void **state)
 		paddr_t s = page_to_maddr(held.v[i].pg), e = s + (PAGE_SIZE << held.v[i].order);
 
 		if (!((s >= MiB(16) && e <= MiB(19)) || (s >= MiB(21) && e <= MiB(24))))
-			fail_msg("block 0x%llx-0x%llx crosses the hole", (unsigned long long)s,
-				 (unsigned long long)e);
+			fail_msg("block 0x%llx-0x%llx crosses the hole", s,
+				 e);
 	}
 	heapfx_release(&held, true);
 	assert_all_free();
@@ -304,7 +304,7 @@ static void test_dirty_pages_come_back_zeroed(void **state)
 		assert_non_null(pg);
 		if (!heapfx_page_is(pg, 0))
 			fail_msg("page 0x%llx freed dirty came back unzeroed",
-				 (unsigned long long)page_to_maddr(pg));
+				 page_to_maddr(pg));
 		heapfx_hold(&held, pg, 0);
 	}
 	heapfx_release(&held, true);
@@ -390,7 +390,7 @@ static void test_write_to_free_page_is_reported(void **state)
 	again = alloc_pages(0, MEMF_LOCAL);
 	assert_ptr_equal(again, pg);
 	snprintf(line, sizeof(line), "scrub: page 0x%llx (node 0) was written while free: byte "
-		 "0x64 holds 0x42, not the poison 0xa5\n", (unsigned long long)page_to_maddr(pg));
+		 "0x64 holds 0x42, not the poison 0xa5\n", page_to_maddr(pg));
 	assert_string_equal(console_text(), line);
 	console_clear();
 	free_pages(again, 0, true);
@@ -402,7 +402,7 @@ static void test_write_to_free_page_is_reported(void **state)
 	assert_ptr_equal(again, pg);
 	snprintf(line, sizeof(line), "scrub: page 0x%llx (node 0) was written while free: byte "
 		 "0xfff holds 0x00, not the poison 0xa5\n",
-		 (unsigned long long)page_to_maddr(&pg[3]));
+		 page_to_maddr(&pg[3]));
 	assert_string_equal(console_text(), line);
 	console_clear();
 	/* Untouched, or freed dirty: nothing to say. */
@@ -429,7 +429,7 @@ static void assert_node_clean(unsigned int n)
 		for (m = heap[n].span[k].start; m < heap[n].span[k].end; m++)
 			if (!heapfx_page_is(mfn_to_page(m), clean_byte()))
 				fail_msg("scrubbed page 0x%llx holds something else",
-					 (unsigned long long)m << PAGE_SHIFT);
+					 m << PAGE_SHIFT);
 }
 
 /*
@@ -451,9 +451,9 @@ static void test_scrub_step_zeroes_a_fresh_node(void **state)
 		heapfx_assert_counts();
 		if (heap[0].dirty_pages != before - r)
 			fail_msg("scrub step %llu zeroed %u pages, but node 0's dirty pages went "
-				 "from %llu to %llu", (unsigned long long)steps, r,
-				 (unsigned long long)before,
-				 (unsigned long long)heap[0].dirty_pages);
+				 "from %llu to %llu", steps, r,
+				 before,
+				 heap[0].dirty_pages);
 		assert_true(++steps <= heap[0].managed);
 	}
 	assert_int_equal(heap[0].dirty_pages, 0);
@@ -513,7 +513,7 @@ static void test_scrub_step_cleans_dirty_pages_among_clean(void **state)
 	while (scrub_step(0)) {
 		if (++steps > 64)
 			fail_msg("8 dirty pages among clean ones: still %llu dirty after %u scrub "
-				 "steps", (unsigned long long)heap[0].dirty_pages, steps);
+				 "steps", heap[0].dirty_pages, steps);
 	}
 	assert_int_equal(heap[0].dirty_pages, 0);
 	assert_true(heapfx_page_is(pg, clean_byte()));
@@ -599,7 +599,7 @@ static void assert_pages_on(mfn_t first, mfn_t count, nodeid_t (*want)(mfn_t))
 		struct page *pg = mfn_to_page(m);
 
 		if (!pg || pg->node != want(m))
-			fail_msg("mfn 0x%llx: %s, expected node %u", (unsigned long long)m,
+			fail_msg("mfn 0x%llx: %s, expected node %u", m,
 				 pg ? "on another node" : "not in the heap", want(m));
 	}
 }
@@ -689,7 +689,7 @@ static void expect_double_free(struct page *pg, unsigned int order)
 		free_pages(pg, order, true);
 		fake_panic_expect(NULL);
 		fail_msg("a double free of mfn 0x%llx went unnoticed",
-			 (unsigned long long)page_to_mfn(pg));
+			 page_to_mfn(pg));
 	}
 	assert_non_null(strstr(fake_panic_message(), "assertion failed"));
 	console_clear();

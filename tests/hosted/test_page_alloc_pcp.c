@@ -393,11 +393,11 @@ static void expect_stats(const char *step)
 		    s->local != w->local || s->other != w->other)
 			fail_msg("after %s, node %u: hit %llu miss %llu foreign %llu local %llu "
 				 "other %llu; expected %llu %llu %llu %llu %llu", step, n,
-				 (unsigned long long)s->hit, (unsigned long long)s->miss,
-				 (unsigned long long)s->foreign, (unsigned long long)s->local,
-				 (unsigned long long)s->other, (unsigned long long)w->hit,
-				 (unsigned long long)w->miss, (unsigned long long)w->foreign,
-				 (unsigned long long)w->local, (unsigned long long)w->other);
+				 s->hit, s->miss,
+				 s->foreign, s->local,
+				 s->other, w->hit,
+				 w->miss, w->foreign,
+				 w->local, w->other);
 	}
 }
 

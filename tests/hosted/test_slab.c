@@ -455,7 +455,7 @@ static void test_cpu_array_counts(void **state)
 		info = slabfx_info(c);
 		if (info.pcpu != model)
 			fail_msg("step %u (%s, %u held): %llu cached, expected %u", step,
-				 alloc ? "alloc" : "free", nr, (unsigned long long)info.pcpu,
+				 alloc ? "alloc" : "free", nr, info.pcpu,
 				 model);
 		assert_int_equal(info.inuse, nr);
 		assert_true(info.inuse + info.pcpu <= info.total);

@@ -940,7 +940,7 @@ static void test_lookup_matches_brute_force(void **state)
 					break;
 			if (r < t.nr_ranges && topo_paddr_to_node(&t, pa) != t.range[r].node)
 				fail_msg("seed %u: 0x%llx in node %u, lookup says %u", seed,
-					 (unsigned long long)pa, t.range[r].node,
+					 pa, t.range[r].node,
 					 topo_paddr_to_node(&t, pa));
 		}
 	}

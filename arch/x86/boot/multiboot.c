@@ -84,7 +84,7 @@ static void add_range(struct boot_info *bi, u64 base, u64 len, u32 type)
 		if (end)
 			pr_warn("multiboot: memory map entry 0x%llx+0x%llx wraps past 2^64; "
 				"clipped at the top of the address space\n",
-				(unsigned long long)base, (unsigned long long)len);
+				base, len);
 		end = ~(u64)0 & PAGE_MASK;
 		if (end <= base)
 			return;
@@ -216,7 +216,7 @@ static int parse_mb2(paddr_t info, struct boot_info *bi)
 		return -EINVAL;
 	if (info & 7) {
 		pr_err("multiboot2: information block at 0x%llx is not 8-byte aligned; ignored\n",
-		       (unsigned long long)info);
+		       info);
 		return -EINVAL;
 	}
 	total = hdr->type;
