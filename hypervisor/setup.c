@@ -68,8 +68,8 @@ static void key_version(unsigned char key)
 
 static void key_memmap(unsigned char key)
 {
-	printk(LOG_EMERG, "boot memory map (%u ranges, %llu MiB RAM):\n", boot->nr_mem,
-	       (memmap_ram_bytes(boot->mem, boot->nr_mem) >> 20));
+	printk(LOG_EMERG, "boot memory map (%u range%s, %llu MiB RAM):\n", boot->nr_mem,
+	       PLURAL_S(boot->nr_mem), memmap_ram_bytes(boot->mem, boot->nr_mem) >> 20);
 	/* memmap_print prints at info level; make sure a key press shows it. */
 	{
 		int lvl = console_loglevel();
@@ -136,7 +136,8 @@ void start_hypervisor(struct boot_info *bi)
 		pr_warn("memory map: %u entries beyond the first %d were ignored\n",
 			bi->mem_dropped, BOOT_MEMMAP_MAX);
 	memmap_sanitize(bi->mem, &bi->nr_mem, BOOT_MEMMAP_MAX);
-	pr_info("memory map from the boot loader (%u ranges):\n", bi->nr_mem);
+	pr_info("memory map from the boot loader (%u range%s):\n", bi->nr_mem,
+		PLURAL_S(bi->nr_mem));
 	memmap_print(bi->mem, bi->nr_mem);
 
 	arch_setup_memory(bi);

@@ -131,17 +131,16 @@ void heap_boot(void)
 	for (n = 0; n < topo->nr_nodes; n++) {
 		total += heap[n].managed;
 		if (heap[n].lost)
-			pr_warn("heap: node %u: %llu MiB in %u ranges, %llu KiB left out\n", n,
-				(heap[n].managed >> (20 - PAGE_SHIFT)),
-				heap[n].nr_spans,
-				(heap[n].lost << (PAGE_SHIFT - 10)));
+			pr_warn("heap: node %u: %llu MiB in %u range%s, %llu KiB left out\n", n,
+				heap[n].managed >> (20 - PAGE_SHIFT), heap[n].nr_spans,
+				PLURAL_S(heap[n].nr_spans), heap[n].lost << (PAGE_SHIFT - 10));
 		else
-			pr_info("heap: node %u: %llu MiB in %u ranges\n", n,
-				(heap[n].managed >> (20 - PAGE_SHIFT)),
-				heap[n].nr_spans);
+			pr_info("heap: node %u: %llu MiB in %u range%s\n", n,
+				heap[n].managed >> (20 - PAGE_SHIFT), heap[n].nr_spans,
+				PLURAL_S(heap[n].nr_spans));
 	}
 	pr_info("heap: %llu MiB managed, orders 0..%d, per-CPU caches %s\n",
-		(total >> (20 - PAGE_SHIFT)), MAX_ORDER,
+		total >> (20 - PAGE_SHIFT), MAX_ORDER,
 		IS_ENABLED(CONFIG_PCP) ? "on" : "off");
 	heap_ready = true;
 	keyhandler_register('H', key_heap, "page allocator: free blocks per zone and order, "

@@ -114,8 +114,8 @@ int memmap_sanitize(struct mem_range *map, unsigned int *nr, unsigned int max)
 		/* Keep a consistent map: the lowest ranges, the rest reported. */
 		u64 lost = memmap_ram_bytes(out + max, nout - max);
 
-		pr_err("memory map: %u ranges after resolving overlaps, room for %u; "
-		       "ignoring those from 0x%llx up (%llu KiB of RAM)\n", nout, max,
+		pr_err("memory map: %u range%s after resolving overlaps, room for %u; "
+		       "ignoring those from 0x%llx up (%llu KiB of RAM)\n", nout, PLURAL_S(nout), max,
 		       out[max].start, lost >> 10);
 		memcpy(map, out, max * sizeof(*map));
 		*nr = max;

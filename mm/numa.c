@@ -54,6 +54,19 @@ static int parse_numa(const char *v)
 }
 boot_param_custom("numa", parse_numa, "firmware NUMA description");
 
+/* What the boot line adds about the command line's part in the topology. */
+static const char *how_built(enum topo_source source)
+{
+	static char buf[32];
+
+	if (source == TOPO_SRC_OFF)
+		return " (numa=off)";
+	if (source != TOPO_SRC_FAKE)
+		return "";
+	snprintf(buf, sizeof(buf), " (numa=fake=%u)", opts.fake);
+	return buf;
+}
+
 static paddr_t alloc_on(u64 size, nodeid_t node)
 {
 	unsigned int i;
@@ -176,13 +189,8 @@ void numa_init(const struct boot_info *bi, const struct arch_firmware *fw)
 	if (d->cpus_dropped)
 		pr_warn("NUMA: %u CPUs beyond NR_CPUS=%d are not used\n", d->cpus_dropped,
 			CONFIG_NR_CPUS);
-	if (topo->source == TOPO_SRC_OFF)
-		pr_info("NUMA: %u nodes, %u CPUs (numa=off)\n", topo->nr_nodes, topo->nr_cpus);
-	else if (topo->source == TOPO_SRC_FAKE)
-		pr_info("NUMA: %u nodes, %u CPUs (numa=fake=%u)\n", topo->nr_nodes,
-			topo->nr_cpus, opts.fake);
-	else
-		pr_info("NUMA: %u nodes, %u CPUs\n", topo->nr_nodes, topo->nr_cpus);
+	pr_info("NUMA: %u node%s, %u CPU%s%s\n", topo->nr_nodes, PLURAL_S(topo->nr_nodes),
+		topo->nr_cpus, PLURAL_S(topo->nr_cpus), how_built(topo->source));
 	for (n = 0; n < topo->nr_nodes; n++) {
 		static char cpus[CPUMASK_LIST_MAX];
 

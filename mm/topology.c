@@ -495,10 +495,9 @@ static void set_distances(const struct topo_desc *d, struct topology *t, bool no
 	 * domains named by _PXM): only the rows of domains in use are read.
 	 */
 	if (count < need) {
-		pr_err("%s: %llu localities, but the proximity domains (largest %llu) need at least "
-		       "%llu; %s\n", distance_name(d->source), count,
-		       (need - 1), need,
-		       distance_fallback(d->source));
+		pr_err("%s: %llu localit%s, but the proximity domains (largest %llu) need at least "
+		       "%llu; %s\n", distance_name(d->source), count, count == 1 ? "y" : "ies",
+		       need - 1, need, distance_fallback(d->source));
 		return;
 	}
 	for (i = 0; i < t->nr_nodes; i++) {
@@ -733,8 +732,8 @@ void topo_print(const struct topology *t, const u64 *free_bytes)
 {
 	unsigned int n;
 
-	printk(LOG_EMERG, "NUMA: %u nodes, %u cpus, source %s\n", t->nr_nodes, t->nr_cpus,
-	       source_names[t->source]);
+	printk(LOG_EMERG, "NUMA: %u node%s, %u CPU%s, source %s\n", t->nr_nodes,
+	       PLURAL_S(t->nr_nodes), t->nr_cpus, PLURAL_S(t->nr_cpus), source_names[t->source]);
 	for (n = 0; n < t->nr_nodes; n++)
 		print_node(t, n, free_bytes ? free_bytes[n] : t->node[n].present);
 }

@@ -170,7 +170,7 @@ static void madt_entry(struct madt_state *s, const struct acpi_subtable_header *
 
 static void madt_report(const struct madt_state *s)
 {
-	pr_info("ACPI MADT: %u CPUs present\n", s->nr);
+	pr_info("ACPI MADT: %u CPU%s present\n", s->nr, PLURAL_S(s->nr));
 	if (s->offline)
 		pr_info("ACPI MADT: %u online-capable CPUs are disabled; not used\n", s->offline);
 	if (s->dups)
@@ -332,14 +332,15 @@ static int srat_fail(struct topo_desc *d)
 
 static void srat_report(const struct srat_state *s, u8 revision)
 {
-	pr_info("ACPI SRAT: %u CPU and %u memory affinity entries\n", s->nr_aff, s->nr_mem);
+	pr_info("ACPI SRAT: %u CPU and %u memory affinity entr%s\n", s->nr_aff, s->nr_mem,
+		s->nr_aff + s->nr_mem == 1 ? "y" : "ies");
 	if (s->x2apic_skipped)
 		pr_warn("ACPI SRAT: %u x2APIC affinity entries on a SAPIC system; ignoring them\n",
 			s->x2apic_skipped);
 	if (s->pxm_cut)
-		pr_warn("ACPI SRAT: %u entries set proximity domain bits that revision %u "
-			"reserves (first: 0x%x at offset %u); ignoring those bits\n",
-			s->pxm_cut, revision, s->cut_pxm, s->cut_off);
+		pr_warn("ACPI SRAT: %u entr%s set proximity domain bits that revision %u "
+			"reserves (first: 0x%x at offset %u); ignoring those bits\n", s->pxm_cut,
+			s->pxm_cut == 1 ? "y" : "ies", revision, s->cut_pxm, s->cut_off);
 }
 
 int acpi_parse_srat(const struct acpi_table_header *t, struct topo_desc *d,
@@ -413,7 +414,7 @@ int acpi_parse_slit(const struct acpi_table_header *t, struct topo_desc *d)
 	memcpy(d->dist, slit->entry, count * count);
 	d->nr_localities = (u32)count;
 	d->distances_rejected = false;
-	pr_info("ACPI SLIT: %u localities\n", d->nr_localities);
+	pr_info("ACPI SLIT: %u localit%s\n", d->nr_localities, d->nr_localities == 1 ? "y" : "ies");
 	return 0;
 }
 
@@ -437,6 +438,8 @@ void acpi_numa_describe_opts(struct topo_desc *d, const struct acpi_numa_opts *o
 	t = acpi_find_table("SLIT");
 	if (t)
 		acpi_parse_slit(t, d);
+	else if (d->have_affinity)
+		pr_info("ACPI: no SLIT; distances 10 local, 20 remote\n");
 }
 
 void acpi_numa_describe(struct topo_desc *d, bool sapic)

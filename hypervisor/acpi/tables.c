@@ -175,8 +175,8 @@ static void walk_root(const struct acpi_table_header *root, paddr_t pa, u32 entr
 	u32 extra = (root->length - HDR_LEN) % entry_size;
 	u32 i;
 
-	pr_info("ACPI: using the %.4s at 0x%llx, %u entries\n", root->signature,
-		pa, nr);
+	pr_info("ACPI: using the %.4s at 0x%llx, %u entr%s\n", root->signature, pa, nr,
+		nr == 1 ? "y" : "ies");
 	if (extra)
 		pr_warn("ACPI %.4s: length %u leaves %u bytes after the last entry; "
 			"ignoring them\n", root->signature, root->length, extra);

@@ -412,7 +412,7 @@ static void test_srat_pxm_by_revision(void **state)
 		  "revision 1 reserves (first: 0x1020304 at offset 48); ignoring those bits\n" },
 		{ 1, &sapic, 0x04, 0x08, "ACPI SRAT: 2 entries set proximity domain bits that "
 		  "revision 1 reserves (first: 0x1020304 at offset 48); ignoring those bits\n" },
-		{ 1, &sn2, 0x0304, 0x05060708, "ACPI SRAT: 1 entries set proximity domain bits "
+		{ 1, &sn2, 0x0304, 0x05060708, "ACPI SRAT: 1 entry set proximity domain bits "
 		  "that revision 1 reserves (first: 0x1020304 at offset 48); ignoring those "
 		  "bits\n" },
 		{ 2, &x86, 0x01020304, 0x05060708, NULL },
@@ -848,6 +848,23 @@ static void test_describe_without_numa_tables(void **state)
 	assert_console_has("ACPI: no SRAT; one node\n");
 }
 
+/* An SRAT without a SLIT: one line says which distances are assumed. */
+static void test_describe_srat_without_slit(void **state)
+{
+	static const u64 mem[] = { GiB(2), GiB(2) };
+	static const unsigned int cpus[] = { 1, 1 };
+
+	acpi_fx_begin(&fx, 0, ACPI_FX_RSDT);
+	acpi_fx_add_qemu(&fx, mem, cpus, 2, 0, NULL);
+	acpi_fx_finish(&fx);
+	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 3);
+
+	acpi_numa_describe(&desc, false);
+	assert_int_equal(desc.source, TOPO_SRC_ACPI);
+	assert_int_equal(desc.nr_localities, 0);
+	assert_console_has("ACPI: no SLIT; distances 10 local, 20 remote\n");
+}
+
 /* A rejected SRAT leaves the source alone; the other tables are still read. */
 static void test_describe_srat_rejected(void **state)
 {
@@ -970,6 +987,7 @@ int main(void)
 		T(test_slit_too_short),
 		T(test_describe_qemu_machine),
 		T(test_describe_without_numa_tables),
+		T(test_describe_srat_without_slit),
 		T(test_describe_srat_rejected),
 		T(test_boot_cpu_moves_to_the_front),
 		T(test_boot_cpu_missing_is_added),

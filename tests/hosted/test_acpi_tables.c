@@ -139,7 +139,7 @@ static void test_xsdt_preferred(void **state)
 	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	assert_ptr_equal(acpi_find_table("AAAA"), a);
 	assert_null(acpi_find_table("BBBB"));
-	console_assert_printed("ACPI: using the XSDT at 0x%llx, 1 entries\n", pa_of(fx.xsdt));
+	console_assert_printed("ACPI: using the XSDT at 0x%llx, 1 entry\n", pa_of(fx.xsdt));
 	assert_console_lacks("RSDT");
 }
 
@@ -152,7 +152,7 @@ static void test_revision2_without_xsdt(void **state)
 	assert_int_equal(acpi_fx_r64(fx.rsdp, FX_RSDP_XSDT), 0);
 
 	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
-	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
+	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entry\n", pa_of(fx.rsdt));
 	assert_console_lacks("ACPI RSDP");
 }
 
@@ -167,7 +167,7 @@ static void test_revision1_is_acpi1(void **state)
 	acpi_fx_fix_rsdp(&fx);
 
 	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
-	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
+	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entry\n", pa_of(fx.rsdt));
 }
 
 /* ---- falling back from the XSDT to the RSDT ------------------------------------ */
@@ -190,7 +190,7 @@ static void expect_rsdt_used(const char *line)
 	assert_console_has(line);
 	assert_non_null(acpi_find_table("RONL"));
 	assert_null(acpi_find_table("XONL"));
-	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
+	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entry\n", pa_of(fx.rsdt));
 }
 
 static void test_rsdp_bad_extended_checksum(void **state)
@@ -304,7 +304,7 @@ static void test_root_length_not_whole_entries(void **state)
 	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	assert_console_has("ACPI RSDT: length 43 leaves 3 bytes after the last entry; "
 			   "ignoring them\n");
-	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entries\n", pa_of(fx.rsdt));
+	console_assert_printed("ACPI: using the RSDT at 0x%llx, 1 entry\n", pa_of(fx.rsdt));
 }
 
 /* ---- tables listed in the root table -------------------------------------------- */

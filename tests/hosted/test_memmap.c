@@ -354,7 +354,7 @@ static void test_max_zero(void **state)
 
 	assert_int_equal(memmap_sanitize(map, &nr, 0), -ENOSPC);
 	assert_int_equal(nr, 0);
-	assert_console_has("1 ranges after resolving overlaps, room for 0; "
+	assert_console_has("1 range after resolving overlaps, room for 0; "
 			   "ignoring those from 0x1000 up (4 KiB of RAM)");
 
 	/* An empty result fits anywhere. */

@@ -666,7 +666,7 @@ static void test_slit_rules(void **state)
 		{ { 11, 21, 21, 10 }, 2, "SLIT: distance from pxm 0 to itself is 11, not 10; " },
 		{ { 10, 10, 21, 10 }, 2, "SLIT: distance from pxm 0 to pxm 1 is 10, not above 10; " },
 		{ { 10, 21, 9, 10 }, 2, "SLIT: distance from pxm 1 to pxm 0 is 9, not above 10; " },
-		{ { 10, 0, 0, 0 }, 1, "SLIT: 1 localities, but the proximity domains (largest 1) "
+		{ { 10, 0, 0, 0 }, 1, "SLIT: 1 locality, but the proximity domains (largest 1) "
 				      "need at least 2; " },
 	};
 	unsigned int i;
@@ -972,7 +972,7 @@ static void test_print_format(void **state)
 	build();
 	console_clear();
 	topo_print(&t, free);
-	assert_console_has("NUMA: 4 nodes, 8 cpus, source acpi\n"
+	assert_console_has("NUMA: 4 nodes, 8 CPUs, source acpi\n"
 			   "node 0: pxm 0 cpus 0-1 memory 1023 MiB free 100 MiB\n"
 			   "node 0: range 0x0-0x9f000\n"
 			   "node 0: range 0x100000-0x40000000\n"

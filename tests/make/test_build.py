@@ -94,7 +94,7 @@ def test_numa_off_build_is_one_node(tmp_path, boot):
     m.wait_ready()
     out_lines = m.output.replace("\r", "").split("\n")
     assert "numa=fake=4: built without CONFIG_NUMA; one node" in out_lines
-    assert "NUMA: 1 nodes, 4 CPUs (numa=off)" in out_lines
+    assert "NUMA: 1 node, 4 CPUs (numa=off)" in out_lines
     assert "smp: 4 of 4 CPUs online: node 0: 4" in out_lines
 
 

@@ -3,7 +3,7 @@ Documentation/numa-topology.md) into plain Python data for assertions."""
 
 import re
 
-HEAD = re.compile(r"^NUMA: (\d+) nodes, (\d+) cpus, source (acpi|sn2|fake|none|off)$")
+HEAD = re.compile(r"^NUMA: (\d+) nodes?, (\d+) CPUs?, source (acpi|sn2|fake|none|off)$")
 NODE = re.compile(r"^node (\d+): pxm (\d+) cpus (\S+) memory (\d+) MiB free (\d+) MiB$")
 RANGE = re.compile(r"^node (\d+): range 0x([0-9a-f]+)-0x([0-9a-f]+)( hotplug)?$")
 DIST = re.compile(r"^node (\d+): distance((?: \d+)+)$")
