@@ -208,7 +208,11 @@ static int apply_param(const struct boot_param *prm, const struct token *t, bool
 		return 0;
 	case PARAM_CUSTOM:
 		if (negate || prm->parse(t->has_value ? t->value : NULL)) {
-			report_bad(t, "invalid value", prm->dflt ? prm->dflt : "(unchanged)");
+			char why[128];
+
+			snprintf(why, sizeof(why), "invalid value%s%s", prm->forms ? ", expected " : "",
+				 prm->forms ? prm->forms : "");
+			report_bad(t, why, prm->dflt ? prm->dflt : "(unchanged)");
 			return -EINVAL;
 		}
 		return 0;

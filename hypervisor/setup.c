@@ -42,7 +42,7 @@ static int parse_test_fault(const char *v)
 	}
 	return -EINVAL;
 }
-boot_param_custom("test_fault", parse_test_fault, "none (no fault)");
+boot_param_custom("test_fault", parse_test_fault, "ud, pf, gp, de or bp", "none (no fault)");
 
 static void print_version(void)
 {

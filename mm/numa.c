@@ -52,7 +52,8 @@ static int parse_numa(const char *v)
 	}
 	return 0;
 }
-boot_param_custom("numa", parse_numa, "firmware NUMA description");
+boot_param_custom("numa", parse_numa, "off, noslit or fake=N (N from 1)",
+		  "firmware NUMA description");
 
 /* What the boot line adds about the command line's part in the topology. */
 static const char *how_built(enum topo_source source)

@@ -32,6 +32,7 @@ struct boot_param {
 	/* PARAM_CUSTOM: 0 if taken, -EINVAL if malformed (nothing changed). */
 	int (*parse)(const char *value);
 	const char *dflt;	/* PARAM_CUSTOM: the default, for messages */
+	const char *forms;	/* PARAM_CUSTOM: the accepted values, for messages */
 };
 
 #define __boot_param(id, ...)                                                  \
@@ -46,8 +47,10 @@ struct boot_param {
 	__boot_param(v, .name = (nm), .type = PARAM_SIZE, .var = &(v), .min = (lo), .max = (hi))
 #define boot_param_str(nm, v) \
 	__boot_param(v, .name = (nm), .type = PARAM_STR, .var = (v), .len = sizeof(v))
-#define boot_param_custom(nm, fn, d) \
-	__boot_param(fn, .name = (nm), .type = PARAM_CUSTOM, .parse = (fn), .dflt = (d))
+/* fm: the accepted values as a person would list them ("on, off or auto"). */
+#define boot_param_custom(nm, fn, fm, d) \
+	__boot_param(fn, .name = (nm), .type = PARAM_CUSTOM, .parse = (fn), .forms = (fm), \
+		     .dflt = (d))
 
 /*
  * Parse line against the options in [first, last). Returns the number of

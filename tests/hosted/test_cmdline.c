@@ -63,7 +63,8 @@ static const struct boot_param params[] = {
 	{ .name = "mem", .type = PARAM_SIZE, .var = &mem, .min = KiB(4), .max = UINT64_MAX },
 	{ .name = "name", .type = PARAM_STR, .var = name, .len = sizeof(name) },
 	{ .name = "big", .type = PARAM_STR, .var = big, .len = sizeof(big) },
-	{ .name = "mode", .type = PARAM_CUSTOM, .parse = parse_mode, .dflt = "fast" },
+	{ .name = "mode", .type = PARAM_CUSTOM, .parse = parse_mode, .dflt = "fast",
+	  .forms = "fast or slow" },
 	{ .name = "level", .type = PARAM_CUSTOM, .parse = parse_level },
 	{ .name = LONG_NAME, .type = PARAM_BOOL, .var = &long_opt },
 };
@@ -577,12 +578,14 @@ static void test_custom_parser_accepts(void **state)
 static void test_custom_parser_rejects(void **state)
 {
 	parse_bad("mode=warp",
-		  "cmdline: option 'mode=warp': invalid value; using default fast\n");
+		  "cmdline: option 'mode=warp': invalid value, expected fast or slow; "
+		  "using default fast\n");
 	assert_string_equal(mode, "fast");
 	assert_int_equal(mode_calls, 1);
 
 	/* A bare name passes NULL to the parser. */
-	parse_bad("mode", "cmdline: option 'mode': invalid value; using default fast\n");
+	parse_bad("mode", "cmdline: option 'mode': invalid value, expected fast or slow; using "
+		  "default fast\n");
 	assert_true(mode_got_null);
 	assert_int_equal(mode_calls, 2);
 

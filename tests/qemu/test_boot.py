@@ -94,7 +94,8 @@ def test_unknown_options_are_reported_and_ignored(boot):
     ("loglvl=abc", "not a number, expected 0..7; using default 7"),
     ("loglvl=9", "out of range, expected 0..7; using default 7"),
     ("qemu-exit=maybe", "expected on/off, yes/no, true/false or 1/0; using default off"),
-    ("test_fault=xx", "invalid value; using default none (no fault)"),
+    ("test_fault=xx", "invalid value, expected ud, pf, gp, de or bp; using default none "
+                      "(no fault)"),
 ])
 def test_malformed_values_keep_the_default(boot, opt, why):
     m = boot(append=opt)

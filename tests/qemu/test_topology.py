@@ -203,9 +203,18 @@ def test_numa_fake_on_small_memory_leaves_no_node_empty(boot):
                      r"nodes$", m.output, re.M)
 
 
+def test_numa_fake_zero_lists_the_accepted_forms(boot):
+    m, d = boot_u(boot, "2node", append="numa=fake=0")
+    assert re.search(r"^cmdline: option 'numa=fake=0': invalid value, expected off, noslit or "
+                     r"fake=N \(N from 1\); using default firmware NUMA description$",
+                     m.output, re.M)
+    assert (d["nodes"], d["source"]) == (2, "acpi")
+
+
 def test_numa_bad_value(boot):
     m, d = boot_u(boot, "2node", append="numa=sideways")
-    assert "cmdline: option 'numa=sideways': invalid value; using default firmware NUMA " \
+    assert "cmdline: option 'numa=sideways': invalid value, expected off, noslit or fake=N " \
+           "(N from 1); using default firmware NUMA " \
            "description" in m.output
     assert d["nodes"] == 2
 
