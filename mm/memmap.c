@@ -144,13 +144,7 @@ void memmap_print(const struct mem_range *map, unsigned int nr)
 	for (i = 0; i < nr; i++) {
 		u64 len = map[i].end - map[i].start;
 
-		if (len >= MiB(1))
-			pr_info("  0x%016llx-0x%016llx %-10s %llu MiB\n",
-				map[i].start, map[i].end,
-				mem_type_name(map[i].type), len >> 20);
-		else
-			pr_info("  0x%016llx-0x%016llx %-10s %llu KiB\n",
-				map[i].start, map[i].end,
-				mem_type_name(map[i].type), len >> 10);
+		pr_info("  0x%016llx-0x%016llx %-10s %s\n", map[i].start, map[i].end,
+			mem_type_name(map[i].type), size_str(len).s);
 	}
 }

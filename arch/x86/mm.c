@@ -221,8 +221,8 @@ void arch_setup_memory(struct boot_info *bi)
 	switched = true;
 	if (pte_global)
 		write_cr4(read_cr4() | CR4_PGE);
-	pr_info("paging: direct map of %llu MiB at %016lx%s, image %lu KiB (W^X%s)\n",
-		directmap_end >> 20, DIRECTMAP_BASE,
+	pr_info("paging: direct map of %s at %016lx%s, image %lu KiB (W^X%s)\n",
+		size_str(directmap_end).s, DIRECTMAP_BASE,
 		cpu_has_1g_pages() ? " with 1 GiB pages" : "",
 		(unsigned long)((image_e - image_s) >> 10), pte_nx ? ", NX" : ", no NX");
 	pr_info("RAM: %llu MiB in the memory map, %llu MiB free after boot allocations\n",

@@ -70,3 +70,19 @@ u64 hv_strtoull(const char *s, const char **end, unsigned int base)
 		*end = p;
 	return val;
 }
+
+struct size_str size_str(u64 bytes)
+{
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	struct size_str out;
+	unsigned int v = ARRAY_SIZE(unit) - 1;
+
+	while (v > 0 && (bytes % (1ULL << (10 * v)) || bytes < (1ULL << (10 * v))))
+		v--;
+	/* Exact only in a unit that takes five digits or more: round down. */
+	while (v + 1 < ARRAY_SIZE(unit) && (bytes >> (10 * v)) >= 10000 &&
+	       (bytes >> (10 * (v + 1))) >= 1000)
+		v++;
+	snprintf(out.s, sizeof(out.s), "%llu %s", bytes >> (10 * v), unit[v]);
+	return out;
+}

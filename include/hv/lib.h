@@ -42,4 +42,17 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
  */
 u64 hv_strtoull(const char *s, const char **end, unsigned int base);
 
+/* A byte count as people read it: "636 KiB", "2046 MiB", "12 GiB", "1 TiB". */
+struct size_str {
+	char s[24];
+};
+
+/*
+ * The largest unit (bytes, KiB, MiB, GiB, TiB) that divides bytes; when
+ * the number in it has five digits or more, the largest unit in which it
+ * is still at least 1000, rounded down. Use the result within the
+ * expression: printk("%s", size_str(n).s).
+ */
+struct size_str size_str(u64 bytes);
+
 #endif /* HV_LIB_H */

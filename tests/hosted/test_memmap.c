@@ -466,7 +466,7 @@ static void test_print_lines(void **state)
 			    "  0x0000000000000000-0x000000000009f000 RAM        636 KiB\n"
 			    "  0x000000000009fc00-0x00000000000a0000 reserved   1 KiB\n"
 			    "  0x0000000000100000-0x0000000000200000 ACPI data  1 MiB\n"
-			    "  0x0000000100000000-0x0000000180000000 RAM        2048 MiB\n"
+			    "  0x0000000100000000-0x0000000180000000 RAM        2 GiB\n"
 			    "  0x0000000180000000-0x0000000180000400 unknown    1 KiB\n");
 
 	/* Info level: quiet below it. */
