@@ -137,6 +137,53 @@ u64 node_free_bytes(nodeid_t n)
 	return bootmem_node_free(n);
 }
 
+/* "node 0 cpus: 0 1 2": numactl's list, CPU numbers one by one. */
+static void print_node_cpus(nodeid_t n)
+{
+	static char line[16 + 5 * CONFIG_NR_CPUS];
+	unsigned int c;
+	int len;
+
+	len = snprintf(line, sizeof(line), "node %u cpus:", n);
+	for (c = 0; c < topo->nr_cpus; c++)
+		if (cpumask_test(&topo->node[n].cpus, c))
+			len += snprintf(line + len, sizeof(line) - len, " %u", c);
+	printk(LOG_EMERG, "%s\n", line);
+}
+
+/*
+ * The layout of Linux's numactl --hardware, for people who read that
+ * every day: node list, each node's CPUs, size and free memory (numactl's
+ * "MB" are MiB), then the distance matrix with a header row.
+ */
+static void key_numactl(unsigned char key)
+{
+	static char line[16 + 5 * MAX_NODES];
+	unsigned int n, m;
+	int len;
+
+	printk(LOG_EMERG, "available: %u node%s (0-%u)\n", topo->nr_nodes,
+	       PLURAL_S(topo->nr_nodes), topo->nr_nodes - 1);
+	for (n = 0; n < topo->nr_nodes; n++) {
+		print_node_cpus((nodeid_t)n);
+		printk(LOG_EMERG, "node %u size: %llu MB\n", n, topo->node[n].present >> 20);
+		printk(LOG_EMERG, "node %u free: %llu MB\n", n,
+		       node_free_bytes((nodeid_t)n) >> 20);
+	}
+	printk(LOG_EMERG, "node distances:\n");
+	len = snprintf(line, sizeof(line), "node");
+	for (m = 0; m < topo->nr_nodes; m++)
+		len += snprintf(line + len, sizeof(line) - len, " %3u", m);
+	printk(LOG_EMERG, "%s\n", line);
+	for (n = 0; n < topo->nr_nodes; n++) {
+		len = snprintf(line, sizeof(line), "%3u:", n);
+		for (m = 0; m < topo->nr_nodes; m++)
+			len += snprintf(line + len, sizeof(line) - len, " %3u",
+					topo->distance[n][m]);
+		printk(LOG_EMERG, "%s\n", line);
+	}
+}
+
 static void key_numa(unsigned char key)
 {
 	static u64 free[MAX_NODES];
@@ -199,6 +246,7 @@ void numa_init(const struct boot_info *bi, const struct arch_firmware *fw)
 		pr_info("  node %u: pxm %u, %llu MiB, cpus %s\n", n, topo->node[n].pxm,
 			topo->node[n].present >> 20, cpus);
 	}
+	keyhandler_register('n', key_numactl, "NUMA as numactl --hardware shows it", true);
 	keyhandler_register('u', key_numa, "NUMA topology: nodes, memory, distances, fallback",
 			    true);
 }

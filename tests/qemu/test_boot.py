@@ -57,7 +57,8 @@ def test_help_lists_every_key(boot):
     for k, desc in [("*", "run every diagnostic key"), ("C", "panic on purpose"),
                     ("H", "page allocator: free blocks"), ("m", "memory per node"),
                     ("d", "registers and stack"), ("e", "boot memory map"),
-                    ("h", "list the debug keys"), ("u", "NUMA topology"), ("v", "version")]:
+                    ("h", "list the debug keys"), ("n", "NUMA as numactl --hardware"),
+                    ("u", "NUMA topology"), ("v", "version")]:
         assert re.search(rf"^  '{re.escape(k)}'  {desc}", out, re.M), f"key {k} not listed"
 
 

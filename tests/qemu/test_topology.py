@@ -438,3 +438,25 @@ def test_boot_line_lists_every_cpu(tmp_path, boot):
     odds = ",".join(str(i) for i in range(1, 48, 2))
     assert re.search(rf"^  node 0: pxm 0, \d+ MiB, cpus {evens}$", m.output, re.M)
     assert re.search(rf"^  node 1: pxm 1, \d+ MiB, cpus {odds}$", m.output, re.M)
+
+
+def test_numactl_view(boot):
+    # The default machine in numactl --hardware's layout: q35 gives nodes 0 and 1
+    # 1023 MiB (the firmware's holes), nodes 2 and 3 1024 MiB; the ring SLIT.
+    m = boot("default")
+    m.wait_ready()
+    text = m.key("n", "  3:  21  31  21  10\n")
+    want = ["available: 4 nodes (0-3)"]
+    for n, size in enumerate([1023, 1023, 1024, 1024]):
+        want += [f"node {n} cpus: {2 * n} {2 * n + 1}", f"node {n} size: {size} MB", None]
+    want += ["node distances:", "node   0   1   2   3", "  0:  10  21  31  21",
+             "  1:  21  10  21  31", "  2:  31  21  10  21", "  3:  21  31  21  10"]
+    lines = text.replace("\r", "").split("\n")
+    got = lines[lines.index("available: 4 nodes (0-3)"):][:len(want)]
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        if w is None:
+            assert re.fullmatch(r"node \d free: \d+ MB", g), g
+            assert 1000 <= int(g.split()[3]) <= 1024     # free, as 'u' reports it
+        else:
+            assert g == w
