@@ -69,9 +69,10 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
-void assert_failed(const char *expr, const char *file, int line)
+void assert_failed(const char *expr, const char *why, const char *file, int line)
 {
-	fprintf(stderr, "%s: assertion failed: %s at %s:%d\n", bench_name, expr, file, line);
+	fprintf(stderr, "%s: assertion failed: %s at %s:%d: %s\n", bench_name, expr, file, line,
+		why);
 	abort();
 }
 

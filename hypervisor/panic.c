@@ -63,7 +63,7 @@ void panic_nostack(const char *fmt, ...)
 	vpanic(false, fmt, ap);
 }
 
-void assert_failed(const char *expr, const char *file, int line)
+void assert_failed(const char *expr, const char *why, const char *file, int line)
 {
-	panic("Assertion '%s' failed at %s:%d", expr, file, line);
+	panic("Assertion '%s' failed at %s:%d: %s", expr, file, line, why);
 }

@@ -78,7 +78,7 @@ static void *large_alloc(size_t size, nodeid_t node)
 
 void *kmalloc_node(size_t size, nodeid_t node)
 {
-	ASSERT(kmalloc_caches[0]);
+	ASSERT(kmalloc_caches[0], "kmalloc_init() ran before the first kmalloc");
 	if (!size || node >= topo->nr_nodes)
 		return NULL;
 	if (size > SLAB_MAX_OBJ_SIZE)
@@ -88,7 +88,7 @@ void *kmalloc_node(size_t size, nodeid_t node)
 
 void *kmalloc(size_t size)
 {
-	ASSERT(kmalloc_caches[0]);
+	ASSERT(kmalloc_caches[0], "kmalloc_init() ran before the first kmalloc");
 	if (!size)
 		return NULL;
 	if (size > SLAB_MAX_OBJ_SIZE)

@@ -193,7 +193,9 @@ void heap_put_block_locked(struct node_heap *h, struct page *pg, unsigned int or
 	struct heap_span *s = span_of(h, pg->mfn);
 	mfn_t mfn = pg->mfn;
 
-	ASSERT(s && IS_ALIGNED(mfn, 1UL << order));
+	ASSERT(s, "a freed block lies in a span of its node");
+	ASSERT(IS_ALIGNED(mfn, 1UL << order), "a block is aligned to its size");
+	ASSERT(spin_is_locked(&h->lock), "caller holds the node lock");
 	while (order < MAX_ORDER) {
 		mfn_t bmfn = mfn ^ (1UL << order);
 		struct page *b;
@@ -220,6 +222,8 @@ void heap_put_block_locked(struct node_heap *h, struct page *pg, unsigned int or
 
 struct page *heap_alloc_block_locked(struct node_heap *h, struct page *pg)
 {
+	ASSERT(spin_is_locked(&h->lock), "caller holds the node lock");
+	ASSERT(pg->flags & PG_FREE, "only a free block's head can be taken");
 	take_block_locked(h, pg);
 	clear_tails(pg, pg->order);
 	return pg;
@@ -230,6 +234,8 @@ struct page *heap_alloc_locked(struct node_heap *h, unsigned int order, int max_
 	int zi;
 	unsigned int o;
 
+	ASSERT(spin_is_locked(&h->lock), "caller holds the node lock");
+	ASSERT(order <= MAX_ORDER && max_zone < NR_ZONES, "alloc_common checked the request");
 	for (zi = max_zone; zi >= 0; zi--) {
 		struct heap_zone *z = &h->zone[zi];
 
@@ -260,6 +266,8 @@ unsigned int heap_alloc_batch_locked(struct node_heap *h, unsigned int order, un
 {
 	unsigned int got = 0;
 
+	ASSERT(spin_is_locked(&h->lock), "caller holds the node lock");
+	ASSERT(order <= MAX_ORDER, "per-CPU caches keep orders up to PCP_MAX_ORDER");
 	int zi = ZONE_NORMAL;
 
 	while (got < count && zi >= 0) {
@@ -428,9 +436,11 @@ void free_pages(struct page *pg, unsigned int order, bool dirty)
 	if (!pg)
 		return;
 	BUG_ON(order > MAX_ORDER ||
-	       (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_OFFLINE | PG_SLAB | PG_LARGE)));
+	       (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_OFFLINE | PG_SLAB | PG_LARGE)),
+	       "free_pages of a block that is not allocated (double free, or wrong order)");
 	if (IS_ENABLED(CONFIG_SCRUB_DEBUG) && !dirty)
 		scrub_poison(pg, order);
+	ASSERT(pg->node < topo->nr_nodes, "a heap page names its node");
 	h = &heap[pg->node];
 	if (pcp_free(pg, order, dirty))
 		return;

@@ -519,7 +519,7 @@ void *slab_alloc(struct slab_cache *c)
 	unsigned long flags;
 	void *obj;
 
-	ASSERT(cpu < CONFIG_NR_CPUS);
+	ASSERT(cpu < CONFIG_NR_CPUS, "arch_cpu_id() is a logical CPU number");
 	if (c->flags & SLAB_NO_CPU_CACHE)
 		return hand_out(c, alloc_nodes(c, slab_cpu_home[cpu], true));
 	flags = arch_irq_save();
@@ -607,6 +607,8 @@ void slab_free_object(struct slab_cache *c, struct slab *s, void *obj, nodeid_t 
 	struct slab_cpu *sc;
 	unsigned long flags;
 
+	ASSERT(node < topo->nr_nodes, "node of the slab's own pages");
+	ASSERT(cpu < CONFIG_NR_CPUS, "arch_cpu_id() is a logical CPU number");
 	if (IS_ENABLED(CONFIG_SLAB_DEBUG) && !debug_free(c, obj))
 		return;
 	if (c->flags & SLAB_NO_CPU_CACHE) {
@@ -700,10 +702,10 @@ static void cache_setup(struct slab_cache *c, const char *name, size_t size, siz
 	} else {
 		c->stride = (unsigned int)ALIGN_UP(size, (size_t)c->align);
 	}
-	ASSERT(c->stride < 65536);
+	ASSERT(c->stride < 65536, "object indices and offsets fit the slab's u16 fields");
 	c->recip = (u32)((1ULL << 32) / c->stride + 1);
 	choose_order(c);
-	ASSERT(c->nr_objs > 0);
+	ASSERT(c->nr_objs > 0, "slab_cache_create sized the slab for one object at least");
 	if (!(flags & SLAB_NO_CPU_CACHE)) {
 		c->limit = c->stride <= 256 ? 64 : c->stride <= 1024 ? 32 :
 			   c->stride <= 4096 ? 16 : 8;
@@ -791,7 +793,7 @@ int slab_cache_destroy(struct slab_cache *c)
 			while (sn->list[l]) {
 				struct slab *s = sn->list[l];
 
-				ASSERT(l == LIST_EMPTY);
+				ASSERT(l == LIST_EMPTY, "only empty slabs are on the empty list");
 				list_take(sn, s);
 				s->next = spare;
 				spare = s;

@@ -14,18 +14,24 @@ void panic(const char *fmt, ...) __noreturn __printf(1, 2);
 
 /* panic() for callers that have just printed the CPU state themselves. */
 void panic_nostack(const char *fmt, ...) __noreturn __printf(1, 2);
-void assert_failed(const char *expr, const char *file, int line) __noreturn;
+void assert_failed(const char *expr, const char *why, const char *file, int line) __noreturn;
 
-#define ASSERT(p)                                                      \
+/*
+ * ASSERT(cond, "why"): why is what the code relies on, in a few words
+ * ("node id from the caller", "caller holds the node lock"); it is
+ * printed with the failed condition.
+ */
+#define ASSERT(p, why)                                                 \
 	do {                                                           \
 		if (IS_ENABLED(CONFIG_DEBUG) && unlikely(!(p)))        \
-			assert_failed(#p, __FILE__, __LINE__);         \
+			assert_failed(#p, why, __FILE__, __LINE__);    \
 	} while (0)
 
-#define BUG_ON(p)                                                      \
+/* BUG_ON(cond, "why"): the same check in every build. */
+#define BUG_ON(p, why)                                                 \
 	do {                                                           \
 		if (unlikely(p))                                       \
-			assert_failed(#p, __FILE__, __LINE__);         \
+			assert_failed(#p, why, __FILE__, __LINE__);    \
 	} while (0)
 
 /* True once panic() has started on some CPU. */

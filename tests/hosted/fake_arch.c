@@ -217,10 +217,10 @@ void panic(const char *fmt, ...)
 	fake_die();
 }
 
-void assert_failed(const char *expr, const char *file, int line)
+void assert_failed(const char *expr, const char *why, const char *file, int line)
 {
-	snprintf(panic_msg, sizeof(panic_msg), "assertion failed: %s at %s:%d", expr, file,
-		 line);
+	snprintf(panic_msg, sizeof(panic_msg), "assertion failed: %s at %s:%d: %s", expr, file,
+		 line, why);
 	fake_die();
 }
 

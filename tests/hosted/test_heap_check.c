@@ -4,7 +4,7 @@
  * block missing from its list, wrong flags, a wrong node, wrong counts,
  * a stray tail, a page inside a free block that is not a tail, spans out
  * of order) must be reported with its exact line, and a sound heap must
- * not be. Each test repairs what it broke before the teardown.
+ * not be; a _locked call without its lock trips the assertion that says so. Each test repairs what it broke before the teardown.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -153,6 +153,24 @@ static void test_spans_out_of_order(void **state)
 	heap[0].span[0] = tmp;
 }
 
+/* A _locked function called without its lock: the assertion names the rule. */
+static void test_locked_call_without_the_lock(void **state)
+{
+	jmp_buf env;
+
+	if (!IS_ENABLED(CONFIG_DEBUG))
+		skip();		/* ASSERT() checks in debug builds only */
+	build();
+	fake_panic_expect(&env);
+	if (!setjmp(env)) {
+		heap_alloc_locked(&heap[0], 0, ZONE_NORMAL);
+		fake_panic_expect(NULL);
+		fail_msg("heap_alloc_locked without the node lock went unnoticed");
+	}
+	assert_non_null(strstr(fake_panic_message(), "spin_is_locked(&h->lock)"));
+	assert_non_null(strstr(fake_panic_message(), ": caller holds the node lock"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, heapfx_setup, heapfx_cmocka_teardown)
 
 int main(void)
@@ -166,6 +184,7 @@ int main(void)
 		T(test_stray_tail),
 		T(test_page_inside_a_free_block_not_a_tail),
 		T(test_spans_out_of_order),
+		T(test_locked_call_without_the_lock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

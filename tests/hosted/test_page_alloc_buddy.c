@@ -692,6 +692,8 @@ static void expect_double_free(struct page *pg, unsigned int order)
 			 page_to_mfn(pg));
 	}
 	assert_non_null(strstr(fake_panic_message(), "assertion failed"));
+	assert_non_null(strstr(fake_panic_message(), ": free_pages of a block that is not "
+						      "allocated (double free, or wrong order)"));
 	console_clear();
 }
 
