@@ -4,7 +4,8 @@
  * block missing from its list, wrong flags, a wrong node, wrong counts,
  * a stray tail, a page inside a free block that is not a tail, spans out
  * of order) must be reported with its exact line, and a sound heap must
- * not be; a _locked call without its lock trips the assertion that says so. Each test repairs what it broke before the teardown.
+ * not be; a _locked call without its lock trips the assertion that says
+ * so. Each test repairs what it broke before the teardown.
  */
 #include <stdarg.h>
 #include <stddef.h>
