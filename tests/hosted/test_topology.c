@@ -295,6 +295,17 @@ static void test_sparse_pxms_map_densely(void **state)
 	assert_int_equal(topo_paddr_to_node(&t, GiB(2) + 5), 2);
 }
 
+/* 1 GiB on pxm 0 (with CPU 0) and 1 GiB on pxm, then a count x count SLIT; built. */
+static void two_nodes_with_slit(u32 pxm, unsigned int count, const u8 *m)
+{
+	ram(0, GiB(2));
+	mem(0, GiB(1), 0, 0);
+	mem(GiB(1), GiB(1), pxm, 0);
+	cpu(0, 0);
+	slit(count, m);
+	build();
+}
+
 static void test_sparse_pxms_with_matching_slit(void **state)
 {
 	static const u8 m[16] = {
@@ -304,12 +315,7 @@ static void test_sparse_pxms_with_matching_slit(void **state)
 		23, 0, 0, 10,
 	};
 
-	ram(0, GiB(2));
-	mem(0, GiB(1), 0, 0);
-	mem(GiB(1), GiB(1), 3, 0);
-	cpu(0, 0);
-	slit(4, m);
-	build();
+	two_nodes_with_slit(3, 4, m);
 	assert_int_equal(t.nr_nodes, 2);
 	/* Asymmetric is legal: each node uses its own row. */
 	assert_int_equal(t.distance[0][1], 17);
@@ -700,12 +706,7 @@ static void test_slit_with_more_localities_than_domains(void **state)
 		28, 23, 19, 10,
 	};
 
-	ram(0, GiB(2));
-	mem(0, GiB(1), 0, 0);
-	mem(GiB(1), GiB(1), 2, 0);
-	cpu(0, 0);
-	slit(4, m);
-	build();
+	two_nodes_with_slit(2, 4, m);
 	assert_int_equal(t.nr_nodes, 2);
 	assert_int_equal(t.distance[0][1], 22);
 	assert_int_equal(t.distance[1][0], 22);
