@@ -7,6 +7,11 @@
 #
 #   make [O=dir] [CC=clang] [V=1]   build the image (defconfig if no .config)
 #   make help                        list every target
+#
+# Every object and every link output T has a file .T.cmd beside it holding
+# the command that last built it: another CC, other flags or another
+# configuration's flags rebuild what they change, in place ("Saved
+# commands" below).
 
 MAKEFLAGS += -rR --no-print-directory
 .SUFFIXES:
@@ -35,6 +40,8 @@ LD := ld
 OBJCOPY := objcopy
 NM := nm
 HOSTCC ?= gcc
+# Added last to every freestanding compile (make EXTRA_CFLAGS=-O1).
+EXTRA_CFLAGS ?=
 PYTHON := /usr/bin/python3
 
 KCONFIG_CONF := kconfig-conf
@@ -52,7 +59,7 @@ GIT_REV := $(shell cd $(srctree) && git rev-parse --short HEAD 2>/dev/null || ec
 # Targets that must not read or create a configuration.
 no-config-targets := help clean distclean mrproper defconfig %_defconfig \
 	menuconfig nconfig olddefconfig oldconfig savedefconfig deps \
-	check bench
+	check bench format format-check
 config-goals := $(filter-out $(no-config-targets),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),all))
 config-goals := $(foreach g,$(config-goals),$(if $(filter %_defconfig,$(g)),,$(g)))
 
@@ -108,16 +115,43 @@ $(objtree)/.config: | $(objtree)
 	@echo "  CONFIG   no $(O)/.config: using arch/$(SRCARCH)/configs/x86_64_defconfig"
 	$(Q)$(conf) -s --defconfig=$(srctree)/arch/$(SRCARCH)/configs/x86_64_defconfig $(srctree)/Kconfig
 
+# autoconf.h is replaced only when its text changes, so that taking the
+# same defconfig again (make check does, every run) recompiles nothing.
 $(KCONFIG_AUTOCONFIG): $(objtree)/.config $(shell find $(srctree) -name 'Kconfig*' -not -path '*/build*')
 	$(Q)mkdir -p $(objtree)/include/config $(objtree)/include/generated
 	$(Q)$(conf) -s --olddefconfig $(srctree)/Kconfig
-	$(Q)$(conf) -s --silentoldconfig $(srctree)/Kconfig
+	$(Q)cd $(objtree) && KCONFIG_AUTOHEADER=$(KCONFIG_AUTOHEADER).tmp srctree=$(srctree) \
+		$(KCONFIG_CONF) -s --silentoldconfig $(srctree)/Kconfig
+	$(Q)if cmp -s $(KCONFIG_AUTOHEADER).tmp $(KCONFIG_AUTOHEADER); then \
+		rm -f $(KCONFIG_AUTOHEADER).tmp; \
+	else mv -f $(KCONFIG_AUTOHEADER).tmp $(KCONFIG_AUTOHEADER); fi
 	$(Q)touch $@
 
 $(KCONFIG_AUTOHEADER): $(KCONFIG_AUTOCONFIG)
 
 -include $(KCONFIG_AUTOCONFIG)
 endif
+
+# ---------------------------------------------------------------------------
+# Saved commands. A rule that builds T runs $(call run-cmd,T,command): the
+# command, then (only when it succeeded) the command's text into .T.cmd
+# beside T. After the rules, $(call cmd-check,T,command) compares the
+# command that would build T now with the saved one, at parse time, and
+# when they differ (or nothing is saved) makes T depend on FORCE, so it is
+# rebuilt whatever the timestamps say. The two calls must be given the
+# same command: build the text with a function of the target (and its
+# source), never with $@ or $^, which do not exist at parse time.
+
+cmd-file = $(dir $(1)).$(notdir $(1)).cmd
+# Equal strings: each is found in the other, both fenced by three bars,
+# which no command line holds.
+str-eq = $(and $(findstring |||$(1)|||,|||$(2)|||),$(findstring |||$(2)|||,|||$(1)|||))
+cmd-check = $(if $(call str-eq,$(strip $(file <$(call cmd-file,$(1)))),$(strip $(2))),,$(eval $(1): FORCE))
+# The command, then its text in single quotes for printf (' becomes '\'').
+define run-cmd
+$(Q)$(2)
+$(Q)printf '%s\n' '$(subst ','\'',$(strip $(2)))' > $(call cmd-file,$(1))
+endef
 
 # ---------------------------------------------------------------------------
 # Objects: walk the directory Makefiles.
@@ -142,24 +176,38 @@ KCFLAGS := $(CFLAGS_COMMON) -ffreestanding -fno-pic -fno-pie -fno-stack-protecto
 	-m64 -march=x86-64 -mno-red-zone -mgeneral-regs-only -mcmodel=small \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-I$(srctree)/include -I$(srctree)/arch/$(SRCARCH)/include \
-	-I$(objtree)/include -include $(KCONFIG_AUTOHEADER) \
-	-DPROXIMA_VERSION='"$(VERSION)"' -DPROXIMA_REV='"$(GIT_REV)"'
+	-I$(objtree)/include -include $(KCONFIG_AUTOHEADER)
 ifeq ($(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n1)),clang)
 KCFLAGS += -Wno-gnu-variable-sized-type-not-at-end
 endif
+KCFLAGS += $(EXTRA_CFLAGS)
 KAFLAGS := -D__ASSEMBLY__ -m64 -g -I$(srctree)/include -I$(srctree)/arch/$(SRCARCH)/include \
 	-I$(objtree)/include -include $(KCONFIG_AUTOHEADER)
+
+# Flags of one object, by its path under the build directory. The version
+# goes only into the file that prints it, so a new commit recompiles that
+# file alone (move this line with the banner if it moves).
+cflags-hypervisor/setup.o := -DPROXIMA_VERSION='"$(VERSION)"' -DPROXIMA_REV='"$(GIT_REV)"'
+
+# The commands, as functions of the object and its source.
+cmd-cc = $(CC) $(KCFLAGS) $(cflags-$(patsubst $(objtree)/%,%,$(1))) -MMD -MP -c -o $(1) $(2)
+cmd-as = $(CC) $(KAFLAGS) -MMD -MP -c -o $(1) $(2)
+# An object's source: its .c, or else its .S (the order of the rules below).
+obj-src = $(firstword $(wildcard $(patsubst $(objtree)/%.o,$(srctree)/%.c,$(1)) \
+	$(patsubst $(objtree)/%.o,$(srctree)/%.S,$(1))))
+obj-cmd = $(call cmd-$(if $(filter %.S,$(call obj-src,$(1))),as,cc),$(1),$(call obj-src,$(1)))
 
 $(objtree)/%.o: $(srctree)/%.c $(KCONFIG_AUTOHEADER)
 	@mkdir -p $(dir $@)
 	$(quiet) CC "$(patsubst $(objtree)/%,%,$@)"
-	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c -o $@ $<
+	$(call run-cmd,$@,$(call cmd-cc,$@,$<))
 
 $(objtree)/%.o: $(srctree)/%.S $(KCONFIG_AUTOHEADER)
 	@mkdir -p $(dir $@)
 	$(quiet) AS "$(patsubst $(objtree)/%,%,$@)"
-	$(Q)$(CC) $(KAFLAGS) -MMD -MP -c -o $@ $<
+	$(call run-cmd,$@,$(call cmd-as,$@,$<))
 
+$(foreach o,$(objs),$(call cmd-check,$(o),$(call obj-cmd,$(o))))
 -include $(objs:.o=.d)
 
 # ---------------------------------------------------------------------------
@@ -174,27 +222,36 @@ $(objtree)/.tmp_syms0.S:
 	@mkdir -p $(dir $@)
 	$(Q)printf '' | sh $(srctree)/scripts/gen-symtab.sh > $@
 
+# $(call cmd-ld,output,symbol table object)
+cmd-ld = $(LD) $(LDFLAGS) -o $(1) $(objs) $(2)
+cmd-objcopy = $(OBJCOPY) --strip-debug -O elf32-i386 $(2) $(1)
+
 $(objtree)/.tmp_proxima1: $(objs) $(objtree)/.tmp_syms0.o $(LDS)
 	$(quiet) LD "$(patsubst $(objtree)/%,%,$@)"
-	$(Q)$(LD) $(LDFLAGS) -o $@ $(objs) $(objtree)/.tmp_syms0.o
+	$(call run-cmd,$@,$(call cmd-ld,$@,$(objtree)/.tmp_syms0.o))
 
 $(objtree)/.tmp_syms1.S: $(objtree)/.tmp_proxima1 $(srctree)/scripts/gen-symtab.sh
 	$(Q)$(NM) -n $< | sh $(srctree)/scripts/gen-symtab.sh > $@
 
 $(objtree)/proxima-syms: $(objs) $(objtree)/.tmp_syms1.o $(LDS)
 	$(quiet) LD "$(patsubst $(objtree)/%,%,$@)"
-	$(Q)$(LD) $(LDFLAGS) -o $@ $(objs) $(objtree)/.tmp_syms1.o
+	$(call run-cmd,$@,$(call cmd-ld,$@,$(objtree)/.tmp_syms1.o))
 	$(Q)$(NM) -n $(objtree)/.tmp_proxima1 | grep -i ' t ' > $(objtree)/.tmp_text1
 	$(Q)$(NM) -n $@ | grep -i ' t ' > $(objtree)/.tmp_text2
 	$(Q)cmp -s $(objtree)/.tmp_text1 $(objtree)/.tmp_text2 || \
 		{ echo "symbol table moved code between link passes" >&2; rm -f $@; exit 1; }
 
 $(objtree)/.tmp_syms%.o: $(objtree)/.tmp_syms%.S
-	$(Q)$(CC) $(KAFLAGS) -c -o $@ $<
+	$(call run-cmd,$@,$(call cmd-as,$@,$<))
 
 $(objtree)/proxima: $(objtree)/proxima-syms
 	$(quiet) OBJCOPY "$(patsubst $(objtree)/%,%,$@) (ELF32, multiboot v1 + v2)"
-	$(Q)$(OBJCOPY) --strip-debug -O elf32-i386 $< $@
+	$(call run-cmd,$@,$(call cmd-objcopy,$@,$<))
+
+$(foreach n,0 1,$(call cmd-check,$(objtree)/.tmp_syms$(n).o,$(call cmd-as,$(objtree)/.tmp_syms$(n).o,$(objtree)/.tmp_syms$(n).S)))
+$(call cmd-check,$(objtree)/.tmp_proxima1,$(call cmd-ld,$(objtree)/.tmp_proxima1,$(objtree)/.tmp_syms0.o))
+$(call cmd-check,$(objtree)/proxima-syms,$(call cmd-ld,$(objtree)/proxima-syms,$(objtree)/.tmp_syms1.o))
+$(call cmd-check,$(objtree)/proxima,$(call cmd-objcopy,$(objtree)/proxima,$(objtree)/proxima-syms))
 
 # ---------------------------------------------------------------------------
 # Boot media and running
@@ -226,9 +283,21 @@ include $(srctree)/tests/hosted/Makefile
 include $(srctree)/bench/Makefile
 include $(srctree)/tests/fuzz/Makefile
 
+# make check QUICK=1: the edit-compile-test loop (see scripts/check.py).
 .PHONY: check
 check:
-	$(Q)$(PYTHON) $(srctree)/scripts/check.py --srctree $(srctree) --out $(srctree)/build/check
+	$(Q)$(PYTHON) $(srctree)/scripts/check.py --srctree $(srctree) --out $(srctree)/build/check \
+		$(if $(QUICK),--quick)
+
+# Every C source and header git knows of, as .clang-format says, with
+# clang-format 14 (scripts/format.py): format rewrites them in place,
+# format-check lists the ones that differ and fails.
+.PHONY: format format-check
+format:
+	$(Q)$(PYTHON) $(srctree)/scripts/format.py --srctree $(srctree)
+
+format-check:
+	$(Q)$(PYTHON) $(srctree)/scripts/format.py --srctree $(srctree) --check
 
 # ---------------------------------------------------------------------------
 
@@ -245,7 +314,9 @@ help:
 	@echo '  all (default)      - build the image $(O)/proxima (ELF32, multiboot v1 and v2)'
 	@echo '  iso                - GRUB multiboot2 ISO $(O)/proxima.iso'
 	@echo '  run                - build, then boot in QEMU (TOPOLOGY=, CMDLINE=, ISO=1)'
-	@echo '  check              - hosted unit tests and QEMU boot tests'
+	@echo '  check              - hosted unit tests and QEMU boot tests (QUICK=1: a short run)'
+	@echo '  format             - rewrite every C file as .clang-format says (clang-format 14)'
+	@echo '  format-check       - list the C files that differ from .clang-format; fail if any'
 	@echo '  fuzz               - libFuzzer over firmware tables to topology (FUZZ_SECONDS=60)'
 	@echo '  bench              - page and slab allocators against classic baselines, as ratios'
 	@echo '  deps               - install the Debian packages the build and tests need'
@@ -257,5 +328,6 @@ help:
 	@echo '  menuconfig/nconfig - edit the configuration interactively'
 	@echo '  olddefconfig       - update .config, new options take their defaults'
 	@echo '  savedefconfig      - write a minimal $(O)/defconfig'
-	@echo 'Variables: O=dir  CC=gcc|clang  V=1 (show commands)'
+	@echo 'Variables: O=dir  CC=gcc|clang  V=1 (show commands)  EXTRA_CFLAGS=... (every object)'
+	@echo '  (a change of CC, flags or configuration rebuilds in place: see $(O)/**/.*.cmd)'
 	@echo 'Topologies for make run TOPOLOGY=: see scripts/qemu-run --list'

@@ -1,9 +1,15 @@
 #!/usr/bin/python3
-"""make check: build the test configuration, run the hosted unit tests and
-the QEMU boot and build tests, and end with one summary line
+"""make check: build the test configuration, run the hosted unit tests
+(under debug_defconfig, then again under a second configuration), the QEMU
+boot and build tests and the format check, and end with one summary line
 "N passed, N failed". Exit status 0 only when nothing failed.
 
-Usage: check.py --srctree DIR --out DIR [--only hosted|boot] [pytest args...]
+--quick (make check QUICK=1) is the edit-compile-test loop: the stress
+tests run short (PROXIMA_QUICK=1), the hosted tests run under debug_defconfig
+only, and the pytest tests marked slow (whole-tree builds, the 48-CPU boot)
+are left out. CI runs the full check.
+
+Usage: check.py --srctree DIR --out DIR [--quick] [--only hosted|boot] [pytest args...]
 """
 
 import argparse
@@ -13,6 +19,17 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+# The format check (scripts/format.py --check) counts as one test once the
+# tree has been through "make format"; until then it would fail on nearly
+# every file, so it stays off. Set this to True in the commit that formats
+# the tree.
+FORMAT_CHECK = False
+
+# The second configuration of the hosted tests, built into <out>/<name>:
+# what debug_defconfig leaves out (no DEBUG, the largest MAX_ORDER the
+# buddy merge's zone check needs, no per-CPU caches).
+ALT_CONFIG = "hosted_nodebug_defconfig"
+
 
 def run(cmd, **kw):
     print("+ " + " ".join(cmd), flush=True)
@@ -20,9 +37,12 @@ def run(cmd, **kw):
 
 
 def count_tap(name, returncode, output):
-    """One cmocka binary's TAP output: (tests passed, reasons of failures)."""
-    ok = len(re.findall(r"^ok \d+", output, re.M))
+    """One cmocka binary's TAP output: (tests passed, reasons of failures).
+    A skipped test ("not ok 3 # SKIP name", cmocka's skip()) counts as
+    neither, but as run."""
+    ok = len(re.findall(r"^ok \d+(?! # SKIP)", output, re.M))
     nok = re.findall(r"^not ok \d+ - (.*)$", output, re.M)
+    skipped = len(re.findall(r"^(?:not )?ok \d+ # SKIP", output, re.M))
     planned = re.search(r"^1\.\.(\d+)", output, re.M)
     # A crash (sanitizer report, signal) loses the rest of the plan; a
     # binary that prints no plan at all ran nothing we can count.
@@ -30,12 +50,30 @@ def count_tap(name, returncode, output):
         nok = [f"{name} exited with status {returncode}"]
     elif not planned:
         nok.append(f"{name}: printed no TAP plan")
-    elif ok + len(nok) < int(planned.group(1)):
-        nok.append(f"{name}: {int(planned.group(1)) - ok - len(nok)} tests did not run")
+    elif ok + len(nok) + skipped < int(planned.group(1)):
+        nok.append(f"{name}: {int(planned.group(1)) - ok - len(nok) - skipped} tests did not run")
     return ok, nok
 
 
-def hosted_tests(srctree, out):
+def run_streamed(cmd, env, timeout=1200):
+    """Run cmd, echoing its output line by line as it comes (the stress
+    tests' progress lines); returns (exit status, the whole output)."""
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, env=env, errors="replace")
+    lines = []
+    for line in p.stdout:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        lines.append(line)
+    try:
+        status = p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        status = p.wait()
+    return status, "".join(lines)
+
+
+def hosted_tests(srctree, out, quick=False):
     """Build and run every cmocka binary; returns (passed, failed, names)."""
     r = run(["make", "-C", srctree, f"O={out}", "-j2", "hosted"])
     if r.returncode:
@@ -45,13 +83,11 @@ def hosted_tests(srctree, out):
     binaries = listing.stdout.split()
     passed = failed = 0
     bad = []
-    env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP")
+    env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP", PROXIMA_QUICK="1" if quick else "0")
     for b in binaries:
         name = os.path.basename(b)
-        r = subprocess.run([b], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, env=env, timeout=1200)
-        sys.stdout.write(r.stdout)
-        ok, nok = count_tap(name, r.returncode, r.stdout)
+        status, output = run_streamed([b], env)
+        ok, nok = count_tap(name, status, output)
         passed += ok
         failed += len(nok)
         bad += [f"{name}: {n}" for n in nok]
@@ -60,15 +96,99 @@ def hosted_tests(srctree, out):
     return passed, failed, bad
 
 
-def pytest_tests(srctree, out, dirs, extra):
-    junit = os.path.join(out, "pytest.xml")
+def config_label(out):
+    """What the hosted results of out were built with, from its .config:
+    "nodebug, MAX_ORDER=13, PCP=n"."""
+    cfg = {}
+    with open(os.path.join(out, ".config")) as f:
+        for line in f:
+            m = re.match(r"(CONFIG_\w+)=(.*)", line) or re.match(r"# (CONFIG_\w+) is not set", line)
+            if m:
+                cfg[m.group(1)] = m.group(2) if m.lastindex == 2 else "n"
+    return (("debug" if cfg.get("CONFIG_DEBUG") == "y" else "nodebug") +
+            f", MAX_ORDER={cfg.get('CONFIG_MAX_ORDER', '?')}, PCP={cfg.get('CONFIG_PCP', 'n')}")
+
+
+def alt_hosted_tests(srctree, out):
+    """The hosted tests again under ALT_CONFIG in <out>/<its name>;
+    returns (label, (passed, failed, names))."""
+    alt = os.path.join(out, ALT_CONFIG.removesuffix("_defconfig"))
+    if run(["make", "-C", srctree, f"O={alt}", ALT_CONFIG]).returncode:
+        return f"hosted ({ALT_CONFIG})", (0, 1, [f"make {ALT_CONFIG}"])
+    return f"hosted ({config_label(alt)})", hosted_tests(srctree, alt)
+
+
+def format_check(srctree, files=()):
+    """scripts/format.py --check as one test: (1, 0, []) or (0, 1, the
+    files that differ)."""
+    r = subprocess.run([sys.executable, os.path.join(srctree, "scripts", "format.py"),
+                        "--srctree", srctree, "--check", *files], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode == 0:
+        return 1, 0, []
+    lines = r.stdout.splitlines()
+    differ = [ln.split(": differs from")[0] for ln in lines if ": differs from" in ln]
+    return 0, 1, ["format: " + (", ".join(differ) if differ else "\n".join(lines[-5:]))]
+
+
+def start_pytest(srctree, out, dirs, extra, log=None, junit_name="pytest.xml"):
+    """Start pytest over dirs (its output to the file log, or ours);
+    returns (the process, its JUnit file)."""
+    junit = os.path.join(out, junit_name)
     # A results file from an earlier run must never be counted for this one.
     if os.path.exists(junit):
         os.remove(junit)
     env = dict(os.environ, PROXIMA_BUILD=out, PYTHONDONTWRITEBYTECODE="1")
-    r = run([sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider",
-             f"--junitxml={junit}", *dirs, *extra], cwd=os.path.join(srctree, "tests"), env=env)
-    return count_junit(junit, r.returncode)
+    cmd = [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider",
+           f"--junitxml={junit}", *dirs, *extra]
+    print("+ " + " ".join(cmd), flush=True)
+    p = subprocess.Popen(cmd, cwd=os.path.join(srctree, "tests"), env=env,
+                         stdin=subprocess.DEVNULL, stdout=log, stderr=log and subprocess.STDOUT)
+    return p, junit
+
+
+def shards(srctree, dirs, n):
+    """The test files of dirs (relative to tests/) in n groups of about
+    the same size, for pytest processes side by side."""
+    files = []
+    for d in dirs:
+        top = os.path.join(srctree, "tests", d)
+        files += [(os.path.getsize(os.path.join(top, f)), os.path.join(d, f))
+                  for f in os.listdir(top) if f.startswith("test_") and f.endswith(".py")]
+    groups = [[0, []] for _ in range(n)]
+    for size, f in sorted(files, reverse=True):
+        g = min(groups, key=lambda g: g[0])
+        g[0] += size
+        g[1].append(f)
+    return [sorted(g[1]) for g in groups if g[1]]
+
+
+def quick_pytest_tests(srctree, out, extra, jobs=2):
+    """The boot and build tests less those marked slow, in jobs
+    pytest processes side by side (a boot test keeps one core busy); each
+    one's output is shown when it is done."""
+    running = []
+    for i, files in enumerate(shards(srctree, ["qemu", "make"], jobs)):
+        log = open(os.path.join(out, f"pytest-{i}.log"), "w")
+        running.append((log, *start_pytest(srctree, out, files, ["-m", "not slow", *extra], log,
+                                           f"pytest-{i}.xml")))
+    passed = failed = 0
+    bad = []
+    for log, p, junit in running:
+        status = p.wait()
+        if status == 5:     # pytest: nothing selected in this half (-k ...)
+            status = 0
+        log.close()
+        with open(log.name) as f:
+            sys.stdout.write(f.read())
+        p_, f_, b_ = count_junit(junit, status)
+        passed, failed, bad = passed + p_, failed + f_, bad + b_
+    return passed, failed, bad
+
+
+def pytest_tests(srctree, out, dirs, extra):
+    p, junit = start_pytest(srctree, out, dirs, extra)
+    return count_junit(junit, p.wait())
 
 
 def count_junit(junit, returncode):
@@ -94,6 +214,8 @@ def main():
     ap.add_argument("--srctree", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--only", choices=["hosted", "boot"])
+    ap.add_argument("--quick", action="store_true",
+                    help="short stress runs, one hosted configuration, no slow pytest tests")
     ap.add_argument("pytest_args", nargs="*")
     a = ap.parse_args()
     out = os.path.abspath(a.out)
@@ -105,10 +227,16 @@ def main():
         print("0 passed, 1 failed")
         return 1
     if a.only != "boot":
-        results.append(("hosted", hosted_tests(a.srctree, out)))
-    if a.only != "hosted":
+        results.append((f"hosted ({config_label(out)})", hosted_tests(a.srctree, out, a.quick)))
+        if not a.quick:
+            results.append(alt_hosted_tests(a.srctree, out))
+    if a.only != "hosted" and a.quick:
+        results.append(("boot and build", quick_pytest_tests(a.srctree, out, a.pytest_args)))
+    elif a.only != "hosted":
         results.append(("boot and build", pytest_tests(a.srctree, out, ["qemu", "make"],
                                                        a.pytest_args)))
+    if FORMAT_CHECK and a.only is None:
+        results.append(("format", format_check(a.srctree)))
 
     print()
     total_p = total_f = 0
@@ -118,6 +246,11 @@ def main():
             print(f"  FAILED {b}")
         total_p += p
         total_f += f
+    if not FORMAT_CHECK:
+        print("check: format: not enforced yet (FORMAT_CHECK in scripts/check.py)")
+    if a.quick:
+        print("check: QUICK: short stress runs; no second hosted configuration, "
+              "no slow build and boot tests")
     print(f"{total_p} passed, {total_f} failed")
     return 1 if total_f or not total_p else 0
 

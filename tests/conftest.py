@@ -12,6 +12,23 @@ from machine import SRCTREE, Machine  # noqa: E402
 
 BUILD = os.environ.get("PROXIMA_BUILD", os.path.join(SRCTREE, "build", "check"))
 
+# Tests that "make check QUICK=1" leaves out (pytest -m "not slow"): the
+# build tests that compile whole trees carry @pytest.mark.slow; boot tests
+# named here get it at collection.
+SLOW_BOOT_TESTS = {
+    "test_topology.py::test_boot_line_lists_every_cpu",    # 48 CPUs under TCG
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: left out by make check QUICK=1")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if f"{os.path.basename(item.fspath)}::{item.name}" in SLOW_BOOT_TESTS:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def build_dir():

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <hv/lib.h>
@@ -23,9 +24,12 @@
 #include "support_heap.h"
 #include "support_stress.h"
 
+#define PROGRESS_SECONDS 3	/* at least this long between two progress lines */
+
 static struct stress_test *running;
 static pthread_barrier_t barrier;
 static u64 ops_each;		/* steps of a worker thread per phase */
+static struct timespec last_progress;
 
 u64 stress_knob(const struct stress_test *t, const char *knob, u64 dflt)
 {
@@ -35,6 +39,36 @@ u64 stress_knob(const struct stress_test *t, const char *knob, u64 dflt)
 	snprintf(name, sizeof(name), "%s_%s", t->env, knob);
 	v = getenv(name);
 	return v && *v ? strtoull(v, NULL, 0) : dflt;
+}
+
+bool stress_quick(void)
+{
+	const char *v = getenv("PROXIMA_QUICK");
+
+	return v && *v && strcmp(v, "0");
+}
+
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/*
+ * After a seed: a TAP comment (so the plan and the counts are untouched)
+ * when PROGRESS_SECONDS have passed, so a long run shows it is alive.
+ */
+static void progress(const struct stress_test *t, const char *kind, u64 seed, u64 seeds, u64 ops)
+{
+	if (seed < seeds && seconds_since(&last_progress) < PROGRESS_SECONDS)
+		return;
+	printf("# %s (%s): seed %llu of %llu, %llu operations\n", t->name, kind,
+	       (unsigned long long)seed, (unsigned long long)seeds,
+	       (unsigned long long)(seed * ops));
+	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &last_progress);
 }
 
 void stress_die(const struct stress_worker *w, const char *fmt, ...)
@@ -119,14 +153,18 @@ static void run_threaded(struct stress_test *t, u64 seed, u64 ops)
 u64 stress_threaded(struct stress_test *t, void (*tally)(void))
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	u64 seeds = stress_knob(t, "SEEDS", t->seeds), ops = stress_knob(t, "OPS", t->ops), seed;
+	bool quick = stress_quick();
+	u64 seeds = stress_knob(t, "SEEDS", quick ? MIN(t->seeds, STRESS_QUICK_SEEDS) : t->seeds);
+	u64 ops = stress_knob(t, "OPS", quick ? t->ops / 4 : t->ops), seed;
 	u64 dflt = cpus < 2 ? 2 : MIN((u64)cpus * t->threads_per_cpu, t->max_workers);
 
 	t->nr_workers = (unsigned int)stress_knob(t, "THREADS", dflt);
 	assert_true(t->nr_workers >= 2 && t->nr_workers <= t->max_workers);
+	clock_gettime(CLOCK_MONOTONIC, &last_progress);
 	for (seed = 1; seed <= seeds; seed++) {
 		run_threaded(t, seed, ops);
 		tally();
+		progress(t, "threads", seed, seeds, ops);
 	}
 	return seeds;
 }
@@ -135,7 +173,10 @@ void stress_stepped(struct stress_test *t, u64 seeds, u64 ops)
 {
 	u64 seed, i;
 
+	if (stress_quick())
+		ops = MAX(ops / 4, 1);
 	t->nr_workers = t->max_workers;
+	clock_gettime(CLOCK_MONOTONIC, &last_progress);
 	for (seed = 1; seed <= seeds; seed++) {
 		start(t, seed);
 		for (i = 0; i < ops; i++) {
@@ -143,6 +184,7 @@ void stress_stepped(struct stress_test *t, u64 seeds, u64 ops)
 			t->check_quiet("after a step");
 		}
 		t->finish();
+		progress(t, "one thread", seed, seeds, ops);
 	}
 }
 

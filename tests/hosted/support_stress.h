@@ -34,6 +34,9 @@
 #include <hv/compiler.h>
 #include <hv/types.h>
 
+/* Seeds 1 to 4: every worker on the first, then on the second CPU of a node. */
+#define STRESS_QUICK_SEEDS 4
+
 struct stress_worker {
 	pthread_t thread;
 	unsigned int id;
@@ -101,21 +104,33 @@ struct stress_test {
 u64 stress_knob(const struct stress_test *t, const char *knob, u64 dflt);
 
 /*
+ * True when PROXIMA_QUICK is set and not "0" (make check QUICK=1): the
+ * runs below then take shorter defaults, and knobs set in the
+ * environment still win.
+ */
+bool stress_quick(void);
+
+/*
  * The threaded test: <env>_THREADS workers (by default threads_per_cpu
  * for each online CPU, at least 2 and at most max_workers; the test fails
  * outside that), each a thread acting as a CPU. Every seed from 1 to
  * <env>_SEEDS builds the fixture, runs <env>_OPS operations in t->phases
  * phases, each ended by a barrier and t->check_quiet() on the calling
  * thread, then calls t->finish() and tally(), which may add up the
- * workers' counts. Returns the number of seeds run.
+ * workers' counts. Returns the number of seeds run. The defaults are
+ * t->seeds and t->ops; with stress_quick(), at most STRESS_QUICK_SEEDS
+ * seeds of a quarter of t->ops. A run prints a TAP comment line of
+ * progress ("# <name>: seed 3 of 8, ...") after a seed when a few seconds
+ * have passed since the last one.
  */
 u64 stress_threaded(struct stress_test *t, void (*tally)(void));
 
 /*
  * The single-threaded test: max_workers workers interleaved on the
  * calling thread (each step's worker chosen with worker 0's generator),
- * seeds 1 to seeds of ops steps each, every step followed by
- * t->check_quiet(), every seed ended by t->finish().
+ * seeds 1 to seeds of ops steps each (a quarter of ops with
+ * stress_quick()), every step followed by t->check_quiet(), every seed
+ * ended by t->finish(); progress lines as for stress_threaded().
  */
 void stress_stepped(struct stress_test *t, u64 seeds, u64 ops);
 

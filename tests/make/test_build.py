@@ -36,6 +36,7 @@ def multiboot_headers(path):
     return found
 
 
+@pytest.mark.slow
 def test_out_of_tree_build(tmp_path):
     out = tmp_path / "obj"
     make(f"O={out}", "defconfig")
@@ -58,6 +59,7 @@ def test_out_of_tree_build(tmp_path):
     assert " CC " not in r.stdout and " LD " not in r.stdout, r.stdout
 
 
+@pytest.mark.slow
 def test_clang_build_boots(tmp_path, boot):
     out = tmp_path / "clang"
     make(f"O={out}", "debug_defconfig")
@@ -70,6 +72,38 @@ def test_clang_build_boots(tmp_path, boot):
     assert m.wait_exit(30) == 3
 
 
+def objects(out):
+    """Every object of the image under out, relative to it."""
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*.o")
+                  if p.relative_to(out).parts[0] in ("arch", "hypervisor", "mm"))
+
+
+def c_objects(out):
+    """The objects of objects(out) compiled from C (the others are .S)."""
+    return [o for o in objects(out) if os.path.exists(os.path.join(SRCTREE, o[:-2] + ".c"))]
+
+
+def rebuilt(output):
+    """The objects a make run compiled or assembled (its CC and AS lines)."""
+    return sorted(re.findall(r"^  (?:CC|AS) +(\S+\.o)$", output, re.M))
+
+
+def saved_command(target):
+    """What the build saved as the command that made target (.<name>.cmd)."""
+    return (target.parent / f".{target.name}.cmd").read_text()
+
+
+def producers(image):
+    """The compilers named in an ELF file's DWARF (DW_AT_producer)."""
+    r = subprocess.run(["readelf", "--debug-dump=info", str(image)], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, text=True, check=True)
+    # "DW_AT_producer : (indirect string, offset: 0x79): GNU C11 12.2.0 -m64 ...",
+    # "DW_AT_producer : (indexed string: 0x0): Debian clang version 14.0.6"
+    return {" ".join(p.split()[:3]) for p in
+            re.findall(r"DW_AT_producer\s*:\s*(?:\([^)]*\): )?(.*)", r.stdout)}
+
+
+@pytest.mark.slow
 def test_config_change_rebuilds(tmp_path):
     out = tmp_path / "cfg"
     make(f"O={out}", "defconfig")
@@ -77,11 +111,91 @@ def test_config_change_rebuilds(tmp_path):
     assert "CONFIG_DEBUG" not in (out / "include/generated/autoconf.h").read_text()
     cfg = (out / ".config").read_text().replace("# CONFIG_DEBUG is not set", "CONFIG_DEBUG=y")
     (out / ".config").write_text(cfg)
-    r = make(f"O={out}")
+    r = make(f"O={out}", "-j2")
     assert "#define CONFIG_DEBUG 1" in (out / "include/generated/autoconf.h").read_text()
-    assert " CC " in r.stdout, "changing .config rebuilt nothing"
+    assert rebuilt(r.stdout) == objects(out), "changing .config did not rebuild every object"
+    assert " LD " in r.stdout
+    r = make(f"O={out}")
+    assert " CC " not in r.stdout and " LD " not in r.stdout, r.stdout
+    # The same configuration taken again (make check does, every run) rebuilds nothing.
+    make(f"O={out}", "defconfig")
+    cfg = (out / ".config").read_text()
+    make(f"O={out}", "-j2")
+    make(f"O={out}", "defconfig")
+    assert (out / ".config").read_text() == cfg
+    r = make(f"O={out}")
+    assert " CC " not in r.stdout and " LD " not in r.stdout, r.stdout
 
 
+@pytest.mark.slow
+def test_compiler_switch_rebuilds_in_place(tmp_path):
+    # A tree built with gcc, then "make CC=clang" in the same directory.
+    out = tmp_path / "switch"
+    make(f"O={out}", "defconfig")
+    make(f"O={out}", "-j2")
+    objs = objects(out)
+    assert objs and all(saved_command(out / o).startswith("gcc ") for o in objs)
+    assert any("GNU C" in p for p in producers(out / "proxima-syms"))
+    r = make(f"O={out}", "CC=clang", "V=1", "-j2")
+    compiled = sorted(re.findall(r"^clang .* -c -o \S+/((?:arch|hypervisor|mm)/\S+\.o) ",
+                                 r.stdout, re.M))
+    assert compiled == objs, "CC=clang did not recompile every object"
+    for o in objs:
+        assert saved_command(out / o).startswith("clang "), o
+    assert saved_command(out / "proxima").startswith("objcopy ")
+    # The image is clang's: no object in it was compiled or assembled by GNU tools.
+    found = producers(out / "proxima-syms")
+    assert found and all("clang" in p and "GNU" not in p for p in found), found
+    assert multiboot_headers(out / "proxima")
+    r = make(f"O={out}", "CC=clang")
+    assert "Nothing to be done" in r.stdout, r.stdout
+    # And back: gcc again rebuilds every object.
+    r = make(f"O={out}", "-j2")
+    assert rebuilt(r.stdout) == objs
+
+
+@pytest.mark.slow
+def test_flags_and_linker_changes_rebuild_in_place(tmp_path):
+    out = tmp_path / "flags"
+    make(f"O={out}", "defconfig")
+    make(f"O={out}", "-j2")
+    # Another flag reaches every C object (not the assembler's), and once only.
+    r = make(f"O={out}", "EXTRA_CFLAGS=-DPROXIMA_TEST_FLAG", "-j2")
+    assert rebuilt(r.stdout) == c_objects(out)
+    assert " -DPROXIMA_TEST_FLAG " in saved_command(out / "mm/page_alloc.o")
+    r = make(f"O={out}", "EXTRA_CFLAGS=-DPROXIMA_TEST_FLAG")
+    assert " CC " not in r.stdout and " LD " not in r.stdout, r.stdout
+    # Another linker relinks and compiles nothing.
+    r = make(f"O={out}", "EXTRA_CFLAGS=-DPROXIMA_TEST_FLAG", "LD=ld.bfd")
+    assert not rebuilt(r.stdout) and " LD " in r.stdout, r.stdout
+    assert saved_command(out / "proxima-syms").startswith("ld.bfd ")
+    # A compile that fails saves nothing: the next run tries that object again.
+    bad = ["EXTRA_CFLAGS=-DPROXIMA_TEST_FLAG -Wsuch-warning-for-the-test", "LD=ld.bfd"]
+    first = make(f"O={out}", *bad, check=False)
+    again = make(f"O={out}", *bad, check=False)
+    assert first.returncode and again.returncode
+    assert rebuilt(first.stdout)[:1] == rebuilt(again.stdout)[:1] != [], again.stdout
+    assert "-Wsuch" not in saved_command(out / rebuilt(first.stdout)[0])
+
+
+def test_hosted_and_fuzz_objects_follow_their_compiler(tmp_path):
+    # One object of each test build, compiled with one compiler, then another.
+    out = tmp_path / "hostcc"
+    make(f"O={out}", "debug_defconfig")
+    hosted = out / "hosted/obj/hypervisor/cmdline.o"
+    fuzz = out / "fuzz/obj/hypervisor/cmdline.o"
+    make(f"O={out}", str(hosted), str(fuzz))
+    assert saved_command(hosted).startswith("gcc ")
+    assert saved_command(fuzz).startswith("clang ")
+    r = make(f"O={out}", "HOSTCC=clang", "FUZZ_CC=clang-14", str(hosted), str(fuzz))
+    assert "HOSTCC" in r.stdout and "FUZZCC" in r.stdout, r.stdout
+    assert saved_command(hosted).startswith("clang ")
+    assert saved_command(fuzz).startswith("clang-14 ")
+    r = make(f"O={out}", "HOSTCC=clang", "FUZZ_CC=clang-14", str(hosted), str(fuzz))
+    assert "HOSTCC" not in r.stdout and "FUZZCC" not in r.stdout, r.stdout
+
+
+@pytest.mark.slow
 def test_numa_off_build_is_one_node(tmp_path, boot):
     # Without CONFIG_NUMA, firmware nodes and numa=fake both give one node, said so.
     out = tmp_path / "nonuma"
@@ -125,5 +239,6 @@ def test_unknown_defconfig_fails_clearly(tmp_path):
 def test_help_names_the_targets():
     r = make("help")
     for t in ["defconfig", "menuconfig", "olddefconfig", "savedefconfig", "iso", "run",
-              "check", "x86_64_defconfig", "debug_defconfig", "O=dir", "CC=gcc|clang", "V=1"]:
+              "check", "x86_64_defconfig", "debug_defconfig", "O=dir", "CC=gcc|clang", "V=1",
+              "QUICK=1", "format", "format-check", "EXTRA_CFLAGS"]:
         assert t in r.stdout, t

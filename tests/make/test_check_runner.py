@@ -26,6 +26,13 @@ def test_tap_without_a_plan_is_a_failure():
     assert check.count_tap("t", 0, "ok 1 - a\n") == (1, ["t: printed no TAP plan"])
 
 
+def test_tap_skips_count_neither_way():
+    # cmocka's skip() under a configuration a test does not apply to.
+    out = "1..4\nok 1 - a\nnot ok 2 # SKIP b\nok 3 # SKIP c\nnot ok 4 - d\n"
+    assert check.count_tap("t", 1, out) == (1, ["d"])
+    assert check.count_tap("t", 0, "1..2\nnot ok 1 # SKIP a\n") == (0, ["t: 1 tests did not run"])
+
+
 def test_tap_crash_before_the_end():
     out = "1..4\nok 1 - a\nok 2 - b\n==1==ERROR: AddressSanitizer\n"
     assert check.count_tap("t", 1, out) == (2, ["t exited with status 1"])
@@ -64,3 +71,29 @@ def test_stale_results_are_not_counted(tmp_path):
         sys.executable = real
     assert got == (0, 1, ["pytest exited with 1 and wrote no results"])
     assert not (tmp_path / "pytest.xml").exists()
+
+
+def test_format_check_is_one_counted_test(tmp_path):
+    good = "int twice(int x)\n{\n\treturn x + x;\n}\n"
+    (tmp_path / "good.c").write_text(good)
+    (tmp_path / "bad.c").write_text("int  twice( int x ){return x+x;}\n")
+    (tmp_path / "bad.h").write_text("int  f( void );\n")
+    g, b, h = (str(tmp_path / n) for n in ("good.c", "bad.c", "bad.h"))
+    assert check.format_check(SRCTREE, [g]) == (1, 0, [])
+    assert check.format_check(SRCTREE, [g, b, h]) == (0, 1, [f"format: {b}, {h}"])
+
+
+def test_config_label_names_what_the_second_configuration_changes(tmp_path):
+    (tmp_path / ".config").write_text("CONFIG_MAX_ORDER=13\n# CONFIG_PCP is not set\n"
+                                      "# CONFIG_DEBUG is not set\n")
+    assert check.config_label(str(tmp_path)) == "nodebug, MAX_ORDER=13, PCP=n"
+    (tmp_path / ".config").write_text("CONFIG_MAX_ORDER=10\nCONFIG_PCP=y\nCONFIG_DEBUG=y\n")
+    assert check.config_label(str(tmp_path)) == "debug, MAX_ORDER=10, PCP=y"
+
+
+def test_second_configuration_is_what_it_says():
+    # The defconfig the hosted tests run under a second time leaves out what
+    # debug_defconfig has (make check counts its results under that label).
+    text = open(os.path.join(SRCTREE, "arch/x86/configs", check.ALT_CONFIG)).read()
+    assert "CONFIG_MAX_ORDER=13" in text and "# CONFIG_PCP is not set" in text
+    assert "CONFIG_DEBUG=y" not in text
