@@ -65,8 +65,8 @@ static void progress(const struct stress_test *t, const char *kind, u64 seed, u6
 	if (seed < seeds && seconds_since(&last_progress) < PROGRESS_SECONDS)
 		return;
 	printf("# %s (%s): seed %llu of %llu, %llu operations\n", t->name, kind,
-	       (unsigned long long)seed, (unsigned long long)seeds,
-	       (unsigned long long)(seed * ops));
+	       seed, seeds,
+	       (seed * ops));
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &last_progress);
 }
@@ -76,7 +76,7 @@ void stress_die(const struct stress_worker *w, const char *fmt, ...)
 	va_list ap;
 
 	fprintf(stderr, "%s, seed %llu, worker %d (CPU %u): ", running ? running->name : "stress",
-		running ? (unsigned long long)running->seed : 0ULL, w ? (int)w->id : -1,
+		running ? running->seed : 0ULL, w ? (int)w->id : -1,
 		w ? w->cpu : 0);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

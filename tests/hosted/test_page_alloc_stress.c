@@ -135,7 +135,7 @@ static void mark(const struct worker *w, const struct blk *b, bool set)
 	u64 mask = b->order >= 6 ? ~0ULL : ((1ULL << (1U << b->order)) - 1) << (m % 64);
 
 	if (m + (1UL << b->order) > bitmap_mfns)
-		die(w, "mfn 0x%llx outside the fixture", (unsigned long long)m);
+		die(w, "mfn 0x%llx outside the fixture", m);
 	words = b->order >= 6 ? 1ULL << (b->order - 6) : 1;
 	for (i = 0; i < words; i++) {
 		u64 *word = &bitmap[m / 64 + i], old;
@@ -145,7 +145,7 @@ static void mark(const struct worker *w, const struct blk *b, bool set)
 		else
 			old = __atomic_fetch_and(word, ~mask, __ATOMIC_RELAXED);
 		if ((old & mask) != (set ? 0 : mask))
-			die(w, "order %u block at mfn 0x%llx: %s", b->order, (unsigned long long)m,
+			die(w, "order %u block at mfn 0x%llx: %s", b->order, m,
 			    set ? "handed out while part of it is still allocated"
 				: "freed while part of it was not allocated");
 	}
@@ -219,15 +219,15 @@ static void check_block(struct worker *w, const struct blk *b, unsigned int f, b
 		die(w, "mask %s gave a page of node %u", list, pg->node);
 	}
 	if (bits && page_to_maddr(pg) + (PAGE_SIZE << b->order) > (1ULL << bits))
-		die(w, "%u-bit request got 0x%llx", bits, (unsigned long long)page_to_maddr(pg));
+		die(w, "%u-bit request got 0x%llx", bits, page_to_maddr(pg));
 	if (!IS_ALIGNED(page_to_mfn(pg), 1UL << b->order) || mfn_to_page(page_to_mfn(pg)) != pg ||
 	    (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_DIRTY)))
 		die(w, "bad block at mfn 0x%llx order %u flags 0x%x",
-		    (unsigned long long)page_to_mfn(pg), b->order, pg->flags);
+		    page_to_mfn(pg), b->order, pg->flags);
 	memcpy(&first, heapfx_page_mem(pg), sizeof(first));
 	if (b->scrubbed && first && !(IS_ENABLED(CONFIG_SCRUB_DEBUG) && first == POISON64))
 		die(w, "block at 0x%llx handed out holding 0x%llx",
-		    (unsigned long long)page_to_maddr(pg), (unsigned long long)first);
+		    page_to_maddr(pg), first);
 }
 
 static void do_alloc(struct worker *w)
@@ -263,8 +263,8 @@ static void release(struct worker *w, struct blk *b, bool clean)
 	memcpy(&first, heapfx_page_mem(b->pg), sizeof(first));
 	if (first != b->tag)
 		die(w, "block at 0x%llx: tag 0x%llx became 0x%llx while allocated",
-		    (unsigned long long)page_to_maddr(b->pg), (unsigned long long)b->tag,
-		    (unsigned long long)first);
+		    page_to_maddr(b->pg), b->tag,
+		    first);
 	mark(w, b, false);
 	clean &= b->scrubbed;
 	if (clean)
@@ -339,9 +339,9 @@ static void check_quiet(const char *when)
 		    allocated != held[n])
 			die(NULL, "%s: node %u: free %llu + cached %llu + allocated %llu + "
 			    "scrubbing %llu, managed %llu; the workers hold %llu", when, n,
-			    (unsigned long long)h->free_pages, (unsigned long long)cached,
-			    (unsigned long long)allocated, (unsigned long long)h->scrubbing,
-			    (unsigned long long)h->managed, (unsigned long long)held[n]);
+			    h->free_pages, cached,
+			    allocated, h->scrubbing,
+			    h->managed, held[n]);
 		hits += st.hit;
 		misses += st.miss;
 		foreign += st.foreign;
@@ -350,8 +350,8 @@ static void check_quiet(const char *when)
 	}
 	if (hits + misses != allocs || foreign != misses)
 		die(NULL, "%s: %llu allocations, but hit %llu miss %llu foreign %llu", when,
-		    (unsigned long long)allocs, (unsigned long long)hits,
-		    (unsigned long long)misses, (unsigned long long)foreign);
+		    allocs, hits,
+		    misses, foreign);
 }
 
 /* Free what the workers and the pool hold, each on its worker's CPU. */
@@ -416,9 +416,9 @@ static void test_threads_random_operations(void **state)
 	seeds = stress_threaded(&stress, tally);
 	print_message("%u threads, %llu seeds, %llu allocations and frees (%llu failed "
 		      "allocations), %llu frees on another node's CPU\n", stress.nr_workers,
-		      (unsigned long long)seeds,
-		      (unsigned long long)total, (unsigned long long)fails,
-		      (unsigned long long)foreign);
+		      seeds,
+		      total, fails,
+		      foreign);
 	assert_true(foreign > 0);
 }
 

@@ -156,7 +156,7 @@ static void verify(const struct worker *w, const struct obj *o)
 	memcpy(&tag, o->p + off, sizeof(tag));
 	if (tag != o->tag)
 		die(w, "object %p (%u bytes): tag 0x%llx became 0x%llx: handed out twice?",
-		    (void *)o->p, o->len, (unsigned long long)o->tag, (unsigned long long)tag);
+		    (void *)o->p, o->len, o->tag, tag);
 	for (i = off + 8; i < o->len; i++)
 		if (o->p[i] != (u8)o->tag)
 			die(w, "object %p (%u bytes): byte %u is 0x%02x, not 0x%02x", (void *)o->p,
@@ -324,18 +324,18 @@ static void check_counts(const char *when, const u64 *per_class, const u64 *per_
 		snprintf(name, sizeof(name), "kmalloc-%zu", classes[c]);
 		if (slabfx_info(slab_cache_find(name)).inuse != per_class[c])
 			die(NULL, "%s: %s: %llu in use, the workers hold %llu", when, name,
-			    (unsigned long long)slabfx_info(slab_cache_find(name)).inuse,
-			    (unsigned long long)per_class[c]);
+			    slabfx_info(slab_cache_find(name)).inuse,
+			    per_class[c]);
 	}
 	for (c = 0; c < NR_CACHES; c++)
 		if (caches[c] && slabfx_info(caches[c]).inuse != per_cache[c])
 			die(NULL, "%s: %s: %llu in use, the workers hold %llu", when,
-			    cache_spec[c].name, (unsigned long long)slabfx_info(caches[c]).inuse,
-			    (unsigned long long)per_cache[c]);
+			    cache_spec[c].name, slabfx_info(caches[c]).inuse,
+			    per_cache[c]);
 	slab_large_info(&pages, &allocs);
 	if (allocs != large)
 		die(NULL, "%s: %llu large blocks, the workers hold %llu", when,
-		    (unsigned long long)allocs, (unsigned long long)large);
+		    allocs, large);
 }
 
 /* Everything that must hold with no operation in flight. */
@@ -362,8 +362,8 @@ static void check_quiet(const char *when)
 	for (n = 0; n < topo->nr_nodes; n++)
 		if (heap_allocated((nodeid_t)n) != slab_node_pages((nodeid_t)n))
 			die(NULL, "%s: node %u: %llu pages allocated, %llu of them the slab "
-			    "allocator's", when, n, (unsigned long long)heap_allocated((nodeid_t)n),
-			    (unsigned long long)slab_node_pages((nodeid_t)n));
+			    "allocator's", when, n, heap_allocated((nodeid_t)n),
+			    slab_node_pages((nodeid_t)n));
 }
 
 /*
@@ -408,12 +408,12 @@ static void free_everything(void)
 		info = slabfx_info(slab_cache_find(name));
 		if (info.slabs || info.pcpu)
 			die(NULL, "%s keeps %llu slabs, %llu cached", name,
-			    (unsigned long long)info.slabs, (unsigned long long)info.pcpu);
+			    info.slabs, info.pcpu);
 	}
 	meta = slabfx_info(slab_cache_find("slab-cache"));
 	arrays = slabfx_info(slab_cache_find("slab-cpu"));
 	if (meta.inuse != NR_CLASSES + 1)
-		die(NULL, "%llu cache descriptors in use", (unsigned long long)meta.inuse);
+		die(NULL, "%llu cache descriptors in use", meta.inuse);
 	internal = (meta.slabs << meta.order) + (arrays.slabs << arrays.order);
 	for (n = 0; n < topo->nr_nodes; n++) {
 		held += heap_allocated((nodeid_t)n);
@@ -423,7 +423,7 @@ static void free_everything(void)
 	}
 	if (held != internal)
 		die(NULL, "%llu pages still allocated; the internal caches hold %llu",
-		    (unsigned long long)held, (unsigned long long)internal);
+		    held, internal);
 	if (heap_check(false))
 		die(NULL, "heap_check failed at the end");
 	heapfx_assert_counts();
@@ -471,9 +471,9 @@ static void test_threads_random_operations(void **state)
 	total = remote = shrinks = 0;
 	seeds = stress_threaded(&stress, tally);
 	print_message("%u threads, %llu seeds, %llu allocations and frees, %llu frees on another "
-		      "node's CPU, %llu shrinks\n", stress.nr_workers, (unsigned long long)seeds,
-		      (unsigned long long)total, (unsigned long long)remote,
-		      (unsigned long long)shrinks);
+		      "node's CPU, %llu shrinks\n", stress.nr_workers, seeds,
+		      total, remote,
+		      shrinks);
 	assert_true(remote > total / 20);
 }
 
