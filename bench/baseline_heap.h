@@ -13,10 +13,10 @@
 
 /* One per page of RAM, as in Proxima's frame table (same fields, 32 bytes). */
 struct base_page {
-	struct base_page *next, *prev;	/* free list links */
+	struct base_page *next, *prev; /* free list links */
 	mfn_t mfn;
-	u32 flags;			/* BASE_PG_FREE on the head of a free block */
-	u8 order;			/* of the free block this page heads */
+	u32 flags; /* BASE_PG_FREE on the head of a free block */
+	u8 order;  /* of the free block this page heads */
 	nodeid_t node;
 };
 

@@ -22,24 +22,24 @@
 #include "baseline_slab.h"
 
 #define NR_CLASSES 13
-#define SMALL_MAX 256			/* classes up to here found by table */
+#define SMALL_MAX 256 /* classes up to here found by table */
 #define CHUNK_MAX_ORDER 4
-#define CHUNK_MIN_OBJS 8		/* per chunk, where the waste allows */
+#define CHUNK_MIN_OBJS 8 /* per chunk, where the waste allows */
 
 /* The classes of Proxima's kmalloc, so that both round sizes alike. */
 static const unsigned int class_size[NR_CLASSES] = {
-	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+    8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
 };
 
 struct base_class {
-	void *free;		/* first free object; each free object holds the next's address */
-	unsigned int order;	/* of its chunks */
+	void *free;	    /* first free object; each free object holds the next's address */
+	unsigned int order; /* of its chunks */
 };
 
 static struct spinlock pool_lock = SPINLOCK_INIT;
 static struct base_class classes[NR_CLASSES];
-static u8 small_class[SMALL_MAX / 8 + 1];	/* by (size + 7) / 8 */
-static u8 *table;				/* per page from table_start: class + 1, or 0 */
+static u8 small_class[SMALL_MAX / 8 + 1]; /* by (size + 7) / 8 */
+static u8 *table;			  /* per page from table_start: class + 1, or 0 */
 static mfn_t table_start, table_end;
 static u64 pool_pages;
 

@@ -33,9 +33,9 @@ void bench_fixture_init(void);
 struct bench_arena {
 	void *blk[BENCH_ARENA_MAX];
 	unsigned int nr;
-	u64 *count;		/* where the next blocks are counted */
-	u64 frame_bytes;	/* frame tables, and anything else not below */
-	u64 cache_bytes;	/* Proxima's per-CPU caches */
+	u64 *count;	 /* where the next blocks are counted */
+	u64 frame_bytes; /* frame tables, and anything else not below */
+	u64 cache_bytes; /* Proxima's per-CPU caches */
 };
 
 extern struct bench_arena bench_proxima_arena, bench_baseline_arena;

@@ -27,17 +27,14 @@ static struct topology fixture_topo;
 struct topology *topo = &fixture_topo;
 
 const struct mem_range bench_ram = {
-	.start = BENCH_RAM_BASE,
-	.end = BENCH_RAM_BASE + BENCH_RAM_BYTES,
-	.type = MEM_RAM,
+    .start = BENCH_RAM_BASE,
+    .end = BENCH_RAM_BASE + BENCH_RAM_BYTES,
+    .type = MEM_RAM,
 };
 
 /* Four nodes on a ring: neighbours at 21, the opposite node at 31. */
 static const u8 ring4[BENCH_NODES * BENCH_NODES] = {
-	10, 21, 31, 21,
-	21, 10, 21, 31,
-	31, 21, 10, 21,
-	21, 31, 21, 10,
+    10, 21, 31, 21, 21, 10, 21, 31, 31, 21, 10, 21, 21, 31, 21, 10,
 };
 
 /* ---- hypervisor functions the allocator objects call ------------------- */
@@ -81,7 +78,7 @@ void assert_failed(const char *expr, const char *why, const char *file, int line
 void bench_fixture_init(void)
 {
 	static struct topo_desc d;
-	struct topo_opts opts = { 0 };
+	struct topo_opts opts = {0};
 	unsigned int c, n;
 
 	d.source = TOPO_SRC_ACPI;

@@ -29,22 +29,22 @@
 #endif
 
 #define BURST_MAX 256
-#define FILL_PERCENT 90		/* locality: how full every node is */
-#define SHARE_PERCENT 45	/* of a node's free rest, the most one of its CPUs holds */
+#define FILL_PERCENT 90	 /* locality: how full every node is */
+#define SHARE_PERCENT 45 /* of a node's free rest, the most one of its CPUs holds */
 
 enum workload { W_ORDER0, W_ORDER3, W_MIXED, NR_WORKLOADS };
 
-static const char *const workload_name[NR_WORKLOADS] = { "order 0", "order 3", "mixed 0-4" };
+static const char *const workload_name[NR_WORKLOADS] = {"order 0", "order 3", "mixed 0-4"};
 /* Bursts are 1..burst_max allocations, then as many frees. */
-static const unsigned int burst_max[NR_WORKLOADS] = { 256, 64, 64 };
+static const unsigned int burst_max[NR_WORKLOADS] = {256, 64, 64};
 
 const char bench_name[] = "bench_heap";
 
-static bool touched;	/* a workload made the allocator write page contents */
+static bool touched; /* a workload made the allocator write page contents */
 
 static const struct bench_pair pair = {
-	.proxima = &bench_proxima,
-	.baseline = &bench_baseline,
+    .proxima = &bench_proxima,
+    .baseline = &bench_baseline,
 };
 
 struct held {
@@ -56,10 +56,10 @@ struct worker {
 	struct bench_thread t;
 	const struct bench_alloc *a;
 	enum workload w;
-	u64 cap_pages;		/* locality: the most pages held at once */
-	struct held *h;		/* locality: room for cap_pages + 1 blocks */
-	u64 pages, local;	/* locality: pages allocated, of those on the CPU's node */
-	u64 failed;		/* allocations that found nothing */
+	u64 cap_pages;	  /* locality: the most pages held at once */
+	struct held *h;	  /* locality: room for cap_pages + 1 blocks */
+	u64 pages, local; /* locality: pages allocated, of those on the CPU's node */
+	u64 failed;	  /* allocations that found nothing */
 };
 
 static unsigned int pick_order(enum workload w, u64 *rng)
@@ -244,10 +244,10 @@ static void hit_rate(const void *side, void *arg, double *out)
 }
 
 struct spill {
-	u64 pages;		/* allocated after the node ran out */
-	u64 fallback;		/* of those, on another node */
-	u64 nearest;		/* of those, on a node at the smallest distance */
-	u64 dist_sum;		/* SLIT distance summed over fallback pages */
+	u64 pages;    /* allocated after the node ran out */
+	u64 fallback; /* of those, on another node */
+	u64 nearest;  /* of those, on a node at the smallest distance */
+	u64 dist_sum; /* SLIT distance summed over fallback pages */
 };
 
 /*
@@ -255,8 +255,7 @@ struct spill {
  * allocate times_rest x the pages a node has left free: 0.5 fits on one
  * neighbour, 1.5 needs a second node.
  */
-static void spill_node(const struct bench_alloc *a, nodeid_t x, double times_rest,
-		       struct spill *s)
+static void spill_node(const struct bench_alloc *a, nodeid_t x, double times_rest, struct spill *s)
 {
 	u64 rest, i, want;
 	unsigned int n, nearest = 255;
@@ -289,8 +288,8 @@ static void spill_node(const struct bench_alloc *a, nodeid_t x, double times_res
 }
 
 static struct bench_result hit[2];
-static struct spill spill_res[2][2];	/* [volume][proxima, baseline] */
-static const double spill_volume[2] = { 0.5, 1.5 };
+static struct spill spill_res[2][2]; /* [volume][proxima, baseline] */
+static const double spill_volume[2] = {0.5, 1.5};
 
 static double spill_avg(const struct spill *s)
 {
@@ -304,7 +303,7 @@ static double spill_near(const struct spill *s)
 
 static void bench_locality(void)
 {
-	enum workload hw[2] = { W_ORDER0, W_MIXED };
+	enum workload hw[2] = {W_ORDER0, W_MIXED};
 	unsigned int i, v, n;
 
 	printf("\n(c) locality: every node %u%% full, all %u CPUs allocate (MEMF_LOCAL) and free\n"
@@ -319,11 +318,11 @@ static void bench_locality(void)
 		       hit[i].hi);
 	}
 	if (locality_failed)
-		printf("  (%llu allocations found no memory at all)\n",
-		       locality_failed);
+		printf("  (%llu allocations found no memory at all)\n", locality_failed);
 
 	printf("\n(c) fallback: nodes %u%% full, one node exhausted, its CPUs allocate more;\n"
-	       "  every node in turn, pages summed (deterministic: run once)\n", FILL_PERCENT);
+	       "  every node in turn, pages summed (deterministic: run once)\n",
+	       FILL_PERCENT);
 	printf("  %-12s %-9s %9s %14s %12s\n", "volume", "", "fallback", "on nearest", "avg dist");
 	for (v = 0; v < 2; v++) {
 		for (n = 0; n < BENCH_NODES; n++) {
@@ -346,7 +345,7 @@ static void bench_locality(void)
 /* ---- (d) memory ------------------------------------------------------------------ */
 
 struct meta {
-	double frames, caches, statics, total;	/* bytes per managed page */
+	double frames, caches, statics, total; /* bytes per managed page */
 };
 
 static struct meta meta_of(const struct bench_alloc *a)
@@ -412,11 +411,13 @@ static void summary(void)
 	printf("local hit rate at %u%% full: %.3f (order 0), %.3f (mixed)\n", FILL_PERCENT,
 	       hit[0].ratio, hit[1].ratio);
 	printf("fallback avg distance: %.3f (0.5 x rest), %.3f (1.5 x rest); on nearest node "
-	       "%.0f%% vs %.0f%%\n", spill_avg(&spill_res[0][0]) / spill_avg(&spill_res[0][1]),
+	       "%.0f%% vs %.0f%%\n",
+	       spill_avg(&spill_res[0][0]) / spill_avg(&spill_res[0][1]),
 	       spill_avg(&spill_res[1][0]) / spill_avg(&spill_res[1][1]),
 	       spill_near(&spill_res[1][0]), spill_near(&spill_res[1][1]));
 	printf("metadata per page: %.3f (%.2f vs %.2f bytes); per-CPU caches may also hold "
-	       "%.2f%% of RAM\n", meta_p.total / meta_b.total, meta_p.total, meta_b.total,
+	       "%.2f%% of RAM\n",
+	       meta_p.total / meta_b.total, meta_p.total, meta_b.total,
 	       100.0 * cache_bound() / (BENCH_NODES * (BENCH_NODE_BYTES >> PAGE_SHIFT)));
 }
 
@@ -428,9 +429,10 @@ int main(int argc, char **argv)
 	       "numeric fallback): %u nodes x %u CPUs, %u MiB each, SLIT ring 10/21/31\n",
 	       BENCH_NODES, BENCH_CPUS_PER_NODE, (unsigned int)(BENCH_NODE_BYTES >> 20));
 	printf("config: PCP=%s PCP_BATCH=%u PCP_HIGH=%u MAX_ORDER=%u SCRUB_DEBUG=%s DEBUG=%s; "
-	       "host CPUs: %ld\n", IS_ENABLED(CONFIG_PCP) ? "y" : "n", CONFIG_PCP_BATCH,
-	       CONFIG_PCP_HIGH, MAX_ORDER, IS_ENABLED(CONFIG_SCRUB_DEBUG) ? "y" : "n",
-	       IS_ENABLED(CONFIG_DEBUG) ? "y" : "n", bench_host_cpus);
+	       "host CPUs: %ld\n",
+	       IS_ENABLED(CONFIG_PCP) ? "y" : "n", CONFIG_PCP_BATCH, CONFIG_PCP_HIGH, MAX_ORDER,
+	       IS_ENABLED(CONFIG_SCRUB_DEBUG) ? "y" : "n", IS_ENABLED(CONFIG_DEBUG) ? "y" : "n",
+	       bench_host_cpus);
 	printf("note: a contended lock spins with sched_yield() here (the hosted\n"
 	       "arch_cpu_relax), and a thread may be preempted holding or queued for a\n"
 	       "ticket lock; where a lock is contended (the baseline's, from 2 threads on)\n"

@@ -141,16 +141,16 @@ static u64 proxima_cached_pages(void)
 }
 
 const struct bench_alloc bench_proxima = {
-	.name = "proxima",
-	.reset = proxima_reset,
-	.alloc = proxima_alloc,
-	.free = proxima_free,
-	.node_of = proxima_node_of,
-	.managed = proxima_managed,
-	.frame_bytes = proxima_frame_bytes,
-	.cache_bytes = proxima_cache_bytes,
-	.static_bytes = proxima_static_bytes,
-	.cached_pages = proxima_cached_pages,
+    .name = "proxima",
+    .reset = proxima_reset,
+    .alloc = proxima_alloc,
+    .free = proxima_free,
+    .node_of = proxima_node_of,
+    .managed = proxima_managed,
+    .frame_bytes = proxima_frame_bytes,
+    .cache_bytes = proxima_cache_bytes,
+    .static_bytes = proxima_static_bytes,
+    .cached_pages = proxima_cached_pages,
 };
 
 /* ---- the baseline ---------------------------------------------------------- */
@@ -191,14 +191,14 @@ static u64 baseline_cached_pages(void)
 }
 
 const struct bench_alloc bench_baseline = {
-	.name = "baseline",
-	.reset = baseline_reset,
-	.alloc = baseline_alloc,
-	.free = baseline_free,
-	.node_of = baseline_node_of,
-	.managed = base_managed,
-	.frame_bytes = baseline_frame_bytes,
-	.cache_bytes = baseline_cache_bytes,
-	.static_bytes = base_static_bytes,
-	.cached_pages = baseline_cached_pages,
+    .name = "baseline",
+    .reset = baseline_reset,
+    .alloc = baseline_alloc,
+    .free = baseline_free,
+    .node_of = baseline_node_of,
+    .managed = base_managed,
+    .frame_bytes = baseline_frame_bytes,
+    .cache_bytes = baseline_cache_bytes,
+    .static_bytes = base_static_bytes,
+    .cached_pages = baseline_cached_pages,
 };

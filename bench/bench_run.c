@@ -23,11 +23,7 @@ unsigned int bench_only_threads;
 long bench_host_cpus;
 
 const struct bench_placement bench_placements[BENCH_NR_PLACEMENTS] = {
-	{ 1, false, "1" },
-	{ 2, false, "2" },
-	{ 2, true, "2 one node" },
-	{ 4, false, "4" },
-	{ 8, false, "8" },
+    {1, false, "1"}, {2, false, "2"}, {2, true, "2 one node"}, {4, false, "4"}, {8, false, "8"},
 };
 
 static double start_time;
@@ -131,7 +127,7 @@ double bench_threads_run(struct bench_thread *first, size_t stride, unsigned int
 			 void (*fn)(struct bench_thread *t))
 {
 	time_t whole = (time_t)bench_seconds;
-	struct timespec sleep_for = { whole, (long)((bench_seconds - whole) * 1e9) };
+	struct timespec sleep_for = {whole, (long)((bench_seconds - whole) * 1e9)};
 	double t0, end = 0;
 	u64 ops = 0;
 	unsigned int i;
@@ -236,7 +232,7 @@ void bench_throughput_rows(const struct bench_pair *pair, bench_measure_fn f,
 	for (w = 0; w < nr; w++) {
 		for (i = 0; i < BENCH_NR_PLACEMENTS; i++) {
 			const struct bench_placement *pl = &bench_placements[i];
-			struct bench_tp t = { .workload = w, .pl = pl };
+			struct bench_tp t = {.workload = w, .pl = pl};
 			struct bench_result *r = &res[w][i];
 
 			if (bench_only_threads && pl->threads != bench_only_threads)

@@ -54,10 +54,10 @@ const char *bench_oversubscribed(unsigned int threads);
 struct bench_thread {
 	pthread_t thread;
 	void (*fn)(struct bench_thread *t);
-	unsigned int cpu;	/* hosted_cpu_id of the thread */
-	u64 rng;		/* for bench_rng_next(), seeded per thread */
-	u64 ops;		/* operations done, counted by fn */
-	double end;		/* when fn returned */
+	unsigned int cpu; /* hosted_cpu_id of the thread */
+	u64 rng;	  /* for bench_rng_next(), seeded per thread */
+	u64 ops;	  /* operations done, counted by fn */
+	double end;	  /* when fn returned */
 };
 
 /* Threads spread over the nodes (CPUs 0, 2, 4, 6, then 1, 3, ...) or all on node 0. */
@@ -100,8 +100,8 @@ struct bench_pair {
 typedef void (*bench_measure_fn)(const void *side, void *arg, double *out);
 
 struct bench_result {
-	double proxima, baseline, ratio;	/* medians */
-	double lo, hi;				/* smallest and largest ratio of a run */
+	double proxima, baseline, ratio; /* medians */
+	double lo, hi;			 /* smallest and largest ratio of a run */
 };
 
 /*

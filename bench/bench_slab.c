@@ -30,41 +30,41 @@
 #include "bench_run.h"
 #include "bench_slab.h"
 
-#define BURST_MAX 64		/* (a): bursts of 1..BURST_MAX allocations */
+#define BURST_MAX 64 /* (a): bursts of 1..BURST_MAX allocations */
 #define SMALL_SIZE 64
-#define RING_CAP 256		/* objects in flight from one CPU to the next */
-#define RING_BURST 32		/* a ring CPU allocates 1..RING_BURST at a time */
-#define WALK_CAP 4096		/* (c): the most objects one CPU holds */
-#define STEADY_OBJS (WALK_CAP / 2)	/* (d): each CPU's holding in the steady state */
-#define PEAK_OBJS 4096		/* (d): objects each CPU adds at a peak */
-#define KEEP_PERCENT 10		/* (d): of the peak, kept when freeing at random */
+#define RING_CAP 256		   /* objects in flight from one CPU to the next */
+#define RING_BURST 32		   /* a ring CPU allocates 1..RING_BURST at a time */
+#define WALK_CAP 4096		   /* (c): the most objects one CPU holds */
+#define STEADY_OBJS (WALK_CAP / 2) /* (d): each CPU's holding in the steady state */
+#define PEAK_OBJS 4096		   /* (d): objects each CPU adds at a peak */
+#define KEEP_PERCENT 10		   /* (d): of the peak, kept when freeing at random */
 #define HELD_MAX MAX(WALK_CAP, STEADY_OBJS + PEAK_OBJS)
 
 enum workload { W_SMALL, W_MIXED, NR_WORKLOADS };
 
-static const char *const workload_name[NR_WORKLOADS] = { "64 B", "mixed" };
+static const char *const workload_name[NR_WORKLOADS] = {"64 B", "mixed"};
 /* The mix: a class of these, uniformly, then a size uniformly within it. */
 static const unsigned int mix_class[] = {
-	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096,
+    8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096,
 };
 #define NR_MIX ARRAY_SIZE(mix_class)
 
 /* (b): rings over 2 and 4 CPUs, neighbours always on different nodes. */
 static const struct bench_placement ring_placements[] = {
-	{ 2, false, "2" },
-	{ 4, false, "4" },
+    {2, false, "2"},
+    {4, false, "4"},
 };
 #define NR_RINGS ARRAY_SIZE(ring_placements)
 
 const char bench_name[] = "bench_slab";
 
-static unsigned long problems;		/* found by the allocators' own checks */
+static unsigned long problems; /* found by the allocators' own checks */
 
 /* Objects one CPU hands to the next: single producer, single consumer. */
 struct ring {
 	void *slot[RING_CAP];
-	_Alignas(64) u64 head;		/* next slot to take; the consumer's */
-	_Alignas(64) u64 tail;		/* next slot to fill; the producer's */
+	_Alignas(64) u64 head; /* next slot to take; the consumer's */
+	_Alignas(64) u64 tail; /* next slot to fill; the producer's */
 };
 
 static struct ring rings[BENCH_CPUS];
@@ -78,9 +78,9 @@ struct worker {
 	struct bench_thread t;
 	const struct slab_bench_alloc *a;
 	enum workload w;
-	u64 allocs, home;	/* (b, c) allocations, of those in the CPU's node's memory */
-	struct ring *in, *out;	/* (b) */
-	struct held *h;		/* (c, d) objects held, nr of them, bytes asked for */
+	u64 allocs, home;      /* (b, c) allocations, of those in the CPU's node's memory */
+	struct ring *in, *out; /* (b) */
+	struct held *h;	       /* (c, d) objects held, nr of them, bytes asked for */
 	u64 nr, bytes;
 };
 
@@ -130,9 +130,9 @@ static void check_side(const void *side)
 }
 
 static const struct bench_pair pair = {
-	.proxima = &slab_bench_proxima,
-	.baseline = &slab_bench_baseline,
-	.after_run = check_side,
+    .proxima = &slab_bench_proxima,
+    .baseline = &slab_bench_baseline,
+    .after_run = check_side,
 };
 
 /* ---- (a) throughput ---------------------------------------------------------- */
@@ -155,7 +155,7 @@ static void throughput_thread(struct bench_thread *t)
 			a->free(obj[i]);
 		wk->t.ops += n;
 	}
-	}
+}
 
 /* kmalloc+kfree pairs per second. */
 static void tp_measure(const void *side, void *arg, double *out)
@@ -176,7 +176,8 @@ static void bench_throughput(void)
 	printf("\n(a) throughput: kmalloc+kfree pairs, Mops/s, median of %u runs of %.2f s\n",
 	       bench_reps, bench_seconds);
 	printf("  bursts of 1..%u allocations, then as many frees, on the same CPU; mixed:\n"
-	       "  a class of 8..4096 uniformly, then a size within it uniformly\n", BURST_MAX);
+	       "  a class of 8..4096 uniformly, then a size within it uniformly\n",
+	       BURST_MAX);
 	bench_throughput_rows(&pair, tp_measure, workload_name, NR_WORKLOADS, tp_result);
 }
 
@@ -216,7 +217,7 @@ static void ring_thread(struct bench_thread *t)
 		if (!n && !got)
 			sched_yield();
 	}
-	}
+}
 
 /* Objects passed along per second; the share of allocations on the allocating CPU's node. */
 static void ring_measure(const void *side, void *arg, double *out)
@@ -275,10 +276,10 @@ static void bench_rings(void)
 		if (bench_only_threads && pl->threads != bench_only_threads)
 			continue;
 		bench_paired(&pair, ring_measure, (void *)pl, 2, r);
-		printf("  %-6s %s %9.2f %9.2f %9.2f %7.2f-%-7.2f %9.1f%% %9.1f%% %9.2f\n", pl->label,
-		       bench_oversubscribed(pl->threads), r[0].proxima / 1e6, r[0].baseline / 1e6,
-		       r[0].ratio, r[0].lo, r[0].hi, 100 * r[1].proxima, 100 * r[1].baseline,
-		       r[1].ratio);
+		printf("  %-6s %s %9.2f %9.2f %9.2f %7.2f-%-7.2f %9.1f%% %9.1f%% %9.2f\n",
+		       pl->label, bench_oversubscribed(pl->threads), r[0].proxima / 1e6,
+		       r[0].baseline / 1e6, r[0].ratio, r[0].lo, r[0].hi, 100 * r[1].proxima,
+		       100 * r[1].baseline, r[1].ratio);
 	}
 }
 
@@ -324,7 +325,7 @@ static void walk_thread(struct bench_thread *t)
 		while (wk->nr > target)
 			let_go(wk);
 	}
-	}
+}
 
 /* Bytes of pages the allocator holds per byte the CPUs asked for and hold. */
 static double overhead(const struct slab_bench_alloc *a, const struct worker *wk)
@@ -411,10 +412,10 @@ static struct bench_result walk_result[4];
 static void bench_walk(void)
 {
 	static const char *const what[4] = {
-		"(c) on the CPU's own node",
-		"(d) steady",
-		"(d) after a transient peak",
-		"(d) after a peak, random frees",
+	    "(c) on the CPU's own node",
+	    "(d) steady",
+	    "(d) after a transient peak",
+	    "(d) after a peak, random frees",
 	};
 	struct bench_result *r = walk_result;
 	unsigned int v;
@@ -424,8 +425,9 @@ static void bench_walk(void)
 	       "  (d) then bytes of pages held per byte asked for and held, with every CPU\n"
 	       "  holding %u objects (steady: the walk's mean); after each added %u and freed\n"
 	       "  just those (transient peak); after each grew to %u and freed all but %u%%\n"
-	       "  at random; median of %u runs\n", BENCH_CPUS, WALK_CAP, STEADY_OBJS, PEAK_OBJS,
-	       STEADY_OBJS + PEAK_OBJS, KEEP_PERCENT, bench_reps);
+	       "  at random; median of %u runs\n",
+	       BENCH_CPUS, WALK_CAP, STEADY_OBJS, PEAK_OBJS, STEADY_OBJS + PEAK_OBJS, KEEP_PERCENT,
+	       bench_reps);
 	bench_paired(&pair, walk_measure, NULL, 4, r);
 	printf("  %-32s %9s %9s %9s %15s\n", "", "proxima", "baseline", "ratio", "runs: min-max");
 	printf("  %-32s %8.1f%% %8.1f%% %9.3f %7.3f-%-7.3f\n", what[0], 100 * r[0].proxima,
@@ -491,8 +493,8 @@ int main(int argc, char **argv)
 	slab_fixture_init();
 	printf("\nProxima slab allocator vs baseline (one global pool and lock, a free list\n"
 	       "per class, no per-CPU caches, no nodes): %u nodes x %u CPUs, %u MiB each,\n"
-	       "SLIT ring 10/21/31; each on its own page allocator\n", BENCH_NODES,
-	       BENCH_CPUS_PER_NODE, (unsigned int)(BENCH_NODE_BYTES >> 20));
+	       "SLIT ring 10/21/31; each on its own page allocator\n",
+	       BENCH_NODES, BENCH_CPUS_PER_NODE, (unsigned int)(BENCH_NODE_BYTES >> 20));
 	print_config();
 	printf("note: as for the page allocator, a contended lock spins with sched_yield()\n"
 	       "here and a thread may be preempted holding it; rows where the baseline's\n"

@@ -91,7 +91,8 @@ static void proxima_make_clean(void)
 
 	for (n = 0; n < BENCH_NODES; n++) {
 		for (o = MAX_ORDER; o >= 0; o--) {
-			unsigned int flags = MEMF_EXACT | MEMF_NODE(n) | MEMF_NO_PCP | MEMF_NO_SCRUB;
+			unsigned int flags =
+			    MEMF_EXACT | MEMF_NODE(n) | MEMF_NO_PCP | MEMF_NO_SCRUB;
 
 			/* An allocated block's head is ours to link through until it is freed. */
 			while ((pg = alloc_pages((unsigned int)o, flags))) {
@@ -133,12 +134,12 @@ static unsigned long proxima_problems(void)
 }
 
 const struct slab_bench_alloc slab_bench_proxima = {
-	.name = "proxima",
-	.reset = proxima_reset,
-	.alloc = kmalloc,
-	.free = kfree,
-	.pages = proxima_pages,
-	.problems = proxima_problems,
+    .name = "proxima",
+    .reset = proxima_reset,
+    .alloc = kmalloc,
+    .free = kfree,
+    .pages = proxima_pages,
+    .problems = proxima_problems,
 };
 
 /* ---- the baseline ---------------------------------------------------------- */
@@ -156,10 +157,10 @@ static unsigned long baseline_problems(void)
 }
 
 const struct slab_bench_alloc slab_bench_baseline = {
-	.name = "baseline",
-	.reset = baseline_reset,
-	.alloc = base_kmalloc,
-	.free = base_kfree,
-	.pages = base_slab_pages,
-	.problems = baseline_problems,
+    .name = "baseline",
+    .reset = baseline_reset,
+    .alloc = base_kmalloc,
+    .free = base_kfree,
+    .pages = base_slab_pages,
+    .problems = baseline_problems,
 };

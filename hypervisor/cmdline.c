@@ -17,7 +17,7 @@ struct token {
 	char name[NAME_MAX];
 	char value[VALUE_MAX];
 	bool has_value;
-	const char *text;	/* the token as written, for messages */
+	const char *text; /* the token as written, for messages */
 	int text_len;
 };
 
@@ -95,8 +95,8 @@ static const struct boot_param *find_param(const char *name, const struct boot_p
 
 static int parse_bool(const char *v, bool *out)
 {
-	static const char *const yes[] = { "1", "on", "yes", "true" };
-	static const char *const no[] = { "0", "off", "no", "false" };
+	static const char *const yes[] = {"1", "on", "yes", "true"};
+	static const char *const no[] = {"0", "off", "no", "false"};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(yes); i++) {
@@ -129,11 +129,24 @@ static int parse_number(const char *v, bool sized, u64 *out)
 		return n == UINT64_MAX ? -ERANGE : -EINVAL;
 	if (sized && *end) {
 		switch (*end) {
-		case 'k': case 'K': mult = KiB(1); break;
-		case 'm': case 'M': mult = MiB(1); break;
-		case 'g': case 'G': mult = GiB(1); break;
-		case 't': case 'T': mult = GiB(1024); break;
-		default: return -EINVAL;
+		case 'k':
+		case 'K':
+			mult = KiB(1);
+			break;
+		case 'm':
+		case 'M':
+			mult = MiB(1);
+			break;
+		case 'g':
+		case 'G':
+			mult = GiB(1);
+			break;
+		case 't':
+		case 'T':
+			mult = GiB(1024);
+			break;
+		default:
+			return -EINVAL;
 		}
 		end++;
 	}
@@ -147,8 +160,7 @@ static int parse_number(const char *v, bool sized, u64 *out)
 
 static void report_bad(const struct token *t, const char *why, const char *dflt)
 {
-	pr_warn("cmdline: option '%.*s': %s; using default %s\n", t->text_len, t->text, why,
-		dflt);
+	pr_warn("cmdline: option '%.*s': %s; using default %s\n", t->text_len, t->text, why, dflt);
 }
 
 /* Store t's value into prm's variable, or report why not. Returns 0 or -EINVAL. */
@@ -184,7 +196,8 @@ static int apply_param(const struct boot_param *prm, const struct token *t, bool
 
 			snprintf(why, sizeof(why), "%s, expected %s%llu..%llu",
 				 rc == -EINVAL ? "not a number" : "out of range",
-				 prm->type == PARAM_SIZE ? "a size in bytes (K/M/G/T suffix) in " : "",
+				 prm->type == PARAM_SIZE ? "a size in bytes (K/M/G/T suffix) in "
+							 : "",
 				 prm->min, prm->max);
 			report_bad(t, why, dflt);
 			return -EINVAL;
@@ -198,8 +211,10 @@ static int apply_param(const struct boot_param *prm, const struct token *t, bool
 		if (negate || !t->has_value || strlen(t->value) >= prm->len) {
 			char why[48];
 
-			snprintf(why, sizeof(why), negate || !t->has_value ? "needs a value" :
-				 "value longer than %zu characters", prm->len - 1);
+			snprintf(why, sizeof(why),
+				 negate || !t->has_value ? "needs a value"
+							 : "value longer than %zu characters",
+				 prm->len - 1);
 			snprintf(dflt, sizeof(dflt), "\"%s\"", (const char *)prm->var);
 			report_bad(t, why, dflt);
 			return -EINVAL;
@@ -210,8 +225,8 @@ static int apply_param(const struct boot_param *prm, const struct token *t, bool
 		if (negate || prm->parse(t->has_value ? t->value : NULL)) {
 			char why[128];
 
-			snprintf(why, sizeof(why), "invalid value%s%s", prm->forms ? ", expected " : "",
-				 prm->forms ? prm->forms : "");
+			snprintf(why, sizeof(why), "invalid value%s%s",
+				 prm->forms ? ", expected " : "", prm->forms ? prm->forms : "");
 			report_bad(t, why, prm->dflt ? prm->dflt : "(unchanged)");
 			return -EINVAL;
 		}
@@ -220,10 +235,9 @@ static int apply_param(const struct boot_param *prm, const struct token *t, bool
 	return -EINVAL;
 }
 
-int cmdline_parse(const char *line, const struct boot_param *first,
-		  const struct boot_param *last)
+int cmdline_parse(const char *line, const struct boot_param *first, const struct boot_param *last)
 {
-	static struct token t;	/* boot CPU only; keeps the stack small */
+	static struct token t; /* boot CPU only; keeps the stack small */
 	const struct boot_param *prm;
 	const char *p = line, *err;
 	int problems = 0;
@@ -255,7 +269,8 @@ int cmdline_parse(const char *line, const struct boot_param *first,
 			continue;
 		}
 		if (negate && prm->type != PARAM_BOOL) {
-			pr_warn("cmdline: option '%.*s': 'no-' applies to on/off options only; ignored\n",
+			pr_warn("cmdline: option '%.*s': 'no-' applies to on/off options only; "
+				"ignored\n",
 				t.text_len, t.text);
 			problems++;
 			continue;

@@ -35,7 +35,7 @@ void console_force_unlock(void)
 
 void vprintk(int level, const char *fmt, va_list ap)
 {
-	static char buf[PRINTK_LINE_MAX];	/* guarded by console_lock */
+	static char buf[PRINTK_LINE_MAX]; /* guarded by console_lock */
 	unsigned long flags;
 	int n;
 

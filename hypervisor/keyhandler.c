@@ -21,8 +21,7 @@ static bool key_printable(unsigned char key)
 	return key > ' ' && key < 127;
 }
 
-int keyhandler_register(unsigned char key, keyhandler_fn fn, const char *desc,
-			bool diagnostic)
+int keyhandler_register(unsigned char key, keyhandler_fn fn, const char *desc, bool diagnostic)
 {
 	if (!key_printable(key) || !fn || !desc)
 		return -EINVAL;

@@ -42,8 +42,8 @@ static void __noreturn vpanic(bool trace, const char *fmt, va_list ap)
 	printk(LOG_EMERG, "\n****************************************\n");
 	printk(LOG_EMERG, "Panic on CPU %u:\n%s\n", arch_cpu_id(), msg);
 	printk(LOG_EMERG, "****************************************\n");
-	printk(LOG_EMERG, "%s\n", qemu_exit ? "Exiting QEMU (qemu-exit)." :
-					     "System halted. Reboot the machine.");
+	printk(LOG_EMERG, "%s\n",
+	       qemu_exit ? "Exiting QEMU (qemu-exit)." : "System halted. Reboot the machine.");
 	arch_halt_all(QEMU_EXIT_PANIC);
 }
 

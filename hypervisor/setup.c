@@ -29,7 +29,7 @@ static char test_fault[8];
 /* test_fault=<kind>: raise a CPU exception on purpose (SELFTEST builds). */
 static int parse_test_fault(const char *v)
 {
-	static const char *const kinds[] = { "ud", "pf", "gp", "de", "bp" };
+	static const char *const kinds[] = {"ud", "pf", "gp", "de", "bp"};
 	size_t i;
 
 	if (!IS_ENABLED(CONFIG_SELFTEST) || !v)
@@ -55,8 +55,8 @@ static void print_banner(void)
 	       CONFIG_NR_CPUS, IS_ENABLED(CONFIG_NUMA) ? "y" : "n", MAX_NODES,
 	       IS_ENABLED(CONFIG_DEBUG) ? "y" : "n", IS_ENABLED(CONFIG_SELFTEST) ? "y" : "n",
 	       console_loglevel());
-	printk(LOG_EMERG, "boot loader: %s (multiboot%s)\n", boot->loader[0] ? boot->loader : "unknown",
-	       boot->protocol == 2 ? "2" : "");
+	printk(LOG_EMERG, "boot loader: %s (multiboot%s)\n",
+	       boot->loader[0] ? boot->loader : "unknown", boot->protocol == 2 ? "2" : "");
 	printk(LOG_EMERG, "command line: %s\n", cmdline_opts);
 }
 
@@ -101,7 +101,8 @@ static void parse_cmdline(void)
 		cmdline_parse(builtin, __start_hv_params, __stop_hv_params);
 	cmdline_parse(cmdline_opts, __start_hv_params, __stop_hv_params);
 	if (boot->cmdline_truncated)
-		pr_warn("cmdline: longer than %d bytes; the rest was cut off\n", BOOT_CMDLINE_MAX - 1);
+		pr_warn("cmdline: longer than %d bytes; the rest was cut off\n",
+			BOOT_CMDLINE_MAX - 1);
 }
 
 static void __noreturn idle_loop(void)

@@ -40,8 +40,8 @@ void bootmem_reserve(paddr_t start, paddr_t end)
 		return;
 	/* Whole pages only: a partly reserved page is not free. */
 	start = ALIGN_DOWN(start, PAGE_SIZE);
-	end = end > UINT64_MAX - (PAGE_SIZE - 1) ? ALIGN_DOWN(UINT64_MAX, PAGE_SIZE) :
-						    ALIGN_UP(end, PAGE_SIZE);
+	end = end > UINT64_MAX - (PAGE_SIZE - 1) ? ALIGN_DOWN(UINT64_MAX, PAGE_SIZE)
+						 : ALIGN_UP(end, PAGE_SIZE);
 	for (i = 0; i < nr_free;) {
 		struct mem_range *r = &free_ranges[i];
 

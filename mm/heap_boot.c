@@ -14,7 +14,7 @@
 
 #include "heap_internal.h"
 
-#define IDLE_DRAIN_TICKS 100	/* a second idle empties a CPU's cache */
+#define IDLE_DRAIN_TICKS 100 /* a second idle empties a CPU's cache */
 
 static bool heap_ready;
 
@@ -32,7 +32,7 @@ static void *boot_meta(u64 bytes, nodeid_t node)
 
 static void key_heap(unsigned char key)
 {
-	static struct node_heap snap;	/* the idle loop runs one key at a time */
+	static struct node_heap snap; /* the idle loop runs one key at a time */
 	unsigned int n, z, o;
 
 	for (n = 0; n < topo->nr_nodes; n++) {
@@ -55,12 +55,11 @@ static void key_heap(unsigned char key)
 			       zone_names[z], h->zone[z].free_pages, orders);
 		}
 		st = heap_stats((nodeid_t)n);
-		printk(LOG_EMERG, "heap node %u: free %llu pcp %llu dirty %llu hit %llu miss %llu "
-		       "foreign %llu local %llu other %llu\n", n, h->free_pages,
-		       heap_cached((nodeid_t)n),
-		       h->dirty_pages, st.hit,
-		       st.miss, st.foreign,
-		       st.local, st.other);
+		printk(LOG_EMERG,
+		       "heap node %u: free %llu pcp %llu dirty %llu hit %llu miss %llu "
+		       "foreign %llu local %llu other %llu\n",
+		       n, h->free_pages, heap_cached((nodeid_t)n), h->dirty_pages, st.hit, st.miss,
+		       st.foreign, st.local, st.other);
 	}
 }
 
@@ -72,8 +71,7 @@ static void key_mem(unsigned char key)
 		struct node_heap *h = &heap[n];
 
 		printk(LOG_EMERG, "mem node %u: total %llu MiB free %llu MiB pcp %llu MiB\n", n,
-		       (h->managed >> (20 - PAGE_SHIFT)),
-		       (h->free_pages >> (20 - PAGE_SHIFT)),
+		       (h->managed >> (20 - PAGE_SHIFT)), (h->free_pages >> (20 - PAGE_SHIFT)),
 		       (heap_cached((nodeid_t)n) >> (20 - PAGE_SHIFT)));
 	}
 }
@@ -97,7 +95,7 @@ static void build_node(nodeid_t n)
 {
 	heap_init_node_frames(n);
 	heap_add_free_node(boot_free, boot_nr_free, n);
-	nodemask_set_atomic(&node_done, n);	/* CPUs build their nodes at once */
+	nodemask_set_atomic(&node_done, n); /* CPUs build their nodes at once */
 	if (heap[n].nr_spans)
 		pr_debug("heap: node %u built by CPU%u (node %u)\n", n, arch_cpu_id(),
 			 cpu_to_node(arch_cpu_id()));
@@ -120,14 +118,15 @@ void heap_boot(void)
 
 	heap_alloc_frames(boot_meta);
 	if (pcp_init(boot_meta))
-		pr_warn("heap: no memory for every per-CPU cache; those CPUs use the heap directly\n");
+		pr_warn(
+		    "heap: no memory for every per-CPU cache; those CPUs use the heap directly\n");
 	boot_nr_free = bootmem_free_ranges(&boot_free);
 	/* Node-local memory bandwidth: each node's own CPU initialises it. */
 	smp_run_on_all(build_my_nodes);
 	for (n = 0; n < MAX_NODES; n++)
 		if (!nodemask_test(&node_done, n))
-			build_node((nodeid_t)n);	/* CPU-less nodes, and beyond */
-	bootmem_init(NULL, 0);		/* everything it had is the heap's now */
+			build_node((nodeid_t)n); /* CPU-less nodes, and beyond */
+	bootmem_init(NULL, 0);			 /* everything it had is the heap's now */
 	for (n = 0; n < topo->nr_nodes; n++) {
 		total += heap[n].managed;
 		if (heap[n].lost)
@@ -140,11 +139,12 @@ void heap_boot(void)
 				PLURAL_S(heap[n].nr_spans));
 	}
 	pr_info("heap: %llu MiB managed, orders 0..%d, per-CPU caches %s\n",
-		total >> (20 - PAGE_SHIFT), MAX_ORDER,
-		IS_ENABLED(CONFIG_PCP) ? "on" : "off");
+		total >> (20 - PAGE_SHIFT), MAX_ORDER, IS_ENABLED(CONFIG_PCP) ? "on" : "off");
 	heap_ready = true;
-	keyhandler_register('H', key_heap, "page allocator: free blocks per zone and order, "
-			    "statistics per node", true);
+	keyhandler_register('H', key_heap,
+			    "page allocator: free blocks per zone and order, "
+			    "statistics per node",
+			    true);
 	keyhandler_register('m', key_mem, "memory per node: total, free, per-CPU cached", true);
 }
 

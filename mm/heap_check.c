@@ -27,23 +27,24 @@ static unsigned int check_lists(struct node_heap *h, nodeid_t n, u64 *free)
 				zfree += 1UL << o;
 				if (!(pg->flags & PG_FREE) || pg->order != o || pg->zone != z ||
 				    pg->node != n || !IS_ALIGNED(pg->mfn, 1UL << o)) {
-					pr_err("heap check: node %u zone %s order %u: bad block at mfn "
-					       "0x%llx (flags 0x%x order %u)\n", n, zone_names[z], o,
-					       pg->mfn, pg->flags, pg->order);
+					pr_err("heap check: node %u zone %s order %u: bad block at "
+					       "mfn "
+					       "0x%llx (flags 0x%x order %u)\n",
+					       n, zone_names[z], o, pg->mfn, pg->flags, pg->order);
 					bad++;
 				}
 			}
 			if (blocks != h->zone[z].nr_blocks[o]) {
 				pr_err("heap check: node %u zone %s order %u: %llu blocks listed, "
-				       "%llu counted\n", n, zone_names[z], o, blocks,
-				       h->zone[z].nr_blocks[o]);
+				       "%llu counted\n",
+				       n, zone_names[z], o, blocks, h->zone[z].nr_blocks[o]);
 				bad++;
 			}
 		}
 		if (zfree != h->zone[z].free_pages) {
-			pr_err("heap check: node %u zone %s: %llu free pages listed, %llu counted\n",
-			       n, zone_names[z], zfree,
-			       h->zone[z].free_pages);
+			pr_err(
+			    "heap check: node %u zone %s: %llu free pages listed, %llu counted\n",
+			    n, zone_names[z], zfree, h->zone[z].free_pages);
 			bad++;
 		}
 		*free += zfree;
@@ -66,8 +67,10 @@ static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
 
 			if (!(pg->flags & PG_FREE)) {
 				if (pg->flags & PG_TAIL) {
-					pr_err("heap check: node %u: mfn 0x%llx is a tail of no free "
-					       "block\n", n, m);
+					pr_err(
+					    "heap check: node %u: mfn 0x%llx is a tail of no free "
+					    "block\n",
+					    n, m);
 					bad++;
 				}
 				m++;
@@ -76,21 +79,23 @@ static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
 			size = 1UL << pg->order;
 			for (i = 1; IS_ENABLED(CONFIG_DEBUG) && i < size && m + i < s->end; i++)
 				if ((pg[i].flags & ~PG_DIRTY) != PG_TAIL) {
-					pr_err("heap check: node %u: mfn 0x%llx inside the free block "
-					       "at 0x%llx is not a tail (flags 0x%x)\n", n,
-					       (m + i), m,
-					       pg[i].flags);
+					pr_err(
+					    "heap check: node %u: mfn 0x%llx inside the free block "
+					    "at 0x%llx is not a tail (flags 0x%x)\n",
+					    n, (m + i), m, pg[i].flags);
 					bad++;
 				}
 			if (all_free && pg->order < MAX_ORDER) {
 				mfn_t b = m ^ size;
 
-				if (b >= s->start && b < s->end && (s->frames[b - s->start].flags & PG_FREE) &&
+				if (b >= s->start && b < s->end &&
+				    (s->frames[b - s->start].flags & PG_FREE) &&
 				    s->frames[b - s->start].order == pg->order &&
 				    s->frames[b - s->start].zone == pg->zone) {
-					pr_err("heap check: node %u: free buddies 0x%llx and 0x%llx of order "
-					       "%u did not merge\n", n, m,
-					       b, pg->order);
+					pr_err("heap check: node %u: free buddies 0x%llx and "
+					       "0x%llx of order "
+					       "%u did not merge\n",
+					       n, m, b, pg->order);
 					bad++;
 				}
 			}
@@ -108,10 +113,8 @@ static unsigned int check_spans(const struct node_heap *h, nodeid_t n)
 	for (k = 1; k < h->nr_spans; k++) {
 		if (h->span[k].start < h->span[k - 1].end) {
 			pr_err("heap check: node %u: span %u (mfn 0x%llx-0x%llx) does not follow "
-			       "span %u (mfn 0x%llx-0x%llx)\n", n, k,
-			       h->span[k].start,
-			       h->span[k].end, k - 1,
-			       h->span[k - 1].start,
+			       "span %u (mfn 0x%llx-0x%llx)\n",
+			       n, k, h->span[k].start, h->span[k].end, k - 1, h->span[k - 1].start,
 			       h->span[k - 1].end);
 			bad++;
 		}
@@ -143,14 +146,14 @@ unsigned int heap_check(bool all_free)
 		allocated = heap_allocated((nodeid_t)n);
 		if (h->free_pages + cached + allocated + h->scrubbing != h->managed) {
 			pr_err("heap check: node %u: free %llu + cached %llu + allocated %llu + "
-			       "scrubbing %llu != managed %llu\n", n, h->free_pages,
-			       cached, allocated,
-			       h->scrubbing, h->managed);
+			       "scrubbing %llu != managed %llu\n",
+			       n, h->free_pages, cached, allocated, h->scrubbing, h->managed);
 			bad++;
 		}
 		if (all_free && allocated) {
 			pr_err("heap check: node %u: %llu pages still allocated with everything "
-			       "freed\n", n, allocated);
+			       "freed\n",
+			       n, allocated);
 			bad++;
 		}
 		spin_unlock_irqrestore(&h->lock, flags);

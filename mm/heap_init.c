@@ -27,8 +27,8 @@ static void leave_out(nodeid_t n, mfn_t start, mfn_t end)
 {
 	heap[n].lost += end - start;
 	pr_err("heap: node %u: %llu KiB at 0x%llx-0x%llx left out: no memory for its frame "
-	       "table\n", n, ((end - start) << (PAGE_SHIFT - 10)),
-	       start << PAGE_SHIFT, end << PAGE_SHIFT);
+	       "table\n",
+	       n, ((end - start) << (PAGE_SHIFT - 10)), start << PAGE_SHIFT, end << PAGE_SHIFT);
 }
 
 /*
@@ -58,8 +58,8 @@ static int alloc_node_frames(nodeid_t n, void *(*meta)(u64, nodeid_t))
 	if (!h->span) {
 		h->lost = pages;
 		pr_err("heap: node %u: %llu KiB in %u range%s left out: no memory for its span "
-		       "table\n", n, (pages << (PAGE_SHIFT - 10)), nr,
-		       nr == 1 ? "" : "s");
+		       "table\n",
+		       n, (pages << (PAGE_SHIFT - 10)), nr, nr == 1 ? "" : "s");
 		return -ENOMEM;
 	}
 	block = meta(pages * sizeof(struct page), n);

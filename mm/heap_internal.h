@@ -27,11 +27,11 @@ struct node_heap {
 	/* Sorted by address, one per present range; set up at boot. */
 	unsigned int nr_spans;
 	struct heap_span *span;
-	u64 managed;		/* pages handed to the heap at boot */
-	u64 lost;		/* pages of the node left out (reported at boot) */
-	u64 free_pages;		/* in the buddy free lists */
-	u64 dirty_pages;	/* of those, not yet zeroed */
-	u64 scrubbing;		/* taken out by an idle CPU to be zeroed */
+	u64 managed;	 /* pages handed to the heap at boot */
+	u64 lost;	 /* pages of the node left out (reported at boot) */
+	u64 free_pages;	 /* in the buddy free lists */
+	u64 dirty_pages; /* of those, not yet zeroed */
+	u64 scrubbing;	 /* taken out by an idle CPU to be zeroed */
 	/*
 	 * Shared counters, only for CPUs that have no per-CPU ones (pcp.c);
 	 * read the totals with heap_allocated() and heap_stats().
@@ -116,8 +116,8 @@ struct node_stats heap_stats(nodeid_t n);
  */
 struct page *pcp_alloc(unsigned int order);
 bool pcp_free(struct page *pg, unsigned int order, bool dirty);
-unsigned int pcp_drain_all(void);		/* pages returned */
-unsigned int pcp_drain_node(nodeid_t n);	/* every cache's pages of node n */
+unsigned int pcp_drain_all(void);	 /* pages returned */
+unsigned int pcp_drain_node(nodeid_t n); /* every cache's pages of node n */
 void pcp_drain_cpu(unsigned int cpu);
 int pcp_init(void *(*meta)(u64 bytes, nodeid_t node));
 

@@ -42,7 +42,7 @@ static bool holds_marker(const struct page *pg, u64 marker)
 static void local_and_zeroed(nodeid_t want)
 {
 	struct page *pg[PAGES_PER_CPU];
-	u64 marker = 0x6775657374000000ULL | arch_cpu_id();	/* "guest" and the CPU */
+	u64 marker = 0x6775657374000000ULL | arch_cpu_id(); /* "guest" and the CPU */
 	unsigned int i, j;
 	bool local = true, leak = false;
 
@@ -138,8 +138,10 @@ static void exhaust(nodeid_t n)
 		taken += 1UL << o;
 	}
 	pg = alloc_pages(0, MEMF_LOCAL | MEMF_NO_PCP);
-	printk(LOG_EMERG, "selftest mm: node %u exhausted (%llu pages): next page from node %d, "
-	       "first fallback %d\n", n, taken, pg ? pg->node : -1,
+	printk(LOG_EMERG,
+	       "selftest mm: node %u exhausted (%llu pages): next page from node %d, "
+	       "first fallback %d\n",
+	       n, taken, pg ? pg->node : -1,
 	       topo->node[n].nr_fallback ? topo->node[n].fallback[0] : -1);
 	check(!topo->node[n].nr_fallback || (pg && pg->node == topo->node[n].fallback[0]),
 	      "an exhausted node falls back to its nearest node");

@@ -18,7 +18,7 @@
 #include "slab_internal.h"
 
 static const unsigned int kmalloc_sizes[] = {
-	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+    8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
 };
 #define NR_KMALLOC ARRAY_SIZE(kmalloc_sizes)
 _Static_assert(SLAB_MAX_OBJ_SIZE == 8192, "the largest kmalloc class is the largest object");
@@ -48,8 +48,8 @@ void slab_kmalloc_init(void)
 static struct slab_cache *kmalloc_cache(size_t size)
 {
 	/* Up to 192 bytes by 8-byte steps; above, class i holds 2^(i + 1) bytes. */
-	static const u8 small[25] = { 0, 0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
-				      5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6 };
+	static const u8 small[25] = {0, 0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+				     5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6};
 
 	if (size <= 192)
 		return kmalloc_caches[small[(size + 7) / 8]];
@@ -130,14 +130,15 @@ void kfree(const void *p)
 		if (!(c->flags & CACHE_KMALLOC))
 			slab_report("kfree of %p: object of cache %s, not kmalloc\n", p, c->name);
 		else if (slab_obj_index(c, s, p) < 0)
-			slab_report("slab %s: free of %p: not an object of this cache\n", c->name, p);
+			slab_report("slab %s: free of %p: not an object of this cache\n", c->name,
+				    p);
 		else
 			slab_free_object(c, s, (void *)p, pg->node);
 		return;
 	}
 	/* Claim the block: of two racing frees, one finds the mark gone. */
-	if (!is_large_head(p, pg) || !(__atomic_fetch_and(&pg->flags, ~PG_LARGE, __ATOMIC_ACQ_REL) &
-				   PG_LARGE)) {
+	if (!is_large_head(p, pg) ||
+	    !(__atomic_fetch_and(&pg->flags, ~PG_LARGE, __ATOMIC_ACQ_REL) & PG_LARGE)) {
 		slab_report("kfree of %p: not a kmalloc block\n", p);
 		return;
 	}
@@ -155,8 +156,8 @@ size_t ksize(const void *p)
 		return 0;
 	if (READ_ONCE(pg->flags) & PG_SLAB) {
 		c = slab_page_cache(pg);
-		return (c->flags & CACHE_KMALLOC) && slab_obj_index(c, pg->owner, p) >= 0 ?
-			       c->size : 0;
+		return (c->flags & CACHE_KMALLOC) && slab_obj_index(c, pg->owner, p) >= 0 ? c->size
+											  : 0;
 	}
 	return is_large_head(p, pg) ? PAGE_SIZE << pg->private : 0;
 }

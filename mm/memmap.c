@@ -12,14 +12,22 @@
 const char *mem_type_name(u32 type)
 {
 	switch (type) {
-	case MEM_RAM: return "RAM";
-	case MEM_RESERVED: return "reserved";
-	case MEM_ACPI: return "ACPI data";
-	case MEM_NVS: return "ACPI NVS";
-	case MEM_UNUSABLE: return "unusable";
-	case MEM_DISABLED: return "disabled";
-	case MEM_PMEM: return "persistent";
-	default: return "unknown";
+	case MEM_RAM:
+		return "RAM";
+	case MEM_RESERVED:
+		return "reserved";
+	case MEM_ACPI:
+		return "ACPI data";
+	case MEM_NVS:
+		return "ACPI NVS";
+	case MEM_UNUSABLE:
+		return "unusable";
+	case MEM_DISABLED:
+		return "disabled";
+	case MEM_PMEM:
+		return "persistent";
+	default:
+		return "unknown";
 	}
 }
 
@@ -27,12 +35,18 @@ const char *mem_type_name(u32 type)
 static int type_rank(u32 type)
 {
 	switch (type) {
-	case MEM_RAM: return 0;
-	case MEM_ACPI: return 1;
-	case MEM_PMEM: return 2;
-	case MEM_NVS: return 3;
-	case MEM_UNUSABLE: return 5;
-	default: return 4;	/* reserved, disabled and unknown kinds */
+	case MEM_RAM:
+		return 0;
+	case MEM_ACPI:
+		return 1;
+	case MEM_PMEM:
+		return 2;
+	case MEM_NVS:
+		return 3;
+	case MEM_UNUSABLE:
+		return 5;
+	default:
+		return 4; /* reserved, disabled and unknown kinds */
 	}
 }
 
@@ -115,8 +129,8 @@ int memmap_sanitize(struct mem_range *map, unsigned int *nr, unsigned int max)
 		u64 lost = memmap_ram_bytes(out + max, nout - max);
 
 		pr_err("memory map: %u range%s after resolving overlaps, room for %u; "
-		       "ignoring those from 0x%llx up (%llu KiB of RAM)\n", nout, PLURAL_S(nout), max,
-		       out[max].start, lost >> 10);
+		       "ignoring those from 0x%llx up (%llu KiB of RAM)\n",
+		       nout, PLURAL_S(nout), max, out[max].start, lost >> 10);
 		memcpy(map, out, max * sizeof(*map));
 		*nr = max;
 		return -ENOSPC;

@@ -19,7 +19,7 @@
 #include <hv/topology.h>
 
 static struct topo_desc desc;
-static struct topology system_topology = { .nr_nodes = 1, .nr_cpus = 1 };
+static struct topology system_topology = {.nr_nodes = 1, .nr_cpus = 1};
 static struct topo_opts opts;
 
 struct topology *topo = &system_topology;
@@ -162,13 +162,12 @@ static void key_numactl(unsigned char key)
 	unsigned int n, m;
 	int len;
 
-	printk(LOG_EMERG, "available: %u node%s (0-%u)\n", topo->nr_nodes,
-	       PLURAL_S(topo->nr_nodes), topo->nr_nodes - 1);
+	printk(LOG_EMERG, "available: %u node%s (0-%u)\n", topo->nr_nodes, PLURAL_S(topo->nr_nodes),
+	       topo->nr_nodes - 1);
 	for (n = 0; n < topo->nr_nodes; n++) {
 		print_node_cpus((nodeid_t)n);
 		printk(LOG_EMERG, "node %u size: %llu MB\n", n, topo->node[n].present >> 20);
-		printk(LOG_EMERG, "node %u free: %llu MB\n", n,
-		       node_free_bytes((nodeid_t)n) >> 20);
+		printk(LOG_EMERG, "node %u free: %llu MB\n", n, node_free_bytes((nodeid_t)n) >> 20);
 	}
 	printk(LOG_EMERG, "node distances:\n");
 	len = snprintf(line, sizeof(line), "node");
@@ -178,8 +177,8 @@ static void key_numactl(unsigned char key)
 	for (n = 0; n < topo->nr_nodes; n++) {
 		len = snprintf(line, sizeof(line), "%3u:", n);
 		for (m = 0; m < topo->nr_nodes; m++)
-			len += snprintf(line + len, sizeof(line) - len, " %3u",
-					topo->distance[n][m]);
+			len +=
+			    snprintf(line + len, sizeof(line) - len, " %3u", topo->distance[n][m]);
 		printk(LOG_EMERG, "%s\n", line);
 	}
 }
@@ -196,8 +195,10 @@ static void key_numa(unsigned char key)
 		u64 lost = heap_node_lost((nodeid_t)n);
 
 		if (lost)
-			printk(LOG_EMERG, "node %u: %llu KiB not managed (no memory for its frame "
-			       "table; see the boot log)\n", n, lost >> 10);
+			printk(LOG_EMERG,
+			       "node %u: %llu KiB not managed (no memory for its frame "
+			       "table; see the boot log)\n",
+			       n, lost >> 10);
 	}
 }
 
@@ -208,8 +209,8 @@ static void key_numa(unsigned char key)
 static const struct topo_desc *describe(const struct arch_firmware *fw)
 {
 	const struct acpi_numa_opts acpi = {
-		.sapic = fw->acpi_sapic,
-		.sn2_prom_srat = fw->acpi_sn2_prom_srat,
+	    .sapic = fw->acpi_sapic,
+	    .sn2_prom_srat = fw->acpi_sn2_prom_srat,
 	};
 
 	if (fw->desc)

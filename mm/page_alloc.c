@@ -29,17 +29,18 @@ void heap_set_reclaim(unsigned long (*reclaim)(void))
 }
 
 static const mfn_t zone_end[NR_ZONES] = {
-	[ZONE_DMA] = MiB(16) >> PAGE_SHIFT,
-	[ZONE_DMA32] = GiB(4) >> PAGE_SHIFT,
-	[ZONE_NORMAL] = ~(mfn_t)0,
+    [ZONE_DMA] = MiB(16) >> PAGE_SHIFT,
+    [ZONE_DMA32] = GiB(4) >> PAGE_SHIFT,
+    [ZONE_NORMAL] = ~(mfn_t)0,
 };
 
-const char *const zone_names[NR_ZONES] = { "dma", "dma32", "normal" };
+const char *const zone_names[NR_ZONES] = {"dma", "dma32", "normal"};
 
 enum zone_id zone_of(mfn_t mfn)
 {
-	return mfn < zone_end[ZONE_DMA] ? ZONE_DMA :
-	       mfn < zone_end[ZONE_DMA32] ? ZONE_DMA32 : ZONE_NORMAL;
+	return mfn < zone_end[ZONE_DMA]	    ? ZONE_DMA
+	       : mfn < zone_end[ZONE_DMA32] ? ZONE_DMA32
+					    : ZONE_NORMAL;
 }
 
 /* The highest zone every page of which lies below 2^bits (bits 0: any). */
@@ -164,7 +165,7 @@ static void take_block_locked(struct node_heap *h, struct page *pg)
 	z->nr_blocks[order]--;
 	z->free_pages -= 1UL << order;
 	h->free_pages -= 1UL << order;
-	pg->flags &= ~PG_FREE;		/* PG_DIRTY_BLOCK stays: the taker needs it */
+	pg->flags &= ~PG_FREE; /* PG_DIRTY_BLOCK stays: the taker needs it */
 }
 
 /* Mark pages dirty (each counted once in the node's dirty_pages). */
@@ -279,7 +280,7 @@ unsigned int heap_alloc_batch_locked(struct node_heap *h, unsigned int order, un
 		for (o = order; o <= MAX_ORDER && !(pg = z->free[o]); o++)
 			;
 		if (!pg) {
-			zi--;		/* the zone below, as heap_alloc_locked would */
+			zi--; /* the zone below, as heap_alloc_locked would */
 			continue;
 		}
 		dirty = pg->flags & PG_DIRTY_BLOCK;
@@ -422,8 +423,7 @@ struct page *alloc_pages(unsigned int order, unsigned int flags)
 	return alloc_common(order, flags, NULL);
 }
 
-struct page *alloc_pages_mask(unsigned int order, unsigned int flags,
-			      const struct nodemask *mask)
+struct page *alloc_pages_mask(unsigned int order, unsigned int flags, const struct nodemask *mask)
 {
 	return alloc_common(order, flags, mask);
 }
@@ -436,7 +436,7 @@ void free_pages(struct page *pg, unsigned int order, bool dirty)
 	if (!pg)
 		return;
 	BUG_ON(order > MAX_ORDER ||
-	       (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_OFFLINE | PG_SLAB | PG_LARGE)),
+		   (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_OFFLINE | PG_SLAB | PG_LARGE)),
 	       "free_pages of a block that is not allocated (double free, or wrong order)");
 	if (IS_ENABLED(CONFIG_SCRUB_DEBUG) && !dirty)
 		scrub_poison(pg, order);

@@ -4,9 +4,9 @@
  * refilled from and drained to the node's buddy lists PCP_BATCH pages at a
  * time, holding at most PCP_HIGH pages per order; a single page of another
  * node freed here waits in a per-node outbox that goes home as a batch
- * (larger blocks of other nodes go straight home). Each CPU also counts its own allocations and frees per
- * node (statistics, pages allocated), so the hot paths share no counter;
- * readers sum over CPUs. Owns pcp_of[].
+ * (larger blocks of other nodes go straight home). Each CPU also counts its own allocations and
+ * frees per node (statistics, pages allocated), so the hot paths share no counter; readers sum over
+ * CPUs. Owns pcp_of[].
  *
  * Locking: each cache has a lock, taken by its CPU on every cache
  * operation (it is uncontended then) and by another CPU only to drain it,
@@ -38,7 +38,7 @@
 struct pcp {
 	struct spinlock lock;
 	nodeid_t node;
-	unsigned int count[PCP_ORDERS];		/* blocks of each order */
+	unsigned int count[PCP_ORDERS]; /* blocks of each order */
 	struct page *list[PCP_ORDERS];
 	unsigned int out_count[MAX_NODES];
 	struct page *out[MAX_NODES];
@@ -60,7 +60,7 @@ int pcp_init(void *(*meta)(u64 bytes, nodeid_t node))
 		struct pcp *p = meta(sizeof(*p), cpu_to_node(cpu));
 
 		if (!p) {
-			rc = -1;	/* that CPU uses the heap and shared counters */
+			rc = -1; /* that CPU uses the heap and shared counters */
 			continue;
 		}
 		spin_lock_init(&p->lock);
@@ -173,8 +173,8 @@ static void mark_cached(struct page *pg, unsigned int o, bool cached)
  * Give up to max blocks of order o from a list back to node n's heap,
  * lowering *count by as many under the heap lock; returns the pages.
  */
-static unsigned int give_back(struct page **list, unsigned int max, nodeid_t n,
-			      unsigned int *count, unsigned int o)
+static unsigned int give_back(struct page **list, unsigned int max, nodeid_t n, unsigned int *count,
+			      unsigned int o)
 {
 	struct node_heap *h = &heap[n];
 	unsigned int done = 0;
@@ -186,7 +186,7 @@ static unsigned int give_back(struct page **list, unsigned int max, nodeid_t n,
 		*list = pg->next;
 		pg->next = pg->prev = NULL;
 		mark_cached(pg, o, false);
-		pg->flags &= PG_DIRTY;		/* already counted dirty in pcp_free */
+		pg->flags &= PG_DIRTY; /* already counted dirty in pcp_free */
 		heap_free_locked(h, pg, o, false);
 		done++;
 	}

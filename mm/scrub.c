@@ -99,7 +99,7 @@ static struct page *take_dirty(struct node_heap *h, unsigned int *order)
 				__atomic_fetch_sub(&h->dirty_pages, dirty, __ATOMIC_RELAXED);
 				h->scrubbing += 1UL << *order;
 			} else
-				o--;	/* it was clean after all: look at this order again */
+				o--; /* it was clean after all: look at this order again */
 		}
 	}
 	spin_unlock_irqrestore(&h->lock, flags);

@@ -48,8 +48,8 @@ DEFINE_SPINLOCK(slab_list_lock);
 struct slab_cache *slab_cache_first;
 nodeid_t slab_cpu_home[CONFIG_NR_CPUS];
 static struct slab_cache *cache_last;
-static struct slab_cache cache_cache;	/* the descriptors, itself static */
-static struct slab_cache *cpu_cache;	/* struct slab_cpu */
+static struct slab_cache cache_cache; /* the descriptors, itself static */
+static struct slab_cache *cpu_cache;  /* struct slab_cpu */
 static unsigned int drain_pending[CONFIG_NR_CPUS];
 static unsigned long nr_reports;
 static bool key_registered;
@@ -163,12 +163,13 @@ static bool debug_free(struct slab_cache *c, void *obj)
 	}
 	if (seen != RZ_ALLOCATED) {
 		slab_report("slab %s: red zone before %p overwritten (0x%016llx), found at free; "
-		       "not freed\n", c->name, obj, seen);
+			    "not freed\n",
+			    c->name, obj, seen);
 		return false;
 	}
 	if (slab_rz_damaged(c, obj, &off)) {
 		slab_report("slab %s: red zone %s %p overwritten at offset %ld, found at free\n",
-		       c->name, off < 0 ? "before" : "after", obj, off);
+			    c->name, off < 0 ? "before" : "after", obj, off);
 		rz_set(c, obj, RZ_ALLOCATED);
 	}
 	if (!__atomic_compare_exchange_n(slab_state_word(obj), &seen, RZ_FREE, false,
@@ -188,14 +189,17 @@ static void debug_alloc(struct slab_cache *c, void *obj)
 	long off;
 
 	if (seen != RZ_FREE)
-		slab_report("slab %s: red zone before %p overwritten (0x%016llx), found at allocation\n",
-		       c->name, obj, seen);
+		slab_report(
+		    "slab %s: red zone before %p overwritten (0x%016llx), found at allocation\n",
+		    c->name, obj, seen);
 	else if (slab_rz_damaged(c, obj, &off))
-		slab_report("slab %s: red zone %s %p overwritten at offset %ld, found at allocation\n",
-		       c->name, off < 0 ? "before" : "after", obj, off);
+		slab_report(
+		    "slab %s: red zone %s %p overwritten at offset %ld, found at allocation\n",
+		    c->name, off < 0 ? "before" : "after", obj, off);
 	if (i < c->size)
-		slab_report("slab %s: %p written after free: byte %zu is 0x%02x, not poison 0x%02x\n",
-		       c->name, obj, i, ((u8 *)obj)[i], POISON);
+		slab_report(
+		    "slab %s: %p written after free: byte %zu is 0x%02x, not poison 0x%02x\n",
+		    c->name, obj, i, ((u8 *)obj)[i], POISON);
 	rz_set(c, obj, RZ_ALLOCATED);
 }
 
@@ -287,8 +291,8 @@ static unsigned int take_locked(struct slab_cache *c, struct slab_node *sn, void
 	unsigned int got = 0;
 
 	while (got < max) {
-		struct slab *s = sn->list[LIST_PARTIAL] ? sn->list[LIST_PARTIAL]
-							: sn->list[LIST_EMPTY];
+		struct slab *s =
+		    sn->list[LIST_PARTIAL] ? sn->list[LIST_PARTIAL] : sn->list[LIST_EMPTY];
 
 		if (!s)
 			break;
@@ -459,7 +463,7 @@ static struct slab_cpu *cpu_array(struct slab_cache *c, unsigned int cpu)
 	memset(sc, 0, sizeof(*sc));
 	sc->home = slab_cpu_home[cpu];
 	flags = arch_irq_save();
-	old = c->cpu[cpu];	/* an interrupt handler may have made one meanwhile */
+	old = c->cpu[cpu]; /* an interrupt handler may have made one meanwhile */
 	if (!old)
 		__atomic_store_n(&c->cpu[cpu], sc, __ATOMIC_RELEASE);
 	arch_irq_restore(flags);
@@ -491,8 +495,8 @@ static void *alloc_refill(struct slab_cache *c, unsigned int cpu)
 		flags = arch_irq_save();
 		drain_if_asked(c, sc, &spare);
 		if (sc->avail < c->batch)
-			sc->avail += take_batch(c, home, sc->objs + sc->avail,
-						c->batch - sc->avail);
+			sc->avail +=
+			    take_batch(c, home, sc->objs + sc->avail, c->batch - sc->avail);
 		if (sc->avail >= c->batch || (grown && sc->avail))
 			obj = sc->objs[--sc->avail];
 		arch_irq_restore(flags);
@@ -707,8 +711,10 @@ static void cache_setup(struct slab_cache *c, const char *name, size_t size, siz
 	choose_order(c);
 	ASSERT(c->nr_objs > 0, "slab_cache_create sized the slab for one object at least");
 	if (!(flags & SLAB_NO_CPU_CACHE)) {
-		c->limit = c->stride <= 256 ? 64 : c->stride <= 1024 ? 32 :
-			   c->stride <= 4096 ? 16 : 8;
+		c->limit = c->stride <= 256    ? 64
+			   : c->stride <= 1024 ? 32
+			   : c->stride <= 4096 ? 16
+					       : 8;
 		c->batch = c->limit / 2;
 	}
 	for (n = 0; n < MAX_NODES; n++)
@@ -773,8 +779,7 @@ int slab_cache_destroy(struct slab_cache *c)
 		cache_unlink_locked(c);
 	spin_unlock_irqrestore(&slab_list_lock, flags);
 	if (used) {
-		printk(LOG_ERR, "slab %s: destroy with %llu objects in use\n", c->name,
-		       used);
+		printk(LOG_ERR, "slab %s: destroy with %llu objects in use\n", c->name, used);
 		return -EBUSY;
 	}
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
@@ -867,7 +872,8 @@ void slab_idle(unsigned int idle_ticks)
 	unsigned long flags;
 
 	if ((!__atomic_load_n(&drain_pending[cpu], __ATOMIC_RELAXED) ||
-	     !__atomic_exchange_n(&drain_pending[cpu], 0, __ATOMIC_ACQ_REL)) && !idle)
+	     !__atomic_exchange_n(&drain_pending[cpu], 0, __ATOMIC_ACQ_REL)) &&
+	    !idle)
 		return;
 	flags = spin_lock_irqsave(&slab_list_lock);
 	for (c = slab_cache_first; c; c = c->next) {
@@ -897,15 +903,14 @@ void slab_init(void)
 	spin_lock_init(&slab_list_lock);
 	nr_reports = 0;
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
-		slab_cpu_home[cpu] =
-			node_memory_home(cpu < topo->nr_cpus ? cpu_to_node(cpu) : 0);
+		slab_cpu_home[cpu] = node_memory_home(cpu < topo->nr_cpus ? cpu_to_node(cpu) : 0);
 		drain_pending[cpu] = 0;
 	}
 	cache_setup(&cache_cache, "slab-cache", sizeof(struct slab_cache), 64, NULL,
 		    SLAB_NO_CPU_CACHE | CACHE_PERMANENT);
 	cache_link(&cache_cache);
-	cpu_cache = slab_cache_create("slab-cpu", sizeof(struct slab_cpu), 64, NULL,
-				      SLAB_NO_CPU_CACHE);
+	cpu_cache =
+	    slab_cache_create("slab-cpu", sizeof(struct slab_cpu), 64, NULL, SLAB_NO_CPU_CACHE);
 	if (!cpu_cache)
 		panic("slab: no memory for the per-CPU array cache");
 	cpu_cache->flags |= CACHE_PERMANENT;

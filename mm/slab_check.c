@@ -45,7 +45,7 @@ u64 slab_in_use(const struct slab_cache *c)
 
 	for (n = 0; n < topo->nr_nodes; n++)
 		out += READ_ONCE(c->node[n].out);
-	return out > cached ? out - cached : 0;	/* a snapshot taken while others run */
+	return out > cached ? out - cached : 0; /* a snapshot taken while others run */
 }
 
 void slab_node_info(const struct slab_cache *c, nodeid_t node, struct slab_node_info *info)
@@ -121,22 +121,18 @@ void slab_dump(void)
 	for (c = slab_cache_first; c; c = c->next) {
 		slab_cache_info(c, &info);
 		printk(LOG_EMERG, "slab %s: size %llu objs %llu/%llu slabs %llu pcpu %llu\n",
-		       c->name, info.size, info.inuse,
-		       info.total, info.slabs,
-		       info.pcpu);
+		       c->name, info.size, info.inuse, info.total, info.slabs, info.pcpu);
 		for (n = 0; n < topo->nr_nodes; n++) {
 			slab_node_info(c, (nodeid_t)n, &ni);
 			if (!ni.slabs)
 				continue;
 			printk(LOG_EMERG, "slab %s: node %u slabs %llu partial %llu objs %llu\n",
-			       c->name, n, ni.slabs,
-			       ni.partial, ni.out);
+			       c->name, n, ni.slabs, ni.partial, ni.out);
 		}
 	}
 	spin_unlock_irqrestore(&slab_list_lock, flags);
 	slab_large_info(&pages, &allocs);
-	printk(LOG_EMERG, "slab kmalloc-large: pages %llu allocs %llu\n", pages,
-	       allocs);
+	printk(LOG_EMERG, "slab kmalloc-large: pages %llu allocs %llu\n", pages, allocs);
 }
 
 void slab_key_dump(unsigned char key)
@@ -181,8 +177,9 @@ static unsigned int check_arrays(const struct slab_cache *c, u64 *entries)
 		if (sc->avail > c->limit || sc->nr_remote >= SLAB_REMOTE_MAX ||
 		    sc->home != slab_cpu_home[cpu] || (c->flags & SLAB_NO_CPU_CACHE))
 			return bad + VIOLATION("%s: CPU %u: array of %u holds %u, remote %u, "
-					       "home %u\n", c->name, cpu, c->limit, sc->avail,
-					       sc->nr_remote, sc->home);
+					       "home %u\n",
+					       c->name, cpu, c->limit, sc->avail, sc->nr_remote,
+					       sc->home);
 		for (i = 0; i < sc->avail; i++)
 			bad += check_cached(c, cpu, sc->objs[i], false, 0);
 		for (i = 0; i < sc->nr_remote; i++)
@@ -246,8 +243,7 @@ static unsigned int check_objects(const struct slab_cache *c, const struct slab 
 
 		if (*slab_state_word(obj) != want)
 			bad += VIOLATION("%s: %s object %p: state 0x%016llx\n", c->name,
-					 free ? "free" : "allocated", obj,
-					 *slab_state_word(obj));
+					 free ? "free" : "allocated", obj, *slab_state_word(obj));
 		else if (slab_rz_damaged(c, obj, &off))
 			bad += VIOLATION("%s: %s object %p: red zone damaged at offset %ld\n",
 					 c->name, free ? "free" : "allocated", obj, off);
@@ -267,8 +263,9 @@ static unsigned int check_slab(const struct slab_cache *c, struct slab *s, nodei
 	if (s->cache != c || s->node != n || s->list != l || slab_list_of(c, s) != l ||
 	    s->nr_free > c->nr_objs)
 		return VIOLATION("%s: slab %p (cache %p, node %u, list %u, %u free) on node "
-				 "%u list %u\n", c->name, (void *)s, (void *)s->cache, s->node,
-				 s->list, s->nr_free, n, l);
+				 "%u list %u\n",
+				 c->name, (void *)s, (void *)s->cache, s->node, s->list, s->nr_free,
+				 n, l);
 	for (i = 0; i < (1U << c->order); i++)
 		if (!pg || !(pg[i].flags & PG_SLAB) || pg[i].owner != s || pg[i].node != n ||
 		    slab_page_cache(&pg[i]) != c)
@@ -303,8 +300,7 @@ static unsigned int check_node(const struct slab_cache *c, nodeid_t n, u64 *matc
 		}
 		if (count != sn->nr[l])
 			bad += VIOLATION("%s: node %u list %u holds %llu slabs, counted %llu\n",
-					 c->name, n, l, count,
-					 sn->nr[l]);
+					 c->name, n, l, count, sn->nr[l]);
 	}
 	if (out != sn->out)
 		bad += VIOLATION("%s: node %u: %llu objects out of its slabs, counted %llu\n",
@@ -337,8 +333,8 @@ unsigned int slab_check(void)
 						 n);
 		if (matched != entries)
 			bad += VIOLATION("%s: %llu objects in per-CPU arrays, %llu of them in its "
-					 "slabs\n", c->name, entries,
-					 matched);
+					 "slabs\n",
+					 c->name, entries, matched);
 	}
 	spin_unlock_irqrestore(&slab_list_lock, flags);
 	return bad;

@@ -17,15 +17,15 @@
 #include <hv/topology.h>
 
 #define SLAB_MAX_ORDER 4
-#define SLAB_MIN_OBJS 8			/* per slab, where the waste allows */
+#define SLAB_MIN_OBJS 8 /* per slab, where the waste allows */
 #define SLAB_MAX_OBJS ((PAGE_SIZE << SLAB_MAX_ORDER) / 8)
 _Static_assert((PAGE_SIZE << SLAB_MAX_ORDER) <= 65536, "slab_obj_index() needs offsets below 2^16");
-#define SLAB_NODE_RESERVE 1		/* empty slabs kept per node and cache */
-#define SLAB_CPU_MAX 64			/* largest per-CPU array */
-#define SLAB_REMOTE_MAX 16		/* other nodes' objects buffered per CPU and cache */
+#define SLAB_NODE_RESERVE 1 /* empty slabs kept per node and cache */
+#define SLAB_CPU_MAX 64	    /* largest per-CPU array */
+#define SLAB_REMOTE_MAX 16  /* other nodes' objects buffered per CPU and cache */
 
 /* Cache flags beside the public SLAB_* ones. */
-#define CACHE_PERMANENT (1U << 30)	/* internal and kmalloc caches: never destroyed */
+#define CACHE_PERMANENT (1U << 30) /* internal and kmalloc caches: never destroyed */
 #define CACHE_KMALLOC (1U << 31)
 
 /*
@@ -46,8 +46,8 @@ struct slab {
 	struct slab_cache *cache;
 	nodeid_t node;
 	u8 list;
-	u16 nr_free;			/* entries of free[] */
-	u16 free[];			/* indices of free objects, the next to go last */
+	u16 nr_free; /* entries of free[] */
+	u16 free[];  /* indices of free objects, the next to go last */
 };
 _Static_assert(SLAB_MAX_OBJS <= 0xffff, "object indices are u16");
 
@@ -55,13 +55,13 @@ _Static_assert(SLAB_MAX_OBJS <= 0xffff, "object indices are u16");
 struct slab_node {
 	struct spinlock lock;
 	struct slab *list[NR_LISTS];
-	u64 nr[NR_LISTS];		/* slabs on each list */
-	u64 out;			/* objects out of these slabs (in use or cached) */
+	u64 nr[NR_LISTS]; /* slabs on each list */
+	u64 out;	  /* objects out of these slabs (in use or cached) */
 } __aligned(64);
 
 struct slab_cpu {
 	unsigned int avail, nr_remote;
-	unsigned int drain;		/* set by another CPU: drain at the next chance */
+	unsigned int drain; /* set by another CPU: drain at the next chance */
 	nodeid_t home;
 	nodeid_t remote_node[SLAB_REMOTE_MAX];
 	void *remote[SLAB_REMOTE_MAX];
@@ -71,12 +71,12 @@ struct slab_cpu {
 struct slab_cache {
 	char name[SLAB_NAME_MAX];
 	struct slab_cache *next, *prev;
-	size_t size;			/* what the creator asked for */
+	size_t size; /* what the creator asked for */
 	unsigned int flags, align;
-	unsigned int stride;		/* bytes per object slot */
-	u32 recip;			/* 2^32 / stride + 1: slab_obj_index() multiplies */
-	unsigned int obj_off;		/* object within its slot (the left red zone) */
-	unsigned int first;		/* first slot within the slab */
+	unsigned int stride;  /* bytes per object slot */
+	u32 recip;	      /* 2^32 / stride + 1: slab_obj_index() multiplies */
+	unsigned int obj_off; /* object within its slot (the left red zone) */
+	unsigned int first;   /* first slot within the slab */
 	unsigned int nr_objs, order, limit, batch;
 	void (*ctor)(void *obj);
 	struct slab_cpu *cpu[CONFIG_NR_CPUS];

@@ -16,12 +16,12 @@
 #include <hv/slab.h>
 #include <hv/smp.h>
 
-#define BURST 96		/* objects each CPU hands to the next */
-#define MANY 2048		/* objects of the shrink test */
+#define BURST 96  /* objects each CPU hands to the next */
+#define MANY 2048 /* objects of the shrink test */
 
 static unsigned int passed, failed;
 static struct slab_cache *shared_cache;
-static u64 *(*burst)[BURST];	/* per CPU, from kzalloc */
+static u64 *(*burst)[BURST]; /* per CPU, from kzalloc */
 
 static void check(bool ok, const char *what)
 {
@@ -41,8 +41,8 @@ static int node_of(const void *p)
 }
 
 static const size_t sizes[] = {
-	1, 8, 13, 16, 32, 64, 96, 100, 128, 192, 256, 500, 512, 1024, 2048, 4000, 4096,
-	8192, 8193, 20000, 65536,
+    1,	 8,   13,   16,	  32,	64,   96,   100,  128,	 192,	256,
+    500, 512, 1024, 2048, 4000, 4096, 8192, 8193, 20000, 65536,
 };
 
 /* Every class from the home node, filled to its last byte and read back. */
@@ -93,11 +93,13 @@ static void every_node(void)
 
 		check(small && node_of(small) == node_memory_home(n),
 		      "kmalloc_node places small objects");
-		check(big && node_of(big) == node_memory_home(n), "kmalloc_node places whole pages");
+		check(big && node_of(big) == node_memory_home(n),
+		      "kmalloc_node places whole pages");
 		kfree(small);
 		kfree(big);
 	}
-	check(!kmalloc_node(64, topo->nr_nodes), "kmalloc_node on a node that does not exist fails");
+	check(!kmalloc_node(64, topo->nr_nodes),
+	      "kmalloc_node on a node that does not exist fails");
 }
 
 static void concurrent_alloc(void)
@@ -194,16 +196,16 @@ static void misuse(void)
 
 		q = slab_alloc(a);
 		before = slab_reports();
-		q[48] = 0x11;		/* one byte past the end */
+		q[48] = 0x11; /* one byte past the end */
 		slab_free(a, q);
 		check(slab_reports() == before + 1, "a write past the end is reported");
 
-		q = slab_alloc(a);	/* the red zone was repaired when it was reported */
+		q = slab_alloc(a); /* the red zone was repaired when it was reported */
 		check(q != NULL, "the cache still works after the reports");
 		slab_free(a, q);
 		before = slab_reports();
-		q[5] = 0x22;		/* write after free */
-		p = slab_alloc(a);	/* the same object: last in, first out */
+		q[5] = 0x22;	   /* write after free */
+		p = slab_alloc(a); /* the same object: last in, first out */
 		check(slab_reports() == before + 1, "a write to a freed object is reported");
 		slab_free(a, p);
 	}
@@ -279,10 +281,10 @@ static void pressure(nodeid_t home)
 		chain = pg;
 	}
 	slab_cache_info(c, &after);
-	printk(LOG_EMERG, "selftest slab: node %u exhausted: selftest-pressure went from %llu "
-	       "slabs (%llu objects cached) to %llu (%llu)\n", home,
-	       before.slabs, before.pcpu,
-	       after.slabs, after.pcpu);
+	printk(LOG_EMERG,
+	       "selftest slab: node %u exhausted: selftest-pressure went from %llu "
+	       "slabs (%llu objects cached) to %llu (%llu)\n",
+	       home, before.slabs, before.pcpu, after.slabs, after.pcpu);
 	check(before.pcpu > 0 && before.slabs > 0, "freed objects wait in the CPU's cache");
 	check(after.pcpu == 0 && after.slabs == 0, "a node out of pages shrinks the slab caches");
 	while (chain) {

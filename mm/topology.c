@@ -26,8 +26,8 @@ static const char *source_name(enum topo_source s)
 
 static const char *affinity_fallback(enum topo_source s)
 {
-	return s == TOPO_SRC_SN2 ? "ignoring the SN2 node layout: one node with all memory and CPUs" :
-				   "ignoring SRAT: one node with all memory and CPUs";
+	return s == TOPO_SRC_SN2 ? "ignoring the SN2 node layout: one node with all memory and CPUs"
+				 : "ignoring SRAT: one node with all memory and CPUs";
 }
 
 static const char *distance_name(enum topo_source s)
@@ -37,8 +37,8 @@ static const char *distance_name(enum topo_source s)
 
 static const char *distance_fallback(enum topo_source s)
 {
-	return s == TOPO_SRC_SN2 ? "ignoring the SN2 hop table: distances 10 local, 20 remote" :
-				   "ignoring SLIT: distances 10 local, 20 remote";
+	return s == TOPO_SRC_SN2 ? "ignoring the SN2 hop table: distances 10 local, 20 remote"
+				 : "ignoring SLIT: distances 10 local, 20 remote";
 }
 
 /* Add [s, e) on node to the range list; false if it is full. */
@@ -140,7 +140,8 @@ static void build_fake(struct topology *t, const struct mem_range *map, unsigned
 
 		n = (unsigned int)MAX(granules, 1);
 		pr_warn("numa=fake=%u: only %llu MiB of RAM, at least 2 MiB per node; using %u "
-			"node%s\n", asked, total >> 20, n, n == 1 ? "" : "s");
+			"node%s\n",
+			asked, total >> 20, n, n == 1 ? "" : "s");
 	}
 	t->source = TOPO_SRC_FAKE;
 	t->nr_nodes = n;
@@ -152,7 +153,8 @@ static void build_fake(struct topology *t, const struct mem_range *map, unsigned
 		if (map[i].type != MEM_RAM)
 			continue;
 		while (s < map[i].end) {
-			u64 next = node + 1 < n ? (u64)(node + 1) * granules / n * MiB(2) : UINT64_MAX;
+			u64 next =
+			    node + 1 < n ? (u64)(node + 1) * granules / n * MiB(2) : UINT64_MAX;
 			paddr_t e = s + MIN(next - done, map[i].end - s);
 
 			add_range(t, s, e, (nodeid_t)node, false);
@@ -219,15 +221,15 @@ static bool check_memory(const struct topo_desc *d, struct topo_build_work *w)
 		const struct topo_mem *m = &d->mem[i];
 
 		if (!m->len) {
-			pr_warn("%s: memory range at 0x%llx (pxm %u) has zero length; entry ignored\n",
-				tbl, m->start, m->pxm);
+			pr_warn(
+			    "%s: memory range at 0x%llx (pxm %u) has zero length; entry ignored\n",
+			    tbl, m->start, m->pxm);
 			continue;
 		}
 		/* Ending exactly at 2^64 (start + len == 0) is legal, not a wrap. */
 		if (m->start + m->len < m->start && m->start + m->len != 0) {
 			pr_err("%s: memory range 0x%llx+0x%llx (pxm %u) wraps past 2^64; %s\n", tbl,
-			       m->start, m->len, m->pxm,
-			       affinity_fallback(d->source));
+			       m->start, m->len, m->pxm, affinity_fallback(d->source));
 			return false;
 		}
 		for (j = w->nr_aff; j > 0 && w->aff[j - 1].start > m->start; j--)
@@ -252,11 +254,11 @@ static bool check_memory(const struct topo_desc *d, struct topo_build_work *w)
 		if (b->start + b->len > a->start + a->len)
 			j = i;
 		if (b->start < a->start + a->len && a->pxm != b->pxm) {
-			pr_err("%s: memory ranges 0x%llx-0x%llx (pxm %u) and 0x%llx-0x%llx (pxm %u) "
-			       "overlap; %s\n", tbl, a->start,
-			       (a->start + a->len), a->pxm,
-			       b->start, b->start + b->len,
-			       b->pxm, affinity_fallback(d->source));
+			pr_err(
+			    "%s: memory ranges 0x%llx-0x%llx (pxm %u) and 0x%llx-0x%llx (pxm %u) "
+			    "overlap; %s\n",
+			    tbl, a->start, (a->start + a->len), a->pxm, b->start, b->start + b->len,
+			    b->pxm, affinity_fallback(d->source));
 			return false;
 		}
 	}
@@ -293,8 +295,9 @@ static bool cpu_entry_counts(const struct topo_desc *d, const struct topology *t
 		return true;
 	if (d->aff[j].pxm != d->aff[i].pxm)
 		pr_warn("%s: CPU id 0x%x is in two proximity domains, pxm %u and pxm %u; a CPU "
-			"has one node: keeping pxm %u, the first entry\n", source_name(d->source),
-			d->aff[i].hwid, d->aff[j].pxm, d->aff[i].pxm, d->aff[j].pxm);
+			"has one node: keeping pxm %u, the first entry\n",
+			source_name(d->source), d->aff[i].hwid, d->aff[j].pxm, d->aff[i].pxm,
+			d->aff[j].pxm);
 	return false;
 }
 
@@ -418,7 +421,8 @@ static void align_node_boundaries(const struct topo_desc *d, struct topology *t)
 		a->end = b->end;
 		memmove(b, b + 1, (t->nr_ranges - i - 1) * sizeof(*b));
 		t->nr_ranges--;
-		if (i < t->nr_ranges && a->end == t->range[i].start && a->node == t->range[i].node) {
+		if (i < t->nr_ranges && a->end == t->range[i].start &&
+		    a->node == t->range[i].node) {
 			a->end = t->range[i].end;
 			memmove(&t->range[i], &t->range[i + 1],
 				(t->nr_ranges - i - 1) * sizeof(*b));
@@ -426,14 +430,15 @@ static void align_node_boundaries(const struct topo_desc *d, struct topology *t)
 		}
 	}
 	if (nr)
-		pr_warn("%s: %u node boundar%s inside a page (first at 0x%llx); each such page goes "
-			"to the node holding its first byte (node %u at 0x%llx)\n",
-			source_name(d->source), nr, nr == 1 ? "y" : "ies", first,
-			to, ALIGN_DOWN(first, PAGE_SIZE));
+		pr_warn(
+		    "%s: %u node boundar%s inside a page (first at 0x%llx); each such page goes "
+		    "to the node holding its first byte (node %u at 0x%llx)\n",
+		    source_name(d->source), nr, nr == 1 ? "y" : "ies", first, to,
+		    ALIGN_DOWN(first, PAGE_SIZE));
 }
 
-static bool place_memory(const struct topo_desc *d, struct topology *t,
-			 const struct mem_range *map, unsigned int nr_map)
+static bool place_memory(const struct topo_desc *d, struct topology *t, const struct mem_range *map,
+			 unsigned int nr_map)
 {
 	u64 uncovered = 0;
 	unsigned int i;
@@ -448,8 +453,8 @@ static bool place_memory(const struct topo_desc *d, struct topology *t,
 	align_node_boundaries(d, t);
 	if (uncovered)
 		pr_warn("%s: %llu MiB of RAM in no memory affinity range; given to the node of "
-			"the memory below it (node 0 if none)\n", source_name(d->source),
-			DIV_ROUND_UP(uncovered, MiB(1)));
+			"the memory below it (node 0 if none)\n",
+			source_name(d->source), DIV_ROUND_UP(uncovered, MiB(1)));
 	return true;
 overflow:
 	pr_err("%s: memory splits into more than %d ranges; %s\n", source_name(d->source),
@@ -477,8 +482,8 @@ static void place_cpus(const struct topo_desc *d, struct topology *t)
 	for (i = 0; i < d->nr_aff; i++)
 		if (cpu_index(t, d->aff[i].hwid) < 0)
 			pr_warn("%s: CPU id 0x%x (pxm %u) is not among the present CPUs; "
-				"entry ignored\n", source_name(d->source), d->aff[i].hwid,
-				d->aff[i].pxm);
+				"entry ignored\n",
+				source_name(d->source), d->aff[i].hwid, d->aff[i].pxm);
 }
 
 /* Take the raw matrix if it passes every rule; otherwise 10/20. */
@@ -496,8 +501,9 @@ static void set_distances(const struct topo_desc *d, struct topology *t, bool no
 	 */
 	if (count < need) {
 		pr_err("%s: %llu localit%s, but the proximity domains (largest %llu) need at least "
-		       "%llu; %s\n", distance_name(d->source), count, count == 1 ? "y" : "ies",
-		       need - 1, need, distance_fallback(d->source));
+		       "%llu; %s\n",
+		       distance_name(d->source), count, count == 1 ? "y" : "ies", need - 1, need,
+		       distance_fallback(d->source));
 		return;
 	}
 	for (i = 0; i < t->nr_nodes; i++) {
@@ -512,9 +518,10 @@ static void set_distances(const struct topo_desc *d, struct topology *t, bool no
 				return;
 			}
 			if (i != j && v <= TOPO_DIST_LOCAL) {
-				pr_err("%s: distance from pxm %u to pxm %u is %u, not above 10; %s\n",
-				       distance_name(d->source), t->node[i].pxm, t->node[j].pxm, v,
-				       distance_fallback(d->source));
+				pr_err(
+				    "%s: distance from pxm %u to pxm %u is %u, not above 10; %s\n",
+				    distance_name(d->source), t->node[i].pxm, t->node[j].pxm, v,
+				    distance_fallback(d->source));
 				default_distances(t);
 				return;
 			}
@@ -606,7 +613,8 @@ static void build_lookup(struct topology *t)
 		return;
 	for (i = 1; i < t->nr_ranges; i++)
 		if (t->range[i].node != t->range[i - 1].node)
-			shift = MIN(shift, top_diff_bit(t->range[i - 1].end - 1, t->range[i].start));
+			shift =
+			    MIN(shift, top_diff_bit(t->range[i - 1].end - 1, t->range[i].start));
 	top = t->range[t->nr_ranges - 1].end - 1;
 	entries = (top >> shift) + 1;
 	if (entries > TOPO_LOOKUP_MAX)
@@ -652,8 +660,8 @@ static void warn_unreachable_only(const struct topology *t, nodeid_t n)
 	    t->distance[n][node->fallback[0]] != TOPO_DIST_UNREACHABLE)
 		return;
 	pr_warn("SLIT: node %u (pxm %u) has CPUs but no memory, and every node with memory is "
-		"unreachable (255) from it; its memory comes from node %u all the same\n", n,
-		node->pxm, node->fallback[0]);
+		"unreachable (255) from it; its memory comes from node %u all the same\n",
+		n, node->pxm, node->fallback[0]);
 }
 
 static void take_cpus(const struct topo_desc *d, struct topology *t)
@@ -685,7 +693,7 @@ void topo_build(const struct topo_desc *d, const struct mem_range *map, unsigned
 	for (n = 0; n < out->nr_ranges; n++)
 		if (!out->range[n].hotplug)
 			out->node[out->range[n].node].present +=
-				out->range[n].end - out->range[n].start;
+			    out->range[n].end - out->range[n].start;
 	for (n = 0; n < out->nr_nodes; n++) {
 		build_fallback(out, (nodeid_t)n, out->work.load);
 		cpumask_clear(&out->node[n].cpus);
@@ -698,8 +706,8 @@ void topo_build(const struct topo_desc *d, const struct mem_range *map, unsigned
 }
 
 static const char *const source_names[] = {
-	[TOPO_SRC_NONE] = "none", [TOPO_SRC_ACPI] = "acpi", [TOPO_SRC_SN2] = "sn2",
-	[TOPO_SRC_FAKE] = "fake", [TOPO_SRC_OFF] = "off",
+    [TOPO_SRC_NONE] = "none", [TOPO_SRC_ACPI] = "acpi", [TOPO_SRC_SN2] = "sn2",
+    [TOPO_SRC_FAKE] = "fake", [TOPO_SRC_OFF] = "off",
 };
 
 static void print_node(const struct topology *t, unsigned int n, u64 free)
@@ -714,10 +722,8 @@ static void print_node(const struct topology *t, unsigned int n, u64 free)
 	       buf, node->present >> 20, free >> 20);
 	for (i = 0; i < t->nr_ranges; i++)
 		if (t->range[i].node == n)
-			printk(LOG_EMERG, "node %u: range 0x%llx-0x%llx%s\n", n,
-			       t->range[i].start,
-			       t->range[i].end,
-			       t->range[i].hotplug ? " hotplug" : "");
+			printk(LOG_EMERG, "node %u: range 0x%llx-0x%llx%s\n", n, t->range[i].start,
+			       t->range[i].end, t->range[i].hotplug ? " hotplug" : "");
 	for (i = 0; i < t->nr_nodes; i++)
 		len += snprintf(buf + len, sizeof(buf) - len, " %u", t->distance[n][i]);
 	printk(LOG_EMERG, "node %u: distance%s\n", n, buf);

@@ -44,7 +44,8 @@ static bool node_field_ok(const struct sn2_fw *fw)
 	if (bits >= 1 && bits <= SN2_NODE_BITS_MAX && shift + bits <= 64)
 		return true;
 	pr_err("SN2: node field at bit %u, width %u: must be 1..%d bits ending at or below "
-	       "bit 63; %s\n", shift, bits, SN2_NODE_BITS_MAX, NO_AFFINITY);
+	       "bit 63; %s\n",
+	       shift, bits, SN2_NODE_BITS_MAX, NO_AFFINITY);
 	return false;
 }
 
@@ -60,8 +61,7 @@ static bool chunk_last(const struct sn2_fw *fw, unsigned int i, paddr_t *last)
 	const struct sn2_chunk *c = &fw->chunk[i];
 
 	if (!c->len) {
-		pr_warn("SN2: memory chunk %u at 0x%llx has zero length; skipped\n", i,
-			c->start);
+		pr_warn("SN2: memory chunk %u at 0x%llx has zero length; skipped\n", i, c->start);
 		return false;
 	}
 	if (c->start + (c->len - 1) < c->start) {
@@ -114,7 +114,7 @@ static bool drop_memory(struct topo_desc *d)
  */
 static bool record_memory(const struct sn2_fw *fw, struct topo_desc *d)
 {
-	u64 in_node = (1ULL << fw->node_shift) - 1;	/* offset bits below the field */
+	u64 in_node = (1ULL << fw->node_shift) - 1; /* offset bits below the field */
 	unsigned int i;
 
 	for (i = 0; i < nr_chunks(fw); i++) {
@@ -127,14 +127,15 @@ static bool record_memory(const struct sn2_fw *fw, struct topo_desc *d)
 
 			if (nasid & 1) {
 				pr_err("SN2: memory chunk %u has memory at 0x%llx on odd NASID %u, "
-				       "a TIO I/O node without memory; %s\n", i,
-				       s, nasid, NO_AFFINITY);
+				       "a TIO I/O node without memory; %s\n",
+				       i, s, nasid, NO_AFFINITY);
 				return drop_memory(d);
 			}
 			end = MIN(s | in_node, last);
 			if (!add_piece(d, s, end, SN2_NASID_TO_PXM(nasid))) {
 				pr_err("SN2: memory splits into more than %d ranges at node "
-				       "boundaries; %s\n", TOPO_MAX_MEM, NO_AFFINITY);
+				       "boundaries; %s\n",
+				       TOPO_MAX_MEM, NO_AFFINITY);
 				return drop_memory(d);
 			}
 			if (end == last)
@@ -159,14 +160,15 @@ static void report_cpus(const struct sn2_fw *fw, const struct topo_desc *d,
 	if (f->bad_id) {
 		c = &fw->cpu[f->first_bad];
 		pr_warn("SN2: %u CPUs have a NASID above %u or a slice above %u, which no SN2 "
-			"LID holds (first: CPU %u, NASID %u, slice %u); skipped\n", f->bad_id,
-			SN2_CPU_NASID_MAX, SN2_CPU_SLICE_MAX, f->first_bad, c->nasid, c->slice);
+			"LID holds (first: CPU %u, NASID %u, slice %u); skipped\n",
+			f->bad_id, SN2_CPU_NASID_MAX, SN2_CPU_SLICE_MAX, f->first_bad, c->nasid,
+			c->slice);
 	}
 	if (f->odd) {
 		c = &fw->cpu[f->first_odd];
 		pr_warn("SN2: %u CPUs are on odd NASIDs, TIO I/O nodes without CPUs (first: CPU "
-			"%u, NASID %u); no affinity recorded for them\n", f->odd, f->first_odd,
-			c->nasid);
+			"%u, NASID %u); no affinity recorded for them\n",
+			f->odd, f->first_odd, c->nasid);
 	}
 	if (d->cpus_dropped)
 		pr_warn("SN2: %u CPUs present, room for NR_CPUS=%d; the last %u ignored\n",
@@ -176,7 +178,7 @@ static void report_cpus(const struct sn2_fw *fw, const struct topo_desc *d,
 /* The CPU list, and with affinity each CPU's pxm. */
 static void record_cpus(const struct sn2_fw *fw, struct topo_desc *d, bool affinity)
 {
-	struct cpu_faults f = { 0 };
+	struct cpu_faults f = {0};
 	unsigned int i;
 
 	for (i = 0; i < nr_cpus(fw); i++) {
@@ -225,8 +227,8 @@ static bool hop_rows_ok(const struct sn2_fw *fw, s16 *row)
 		pxm = SN2_NASID_TO_PXM(nasid);
 		if (pxm >= TOPO_MAX_LOCALITIES) {
 			pr_err("SN2: router hop table row %u is NASID %u (pxm %u), beyond the %d "
-			       "proximity domains the distance matrix holds; %s\n", i, nasid, pxm,
-			       TOPO_MAX_LOCALITIES, NO_DISTANCES);
+			       "proximity domains the distance matrix holds; %s\n",
+			       i, nasid, pxm, TOPO_MAX_LOCALITIES, NO_DISTANCES);
 			return false;
 		}
 		if (row[pxm] >= 0) {
@@ -250,13 +252,15 @@ static bool hop_matrix_ok(const struct sn2_fw *fw)
 
 			if (i == j && h) {
 				pr_err("SN2: router hop table entry from NASID %u to itself is %u, "
-				       "not 0; %s\n", fw->hop_node[i], h, NO_DISTANCES);
+				       "not 0; %s\n",
+				       fw->hop_node[i], h, NO_DISTANCES);
 				return false;
 			}
 			if (i != j && !h) {
-				pr_err("SN2: router hop table entry from NASID %u to NASID %u is 0, "
-				       "not at least 1; %s\n", fw->hop_node[i], fw->hop_node[j],
-				       NO_DISTANCES);
+				pr_err(
+				    "SN2: router hop table entry from NASID %u to NASID %u is 0, "
+				    "not at least 1; %s\n",
+				    fw->hop_node[i], fw->hop_node[j], NO_DISTANCES);
 				return false;
 			}
 		}
@@ -349,7 +353,7 @@ void sn2_describe(const struct sn2_fw *fw, struct topo_desc *d)
 void sn2_describe_acpi(const struct acpi_rsdp *rsdp, const struct fw_window *mem,
 		       struct topo_desc *d)
 {
-	static const struct acpi_numa_opts opts = { .sapic = true, .sn2_prom_srat = true };
+	static const struct acpi_numa_opts opts = {.sapic = true, .sn2_prom_srat = true};
 
 	if (acpi_tables_init(rsdp, mem) < 0)
 		return;

@@ -39,7 +39,7 @@
 #define SN2_CPU_NASID_MAX 0xfff
 #define SN2_CPU_SLICE_MAX 3
 #define SN2_CPU_HWID(nasid, slice) \
-	((((u32)(slice) & SN2_CPU_SLICE_MAX) << 12) | ((u32)(nasid) & SN2_CPU_NASID_MAX))
+	((((u32)(slice)&SN2_CPU_SLICE_MAX) << 12) | ((u32)(nasid)&SN2_CPU_NASID_MAX))
 
 /*
  * The proximity domain of a node, as the SGI PROM numbers it in its SRAT

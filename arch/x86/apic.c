@@ -88,13 +88,13 @@ static bool calibrate(u32 *apic_count, u64 *tsc_count)
 	u64 t0, spins = 0;
 	u8 gate = inb(0x61);
 
-	outb(0x61, gate & ~0x03);		/* gate off, speaker off */
-	outb(0x43, 0xb0);			/* channel 2, lo/hi, mode 0 */
+	outb(0x61, gate & ~0x03); /* gate off, speaker off */
+	outb(0x43, 0xb0);	  /* channel 2, lo/hi, mode 0 */
 	outb(0x42, pit & 0xff);
 	outb(0x42, pit >> 8);
 	apic_write(APIC_TIMER_DIV, APIC_DIV_16);
 	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VEC_TIMER);
-	outb(0x61, (gate & ~0x02) | 0x01);	/* gate on: count down */
+	outb(0x61, (gate & ~0x02) | 0x01); /* gate on: count down */
 	apic_write(APIC_TIMER_INIT, 0xffffffff);
 	t0 = rdtsc();
 	while (!(inb(0x61) & 0x20)) {

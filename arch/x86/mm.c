@@ -20,8 +20,8 @@ extern char __image_start[], __image_end[], __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[];
 
 static paddr_t pml4_pa;
-static bool switched;	/* tables reached through the direct map from now on */
-static u64 pte_nx;	/* PTE_NX when the CPU supports it, else 0 */
+static bool switched; /* tables reached through the direct map from now on */
+static u64 pte_nx;    /* PTE_NX when the CPU supports it, else 0 */
 static u64 pte_global;
 static paddr_t directmap_end;
 
@@ -90,7 +90,7 @@ static void map_page(unsigned long va, paddr_t pa, unsigned int level, u64 flags
 
 void x86_map_trampoline(paddr_t pa)
 {
-	map_page(pa, pa, 1, 0);		/* read and execute, for the start-up code */
+	map_page(pa, pa, 1, 0); /* read and execute, for the start-up code */
 	__asm__ __volatile__("invlpg (%0)" : : "r"(pa) : "memory");
 }
 
@@ -117,7 +117,7 @@ static void map_directmap(const struct boot_info *bi)
 	paddr_t pa;
 	unsigned int i;
 
-	directmap_end = GiB(4);	/* always cover the local APIC and other MMIO */
+	directmap_end = GiB(4); /* always cover the local APIC and other MMIO */
 	for (i = 0; i < bi->nr_mem; i++)
 		directmap_end = MAX(directmap_end, ALIGN_UP(bi->mem[i].end, MiB(2)));
 	if (directmap_end > DIRECTMAP_SIZE) {
@@ -154,11 +154,11 @@ static void map_image(void)
 		u64 fl = pte_global;
 
 		if (va >= (unsigned long)__text_start && va < (unsigned long)__text_end)
-			fl |= 0;			/* read, execute */
+			fl |= 0; /* read, execute */
 		else if (va >= (unsigned long)__rodata_start && va < (unsigned long)__rodata_end)
-			fl |= pte_nx;			/* read only */
+			fl |= pte_nx; /* read only */
 		else
-			fl |= PTE_W | pte_nx;		/* data, bss, stacks */
+			fl |= PTE_W | pte_nx; /* data, bss, stacks */
 		map_page(va, va, 1, fl);
 	}
 }
@@ -175,7 +175,7 @@ static void selftest_directmap(void)
 
 	for (i = 0; i < n; i++) {
 		const struct mem_range *r = &free[i];
-		paddr_t probe[2] = { r->start, r->end - 8 };
+		paddr_t probe[2] = {r->start, r->end - 8};
 		unsigned int j;
 
 		for (j = 0; j < 2; j++) {
@@ -188,7 +188,8 @@ static void selftest_directmap(void)
 			} else {
 				failed++;
 				pr_err("selftest paging: RAM at 0x%llx does not hold a value "
-				       "through the direct map\n", probe[j]);
+				       "through the direct map\n",
+				       probe[j]);
 			}
 			*p = old;
 		}
@@ -198,12 +199,13 @@ static void selftest_directmap(void)
 
 void arch_setup_memory(struct boot_info *bi)
 {
-	paddr_t image_s = (paddr_t)__image_start, image_e = ALIGN_UP((paddr_t)__image_end, PAGE_SIZE);
+	paddr_t image_s = (paddr_t)__image_start,
+		image_e = ALIGN_UP((paddr_t)__image_end, PAGE_SIZE);
 
 	if (!memmap_ram_bytes(bi->mem, bi->nr_mem))
 		panic("no usable RAM in the boot memory map");
 	bootmem_init(bi->mem, bi->nr_mem);
-	bootmem_reserve(0, MiB(1));		/* BIOS data, SMP trampoline */
+	bootmem_reserve(0, MiB(1)); /* BIOS data, SMP trampoline */
 	bootmem_reserve(image_s, image_e);
 	if (!bootmem_free_bytes())
 		panic("no usable RAM outside the first MiB and the image");
@@ -226,8 +228,7 @@ void arch_setup_memory(struct boot_info *bi)
 		cpu_has_1g_pages() ? " with 1 GiB pages" : "",
 		(unsigned long)((image_e - image_s) >> 10), pte_nx ? ", NX" : ", no NX");
 	pr_info("RAM: %llu MiB in the memory map, %llu MiB free after boot allocations\n",
-		(memmap_ram_bytes(bi->mem, bi->nr_mem) >> 20),
-		(bootmem_free_bytes() >> 20));
+		(memmap_ram_bytes(bi->mem, bi->nr_mem) >> 20), (bootmem_free_bytes() >> 20));
 	if (IS_ENABLED(CONFIG_SELFTEST))
 		selftest_directmap();
 }

@@ -12,21 +12,21 @@
 
 #define UART_CLOCK 115200
 
-#define RBR 0	/* receive buffer (read) */
-#define THR 0	/* transmit holding (write) */
-#define DLL 0	/* divisor latch low (DLAB=1) */
-#define IER 1	/* interrupt enable */
-#define DLM 1	/* divisor latch high (DLAB=1) */
-#define FCR 2	/* FIFO control */
-#define LCR 3	/* line control */
-#define MCR 4	/* modem control */
-#define LSR 5	/* line status */
-#define SCR 7	/* scratch */
+#define RBR 0 /* receive buffer (read) */
+#define THR 0 /* transmit holding (write) */
+#define DLL 0 /* divisor latch low (DLAB=1) */
+#define IER 1 /* interrupt enable */
+#define DLM 1 /* divisor latch high (DLAB=1) */
+#define FCR 2 /* FIFO control */
+#define LCR 3 /* line control */
+#define MCR 4 /* modem control */
+#define LSR 5 /* line status */
+#define SCR 7 /* scratch */
 
 #define LCR_8N1 0x03
 #define LCR_DLAB 0x80
-#define LSR_DR 0x01	/* data ready */
-#define LSR_THRE 0x20	/* transmit holding register empty */
+#define LSR_DR 0x01   /* data ready */
+#define LSR_THRE 0x20 /* transmit holding register empty */
 #define MCR_DTR 0x01
 #define MCR_RTS 0x02
 #define MCR_OUT2 0x08
@@ -49,7 +49,7 @@ void x86_serial_init(void)
 	outb(port + DLL, divisor & 0xff);
 	outb(port + DLM, (divisor >> 8) & 0xff);
 	outb(port + LCR, LCR_8N1);
-	outb(port + FCR, 0x07);		/* enable and clear both FIFOs */
+	outb(port + FCR, 0x07); /* enable and clear both FIFOs */
 	outb(port + MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
 	present = true;
 }

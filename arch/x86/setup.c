@@ -34,7 +34,8 @@ void x86_start(u32 magic, u32 info)
 	x86_traps_init();
 	if (multiboot_parse(magic, info, &x86_boot_info))
 		panic("not started by a multiboot or multiboot2 boot loader (magic 0x%08x); "
-		      "no memory map", magic);
+		      "no memory map",
+		      magic);
 	start_hypervisor(&x86_boot_info);
 }
 

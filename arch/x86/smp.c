@@ -19,7 +19,7 @@
 #include <hv/printk.h>
 #include <hv/smp.h>
 
-#define AP_WAIT_US 2000000	/* TCG can be slow to start a vCPU */
+#define AP_WAIT_US 2000000 /* TCG can be slow to start a vCPU */
 
 _Static_assert(__builtin_offsetof(struct percpu, self) == PERCPU_SELF, "percpu layout");
 _Static_assert(__builtin_offsetof(struct percpu, cpu_id) == PERCPU_CPU_ID, "percpu layout");

@@ -14,10 +14,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
 
-	__asm__ __volatile__("rep movsb"
-			     : "+D"(dst), "+S"(src), "+c"(n)
-			     :
-			     : "memory");
+	__asm__ __volatile__("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 	return ret;
 }
 
@@ -54,10 +51,7 @@ void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
 
-	__asm__ __volatile__("rep stosb"
-			     : "+D"(dst), "+c"(n)
-			     : "a"(c)
-			     : "memory");
+	__asm__ __volatile__("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
 	return ret;
 }
 

@@ -28,7 +28,7 @@ struct idt_gate {
 	u16 off_lo;
 	u16 sel;
 	u8 ist;
-	u8 type;	/* present, DPL 0, 64-bit interrupt gate: 0x8e */
+	u8 type; /* present, DPL 0, 64-bit interrupt gate: 0x8e */
 	u16 off_mid;
 	u32 off_hi;
 	u32 zero;
@@ -49,15 +49,38 @@ static irq_handler_fn irq_handlers[256];
 static bool dump_requested;
 
 static const char *const exception_names[32] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-	"#BR bound range", "#UD invalid opcode", "#NM device not available",
-	"#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
-	"#NP segment not present", "#SS stack fault", "#GP general protection",
-	"#PF page fault", "reserved (15)", "#MF x87 floating point", "#AC alignment check",
-	"#MC machine check", "#XM SIMD floating point", "#VE virtualization",
-	"#CP control protection", "reserved (22)", "reserved (23)", "reserved (24)",
-	"reserved (25)", "reserved (26)", "reserved (27)", "#HV hypervisor injection",
-	"#VC VMM communication", "#SX security", "reserved (31)",
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM device not available",
+    "#DF double fault",
+    "coprocessor segment overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack fault",
+    "#GP general protection",
+    "#PF page fault",
+    "reserved (15)",
+    "#MF x87 floating point",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD floating point",
+    "#VE virtualization",
+    "#CP control protection",
+    "reserved (22)",
+    "reserved (23)",
+    "reserved (24)",
+    "reserved (25)",
+    "reserved (26)",
+    "reserved (27)",
+    "#HV hypervisor injection",
+    "#VC VMM communication",
+    "#SX security",
+    "reserved (31)",
 };
 
 static void set_gate(unsigned int vec, unsigned int ist)
@@ -76,7 +99,7 @@ static void set_gate(unsigned int vec, unsigned int ist)
 static void load_gdt_tss(struct percpu *pc)
 {
 	u64 *gdt = pc->gdt, base = (u64)&pc->tss, limit = sizeof(pc->tss) - 1;
-	struct desc_ptr p = { sizeof(pc->gdt) - 1, (u64)gdt };
+	struct desc_ptr p = {sizeof(pc->gdt) - 1, (u64)gdt};
 
 	gdt[0] = 0;
 	gdt[GDT_CS64 / 8] = 0x00af9a000000ffffULL;
@@ -104,7 +127,7 @@ static void load_gdt_tss(struct percpu *pc)
 
 void x86_cpu_tables_init(struct percpu *pc)
 {
-	struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
+	struct desc_ptr p = {sizeof(idt) - 1, (u64)idt};
 	unsigned int i;
 
 	_Static_assert(GDT_TSS / 8 + 2 == GDT_ENTRIES, "GDT size");
@@ -145,8 +168,7 @@ static bool on_known_stack(unsigned long addr)
 		return false;
 	if (addr >= pc->stack_lo && addr + 16 <= pc->stack_hi)
 		return true;
-	return addr >= pc->ist_lo &&
-	       addr + 16 <= pc->ist_lo + PERCPU_IST_STACKS * PERCPU_IST_SIZE;
+	return addr >= pc->ist_lo && addr + 16 <= pc->ist_lo + PERCPU_IST_STACKS * PERCPU_IST_SIZE;
 }
 
 static void print_addr(const char *prefix, unsigned long addr)
@@ -183,21 +205,15 @@ static void dump_regs(const struct cpu_regs *r)
 {
 	printk(LOG_EMERG, "----[ Proxima x86-64 CPU%u ]----\n", arch_cpu_id());
 	print_addr("RIP:    ", r->rip);
-	printk(LOG_EMERG, "RFLAGS: %016llx  CS: %04llx  SS: %04llx\n",
-	       r->rflags, r->cs, r->ss);
-	printk(LOG_EMERG, "rax: %016llx  rbx: %016llx  rcx: %016llx\n",
-	       r->rax, r->rbx, r->rcx);
-	printk(LOG_EMERG, "rdx: %016llx  rsi: %016llx  rdi: %016llx\n",
-	       r->rdx, r->rsi, r->rdi);
-	printk(LOG_EMERG, "rbp: %016llx  rsp: %016llx  r8:  %016llx\n",
-	       r->rbp, r->rsp, r->r8);
-	printk(LOG_EMERG, "r9:  %016llx  r10: %016llx  r11: %016llx\n",
-	       r->r9, r->r10, r->r11);
-	printk(LOG_EMERG, "r12: %016llx  r13: %016llx  r14: %016llx\n",
-	       r->r12, r->r13, r->r14);
+	printk(LOG_EMERG, "RFLAGS: %016llx  CS: %04llx  SS: %04llx\n", r->rflags, r->cs, r->ss);
+	printk(LOG_EMERG, "rax: %016llx  rbx: %016llx  rcx: %016llx\n", r->rax, r->rbx, r->rcx);
+	printk(LOG_EMERG, "rdx: %016llx  rsi: %016llx  rdi: %016llx\n", r->rdx, r->rsi, r->rdi);
+	printk(LOG_EMERG, "rbp: %016llx  rsp: %016llx  r8:  %016llx\n", r->rbp, r->rsp, r->r8);
+	printk(LOG_EMERG, "r9:  %016llx  r10: %016llx  r11: %016llx\n", r->r9, r->r10, r->r11);
+	printk(LOG_EMERG, "r12: %016llx  r13: %016llx  r14: %016llx\n", r->r12, r->r13, r->r14);
 	printk(LOG_EMERG, "r15: %016llx\n", r->r15);
-	printk(LOG_EMERG, "cr0: %016lx  cr2: %016lx  cr3: %016lx  cr4: %016lx\n",
-	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
+	printk(LOG_EMERG, "cr0: %016lx  cr2: %016lx  cr3: %016lx  cr4: %016lx\n", read_cr0(),
+	       read_cr2(), read_cr3(), read_cr4());
 	x86_print_stack(r->rip, r->rbp);
 }
 
@@ -206,9 +222,12 @@ static void describe_page_fault(const struct cpu_regs *r)
 	u64 e = r->error_code;
 
 	printk(LOG_EMERG, "Page fault at address %016lx: %s %s in %s mode%s%s\n", read_cr2(),
-	       e & 1 ? "protection violation on" : "no page for", e & 16 ? "instruction fetch" :
-	       e & 2 ? "write" : "read", e & 4 ? "user" : "supervisor",
-	       e & 8 ? ", reserved bit set" : "", e & 32 ? ", protection key" : "");
+	       e & 1 ? "protection violation on" : "no page for",
+	       e & 16  ? "instruction fetch"
+	       : e & 2 ? "write"
+		       : "read",
+	       e & 4 ? "user" : "supervisor", e & 8 ? ", reserved bit set" : "",
+	       e & 32 ? ", protection key" : "");
 }
 
 void x86_handle_trap(struct cpu_regs *regs)
@@ -222,8 +241,9 @@ void x86_handle_trap(struct cpu_regs *regs)
 	}
 	if (vec == 3) {
 		/* Breakpoint: a requested dump or a stray int3; both resume. */
-		printk(LOG_EMERG, "%s\n", dump_requested ? "CPU state on request:" :
-			       "Breakpoint (int3) in the hypervisor; continuing");
+		printk(LOG_EMERG, "%s\n",
+		       dump_requested ? "CPU state on request:"
+				      : "Breakpoint (int3) in the hypervisor; continuing");
 		dump_regs(regs);
 		return;
 	}
@@ -235,8 +255,7 @@ void x86_handle_trap(struct cpu_regs *regs)
 	if (vec == 14)
 		describe_page_fault(regs);
 	dump_regs(regs);
-	panic_nostack("fatal exception %s at RIP %016llx", exception_names[vec],
-	      regs->rip);
+	panic_nostack("fatal exception %s at RIP %016llx", exception_names[vec], regs->rip);
 }
 
 void arch_dump_cpu_state(void)
@@ -280,7 +299,9 @@ int arch_trigger_fault(const char *kind)
 		u32 zero = 0;
 
 		__asm__ __volatile__("xorl %%edx, %%edx\n\tmovl $1, %%eax\n\tdivl %0"
-				     : "+r"(zero) : : "rax", "rdx");
+				     : "+r"(zero)
+				     :
+				     : "rax", "rdx");
 	} else if (strcmp(kind, "bp") == 0) {
 		__asm__ __volatile__("int3" : : : "memory");
 		return 0;

@@ -38,15 +38,15 @@ struct sub_rule {
 };
 
 static const struct sub_rule madt_rules[] = {
-	{ ACPI_MADT_LAPIC, sizeof(struct acpi_madt_lapic), false },
-	{ ACPI_MADT_LSAPIC, sizeof(struct acpi_madt_lsapic), true },	/* 12 + UID (3.0) */
-	{ ACPI_MADT_X2APIC, sizeof(struct acpi_madt_x2apic), false },
+    {ACPI_MADT_LAPIC, sizeof(struct acpi_madt_lapic), false},
+    {ACPI_MADT_LSAPIC, sizeof(struct acpi_madt_lsapic), true}, /* 12 + UID (3.0) */
+    {ACPI_MADT_X2APIC, sizeof(struct acpi_madt_x2apic), false},
 };
 
 static const struct sub_rule srat_rules[] = {
-	{ ACPI_SRAT_CPU_AFFINITY, sizeof(struct acpi_srat_cpu), false },
-	{ ACPI_SRAT_MEM_AFFINITY, sizeof(struct acpi_srat_mem), false },
-	{ ACPI_SRAT_X2APIC_AFFINITY, sizeof(struct acpi_srat_x2apic), false },
+    {ACPI_SRAT_CPU_AFFINITY, sizeof(struct acpi_srat_cpu), false},
+    {ACPI_SRAT_MEM_AFFINITY, sizeof(struct acpi_srat_mem), false},
+    {ACPI_SRAT_X2APIC_AFFINITY, sizeof(struct acpi_srat_x2apic), false},
 };
 
 /* Print "ACPI <name>: <rule>; <fallback>" and return -EINVAL. */
@@ -102,10 +102,9 @@ static int check_subtables(const struct acpi_table_header *t, u32 start,
 				      off, h->length, end);
 		r = find_rule(rules, nr_rules, h->type);
 		if (r && (r->at_least ? h->length < r->len : h->length != r->len))
-			return reject(name, fallback,
-				      "type %u subtable at offset %u has length %u, not %s%u",
-				      h->type, off, h->length, r->at_least ? "at least " : "",
-				      r->len);
+			return reject(
+			    name, fallback, "type %u subtable at offset %u has length %u, not %s%u",
+			    h->type, off, h->length, r->at_least ? "at least " : "", r->len);
 		off += h->length;
 	}
 	return 0;
@@ -115,11 +114,11 @@ static int check_subtables(const struct acpi_table_header *t, u32 start,
 
 struct madt_state {
 	struct topo_desc *d;
-	unsigned int nr;		/* recorded in d->cpu_hwid[] */
-	unsigned int dropped;		/* enabled, beyond CONFIG_NR_CPUS */
-	unsigned int offline;		/* disabled but online-capable */
+	unsigned int nr;      /* recorded in d->cpu_hwid[] */
+	unsigned int dropped; /* enabled, beyond CONFIG_NR_CPUS */
+	unsigned int offline; /* disabled but online-capable */
 	unsigned int dups;
-	u32 dup_id, dup_off;		/* the first duplicate */
+	u32 dup_id, dup_off; /* the first duplicate */
 };
 
 /* Record one CPU entry of the MADT (at offset off), unless disabled or known. */
@@ -175,7 +174,8 @@ static void madt_report(const struct madt_state *s)
 		pr_info("ACPI MADT: %u online-capable CPUs are disabled; not used\n", s->offline);
 	if (s->dups)
 		pr_warn("ACPI MADT: %u duplicate CPU entries (first: id 0x%x at offset %u); "
-			"ignoring them\n", s->dups, s->dup_id, s->dup_off);
+			"ignoring them\n",
+			s->dups, s->dup_id, s->dup_off);
 	if (s->dropped)
 		pr_warn("ACPI MADT: %u CPUs beyond NR_CPUS=%d are not used\n", s->dropped,
 			CONFIG_NR_CPUS);
@@ -184,7 +184,7 @@ static void madt_report(const struct madt_state *s)
 int acpi_parse_madt(const struct acpi_table_header *t, struct topo_desc *d,
 		    const struct acpi_numa_opts *opts)
 {
-	struct madt_state s = { .d = d };
+	struct madt_state s = {.d = d};
 	const struct acpi_subtable_header *h;
 	const u8 *base = (const u8 *)t;
 	u32 off;
@@ -194,8 +194,8 @@ int acpi_parse_madt(const struct acpi_table_header *t, struct topo_desc *d,
 	if (t->length < sizeof(struct acpi_madt))
 		return reject("MADT", MADT_FALLBACK, "length %u shorter than %zu", t->length,
 			      sizeof(struct acpi_madt));
-	if (check_subtables(t, sizeof(struct acpi_madt), madt_rules, ARRAY_SIZE(madt_rules),
-			    "MADT", MADT_FALLBACK))
+	if (check_subtables(t, sizeof(struct acpi_madt), madt_rules, ARRAY_SIZE(madt_rules), "MADT",
+			    MADT_FALLBACK))
 		return -EINVAL;
 	for (off = sizeof(struct acpi_madt); off < t->length; off += h->length) {
 		h = (const void *)(base + off);
@@ -212,12 +212,12 @@ int acpi_parse_madt(const struct acpi_table_header *t, struct topo_desc *d,
 struct srat_state {
 	struct topo_desc *d;
 	bool sapic;
-	u32 cpu_pxm_mask;		/* proximity domain bits this revision defines */
+	u32 cpu_pxm_mask; /* proximity domain bits this revision defines */
 	u32 mem_pxm_mask;
-	unsigned int nr_mem, nr_aff;	/* filled so far; committed at the end */
+	unsigned int nr_mem, nr_aff; /* filled so far; committed at the end */
 	unsigned int x2apic_skipped;
-	unsigned int pxm_cut;		/* entries with reserved pxm bits set */
-	u32 cut_pxm, cut_off;		/* the first of them, as written */
+	unsigned int pxm_cut; /* entries with reserved pxm bits set */
+	u32 cut_pxm, cut_off; /* the first of them, as written */
 };
 
 /*
@@ -339,14 +339,15 @@ static void srat_report(const struct srat_state *s, u8 revision)
 			s->x2apic_skipped);
 	if (s->pxm_cut)
 		pr_warn("ACPI SRAT: %u entr%s set proximity domain bits that revision %u "
-			"reserves (first: 0x%x at offset %u); ignoring those bits\n", s->pxm_cut,
-			s->pxm_cut == 1 ? "y" : "ies", revision, s->cut_pxm, s->cut_off);
+			"reserves (first: 0x%x at offset %u); ignoring those bits\n",
+			s->pxm_cut, s->pxm_cut == 1 ? "y" : "ies", revision, s->cut_pxm,
+			s->cut_off);
 }
 
 int acpi_parse_srat(const struct acpi_table_header *t, struct topo_desc *d,
 		    const struct acpi_numa_opts *opts)
 {
-	struct srat_state s = { .d = d, .sapic = opts->sapic };
+	struct srat_state s = {.d = d, .sapic = opts->sapic};
 	const struct acpi_subtable_header *h;
 	const u8 *base = (const u8 *)t;
 	u32 off;
@@ -358,8 +359,8 @@ int acpi_parse_srat(const struct acpi_table_header *t, struct topo_desc *d,
 		       sizeof(struct acpi_srat));
 		return srat_fail(d);
 	}
-	if (check_subtables(t, sizeof(struct acpi_srat), srat_rules, ARRAY_SIZE(srat_rules),
-			    "SRAT", SRAT_FALLBACK))
+	if (check_subtables(t, sizeof(struct acpi_srat), srat_rules, ARRAY_SIZE(srat_rules), "SRAT",
+			    SRAT_FALLBACK))
 		return srat_fail(d);
 	srat_pxm_masks(&s, t->revision, opts);
 	for (off = sizeof(struct acpi_srat); off < t->length; off += h->length) {
@@ -401,8 +402,8 @@ int acpi_parse_slit(const struct acpi_table_header *t, struct topo_desc *d)
 		return slit_fail(d);
 	}
 	if (count > TOPO_MAX_LOCALITIES) {
-		reject("SLIT", SLIT_FALLBACK, "more than %d localities (%llu)",
-		       TOPO_MAX_LOCALITIES, count);
+		reject("SLIT", SLIT_FALLBACK, "more than %d localities (%llu)", TOPO_MAX_LOCALITIES,
+		       count);
 		return slit_fail(d);
 	}
 	want = sizeof(*slit) + count * count;
@@ -444,7 +445,7 @@ void acpi_numa_describe_opts(struct topo_desc *d, const struct acpi_numa_opts *o
 
 void acpi_numa_describe(struct topo_desc *d, bool sapic)
 {
-	const struct acpi_numa_opts opts = { .sapic = sapic };
+	const struct acpi_numa_opts opts = {.sapic = sapic};
 
 	acpi_numa_describe_opts(d, &opts);
 }

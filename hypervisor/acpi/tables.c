@@ -14,7 +14,7 @@
 #include <hv/printk.h>
 
 #define HDR_LEN ((u32)sizeof(struct acpi_table_header))
-#define RSDP_V1_LEN 20		/* bytes the first checksum covers */
+#define RSDP_V1_LEN 20 /* bytes the first checksum covers */
 #define RSDP_V2_LEN ((u32)sizeof(struct acpi_rsdp))
 
 #define NO_ACPI "no ACPI tables used: one node, boot CPU only"
@@ -88,8 +88,7 @@ static const char *table_fallback(const char *sig)
  * rejection line; NULL picks the one for the table's signature. Returns
  * the table, or NULL after one line.
  */
-static const struct acpi_table_header *map_table(paddr_t pa, const char *name,
-						 const char *fallback)
+static const struct acpi_table_header *map_table(paddr_t pa, const char *name, const char *fallback)
 {
 	const struct acpi_table_header *t = map(pa, HDR_LEN);
 	char tname[5];
@@ -97,11 +96,10 @@ static const struct acpi_table_header *map_table(paddr_t pa, const char *name,
 
 	if (!t) {
 		if (name)
-			pr_warn("ACPI %s: header at 0x%llx is not mapped; %s\n", name,
-				pa, fallback);
+			pr_warn("ACPI %s: header at 0x%llx is not mapped; %s\n", name, pa,
+				fallback);
 		else
-			pr_warn("ACPI: table at 0x%llx is not mapped; ignoring the table\n",
-				pa);
+			pr_warn("ACPI: table at 0x%llx is not mapped; ignoring the table\n", pa);
 		return NULL;
 	}
 	if (name)
@@ -135,8 +133,7 @@ static const struct acpi_table_header *map_root(paddr_t pa, const char *sig, con
 
 	if (t && memcmp(t->signature, sig, 4)) {
 		printable(found, t->signature, 4);
-		pr_warn("ACPI %s: bad signature \"%s\" at 0x%llx; %s\n", sig, found,
-			pa, fallback);
+		pr_warn("ACPI %s: bad signature \"%s\" at 0x%llx; %s\n", sig, found, pa, fallback);
 		return NULL;
 	}
 	return map_table(pa, sig, fallback);
@@ -162,8 +159,7 @@ static int add_table(paddr_t pa)
 	nr_tables++;
 	printable(sig, t->signature, 4);
 	printable(oem, t->oem_id, 6);
-	pr_info("ACPI: %s at 0x%llx, %u bytes, OEM %s\n", sig, pa,
-		t->length, oem);
+	pr_info("ACPI: %s at 0x%llx, %u bytes, OEM %s\n", sig, pa, t->length, oem);
 	return 0;
 }
 
@@ -179,7 +175,8 @@ static void walk_root(const struct acpi_table_header *root, paddr_t pa, u32 entr
 		nr == 1 ? "y" : "ies");
 	if (extra)
 		pr_warn("ACPI %.4s: length %u leaves %u bytes after the last entry; "
-			"ignoring them\n", root->signature, root->length, extra);
+			"ignoring them\n",
+			root->signature, root->length, extra);
 	for (i = 0; i < nr; i++, entry += entry_size) {
 		u64 epa = 0;
 
@@ -221,7 +218,7 @@ int acpi_tables_init(const struct acpi_rsdp *rsdp, const struct fw_window *mem)
 	const struct acpi_table_header *root;
 
 	nr_tables = 0;
-	window = mem ? *mem : (struct fw_window){ 0 };
+	window = mem ? *mem : (struct fw_window){0};
 	if (!rsdp) {
 		pr_info("ACPI: no RSDP; " NO_ACPI "\n");
 		return -ENOENT;

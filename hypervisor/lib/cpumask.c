@@ -27,11 +27,13 @@ static int format_list(char *buf, size_t size, const void *set, unsigned int nbi
 		for (end = i; end + 1 < nbits && test(set, end + 1); end++)
 			;
 		if (end == i)
-			n = snprintf(buf + MIN((size_t)len, size), size > (size_t)len ? size - len : 0,
-				     "%s%u", first ? "" : ",", i);
+			n = snprintf(buf + MIN((size_t)len, size),
+				     size > (size_t)len ? size - len : 0, "%s%u", first ? "" : ",",
+				     i);
 		else
-			n = snprintf(buf + MIN((size_t)len, size), size > (size_t)len ? size - len : 0,
-				     "%s%u-%u", first ? "" : ",", i, end);
+			n = snprintf(buf + MIN((size_t)len, size),
+				     size > (size_t)len ? size - len : 0, "%s%u-%u",
+				     first ? "" : ",", i, end);
 		len += n;
 		first = false;
 		i = end + 1;
@@ -39,7 +41,7 @@ static int format_list(char *buf, size_t size, const void *set, unsigned int nbi
 	if (first)
 		len = snprintf(buf, size, "-");
 	else if ((size_t)len >= size && size >= 4)
-		memcpy(buf + size - 4, "...", 4);	/* cut: say so */
+		memcpy(buf + size - 4, "...", 4); /* cut: say so */
 	return len;
 }
 

@@ -49,8 +49,8 @@ u64 hv_strtoull(const char *s, const char **end, unsigned int base)
 		return 0;
 
 	/* "0x" only counts as a prefix when a hex digit follows it. */
-	if ((base == 0 || base == 16) && p[0] == '0' &&
-	    (p[1] == 'x' || p[1] == 'X') && digit_value(p[2]) < 16) {
+	if ((base == 0 || base == 16) && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+	    digit_value(p[2]) < 16) {
 		p += 2;
 		base = 16;
 	} else if (base == 0) {
@@ -73,7 +73,7 @@ u64 hv_strtoull(const char *s, const char **end, unsigned int base)
 
 struct size_str size_str(u64 bytes)
 {
-	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
 	struct size_str out;
 	unsigned int v = ARRAY_SIZE(unit) - 1;
 

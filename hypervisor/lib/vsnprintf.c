@@ -22,14 +22,14 @@
  */
 #include <hv/lib.h>
 
-#define FL_LEFT		0x01	/* "-": pad on the right */
-#define FL_PLUS		0x02	/* "+": always print a sign */
-#define FL_SPACE	0x04	/* " ": space in place of a plus sign */
-#define FL_ALT		0x08	/* "#": 0x prefix, leading octal zero */
-#define FL_ZERO		0x10	/* "0": pad with zeros */
-#define FL_UPPER	0x20	/* X: upper-case hex digits and prefix */
+#define FL_LEFT 0x01  /* "-": pad on the right */
+#define FL_PLUS 0x02  /* "+": always print a sign */
+#define FL_SPACE 0x04 /* " ": space in place of a plus sign */
+#define FL_ALT 0x08   /* "#": 0x prefix, leading octal zero */
+#define FL_ZERO 0x10  /* "0": pad with zeros */
+#define FL_UPPER 0x20 /* X: upper-case hex digits and prefix */
 
-#define INT_LIMIT	0x7fffffff	/* INT_MAX without <limits.h> */
+#define INT_LIMIT 0x7fffffff /* INT_MAX without <limits.h> */
 
 enum length {
 	LEN_NONE,
@@ -44,8 +44,8 @@ enum length {
 
 struct spec {
 	unsigned int flags;
-	int width;		/* 0 when none */
-	int prec;		/* -1 when none */
+	int width; /* 0 when none */
+	int prec;  /* -1 when none */
 	enum length len;
 };
 
@@ -82,8 +82,7 @@ static void out_mem(struct out *o, const char *s, size_t n)
  * Print an already split number: prefix (sign and/or 0x), zeros to reach
  * the precision, then digits, all padded to the field width.
  */
-static void out_number(struct out *o, const struct spec *sp,
-		       const char *prefix, int prefix_len,
+static void out_number(struct out *o, const struct spec *sp, const char *prefix, int prefix_len,
 		       const char *digits, int ndigits, int zeros)
 {
 	/* size_t: a precision near INT_MAX plus a sign overflows int. */
@@ -112,13 +111,12 @@ static void out_number(struct out *o, const struct spec *sp,
  * flags only matter for signed conversions; the caller clears FL_PLUS and
  * FL_SPACE for unsigned ones.
  */
-static void out_integer(struct out *o, struct spec sp, uintmax_t mag,
-			bool neg, unsigned int base)
+static void out_integer(struct out *o, struct spec sp, uintmax_t mag, bool neg, unsigned int base)
 {
 	static const char lower[] = "0123456789abcdef";
 	static const char upper[] = "0123456789ABCDEF";
 	const char *set = (sp.flags & FL_UPPER) ? upper : lower;
-	char tmp[3 * sizeof(uintmax_t)];	/* enough for octal */
+	char tmp[3 * sizeof(uintmax_t)]; /* enough for octal */
 	char prefix[2];
 	int prefix_len = 0;
 	int ndigits = 0;
@@ -156,8 +154,7 @@ static void out_integer(struct out *o, struct spec sp, uintmax_t mag,
 		prefix[prefix_len++] = (sp.flags & FL_UPPER) ? 'X' : 'x';
 	}
 
-	out_number(o, &sp, prefix, prefix_len,
-		   tmp + sizeof(tmp) - (size_t)ndigits, ndigits, zeros);
+	out_number(o, &sp, prefix, prefix_len, tmp + sizeof(tmp) - (size_t)ndigits, ndigits, zeros);
 }
 
 static void out_pointer(struct out *o, const struct spec *sp, const void *p)
@@ -177,8 +174,7 @@ static void out_pointer(struct out *o, const struct spec *sp, const void *p)
 }
 
 /* Print n bytes of s padded with spaces to the field width. */
-static void out_padded(struct out *o, const struct spec *sp, const char *s,
-		       size_t n)
+static void out_padded(struct out *o, const struct spec *sp, const char *s, size_t n)
 {
 	size_t pad = (size_t)sp->width > n ? (size_t)sp->width - n : 0;
 
@@ -404,8 +400,7 @@ static void out_signed_conv(struct out *o, struct spec sp, va_list *ap)
 }
 
 /* u, x, X or o: drop the flags that have no meaning for conv. */
-static void out_unsigned_conv(struct out *o, struct spec sp, char conv,
-			      va_list *ap)
+static void out_unsigned_conv(struct out *o, struct spec sp, char conv, va_list *ap)
 {
 	unsigned int base = 16;
 
@@ -422,8 +417,7 @@ static void out_unsigned_conv(struct out *o, struct spec sp, char conv,
 }
 
 /* Print one conversion; false when conv is not one we know. */
-static bool out_conversion(struct out *o, const struct spec *sp, char conv,
-			   va_list *ap)
+static bool out_conversion(struct out *o, const struct spec *sp, char conv, va_list *ap)
 {
 	char c;
 
@@ -464,7 +458,7 @@ static void out_verbatim(struct out *o, const char *start, const char *end)
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = { .buf = buf, .size = size, .len = 0 };
+	struct out o = {.buf = buf, .size = size, .len = 0};
 	va_list args;
 
 	/* A copy, so that the helpers can take a pointer to it portably. */

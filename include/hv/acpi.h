@@ -17,22 +17,22 @@
 #include <hv/types.h>
 
 struct acpi_rsdp {
-	char signature[8];		/* "RSD PTR " */
-	u8 checksum;			/* first 20 bytes */
+	char signature[8]; /* "RSD PTR " */
+	u8 checksum;	   /* first 20 bytes */
 	char oem_id[6];
-	u8 revision;			/* 0: ACPI 1.0, 20 bytes; >= 2: 36 bytes */
+	u8 revision; /* 0: ACPI 1.0, 20 bytes; >= 2: 36 bytes */
 	u32 rsdt_address;
 	u32 length;
 	u64 xsdt_address;
-	u8 ext_checksum;		/* all length bytes */
+	u8 ext_checksum; /* all length bytes */
 	u8 reserved[3];
 } __packed;
 
 struct acpi_table_header {
 	char signature[4];
-	u32 length;			/* whole table, header included */
+	u32 length; /* whole table, header included */
 	u8 revision;
-	u8 checksum;			/* all length bytes sum to 0 */
+	u8 checksum; /* all length bytes sum to 0 */
 	char oem_id[6];
 	char oem_table_id[8];
 	u32 oem_revision;
@@ -59,7 +59,7 @@ struct acpi_madt {
 #define ACPI_MADT_ONLINE_CAPABLE (1U << 1)
 
 struct acpi_madt_lapic {
-	struct acpi_subtable_header h;	/* length 8 */
+	struct acpi_subtable_header h; /* length 8 */
 	u8 processor_id;
 	u8 apic_id;
 	u32 flags;
@@ -72,7 +72,7 @@ struct acpi_madt_lapic {
  * when the length says it is there (ACPI 6.0 5.2.12.10, Table 5-56).
  */
 struct acpi_madt_lsapic {
-	struct acpi_subtable_header h;	/* length >= 12 */
+	struct acpi_subtable_header h; /* length >= 12 */
 	u8 processor_id;
 	u8 sapic_id;
 	u8 sapic_eid;
@@ -81,7 +81,7 @@ struct acpi_madt_lsapic {
 } __packed;
 
 struct acpi_madt_x2apic {
-	struct acpi_subtable_header h;	/* length 16 */
+	struct acpi_subtable_header h; /* length 16 */
 	u16 reserved;
 	u32 x2apic_id;
 	u32 flags;
@@ -91,7 +91,7 @@ struct acpi_madt_x2apic {
 /* SRAT */
 struct acpi_srat {
 	struct acpi_table_header header;
-	u32 table_revision;		/* 1 */
+	u32 table_revision; /* 1 */
 	u64 reserved;
 } __packed;
 
@@ -103,7 +103,7 @@ struct acpi_srat {
 #define ACPI_SRAT_NONVOLATILE (1U << 2)
 
 struct acpi_srat_cpu {
-	struct acpi_subtable_header h;	/* length 16 */
+	struct acpi_subtable_header h; /* length 16 */
 	u8 pxm_lo;
 	u8 apic_id;
 	u32 flags;
@@ -113,7 +113,7 @@ struct acpi_srat_cpu {
 } __packed;
 
 struct acpi_srat_mem {
-	struct acpi_subtable_header h;	/* length 40 */
+	struct acpi_subtable_header h; /* length 40 */
 	u32 pxm;
 	u16 reserved1;
 	u32 base_lo, base_hi;
@@ -124,7 +124,7 @@ struct acpi_srat_mem {
 } __packed;
 
 struct acpi_srat_x2apic {
-	struct acpi_subtable_header h;	/* length 24 */
+	struct acpi_subtable_header h; /* length 24 */
 	u16 reserved1;
 	u32 pxm;
 	u32 x2apic_id;
@@ -137,7 +137,7 @@ struct acpi_srat_x2apic {
 struct acpi_slit {
 	struct acpi_table_header header;
 	u64 locality_count;
-	u8 entry[];			/* count * count */
+	u8 entry[]; /* count * count */
 } __packed;
 
 _Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP layout");

@@ -14,9 +14,9 @@
 #ifndef HV_ARCH_H
 #define HV_ARCH_H
 
+#include <asm/arch-inline.h>
 #include <hv/compiler.h>
 #include <hv/types.h>
-#include <asm/arch-inline.h>
 
 struct acpi_rsdp;
 struct boot_info;
@@ -57,8 +57,8 @@ struct arch_firmware {
 
 /* A CPU for arch_start_cpus(), as the core placed it. */
 struct arch_cpu {
-	u32 hwid;		/* firmware id, as in struct topo_desc */
-	nodeid_t node;		/* its node */
+	u32 hwid;      /* firmware id, as in struct topo_desc */
+	nodeid_t node; /* its node */
 };
 
 /*

@@ -17,11 +17,11 @@
 enum mem_type {
 	MEM_RAM = 1,
 	MEM_RESERVED = 2,
-	MEM_ACPI = 3,		/* ACPI tables, reclaimable once parsed */
-	MEM_NVS = 4,		/* ACPI non-volatile storage */
-	MEM_UNUSABLE = 5,	/* known-bad memory */
+	MEM_ACPI = 3,	  /* ACPI tables, reclaimable once parsed */
+	MEM_NVS = 4,	  /* ACPI non-volatile storage */
+	MEM_UNUSABLE = 5, /* known-bad memory */
 	MEM_DISABLED = 6,
-	MEM_PMEM = 7,		/* persistent memory */
+	MEM_PMEM = 7, /* persistent memory */
 };
 
 /* A half-open physical range [start, end). */
@@ -32,14 +32,14 @@ struct mem_range {
 };
 
 struct boot_info {
-	int protocol;			/* 1: multiboot, 2: multiboot2 */
+	int protocol; /* 1: multiboot, 2: multiboot2 */
 	char loader[BOOT_LOADER_NAME_MAX];
 	char cmdline[BOOT_CMDLINE_MAX];
 	bool cmdline_truncated;
 	unsigned int nr_mem;
 	struct mem_range mem[BOOT_MEMMAP_MAX];
-	unsigned int mem_dropped;	/* map entries beyond BOOT_MEMMAP_MAX */
-	u8 rsdp_copy[36];		/* RSDP as the loader handed it over */
+	unsigned int mem_dropped; /* map entries beyond BOOT_MEMMAP_MAX */
+	u8 rsdp_copy[36];	  /* RSDP as the loader handed it over */
 	unsigned int rsdp_len;
 };
 

@@ -16,31 +16,30 @@
 #include <hv/types.h>
 
 enum param_type {
-	PARAM_BOOL,	/* bool */
-	PARAM_UINT,	/* unsigned int, within [min, max] */
-	PARAM_SIZE,	/* u64 byte count with K/M/G/T suffix, within [min, max] */
-	PARAM_STR,	/* char array of len bytes */
-	PARAM_CUSTOM,	/* parse(value) does the work */
+	PARAM_BOOL,   /* bool */
+	PARAM_UINT,   /* unsigned int, within [min, max] */
+	PARAM_SIZE,   /* u64 byte count with K/M/G/T suffix, within [min, max] */
+	PARAM_STR,    /* char array of len bytes */
+	PARAM_CUSTOM, /* parse(value) does the work */
 };
 
 struct boot_param {
 	const char *name;
 	enum param_type type;
 	void *var;
-	size_t len;		/* PARAM_STR: size of the array */
-	u64 min, max;		/* PARAM_UINT and PARAM_SIZE */
+	size_t len;   /* PARAM_STR: size of the array */
+	u64 min, max; /* PARAM_UINT and PARAM_SIZE */
 	/* PARAM_CUSTOM: 0 if taken, -EINVAL if malformed (nothing changed). */
 	int (*parse)(const char *value);
-	const char *dflt;	/* PARAM_CUSTOM: the default, for messages */
-	const char *forms;	/* PARAM_CUSTOM: the accepted values, for messages */
+	const char *dflt;  /* PARAM_CUSTOM: the default, for messages */
+	const char *forms; /* PARAM_CUSTOM: the accepted values, for messages */
 };
 
-#define __boot_param(id, ...)                                                  \
-	static const struct boot_param __param_##id __section("hv_params")      \
-		__used __aligned(8) = { __VA_ARGS__ }
+#define __boot_param(id, ...)                                              \
+	static const struct boot_param __param_##id __section("hv_params") \
+	    __used __aligned(8) = {__VA_ARGS__}
 
-#define boot_param_bool(nm, v) \
-	__boot_param(v, .name = (nm), .type = PARAM_BOOL, .var = &(v))
+#define boot_param_bool(nm, v) __boot_param(v, .name = (nm), .type = PARAM_BOOL, .var = &(v))
 #define boot_param_uint(nm, v, lo, hi) \
 	__boot_param(v, .name = (nm), .type = PARAM_UINT, .var = &(v), .min = (lo), .max = (hi))
 #define boot_param_size(nm, v, lo, hi) \
@@ -48,7 +47,7 @@ struct boot_param {
 #define boot_param_str(nm, v) \
 	__boot_param(v, .name = (nm), .type = PARAM_STR, .var = (v), .len = sizeof(v))
 /* fm: the accepted values as a person would list them ("on, off or auto"). */
-#define boot_param_custom(nm, fn, fm, d) \
+#define boot_param_custom(nm, fn, fm, d)                                                   \
 	__boot_param(fn, .name = (nm), .type = PARAM_CUSTOM, .parse = (fn), .forms = (fm), \
 		     .dflt = (d))
 
@@ -57,8 +56,7 @@ struct boot_param {
  * problems reported (unknown options plus malformed values); 0 when every
  * option was taken.
  */
-int cmdline_parse(const char *line, const struct boot_param *first,
-		  const struct boot_param *last);
+int cmdline_parse(const char *line, const struct boot_param *first, const struct boot_param *last);
 
 /*
  * Boot loaders put the image's own path first on the command line (QEMU

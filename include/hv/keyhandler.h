@@ -17,8 +17,7 @@ typedef void (*keyhandler_fn)(unsigned char key);
  * a key that is not printable ASCII or a NULL fn/desc, -EEXIST if the key
  * is taken (the first binding stays).
  */
-int keyhandler_register(unsigned char key, keyhandler_fn fn, const char *desc,
-			bool diagnostic);
+int keyhandler_register(unsigned char key, keyhandler_fn fn, const char *desc, bool diagnostic);
 
 /* Run the handler bound to key; unbound keys print a hint to press 'h'. */
 void keyhandler_dispatch(unsigned char key);

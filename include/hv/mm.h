@@ -22,35 +22,35 @@
 
 /* Zones of a node, by the highest physical address a page may have. */
 enum zone_id {
-	ZONE_DMA,		/* below 16 MiB */
-	ZONE_DMA32,		/* below 4 GiB */
-	ZONE_NORMAL,		/* everything else */
+	ZONE_DMA,    /* below 16 MiB */
+	ZONE_DMA32,  /* below 4 GiB */
+	ZONE_NORMAL, /* everything else */
 	NR_ZONES,
 };
 
 /* struct page.flags */
-#define PG_FREE (1U << 0)	/* in a buddy free list (head of a block) */
-#define PG_PCP (1U << 1)	/* in a per-CPU cache */
-#define PG_DIRTY (1U << 2)	/* this page is free and not yet zeroed (a guest's) */
-#define PG_TAIL (1U << 3)	/* inside a free block, not its head */
-#define PG_OFFLINE (1U << 4)	/* never handed out (reserved at boot) */
-#define PG_DIRTY_BLOCK (1U << 5)	/* on a free block's head: some page may be dirty */
-#define PG_SLAB (1U << 6)	/* allocated, part of a slab: owner is its struct slab */
-#define PG_LARGE (1U << 7)	/* allocated, head of a kmalloc block of 2^order pages */
+#define PG_FREE (1U << 0)	 /* in a buddy free list (head of a block) */
+#define PG_PCP (1U << 1)	 /* in a per-CPU cache */
+#define PG_DIRTY (1U << 2)	 /* this page is free and not yet zeroed (a guest's) */
+#define PG_TAIL (1U << 3)	 /* inside a free block, not its head */
+#define PG_OFFLINE (1U << 4)	 /* never handed out (reserved at boot) */
+#define PG_DIRTY_BLOCK (1U << 5) /* on a free block's head: some page may be dirty */
+#define PG_SLAB (1U << 6)	 /* allocated, part of a slab: owner is its struct slab */
+#define PG_LARGE (1U << 7)	 /* allocated, head of a kmalloc block of 2^order pages */
 
 struct page {
 	union {
 		struct {
-			struct page *next, *prev;	/* free list or cache links (free pages) */
+			struct page *next, *prev; /* free list or cache links (free pages) */
 		};
 		struct {
-			void *owner;		/* allocated pages: their user's (PG_SLAB) */
-			unsigned long private;	/* allocated pages: their user's */
+			void *owner;	       /* allocated pages: their user's (PG_SLAB) */
+			unsigned long private; /* allocated pages: their user's */
 		};
 	};
 	mfn_t mfn;
 	u32 flags;
-	u8 order;			/* of the free block this page heads */
+	u8 order; /* of the free block this page heads */
 	u8 zone;
 	nodeid_t node;
 };
@@ -58,16 +58,17 @@ struct page {
 _Static_assert(sizeof(struct page) <= 32, "struct page must stay within 32 bytes");
 
 /* Allocation flags (memf). The low byte is a node id for the node modes. */
-#define MEMF_NODE(n) ((unsigned int)(n) & 0xff)
-#define MEMF_LOCAL 0x000		/* the calling CPU's node, then fallback */
-#define MEMF_PREFER 0x100		/* MEMF_NODE(n) first, then its fallback */
-#define MEMF_EXACT 0x200		/* MEMF_NODE(n) only: fail rather than fall back */
+#define MEMF_NODE(n) ((unsigned int)(n)&0xff)
+#define MEMF_LOCAL 0x000  /* the calling CPU's node, then fallback */
+#define MEMF_PREFER 0x100 /* MEMF_NODE(n) first, then its fallback */
+#define MEMF_EXACT 0x200  /* MEMF_NODE(n) only: fail rather than fall back */
 #define MEMF_MODE_MASK 0x300
-#define MEMF_BITS(b) (((unsigned int)(b) & 0x7f) << 16)	/* address width limit */
+#define MEMF_BITS(b) (((unsigned int)(b)&0x7f) << 16) /* address width limit */
 #define MEMF_BITS_OF(f) (((f) >> 16) & 0x7f)
-#define MEMF_NO_PCP 0x1000		/* bypass the per-CPU cache */
-#define MEMF_NO_SCRUB 0x2000		/* caller overwrites the pages: hand dirty ones over as
-					   they are (and free them dirty) */
+#define MEMF_NO_PCP 0x1000 /* bypass the per-CPU cache */
+#define MEMF_NO_SCRUB                                                  \
+	0x2000 /* caller overwrites the pages: hand dirty ones over as \
+		  they are (and free them dirty) */
 
 /*
  * Allocate 2^order contiguous pages. flags choose the node (MEMF_LOCAL,
@@ -82,8 +83,7 @@ struct page *alloc_pages(unsigned int order, unsigned int flags);
  * The same, restricted to the nodes in mask, in the calling CPU's node's
  * fallback order.
  */
-struct page *alloc_pages_mask(unsigned int order, unsigned int flags,
-			      const struct nodemask *mask);
+struct page *alloc_pages_mask(unsigned int order, unsigned int flags, const struct nodemask *mask);
 
 /*
  * Free 2^order pages from alloc_pages. dirty: they held guest data. The
@@ -142,11 +142,11 @@ void heap_selftest(void);
 
 /* Per-node statistics, all counters (never computed by walking pages). */
 struct node_stats {
-	u64 hit;	/* allocated here, as intended */
-	u64 miss;	/* allocated here, though another node was intended */
-	u64 foreign;	/* intended here, allocated elsewhere */
-	u64 local;	/* allocated here by a CPU of this node */
-	u64 other;	/* allocated here by a CPU of another node */
+	u64 hit;     /* allocated here, as intended */
+	u64 miss;    /* allocated here, though another node was intended */
+	u64 foreign; /* intended here, allocated elsewhere */
+	u64 local;   /* allocated here by a CPU of this node */
+	u64 other;   /* allocated here by a CPU of another node */
 };
 
 #endif /* HV_MM_H */

@@ -21,17 +21,17 @@ void assert_failed(const char *expr, const char *why, const char *file, int line
  * ("node id from the caller", "caller holds the node lock"); it is
  * printed with the failed condition.
  */
-#define ASSERT(p, why)                                                 \
-	do {                                                           \
-		if (IS_ENABLED(CONFIG_DEBUG) && unlikely(!(p)))        \
-			assert_failed(#p, why, __FILE__, __LINE__);    \
+#define ASSERT(p, why)                                              \
+	do {                                                        \
+		if (IS_ENABLED(CONFIG_DEBUG) && unlikely(!(p)))     \
+			assert_failed(#p, why, __FILE__, __LINE__); \
 	} while (0)
 
 /* BUG_ON(cond, "why"): the same check in every build. */
-#define BUG_ON(p, why)                                                 \
-	do {                                                           \
-		if (unlikely(p))                                       \
-			assert_failed(#p, why, __FILE__, __LINE__);    \
+#define BUG_ON(p, why)                                              \
+	do {                                                        \
+		if (unlikely(p))                                    \
+			assert_failed(#p, why, __FILE__, __LINE__); \
 	} while (0)
 
 /* True once panic() has started on some CPU. */

@@ -24,7 +24,7 @@ struct slab_cache;
 #define SLAB_NAME_MAX 32
 
 /* slab_cache_create() flags. */
-#define SLAB_NO_CPU_CACHE (1U << 0)	/* no per-CPU caches: every operation takes a node lock */
+#define SLAB_NO_CPU_CACHE (1U << 0) /* no per-CPU caches: every operation takes a node lock */
 
 /*
  * Create a cache of objects of size bytes aligned to align (0: 8; else a
@@ -148,23 +148,23 @@ struct slab_cache *slab_cache_find(const char *name);
 
 /* Totals of a cache (a snapshot: exact only while nobody uses it). */
 struct slab_info {
-	u64 size;		/* the object size asked for */
-	u64 inuse;		/* objects handed out */
-	u64 total;		/* capacity of all its slabs */
+	u64 size;  /* the object size asked for */
+	u64 inuse; /* objects handed out */
+	u64 total; /* capacity of all its slabs */
 	u64 slabs;
-	u64 pcpu;		/* objects waiting in per-CPU caches */
+	u64 pcpu; /* objects waiting in per-CPU caches */
 	u32 objs_per_slab;
-	u32 order;		/* of each slab */
-	u32 limit, batch;	/* per-CPU cache size and refill/overflow batch (0: none) */
+	u32 order;	  /* of each slab */
+	u32 limit, batch; /* per-CPU cache size and refill/overflow batch (0: none) */
 };
 void slab_cache_info(const struct slab_cache *c, struct slab_info *info);
 
 /* A cache's slabs on one node. */
 struct slab_node_info {
 	u64 slabs, partial, empty;
-	u64 out;		/* objects out of its slabs: inuse + pcpu */
-	u64 inuse;		/* objects of this node handed out */
-	u64 pcpu;		/* objects of this node in per-CPU caches */
+	u64 out;   /* objects out of its slabs: inuse + pcpu */
+	u64 inuse; /* objects of this node handed out */
+	u64 pcpu;  /* objects of this node in per-CPU caches */
 	u64 pages;
 };
 void slab_node_info(const struct slab_cache *c, nodeid_t node, struct slab_node_info *info);

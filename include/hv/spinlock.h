@@ -10,11 +10,14 @@
 #include <hv/types.h>
 
 struct spinlock {
-	u16 next;	/* ticket handed to the next arriving CPU */
-	u16 owner;	/* ticket now allowed in */
+	u16 next;  /* ticket handed to the next arriving CPU */
+	u16 owner; /* ticket now allowed in */
 };
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT \
+	{             \
+		0, 0  \
+	}
 #define DEFINE_SPINLOCK(name) struct spinlock name = SPINLOCK_INIT
 
 static inline void spin_lock_init(struct spinlock *l)

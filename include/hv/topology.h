@@ -21,9 +21,9 @@
 #include <hv/types.h>
 
 /* Capacities of the description; more entries are rejected, never dropped. */
-#define TOPO_MAX_MEM 256		/* memory affinity ranges */
-#define TOPO_MAX_AFF CONFIG_NR_CPUS	/* CPU affinity entries */
-#define TOPO_MAX_LOCALITIES 256		/* rows of the raw distance matrix */
+#define TOPO_MAX_MEM 256	    /* memory affinity ranges */
+#define TOPO_MAX_AFF CONFIG_NR_CPUS /* CPU affinity entries */
+#define TOPO_MAX_LOCALITIES 256	    /* rows of the raw distance matrix */
 
 /*
  * The highest end a range can have: half-open ranges cannot end at 2^64,
@@ -36,20 +36,20 @@
 #define TOPO_DIST_UNREACHABLE 255
 
 enum topo_source {
-	TOPO_SRC_NONE,		/* no NUMA description: one node */
-	TOPO_SRC_ACPI,		/* ACPI SRAT/SLIT (x86, ia64 DIG) */
-	TOPO_SRC_SN2,		/* SGI SN2 node bits in the physical address */
-	TOPO_SRC_FAKE,		/* numa=fake=N */
-	TOPO_SRC_OFF,		/* numa=off (or no CONFIG_NUMA): one node */
+	TOPO_SRC_NONE, /* no NUMA description: one node */
+	TOPO_SRC_ACPI, /* ACPI SRAT/SLIT (x86, ia64 DIG) */
+	TOPO_SRC_SN2,  /* SGI SN2 node bits in the physical address */
+	TOPO_SRC_FAKE, /* numa=fake=N */
+	TOPO_SRC_OFF,  /* numa=off (or no CONFIG_NUMA): one node */
 };
 
 /* struct topo_mem.flags */
-#define TOPO_MEM_HOTPLUG (1U << 0)	/* may be hot-added later; not present now */
+#define TOPO_MEM_HOTPLUG (1U << 0) /* may be hot-added later; not present now */
 #define TOPO_MEM_NONVOLATILE (1U << 1)
 
 struct topo_mem {
 	paddr_t start;
-	u64 len;		/* as firmware gave it: start + len may wrap */
+	u64 len; /* as firmware gave it: start + len may wrap */
 	u32 pxm;
 	u32 flags;
 };
@@ -72,7 +72,7 @@ struct topo_desc {
 	/* CPUs present (ACPI MADT; SN2 CPU list), boot CPU first. */
 	unsigned int nr_cpus;
 	u32 cpu_hwid[CONFIG_NR_CPUS];
-	unsigned int cpus_dropped;	/* present beyond CONFIG_NR_CPUS */
+	unsigned int cpus_dropped; /* present beyond CONFIG_NR_CPUS */
 	/* Affinity (ACPI SRAT; SN2 derived from node bits). */
 	bool have_affinity;
 	bool affinity_rejected;
@@ -82,7 +82,7 @@ struct topo_desc {
 	struct topo_cpu_aff aff[TOPO_MAX_AFF];
 	/* Raw distances, row-major, indexed by pxm (ACPI SLIT, SN2 hops). */
 	bool distances_rejected;
-	u32 nr_localities;		/* 0: no matrix */
+	u32 nr_localities; /* 0: no matrix */
 	u8 dist[TOPO_MAX_LOCALITIES * TOPO_MAX_LOCALITIES];
 };
 
@@ -91,39 +91,39 @@ struct topo_desc {
  * other: the parser keeps the last of numa=off and numa=fake=N given.
  */
 struct topo_opts {
-	bool off;		/* numa=off: one node */
-	bool noslit;		/* numa=noslit: ignore distances */
-	unsigned int fake;	/* numa=fake=N: N > 0 splits memory into N nodes */
+	bool off;	   /* numa=off: one node */
+	bool noslit;	   /* numa=noslit: ignore distances */
+	unsigned int fake; /* numa=fake=N: N > 0 splits memory into N nodes */
 };
 
 /* One piece of the physical address space and its node. */
 struct topo_range {
-	paddr_t start, end;	/* half-open */
+	paddr_t start, end; /* half-open */
 	nodeid_t node;
-	bool hotplug;		/* recorded for hot-add; not present memory */
+	bool hotplug; /* recorded for hot-add; not present memory */
 };
 
 struct topo_node {
 	u32 pxm;
-	u64 present;		/* bytes of present RAM (memory map RAM on this node) */
+	u64 present; /* bytes of present RAM (memory map RAM on this node) */
 	struct cpumask cpus;
 	unsigned int nr_fallback;
-	nodeid_t fallback[MAX_NODES];	/* other nodes, in the order to try */
+	nodeid_t fallback[MAX_NODES]; /* other nodes, in the order to try */
 };
 
 #define TOPO_MAX_RANGES (TOPO_MAX_MEM + BOOT_MEMMAP_MAX + 1)
-#define TOPO_LOOKUP_MAX 4096		/* entries of the address-to-node table */
+#define TOPO_LOOKUP_MAX 4096 /* entries of the address-to-node table */
 
 /*
  * topo_build()'s work area, part of its output so that a build keeps no
  * state of its own; meaningless once the build is done.
  */
 struct topo_build_work {
-	u32 pxm[MAX_NODES];			/* proximity domains in use, ascending */
+	u32 pxm[MAX_NODES]; /* proximity domains in use, ascending */
 	unsigned int nr_pxm;
-	struct topo_mem aff[TOPO_MAX_MEM];	/* usable memory affinity, sorted */
+	struct topo_mem aff[TOPO_MAX_MEM]; /* usable memory affinity, sorted */
 	unsigned int nr_aff;
-	unsigned int load[MAX_NODES];		/* first-fallback choices per node */
+	unsigned int load[MAX_NODES]; /* first-fallback choices per node */
 };
 
 struct topology {

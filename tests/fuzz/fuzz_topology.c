@@ -31,9 +31,9 @@
  *   is memory map entries of FZ_MAP_ENTRY_LEN bytes (u64 start, u64 end,
  *   u8 type), sanitised by memmap_sanitize() first.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,11 +68,11 @@
 #define FZ_FAKE_TOO_MANY 200
 
 /* Byte 2, bits 3-7: how the root tables list the tables. */
-#define FZ_Q_UNMAPPED 0x08	/* one more entry, pointing outside the window */
-#define FZ_Q_TWICE 0x10		/* every table listed twice */
-#define FZ_Q_BAD_XSDT 0x20	/* XSDT checksum broken: the RSDT is used */
-#define FZ_Q_TRAILING 0x40	/* root tables end in a partial entry */
-#define FZ_Q_REVERSE 0x80	/* tables laid out SLIT, SRAT, MADT */
+#define FZ_Q_UNMAPPED 0x08 /* one more entry, pointing outside the window */
+#define FZ_Q_TWICE 0x10	   /* every table listed twice */
+#define FZ_Q_BAD_XSDT 0x20 /* XSDT checksum broken: the RSDT is used */
+#define FZ_Q_TRAILING 0x40 /* root tables end in a partial entry */
+#define FZ_Q_REVERSE 0x80  /* tables laid out SLIT, SRAT, MADT */
 
 /* Byte 3 */
 #define FZ_REV_MASK 0x07
@@ -83,39 +83,39 @@
 /* Byte 3, bits 3-6: one fault in the way to the tables. */
 enum fz_rsdp_quirk {
 	FZ_RQ_NONE,
-	FZ_RQ_NULL,		/* no RSDP at all */
+	FZ_RQ_NULL, /* no RSDP at all */
 	FZ_RQ_SIGNATURE,
 	FZ_RQ_CHECKSUM,
-	FZ_RQ_SHORT,		/* revision 2 length below 36 */
-	FZ_RQ_LONG,		/* revision 2 length above 36 */
+	FZ_RQ_SHORT, /* revision 2 length below 36 */
+	FZ_RQ_LONG,  /* revision 2 length above 36 */
 	FZ_RQ_EXT_CHECKSUM,
-	FZ_RQ_NO_XSDT,		/* revision 2 with XSDT address 0 */
+	FZ_RQ_NO_XSDT, /* revision 2 with XSDT address 0 */
 	FZ_RQ_RSDT_SIG,
 	FZ_RQ_XSDT_SIG,
 	FZ_RQ_RSDT_UNMAPPED,
-	FZ_RQ_MANY,		/* tables listed FZ_MANY times: more than ACPI_MAX_TABLES */
+	FZ_RQ_MANY, /* tables listed FZ_MANY times: more than ACPI_MAX_TABLES */
 };
 
 #define FZ_MANY 22
 
 enum fz_map {
-	FZ_MAP_QEMU_1G,		/* QEMU pc, 1 GiB */
-	FZ_MAP_4G_HOLE,		/* 4 GiB: 2 GiB low, PCI hole, 2 GiB above 4 GiB */
-	FZ_MAP_6G,		/* 6 GiB: 3 GiB low, 3 GiB above 4 GiB */
-	FZ_MAP_SPARSE,		/* odd pieces up to the top of the address space */
-	FZ_MAP_TINY,		/* 4 MiB */
-	FZ_MAP_FRAGMENTED,	/* BOOT_MEMMAP_MAX RAM ranges with holes */
+	FZ_MAP_QEMU_1G,	   /* QEMU pc, 1 GiB */
+	FZ_MAP_4G_HOLE,	   /* 4 GiB: 2 GiB low, PCI hole, 2 GiB above 4 GiB */
+	FZ_MAP_6G,	   /* 6 GiB: 3 GiB low, 3 GiB above 4 GiB */
+	FZ_MAP_SPARSE,	   /* odd pieces up to the top of the address space */
+	FZ_MAP_TINY,	   /* 4 MiB */
+	FZ_MAP_FRAGMENTED, /* BOOT_MEMMAP_MAX RAM ranges with holes */
 	FZ_MAP_NO_RAM,
-	FZ_MAP_INPUT,		/* from the input */
+	FZ_MAP_INPUT, /* from the input */
 };
 
 #define FZ_HDR_LEN 4
 #define FZ_NR_BLOBS 3
 #define FZ_MAP_ENTRY_LEN 17
-#define FZ_BASE 0x7ff00000ULL	/* physical address of the window */
+#define FZ_BASE 0x7ff00000ULL /* physical address of the window */
 #define FZ_ALIGN 8
 #define FZ_GAP 16		/* poisoned bytes between regions */
-#define FZ_UNMAPPED_OFF 0x10000	/* past the window's end */
+#define FZ_UNMAPPED_OFF 0x10000 /* past the window's end */
 #define FZ_HDR ((u32)sizeof(struct acpi_table_header))
 #define FZ_NR_REGIONS (3 + FZ_NR_BLOBS)
 
@@ -151,43 +151,66 @@ static struct {
 static struct topo_desc fz_desc;
 static struct topology fz_topo;
 static struct mem_range fz_map_buf[BOOT_MEMMAP_MAX];
-static const char *const fz_sig[FZ_NR_BLOBS] = { "APIC", "SRAT", "SLIT" };
+static const char *const fz_sig[FZ_NR_BLOBS] = {"APIC", "SRAT", "SLIT"};
 
-#define RAM(s, e) { (s), (e), MEM_RAM }
-#define RES(s, e) { (s), (e), MEM_RESERVED }
+#define RAM(s, e)                 \
+	{                         \
+		(s), (e), MEM_RAM \
+	}
+#define RES(s, e)                      \
+	{                              \
+		(s), (e), MEM_RESERVED \
+	}
 
 static const struct mem_range fz_map_qemu_1g[] = {
-	RAM(0, 0x9f000), RES(0x9fc00, 0xa0000), RES(0xf0000, 0x100000),
-	RAM(0x100000, 0x3ffe0000), RES(0x3ffe0000, 0x40000000),
-	RES(0xfeffc000, 0xff000000), RES(0xfffc0000, 0x100000000),
+    RAM(0, 0x9f000),
+    RES(0x9fc00, 0xa0000),
+    RES(0xf0000, 0x100000),
+    RAM(0x100000, 0x3ffe0000),
+    RES(0x3ffe0000, 0x40000000),
+    RES(0xfeffc000, 0xff000000),
+    RES(0xfffc0000, 0x100000000),
 };
 
 static const struct mem_range fz_map_4g_hole[] = {
-	RAM(0, 0x9f000), RES(0x9fc00, 0xa0000), RES(0xf0000, 0x100000),
-	RAM(0x100000, 0x7ffe0000), RES(0x7ffe0000, 0x80000000),
-	RES(0xb0000000, 0xc0000000), RES(0xfed1c000, 0xfed20000),
-	RES(0xfffc0000, 0x100000000), RAM(0x100000000, 0x180000000),
+    RAM(0, 0x9f000),
+    RES(0x9fc00, 0xa0000),
+    RES(0xf0000, 0x100000),
+    RAM(0x100000, 0x7ffe0000),
+    RES(0x7ffe0000, 0x80000000),
+    RES(0xb0000000, 0xc0000000),
+    RES(0xfed1c000, 0xfed20000),
+    RES(0xfffc0000, 0x100000000),
+    RAM(0x100000000, 0x180000000),
 };
 
 static const struct mem_range fz_map_6g[] = {
-	RAM(0, 0x9f000), RES(0x9fc00, 0xa0000), RES(0xf0000, 0x100000),
-	RAM(0x100000, 0xbffe0000), RES(0xbffe0000, 0xc0000000),
-	RES(0xfffc0000, 0x100000000), RAM(0x100000000, 0x1c0000000),
+    RAM(0, 0x9f000),
+    RES(0x9fc00, 0xa0000),
+    RES(0xf0000, 0x100000),
+    RAM(0x100000, 0xbffe0000),
+    RES(0xbffe0000, 0xc0000000),
+    RES(0xfffc0000, 0x100000000),
+    RAM(0x100000000, 0x1c0000000),
 };
 
 static const struct mem_range fz_map_sparse[] = {
-	RAM(0x1000, 0x9f000), RAM(0x200000, 0x800000),
-	{ 0x800000, 0x801000, MEM_ACPI }, RAM(0x801000, 0x10000000),
-	RAM(0x1000000000, 0x1040000000), { 0x800000000000, 0x800000100000, MEM_PMEM },
-	RAM(0xfffffffffff00000, 0xfffffffffffff000),
+    RAM(0x1000, 0x9f000),
+    RAM(0x200000, 0x800000),
+    {0x800000, 0x801000, MEM_ACPI},
+    RAM(0x801000, 0x10000000),
+    RAM(0x1000000000, 0x1040000000),
+    {0x800000000000, 0x800000100000, MEM_PMEM},
+    RAM(0xfffffffffff00000, 0xfffffffffffff000),
 };
 
 static const struct mem_range fz_map_tiny[] = {
-	RAM(0x100000, 0x500000),
+    RAM(0x100000, 0x500000),
 };
 
 static const struct mem_range fz_map_no_ram[] = {
-	RES(0, 0xa0000), RES(0xf0000, 0x100000),
+    RES(0, 0xa0000),
+    RES(0xf0000, 0x100000),
 };
 
 #ifndef FUZZ_REPLAY
@@ -195,7 +218,7 @@ static void fz_write(const char *s, size_t n)
 {
 	ssize_t done = write(2, s, n);
 
-	(void)done;	/* nothing better to do on a failed diagnostic */
+	(void)done; /* nothing better to do on a failed diagnostic */
 }
 
 /* The fuzzer's report of a broken invariant: the rule, the console, abort(). */
@@ -385,8 +408,8 @@ static size_t fz_plan(const struct fz_input *in)
 	fz_win.r[FZ_R_RSDP].len = sizeof(struct acpi_rsdp);
 	fz_win.r[FZ_R_RSDT].len = FZ_HDR + 4 * root_n + (in->quirks & FZ_Q_TRAILING ? 3 : 0);
 	if (in->flags & FZ_RSDP2)
-		fz_win.r[FZ_R_XSDT].len = FZ_HDR + 8 * root_n +
-					  (in->quirks & FZ_Q_TRAILING ? 5 : 0);
+		fz_win.r[FZ_R_XSDT].len =
+		    FZ_HDR + 8 * root_n + (in->quirks & FZ_Q_TRAILING ? 5 : 0);
 	for (i = 0; i < FZ_NR_BLOBS; i++)
 		if (in->flags & (FZ_MADT << fz_blob_at(in, i)))
 			fz_win.r[FZ_R_TABLE + i].len = fz_table_len(in, fz_blob_at(in, i));
@@ -408,7 +431,10 @@ static size_t fz_plan(const struct fz_input *in)
 static void fz_header(u8 *p, const char *sig, u32 len, u8 rev)
 {
 	struct acpi_table_header h = {
-		.length = len, .revision = rev, .oem_revision = 1, .creator_revision = 1,
+	    .length = len,
+	    .revision = rev,
+	    .oem_revision = 1,
+	    .creator_revision = 1,
 	};
 
 	memcpy(h.signature, sig, 4);

@@ -283,8 +283,7 @@ static void fz_check_block(const struct fz_block *b)
 		 b->mfn, b->order, b->mfn);
 	FZ_CHECK(g->node == b->node,
 		 "node %u: free block 0x%llx order %u: the topology gives page 0x%llx to node %u",
-		 b->node, b->mfn, b->order, b->mfn,
-		 g->node);
+		 b->node, b->mfn, b->order, b->mfn, g->node);
 	FZ_CHECK(last < g->end,
 		 "node %u: free block 0x%llx order %u runs past its node's pages at 0x%llx",
 		 b->node, b->mfn, b->order, g->end);
@@ -292,8 +291,8 @@ static void fz_check_block(const struct fz_block *b)
 		 b->node, b->mfn);
 	pg = mfn_to_page(last);
 	FZ_CHECK(pg && pg->mfn == last && pg->node == b->node,
-		 "node %u: mfn_to_page(0x%llx), the end of a free block, gives %s", b->node,
-		 last, pg ? "another page" : "nothing");
+		 "node %u: mfn_to_page(0x%llx), the end of a free block, gives %s", b->node, last,
+		 pg ? "another page" : "nothing");
 }
 
 /* Right after the build: the free blocks are the managed pages, placed right. */
@@ -309,8 +308,8 @@ static void fz_check_built(const struct topology *t)
 		FZ_CHECK(!i || fz_blocks[i - 1].mfn + (1UL << fz_blocks[i - 1].order) <= b->mfn,
 			 "free blocks 0x%llx order %u (node %u) and 0x%llx order %u (node %u) "
 			 "overlap",
-			 fz_blocks[i - 1].mfn, fz_blocks[i - 1].order,
-			 fz_blocks[i - 1].node, b->mfn, b->order, b->node);
+			 fz_blocks[i - 1].mfn, fz_blocks[i - 1].order, fz_blocks[i - 1].node,
+			 b->mfn, b->order, b->node);
 		fz_check_block(b);
 		free[b->node] += 1UL << b->order;
 	}
@@ -319,17 +318,15 @@ static void fz_check_built(const struct topology *t)
 		const struct node_heap *h = &heap[n];
 
 		FZ_CHECK(free[n] == h->managed && h->free_pages == h->managed,
-			 "node %u: %llu pages in free blocks, free %llu, managed %llu", n,
-			 free[n], h->free_pages,
-			 h->managed);
+			 "node %u: %llu pages in free blocks, free %llu, managed %llu", n, free[n],
+			 h->free_pages, h->managed);
 		FZ_CHECK(h->managed + h->lost == fz_given[n],
 			 "node %u: managed %llu + lost %llu pages != %llu pages the topology gives "
 			 "it (%llu bytes reported left out)",
-			 n, h->managed, h->lost,
-			 fz_given[n], fz_reported[n]);
+			 n, h->managed, h->lost, fz_given[n], fz_reported[n]);
 		FZ_CHECK(fz_reported[n] == h->lost << PAGE_SHIFT,
-			 "node %u: %llu pages lost, %llu bytes reported left out", n,
-			 h->lost, fz_reported[n]);
+			 "node %u: %llu pages lost, %llu bytes reported left out", n, h->lost,
+			 fz_reported[n]);
 		FZ_CHECK(!h->lost || fz_arena.refused,
 			 "node %u: %llu of its %llu pages left out, though no frame table was "
 			 "refused",
@@ -368,8 +365,7 @@ static void fz_check_cpu_page(const struct topology *t, unsigned int c, const st
 	FZ_CHECK(mfn_to_page(pg->mfn) == pg, "CPU %u: mfn_to_page(0x%llx) is not its page", c,
 		 pg->mfn);
 	FZ_CHECK(!(pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_OFFLINE)),
-		 "CPU %u: page 0x%llx handed out with flags 0x%x", c, pg->mfn,
-		 pg->flags);
+		 "CPU %u: page 0x%llx handed out with flags 0x%x", c, pg->mfn, pg->flags);
 }
 
 /* Each CPU of t, as it starts, takes a page preferring its own node. */
@@ -395,8 +391,7 @@ static void fz_start_cpus(const struct topology *t)
 		FZ_CHECK(pg,
 			 "CPU %u (node %u, %u fallback nodes) got no page, though %llu of %llu "
 			 "managed pages are not taken",
-			 c, cn, t->node[cn].nr_fallback, managed - held,
-			 managed);
+			 c, cn, t->node[cn].nr_fallback, managed - held, managed);
 		fz_check_cpu_page(t, c, pg, taken);
 		taken[pg->node]++;
 		held++;
@@ -421,8 +416,7 @@ static void fz_stop_cpus(const struct topology *t)
 	for (n = 0; n < MAX_NODES; n++) {
 		FZ_CHECK(heap[n].free_pages == heap[n].managed,
 			 "node %u: free %llu of %llu managed pages with every page given back", n,
-			 heap[n].free_pages,
-			 heap[n].managed);
+			 heap[n].free_pages, heap[n].managed);
 		for (z = 0; z < NR_ZONES; z++)
 			for (o = 0; o <= MAX_ORDER; o++)
 				FZ_CHECK(

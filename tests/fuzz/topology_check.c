@@ -88,7 +88,7 @@ static void fz_check_distances(const struct topology *t)
 static void fz_check_fallback(const struct topology *t, unsigned int n)
 {
 	const struct topo_node *node = &t->node[n];
-	bool seen[MAX_NODES] = { false };
+	bool seen[MAX_NODES] = {false};
 	unsigned int i, m, eligible = 0;
 
 	FZ_CHECK(node->nr_fallback < t->nr_nodes, "node %u: %u fallbacks", n, node->nr_fallback);
@@ -117,13 +117,11 @@ static void fz_check_ranges(const struct topology *t)
 	for (i = 0; i < t->nr_ranges; i++) {
 		const struct topo_range *r = &t->range[i];
 
-		FZ_CHECK(r->start < r->end, "range %u: 0x%llx-0x%llx", i,
-			 r->start, r->end);
+		FZ_CHECK(r->start < r->end, "range %u: 0x%llx-0x%llx", i, r->start, r->end);
 		FZ_CHECK(r->node < t->nr_nodes, "range %u on node %u", i, r->node);
 		FZ_CHECK(!i || t->range[i - 1].end <= r->start,
 			 "range %u (0x%llx) overlaps or precedes range %u (end 0x%llx)", i,
-			 r->start, i - 1,
-			 t->range[i - 1].end);
+			 r->start, i - 1, t->range[i - 1].end);
 		/* The heap manages whole pages: two nodes' RAM meets at a page boundary. */
 		FZ_CHECK(!i || t->range[i - 1].end != r->start || t->range[i - 1].node == r->node ||
 			     r->hotplug || t->range[i - 1].hotplug ||
@@ -131,13 +129,11 @@ static void fz_check_ranges(const struct topology *t)
 			 "nodes %u and %u meet inside a page, at 0x%llx", t->range[i - 1].node,
 			 r->node, r->start);
 		FZ_CHECK(topo_paddr_to_node(t, r->start) == r->node,
-			 "range %u 0x%llx-0x%llx node %u: first byte on node %u", i,
-			 r->start, r->end, r->node,
-			 topo_paddr_to_node(t, r->start));
+			 "range %u 0x%llx-0x%llx node %u: first byte on node %u", i, r->start,
+			 r->end, r->node, topo_paddr_to_node(t, r->start));
 		FZ_CHECK(topo_paddr_to_node(t, r->end - 1) == r->node,
-			 "range %u 0x%llx-0x%llx node %u: last byte on node %u", i,
-			 r->start, r->end, r->node,
-			 topo_paddr_to_node(t, r->end - 1));
+			 "range %u 0x%llx-0x%llx node %u: last byte on node %u", i, r->start,
+			 r->end, r->node, topo_paddr_to_node(t, r->end - 1));
 		/* Holes around it: any node, as long as it is one. */
 		FZ_CHECK(topo_paddr_to_node(t, r->start - 1) < t->nr_nodes &&
 			     topo_paddr_to_node(t, r->end) < t->nr_nodes,
@@ -176,7 +172,7 @@ static bool fz_ram_touches(const struct mem_range *map, unsigned int nr, paddr_t
  */
 static void fz_check_ram(const struct topology *t, const struct mem_range *map, unsigned int nr)
 {
-	u64 ram = 0, placed = 0, per_node[MAX_NODES] = { 0 };
+	u64 ram = 0, placed = 0, per_node[MAX_NODES] = {0};
 	unsigned int i;
 
 	for (i = 0; i < nr; i++)
@@ -187,19 +183,16 @@ static void fz_check_ram(const struct topology *t, const struct mem_range *map, 
 
 		if (r->hotplug) {
 			FZ_CHECK(!fz_ram_touches(map, nr, r->start, r->end),
-				 "hotplug range 0x%llx-0x%llx holds present RAM",
-				 r->start, r->end);
+				 "hotplug range 0x%llx-0x%llx holds present RAM", r->start, r->end);
 			continue;
 		}
 		FZ_CHECK(fz_ram_covers(map, nr, r->start, r->end),
-			 "range 0x%llx-0x%llx is not all RAM", r->start,
-			 r->end);
+			 "range 0x%llx-0x%llx is not all RAM", r->start, r->end);
 		placed += r->end - r->start;
 		if (r->node < MAX_NODES)
 			per_node[r->node] += r->end - r->start;
 	}
-	FZ_CHECK(placed == ram, "ranges hold %llu bytes of RAM, the map %llu",
-		 placed, ram);
+	FZ_CHECK(placed == ram, "ranges hold %llu bytes of RAM, the map %llu", placed, ram);
 	for (i = 0; i < t->nr_nodes; i++)
 		FZ_CHECK(t->node[i].present == per_node[i], "node %u: present %llu, ranges %llu", i,
 			 t->node[i].present, per_node[i]);
@@ -268,9 +261,8 @@ static void fz_check_mem_affinity(const struct topology *t, const struct topo_de
 							   MIN(g->end, end)),
 				 "range 0x%llx-0x%llx%s on node %u (pxm %u) meets SRAT range "
 				 "0x%llx-0x%llx of pxm %u",
-				 g->start, g->end,
-				 g->hotplug ? " hotplug" : "", g->node, t->node[g->node].pxm,
-				 m->start, end, m->pxm);
+				 g->start, g->end, g->hotplug ? " hotplug" : "", g->node,
+				 t->node[g->node].pxm, m->start, end, m->pxm);
 		}
 	}
 }

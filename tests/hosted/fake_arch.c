@@ -110,8 +110,7 @@ static unsigned long phys_call_limit = FAKE_PHYS_DEFAULT_LIMIT;
 void fake_phys_map(paddr_t base, void *buf, size_t len)
 {
 	if (nr_regions == FAKE_PHYS_REGIONS || !base || base + len < base)
-		fail_msg("fake_phys_map(0x%llx, %zu): bad mapping or no room",
-			 base, len);
+		fail_msg("fake_phys_map(0x%llx, %zu): bad mapping or no room", base, len);
 	regions[nr_regions].base = base;
 	regions[nr_regions].len = len;
 	regions[nr_regions].buf = buf;
@@ -147,8 +146,7 @@ const void *x86_boot_phys(paddr_t pa, size_t len)
 	for (i = 0; i < nr_regions; i++) {
 		const struct phys_region *r = &regions[i];
 
-		if (pa >= r->base && pa - r->base <= r->len &&
-		    len <= r->len - (pa - r->base))
+		if (pa >= r->base && pa - r->base <= r->len && len <= r->len - (pa - r->base))
 			return r->buf + (pa - r->base);
 	}
 	return NULL;
@@ -202,7 +200,7 @@ static void __noreturn fake_die(void)
 		longjmp(*env, 1);
 	}
 	fail_msg("unexpected %s", panic_msg);
-	abort();	/* _fail() returns only outside a test */
+	abort(); /* _fail() returns only outside a test */
 }
 
 void panic(const char *fmt, ...)

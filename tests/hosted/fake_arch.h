@@ -8,9 +8,9 @@
 #ifndef HOSTED_FAKE_ARCH_H
 #define HOSTED_FAKE_ARCH_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -34,23 +34,20 @@ void console_assert_printed(const char *fmt, ...) __attribute__((format(printf, 
 unsigned int console_count(const char *needle);
 
 /* Fail the test, showing the console, unless needle was (was not) printed. */
-#define assert_console_has(needle)                                          \
-	do {                                                                \
-		if (!console_has(needle))                                   \
-			fail_msg("console lacks \"%s\"; it holds:\n%s",     \
-				 (needle), console_text());                 \
+#define assert_console_has(needle)                                                                 \
+	do {                                                                                       \
+		if (!console_has(needle))                                                          \
+			fail_msg("console lacks \"%s\"; it holds:\n%s", (needle), console_text()); \
 	} while (0)
-#define assert_console_lacks(needle)                                        \
-	do {                                                                \
-		if (console_has(needle))                                    \
-			fail_msg("console has \"%s\"; it holds:\n%s",       \
-				 (needle), console_text());                 \
+#define assert_console_lacks(needle)                                                             \
+	do {                                                                                     \
+		if (console_has(needle))                                                         \
+			fail_msg("console has \"%s\"; it holds:\n%s", (needle), console_text()); \
 	} while (0)
-#define assert_console_empty()                                              \
-	do {                                                                \
-		if (console_len())                                          \
-			fail_msg("console not empty; it holds:\n%s",        \
-				 console_text());                           \
+#define assert_console_empty()                                                        \
+	do {                                                                          \
+		if (console_len())                                                    \
+			fail_msg("console not empty; it holds:\n%s", console_text()); \
 	} while (0)
 
 /*

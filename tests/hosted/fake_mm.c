@@ -18,7 +18,7 @@
 #include "support_heap.h"
 
 /* What the image starts with too: one node, the boot CPU. */
-static struct topology default_topology = { .nr_nodes = 1, .nr_cpus = 1 };
+static struct topology default_topology = {.nr_nodes = 1, .nr_cpus = 1};
 
 struct topology *topo = &default_topology;
 
@@ -35,8 +35,7 @@ void fake_ram_map(paddr_t base, void *buf, u64 len)
 	unsigned int i;
 
 	if (nr_ram == FAKE_RAM_REGIONS || !len || base + len < base) {
-		fprintf(stderr, "fake_ram_map(0x%llx, %llu): bad range or no room\n",
-			base, len);
+		fprintf(stderr, "fake_ram_map(0x%llx, %llu): bad range or no room\n", base, len);
 		abort();
 	}
 	/* Keep the table sorted so lookups can bisect. */

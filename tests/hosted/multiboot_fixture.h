@@ -9,12 +9,12 @@
 #ifndef HOSTED_MULTIBOOT_FIXTURE_H
 #define HOSTED_MULTIBOOT_FIXTURE_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <asm/boot.h>
 #include <asm/setup.h>
@@ -71,8 +71,7 @@ static inline void check_range(unsigned int i, u64 start, u64 end, u32 type)
 	assert_true(i < bi.nr_mem);
 	if (bi.mem[i].start != start || bi.mem[i].end != end || bi.mem[i].type != type)
 		fail_msg("mem[%u] is %#llx-%#llx type %u, expected %#llx-%#llx type %u", i,
-			 bi.mem[i].start, bi.mem[i].end,
-			 bi.mem[i].type, start, end, type);
+			 bi.mem[i].start, bi.mem[i].end, bi.mem[i].type, start, end, type);
 }
 
 /* Where a test builds the v1 information structure or the v2 block. */

@@ -8,13 +8,13 @@
  * Every field is written byte by byte at the specification's offset (the
  * FX_* constants in support_acpi.h); nothing here includes <hv/acpi.h>.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include "support_acpi.h"
 
@@ -325,7 +325,7 @@ void *acpi_fx_madt_begin(struct acpi_fixture *fx)
 
 	acpi_fx_append(fx, FX_MADT_SIZE - FX_HDR_SIZE);
 	acpi_fx_w32(m, FX_MADT_LAPIC_ADDRESS, 0xfee00000);
-	acpi_fx_w32(m, FX_MADT_FLAGS, 1);	/* PCAT_COMPAT */
+	acpi_fx_w32(m, FX_MADT_FLAGS, 1); /* PCAT_COMPAT */
 	fx->next_uid = 0;
 	return m;
 }

@@ -34,9 +34,9 @@
 
 #include <hv/types.h>
 
-#define ACPI_FX_BASE 0x7fe00000ULL	/* physical address of the window */
-#define ACPI_FX_SIZE (1U << 20)		/* room in the window */
-#define ACPI_FX_MAX_ENTRIES 128		/* root-table entries */
+#define ACPI_FX_BASE 0x7fe00000ULL /* physical address of the window */
+#define ACPI_FX_SIZE (1U << 20)	   /* room in the window */
+#define ACPI_FX_MAX_ENTRIES 128	   /* root-table entries */
 
 /* Root tables: which ones acpi_fx_begin() builds, which ones list an entry. */
 #define ACPI_FX_RSDT (1U << 0)
@@ -46,38 +46,38 @@
 /* ---- the specification's layouts: byte offsets (all little-endian) ------------ */
 
 /* §5.2.5.3 Root System Description Pointer (RSDP) Structure */
-#define FX_RSDP_SIGNATURE 0		/* 8 bytes, "RSD PTR " */
-#define FX_RSDP_CHECKSUM 8		/* 1: bytes 0..19 sum to 0 */
-#define FX_RSDP_OEM_ID 9		/* 6 */
-#define FX_RSDP_REVISION 15		/* 1: 0 = ACPI 1.0, 2 = ACPI 2.0+ */
-#define FX_RSDP_RSDT 16			/* 4: RSDT address */
-#define FX_RSDP_LENGTH 20		/* 4: whole RSDP (revision 2+) */
-#define FX_RSDP_XSDT 24			/* 8: XSDT address (revision 2+) */
-#define FX_RSDP_EXT_CHECKSUM 32		/* 1: all bytes sum to 0 (revision 2+) */
-#define FX_RSDP_V1_SIZE 20		/* what the first checksum covers */
-#define FX_RSDP_V2_SIZE 36		/* 3 reserved bytes at 33 */
+#define FX_RSDP_SIGNATURE 0	/* 8 bytes, "RSD PTR " */
+#define FX_RSDP_CHECKSUM 8	/* 1: bytes 0..19 sum to 0 */
+#define FX_RSDP_OEM_ID 9	/* 6 */
+#define FX_RSDP_REVISION 15	/* 1: 0 = ACPI 1.0, 2 = ACPI 2.0+ */
+#define FX_RSDP_RSDT 16		/* 4: RSDT address */
+#define FX_RSDP_LENGTH 20	/* 4: whole RSDP (revision 2+) */
+#define FX_RSDP_XSDT 24		/* 8: XSDT address (revision 2+) */
+#define FX_RSDP_EXT_CHECKSUM 32 /* 1: all bytes sum to 0 (revision 2+) */
+#define FX_RSDP_V1_SIZE 20	/* what the first checksum covers */
+#define FX_RSDP_V2_SIZE 36	/* 3 reserved bytes at 33 */
 
 /* §5.2.6 System Description Table Header */
-#define FX_HDR_SIGNATURE 0		/* 4 */
-#define FX_HDR_LENGTH 4			/* 4: whole table, header included */
-#define FX_HDR_REVISION 8		/* 1 */
-#define FX_HDR_CHECKSUM 9		/* 1: all length bytes sum to 0 */
-#define FX_HDR_OEM_ID 10		/* 6 */
-#define FX_HDR_OEM_TABLE_ID 16		/* 8 */
-#define FX_HDR_OEM_REVISION 24		/* 4 */
-#define FX_HDR_CREATOR_ID 28		/* 4 */
-#define FX_HDR_CREATOR_REVISION 32	/* 4 */
+#define FX_HDR_SIGNATURE 0	   /* 4 */
+#define FX_HDR_LENGTH 4		   /* 4: whole table, header included */
+#define FX_HDR_REVISION 8	   /* 1 */
+#define FX_HDR_CHECKSUM 9	   /* 1: all length bytes sum to 0 */
+#define FX_HDR_OEM_ID 10	   /* 6 */
+#define FX_HDR_OEM_TABLE_ID 16	   /* 8 */
+#define FX_HDR_OEM_REVISION 24	   /* 4 */
+#define FX_HDR_CREATOR_ID 28	   /* 4 */
+#define FX_HDR_CREATOR_REVISION 32 /* 4 */
 #define FX_HDR_SIZE 36
 /* §5.2.7 RSDT: 4-byte entries from 36; §5.2.8 XSDT: 8-byte entries from 36. */
 
 /* Every MADT and SRAT subtable (§5.2.12, §5.2.16): type, then length. */
-#define FX_SUB_TYPE 0			/* 1 */
-#define FX_SUB_LENGTH 1			/* 1: whole subtable */
+#define FX_SUB_TYPE 0	/* 1 */
+#define FX_SUB_LENGTH 1 /* 1: whole subtable */
 
 /* §5.2.12 Multiple APIC Description Table (MADT), signature "APIC" */
-#define FX_MADT_LAPIC_ADDRESS 36	/* 4: Local Interrupt Controller Address */
-#define FX_MADT_FLAGS 40		/* 4: bit 0 PCAT_COMPAT */
-#define FX_MADT_SIZE 44			/* interrupt controller structures follow */
+#define FX_MADT_LAPIC_ADDRESS 36 /* 4: Local Interrupt Controller Address */
+#define FX_MADT_FLAGS 40	 /* 4: bit 0 PCAT_COMPAT */
+#define FX_MADT_SIZE 44		 /* interrupt controller structures follow */
 /* Local APIC/SAPIC/x2APIC Flags (§5.2.12.2): bit 0 Enabled, bit 1 Online Capable (6.3) */
 #define FX_MADT_ENABLED 0x1
 #define FX_MADT_ONLINE_CAPABLE 0x2
@@ -85,9 +85,9 @@
 /* §5.2.12.2 Processor Local APIC Structure: type 0, length 8 */
 #define FX_MADT_LAPIC 0
 #define FX_LAPIC_SIZE 8
-#define FX_LAPIC_UID 2			/* 1: ACPI Processor UID */
-#define FX_LAPIC_ID 3			/* 1: APIC ID */
-#define FX_LAPIC_FLAGS 4		/* 4 */
+#define FX_LAPIC_UID 2	 /* 1: ACPI Processor UID */
+#define FX_LAPIC_ID 3	 /* 1: APIC ID */
+#define FX_LAPIC_FLAGS 4 /* 4 */
 
 /*
  * §5.2.12.10 Processor Local SAPIC Structure (Table 5-56): type 7. ACPI 2.0
@@ -96,44 +96,44 @@
  */
 #define FX_MADT_LSAPIC 7
 #define FX_LSAPIC_ACPI2_SIZE 12
-#define FX_LSAPIC_PROCESSOR_ID 2	/* 1: ACPI Processor ID */
-#define FX_LSAPIC_ID 3			/* 1: Local SAPIC ID */
-#define FX_LSAPIC_EID 4			/* 1: Local SAPIC EID */
-#define FX_LSAPIC_FLAGS 8		/* 4: after 3 reserved bytes */
-#define FX_LSAPIC_UID 12		/* 4: ACPI Processor UID Value (3.0) */
-#define FX_LSAPIC_UID_STRING 16		/* >= 1: ACPI Processor UID String (3.0) */
+#define FX_LSAPIC_PROCESSOR_ID 2 /* 1: ACPI Processor ID */
+#define FX_LSAPIC_ID 3		 /* 1: Local SAPIC ID */
+#define FX_LSAPIC_EID 4		 /* 1: Local SAPIC EID */
+#define FX_LSAPIC_FLAGS 8	 /* 4: after 3 reserved bytes */
+#define FX_LSAPIC_UID 12	 /* 4: ACPI Processor UID Value (3.0) */
+#define FX_LSAPIC_UID_STRING 16	 /* >= 1: ACPI Processor UID String (3.0) */
 
 /* §5.2.12.12 Processor Local x2APIC Structure: type 9, length 16 */
 #define FX_MADT_X2APIC 9
 #define FX_X2APIC_SIZE 16
-#define FX_X2APIC_ID 4			/* 4: after 2 reserved bytes */
-#define FX_X2APIC_FLAGS 8		/* 4 */
-#define FX_X2APIC_UID 12		/* 4: ACPI Processor UID */
+#define FX_X2APIC_ID 4	  /* 4: after 2 reserved bytes */
+#define FX_X2APIC_FLAGS 8 /* 4 */
+#define FX_X2APIC_UID 12  /* 4: ACPI Processor UID */
 
 /* §5.2.16 System Resource Affinity Table (SRAT) */
-#define FX_SRAT_RESERVED1 36		/* 4: "must be 1", for compatibility */
-#define FX_SRAT_SIZE 48			/* 8 more reserved bytes at 40 */
+#define FX_SRAT_RESERVED1 36 /* 4: "must be 1", for compatibility */
+#define FX_SRAT_SIZE 48	     /* 8 more reserved bytes at 40 */
 
 /* §5.2.16.1 Processor Local APIC/SAPIC Affinity Structure: type 0, length 16 */
 #define FX_SRAT_CPU 0
 #define FX_SRAT_CPU_SIZE 16
-#define FX_SRAT_CPU_PXM_LO 2		/* 1: Proximity Domain [7:0] */
-#define FX_SRAT_CPU_APIC_ID 3		/* 1: APIC ID, or SAPIC ID */
-#define FX_SRAT_CPU_FLAGS 4		/* 4: bit 0 Enabled */
-#define FX_SRAT_CPU_EID 8		/* 1: Local SAPIC EID */
-#define FX_SRAT_CPU_PXM_HI 9		/* 3: Proximity Domain [31:8] (reserved before 3.0) */
-#define FX_SRAT_CPU_CLOCK 12		/* 4: Clock Domain */
+#define FX_SRAT_CPU_PXM_LO 2  /* 1: Proximity Domain [7:0] */
+#define FX_SRAT_CPU_APIC_ID 3 /* 1: APIC ID, or SAPIC ID */
+#define FX_SRAT_CPU_FLAGS 4   /* 4: bit 0 Enabled */
+#define FX_SRAT_CPU_EID 8     /* 1: Local SAPIC EID */
+#define FX_SRAT_CPU_PXM_HI 9  /* 3: Proximity Domain [31:8] (reserved before 3.0) */
+#define FX_SRAT_CPU_CLOCK 12  /* 4: Clock Domain */
 #define FX_SRAT_CPU_ENABLED 0x1
 
 /* §5.2.16.2 Memory Affinity Structure (Table 5-73): type 1, length 40 */
 #define FX_SRAT_MEM 1
 #define FX_SRAT_MEM_SIZE 40
-#define FX_SRAT_MEM_PXM 2		/* 4: Proximity Domain (8 bits before 3.0) */
-#define FX_SRAT_MEM_BASE_LO 8		/* 4: Base Address Low, after 2 reserved bytes */
-#define FX_SRAT_MEM_BASE_HI 12		/* 4: Base Address High */
-#define FX_SRAT_MEM_LENGTH_LO 16	/* 4: Length Low */
-#define FX_SRAT_MEM_LENGTH_HI 20	/* 4: Length High */
-#define FX_SRAT_MEM_FLAGS 28		/* 4: after 4 reserved bytes; 8 reserved follow */
+#define FX_SRAT_MEM_PXM 2	 /* 4: Proximity Domain (8 bits before 3.0) */
+#define FX_SRAT_MEM_BASE_LO 8	 /* 4: Base Address Low, after 2 reserved bytes */
+#define FX_SRAT_MEM_BASE_HI 12	 /* 4: Base Address High */
+#define FX_SRAT_MEM_LENGTH_LO 16 /* 4: Length Low */
+#define FX_SRAT_MEM_LENGTH_HI 20 /* 4: Length High */
+#define FX_SRAT_MEM_FLAGS 28	 /* 4: after 4 reserved bytes; 8 reserved follow */
 /* Table 5-74 Flags - Memory Affinity Structure */
 #define FX_SRAT_MEM_ENABLED 0x1
 #define FX_SRAT_MEM_HOTPLUGGABLE 0x2
@@ -142,18 +142,18 @@
 /* §5.2.16.3 Processor Local x2APIC Affinity Structure: type 2, length 24 */
 #define FX_SRAT_X2APIC 2
 #define FX_SRAT_X2APIC_SIZE 24
-#define FX_SRAT_X2APIC_PXM 4		/* 4: after 2 reserved bytes */
-#define FX_SRAT_X2APIC_ID 8		/* 4 */
-#define FX_SRAT_X2APIC_FLAGS 12		/* 4: bit 0 Enabled */
-#define FX_SRAT_X2APIC_CLOCK 16		/* 4; 4 reserved follow */
+#define FX_SRAT_X2APIC_PXM 4	/* 4: after 2 reserved bytes */
+#define FX_SRAT_X2APIC_ID 8	/* 4 */
+#define FX_SRAT_X2APIC_FLAGS 12 /* 4: bit 0 Enabled */
+#define FX_SRAT_X2APIC_CLOCK 16 /* 4; 4 reserved follow */
 
 /* §5.2.16.4 GICC Affinity Structure: type 3, length 18 (not read by the parser) */
 #define FX_SRAT_GICC 3
 #define FX_SRAT_GICC_SIZE 18
 
 /* §5.2.17 System Locality Distance Information Table (SLIT) */
-#define FX_SLIT_COUNT 36		/* 8: Number of System Localities */
-#define FX_SLIT_SIZE 44			/* count * count one-byte entries follow */
+#define FX_SLIT_COUNT 36 /* 8: Number of System Localities */
+#define FX_SLIT_SIZE 44	 /* count * count one-byte entries follow */
 
 /* Little-endian fields at byte offset off of p. */
 void acpi_fx_w8(void *p, size_t off, u8 v);
@@ -168,22 +168,22 @@ u64 acpi_fx_r64(const void *p, size_t off);
 
 struct acpi_fx_entry {
 	paddr_t pa;
-	unsigned int roots;	/* ACPI_FX_RSDT / ACPI_FX_XSDT: where it is listed */
+	unsigned int roots; /* ACPI_FX_RSDT / ACPI_FX_XSDT: where it is listed */
 };
 
 struct acpi_fixture {
-	u8 *mem;			/* the window: ACPI_FX_SIZE bytes at base */
+	u8 *mem; /* the window: ACPI_FX_SIZE bytes at base */
 	paddr_t base;
-	size_t used;			/* bytes laid out (the mapped part after finish) */
+	size_t used; /* bytes laid out (the mapped part after finish) */
 	u8 rsdp_revision;
-	unsigned int roots;		/* root tables to build */
-	u8 *open;			/* table being built, or NULL */
-	u32 next_uid;			/* next MADT processor id / UID */
+	unsigned int roots; /* root tables to build */
+	u8 *open;	    /* table being built, or NULL */
+	u32 next_uid;	    /* next MADT processor id / UID */
 	unsigned int nr_entries;
 	struct acpi_fx_entry entry[ACPI_FX_MAX_ENTRIES];
 	/* Set by acpi_fx_finish(); void * so they can be handed to the parsers. */
 	void *rsdp;
-	void *rsdt, *xsdt;		/* NULL when not built */
+	void *rsdt, *xsdt; /* NULL when not built */
 };
 
 /*

@@ -7,15 +7,15 @@
  * fixture's description, topology, host buffers and every calloc the heap
  * was given. Called from the test's main thread only.
  */
+#include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <cmocka.h>
 
 #include <hv/errno.h>
 #include <hv/lib.h>
@@ -28,7 +28,7 @@ static struct topo_desc desc;
 static struct topology fx_topo;
 static struct heapfx_shape built_shape;
 static int fail_node = -1;
-static u64 meta_limit;		/* frame_meta refuses more than this; 0: no limit */
+static u64 meta_limit; /* frame_meta refuses more than this; 0: no limit */
 static bool parallel_build;
 
 /* Everything calloc'd for the heap of the current fixture. */
@@ -189,8 +189,8 @@ static void back_ram(const struct mem_range *map, unsigned int nr_map)
 			continue;
 		buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (buf == MAP_FAILED || nr_backing == FAKE_RAM_REGIONS)
-			fail_msg("support_heap: cannot back 0x%llx-0x%llx",
-				 map[i].start, map[i].end);
+			fail_msg("support_heap: cannot back 0x%llx-0x%llx", map[i].start,
+				 map[i].end);
 		memset(buf, HEAPFX_JUNK, len);
 		backing[nr_backing].buf = buf;
 		backing[nr_backing].len = len;
@@ -273,7 +273,7 @@ static void *build_one_node(void *arg)
 static void build_nodes_in_parallel(const struct mem_range *free, unsigned int nr_free)
 {
 	static struct node_builder b[MAX_NODES];
-	bool done[MAX_NODES] = { false };
+	bool done[MAX_NODES] = {false};
 	unsigned int n, c, nr = 0;
 
 	for (n = 0; n < topo->nr_nodes; n++) {
@@ -281,8 +281,8 @@ static void build_nodes_in_parallel(const struct mem_range *free, unsigned int n
 			;
 		if (c == topo->nr_cpus)
 			continue;
-		b[nr] = (struct node_builder){ .node = (nodeid_t)n, .cpu = c, .free = free,
-					       .nr_free = nr_free };
+		b[nr] = (struct node_builder){
+		    .node = (nodeid_t)n, .cpu = c, .free = free, .nr_free = nr_free};
 		if (pthread_create(&b[nr].thread, NULL, build_one_node, &b[nr]))
 			fail_msg("support_heap: cannot start a builder thread");
 		done[n] = true;
@@ -369,8 +369,8 @@ int heapfx_build_spec(const struct heapfx_spec *s)
 	return heapfx_build(&desc, map, s->nr_ram, s->reserved, s->nr_reserved, s->fail_node);
 }
 
-int heapfx_build_nodes(unsigned int nr_nodes, paddr_t base, u64 bytes_each,
-		       unsigned int cpus_each, const u8 *dist)
+int heapfx_build_nodes(unsigned int nr_nodes, paddr_t base, u64 bytes_each, unsigned int cpus_each,
+		       const u8 *dist)
 {
 	static struct heapfx_spec s;
 	unsigned int n;
@@ -442,9 +442,8 @@ void heapfx_assert_counts(void)
 
 		if (h->free_pages + cached + allocated + h->scrubbing != h->managed)
 			fail_msg("node %u: free %llu + cached %llu + allocated %llu + scrubbing "
-				 "%llu != managed %llu", n, h->free_pages,
-				 cached, allocated,
-				 h->scrubbing, h->managed);
+				 "%llu != managed %llu",
+				 n, h->free_pages, cached, allocated, h->scrubbing, h->managed);
 	}
 }
 
@@ -489,8 +488,8 @@ void heapfx_assert_shape(const struct heapfx_shape *s)
 			for (o = 0; o <= MAX_ORDER; o++)
 				if (now.blocks[n][z][o] != s->blocks[n][z][o])
 					fail_msg("node %u zone %s order %u: %llu free blocks, %llu "
-						 "expected", n, zone_names[z], o,
-						 now.blocks[n][z][o],
+						 "expected",
+						 n, zone_names[z], o, now.blocks[n][z][o],
 						 s->blocks[n][z][o]);
 }
 

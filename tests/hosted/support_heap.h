@@ -33,16 +33,16 @@
 
 #include "../../mm/heap_internal.h"
 
-#define HEAPFX_MAX_RAM 160		/* RAM ranges of a fixture */
+#define HEAPFX_MAX_RAM 160 /* RAM ranges of a fixture */
 #define HEAPFX_MAX_RESERVED 16
-#define HEAPFX_JUNK 0x5a		/* what boot memory holds before the heap zeroes it */
-#define HEAPFX_POISON 0xa5		/* CONFIG_SCRUB_DEBUG's poison (mm/scrub.c) */
+#define HEAPFX_JUNK 0x5a   /* what boot memory holds before the heap zeroes it */
+#define HEAPFX_POISON 0xa5 /* CONFIG_SCRUB_DEBUG's poison (mm/scrub.c) */
 
 /* fake_mm.c: the fake direct map and the topology pointer. */
 #define FAKE_RAM_REGIONS 256
 void fake_ram_map(paddr_t base, void *buf, u64 len);
 void fake_ram_reset(void);
-void fake_topo_reset(void);	/* topo back to the image's one-node default */
+void fake_topo_reset(void); /* topo back to the image's one-node default */
 
 struct heapfx_ram {
 	paddr_t start, end;
@@ -51,13 +51,13 @@ struct heapfx_ram {
 
 struct heapfx_spec {
 	unsigned int nr_nodes;
-	unsigned int cpus[MAX_NODES];	/* CPUs per node */
+	unsigned int cpus[MAX_NODES]; /* CPUs per node */
 	unsigned int nr_ram;
 	struct heapfx_ram ram[HEAPFX_MAX_RAM];
-	const u8 *dist;			/* nr_nodes x nr_nodes distances, or NULL: 10/20 */
+	const u8 *dist; /* nr_nodes x nr_nodes distances, or NULL: 10/20 */
 	unsigned int nr_reserved;
-	struct mem_range reserved[HEAPFX_MAX_RESERVED];	/* RAM kept from the heap */
-	int fail_node;			/* frame tables of this node fail (-ENOMEM); -1: none */
+	struct mem_range reserved[HEAPFX_MAX_RESERVED]; /* RAM kept from the heap */
+	int fail_node; /* frame tables of this node fail (-ENOMEM); -1: none */
 };
 
 void heapfx_spec_init(struct heapfx_spec *s, unsigned int nr_nodes);
@@ -96,8 +96,8 @@ void heapfx_set_meta_limit(u64 bytes);
  * nr_nodes nodes of bytes_each RAM, back to back from base, cpus_each
  * CPUs per node, distances dist (nr_nodes^2) or 10/20.
  */
-int heapfx_build_nodes(unsigned int nr_nodes, paddr_t base, u64 bytes_each,
-		       unsigned int cpus_each, const u8 *dist);
+int heapfx_build_nodes(unsigned int nr_nodes, paddr_t base, u64 bytes_each, unsigned int cpus_each,
+		       const u8 *dist);
 
 /*
  * Give back everything: per-CPU caches pointed at empty ones for every
@@ -180,6 +180,6 @@ int heapfx_cmocka_teardown(void **state);
 void heapfx_build_4g(void);
 
 /* A pointer to node n's statistics summed over every CPU, valid in the block. */
-#define HEAPFX_STATS(n) ((const struct node_stats[1]){ heap_stats((nodeid_t)(n)) })
+#define HEAPFX_STATS(n) ((const struct node_stats[1]){heap_stats((nodeid_t)(n))})
 
 #endif /* HOSTED_SUPPORT_HEAP_H */

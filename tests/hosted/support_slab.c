@@ -4,13 +4,13 @@
  * the 's' dump parsed back into numbers. Called from the test's main
  * thread only.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/arch.h>
 #include <hv/lib.h>
@@ -65,8 +65,7 @@ void slabfx_assert_pages_are_slabs(void)
 	for (n = 0; n < topo->nr_nodes; n++)
 		if (heap_allocated((nodeid_t)n) != slab_node_pages((nodeid_t)n))
 			fail_msg("node %u: %llu pages allocated, the slab allocator holds %llu", n,
-				 heap_allocated((nodeid_t)n),
-				 slab_node_pages((nodeid_t)n));
+				 heap_allocated((nodeid_t)n), slab_node_pages((nodeid_t)n));
 }
 
 void slabfx_assert_check(void)
@@ -111,7 +110,8 @@ static bool parse_line(const char *line, const char *name, struct slabfx_dump_ca
 		return true;
 	}
 	if (sscanf(line, "slab %63[^:]: size %llu objs %llu/%llu slabs %llu pcpu %llu%n", who, &a,
-		   &b, &c, &d, &e, &used) == 6 && line[used] == '\n') {
+		   &b, &c, &d, &e, &used) == 6 &&
+	    line[used] == '\n') {
 		if (!strcmp(who, name)) {
 			*found = true;
 			out->size = a;
@@ -123,7 +123,8 @@ static bool parse_line(const char *line, const char *name, struct slabfx_dump_ca
 		return true;
 	}
 	if (sscanf(line, "slab %63[^:]: node %u slabs %llu partial %llu objs %llu%n", who, &n, &a,
-		   &b, &c, &used) == 5 && line[used] == '\n' && n < MAX_NODES) {
+		   &b, &c, &used) == 5 &&
+	    line[used] == '\n' && n < MAX_NODES) {
 		if (!strcmp(who, name)) {
 			out->node_seen[n] = true;
 			out->node_slabs[n] = a;

@@ -6,17 +6,17 @@
  * (one at a time, started from the test's main thread); the fixture, the
  * workers and the checks are the test's.
  */
+#include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <cmocka.h>
 
 #include <hv/lib.h>
 
@@ -24,11 +24,11 @@
 #include "support_heap.h"
 #include "support_stress.h"
 
-#define PROGRESS_SECONDS 3	/* at least this long between two progress lines */
+#define PROGRESS_SECONDS 3 /* at least this long between two progress lines */
 
 static struct stress_test *running;
 static pthread_barrier_t barrier;
-static u64 ops_each;		/* steps of a worker thread per phase */
+static u64 ops_each; /* steps of a worker thread per phase */
 static struct timespec last_progress;
 
 u64 stress_knob(const struct stress_test *t, const char *knob, u64 dflt)
@@ -64,8 +64,7 @@ static void progress(const struct stress_test *t, const char *kind, u64 seed, u6
 {
 	if (seed < seeds && seconds_since(&last_progress) < PROGRESS_SECONDS)
 		return;
-	printf("# %s (%s): seed %llu of %llu, %llu operations\n", t->name, kind,
-	       seed, seeds,
+	printf("# %s (%s): seed %llu of %llu, %llu operations\n", t->name, kind, seed, seeds,
 	       (seed * ops));
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &last_progress);
@@ -76,8 +75,7 @@ void stress_die(const struct stress_worker *w, const char *fmt, ...)
 	va_list ap;
 
 	fprintf(stderr, "%s, seed %llu, worker %d (CPU %u): ", running ? running->name : "stress",
-		running ? running->seed : 0ULL, w ? (int)w->id : -1,
-		w ? w->cpu : 0);
+		running ? running->seed : 0ULL, w ? (int)w->id : -1, w ? w->cpu : 0);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -104,8 +102,8 @@ static void start(struct stress_test *t, u64 seed)
 		struct stress_worker *w = worker(t, i);
 
 		w->id = i;
-		w->cpu = heapfx_cpu(t->nodes[(seed + i) % t->nr_nodes],
-				    (unsigned int)(seed / 4) & 1);
+		w->cpu =
+		    heapfx_cpu(t->nodes[(seed + i) % t->nr_nodes], (unsigned int)(seed / 4) & 1);
 		w->rng = seed * 0x9e3779b97f4a7c15ULL + i + 1;
 	}
 }
@@ -120,8 +118,8 @@ static void *worker_main(void *arg)
 	for (p = 0; p < running->phases; p++) {
 		for (i = 0; i < ops_each; i++)
 			running->step(w);
-		pthread_barrier_wait(&barrier);	/* phase done */
-		pthread_barrier_wait(&barrier);	/* main thread checked */
+		pthread_barrier_wait(&barrier); /* phase done */
+		pthread_barrier_wait(&barrier); /* main thread checked */
 	}
 	return NULL;
 }
@@ -136,8 +134,8 @@ static void run_threaded(struct stress_test *t, u64 seed, u64 ops)
 	ops_each = DIV_ROUND_UP(ops, (u64)t->nr_workers * t->phases);
 	assert_int_equal(pthread_barrier_init(&barrier, NULL, t->nr_workers + 1), 0);
 	for (i = 0; i < t->nr_workers; i++)
-		assert_int_equal(pthread_create(&worker(t, i)->thread, NULL, worker_main,
-						worker(t, i)), 0);
+		assert_int_equal(
+		    pthread_create(&worker(t, i)->thread, NULL, worker_main, worker(t, i)), 0);
 	for (p = 0; p < t->phases; p++) {
 		pthread_barrier_wait(&barrier);
 		snprintf(when, sizeof(when), "after phase %u", p);

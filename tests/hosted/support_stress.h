@@ -40,8 +40,8 @@
 struct stress_worker {
 	pthread_t thread;
 	unsigned int id;
-	unsigned int cpu;	/* hosted_cpu_id while the worker runs */
-	u64 rng;		/* xorshift64 state, never 0 */
+	unsigned int cpu; /* hosted_cpu_id while the worker runs */
+	u64 rng;	  /* xorshift64 state, never 0 */
 };
 
 /*
@@ -63,11 +63,11 @@ struct stress_pool {
 
 /* What a test plugs into the harness; the last two fields are the harness's. */
 struct stress_test {
-	const char *name;		/* starts every stress_die() line */
-	const char *env;		/* prefix of the knobs: <env>_SEEDS, <env>_OPS, ... */
-	u64 seeds, ops;			/* the threaded test's defaults: seeds, operations each */
-	unsigned int threads_per_cpu;	/* the default number of threads, per online CPU */
-	unsigned int phases;		/* of a threaded run, each followed by check_quiet() */
+	const char *name;	      /* starts every stress_die() line */
+	const char *env;	      /* prefix of the knobs: <env>_SEEDS, <env>_OPS, ... */
+	u64 seeds, ops;		      /* the threaded test's defaults: seeds, operations each */
+	unsigned int threads_per_cpu; /* the default number of threads, per online CPU */
+	unsigned int phases;	      /* of a threaded run, each followed by check_quiet() */
 	/*
 	 * The nodes the workers act as CPUs of: worker i of seed s runs on
 	 * nodes[(s + i) % nr_nodes], on the node's second CPU when (s / 4)
@@ -78,8 +78,8 @@ struct stress_test {
 	/* The test's workers (see STRESS_WORKERS()), zeroed for every seed. */
 	void *workers;
 	size_t worker_size, sw_offset;
-	unsigned int max_workers;	/* the threaded test's most, and the stepped test's */
-	struct stress_pool *pool;	/* emptied for every seed */
+	unsigned int max_workers; /* the threaded test's most, and the stepped test's */
+	struct stress_pool *pool; /* emptied for every seed */
 	/* Build the fixture for a new seed (the previous one is torn down). */
 	void (*build)(void);
 	/* One random operation; sets hosted_cpu_id to w->cpu first. */
@@ -88,8 +88,8 @@ struct stress_test {
 	void (*check_quiet)(const char *when);
 	/* Free what the workers and the pool hold and check that nothing is left. */
 	void (*finish)(void);
-	unsigned int nr_workers;	/* of the run in progress */
-	u64 seed;			/* of the run in progress, for stress_die() */
+	unsigned int nr_workers; /* of the run in progress */
+	u64 seed;		 /* of the run in progress, for stress_die() */
 };
 
 /* The stress_test fields that describe an array of workers with a member sw. */
@@ -138,8 +138,8 @@ void stress_stepped(struct stress_test *t, u64 seeds, u64 ops);
  * Print the running test's name, its seed, the worker (w may be NULL for
  * the main thread), the message and the console, then abort.
  */
-void __attribute__((noreturn, format(printf, 2, 3))) stress_die(const struct stress_worker *w,
-								const char *fmt, ...);
+void __attribute__((noreturn, format(printf, 2, 3)))
+stress_die(const struct stress_worker *w, const char *fmt, ...);
 
 /* The worker's next random number. */
 static inline u64 stress_rnd(struct stress_worker *w)

@@ -7,12 +7,12 @@
  * acpi_numa_describe() on whole machines (QEMU-like, missing or rejected
  * tables).
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/acpi.h>
 #include <hv/errno.h>
@@ -30,9 +30,9 @@ static struct acpi_fixture fx;
 static struct topo_desc desc;
 
 /* The platforms the parsers are told about. */
-static const struct acpi_numa_opts x86 = { .sapic = false };
-static const struct acpi_numa_opts sapic = { .sapic = true };
-static const struct acpi_numa_opts sn2 = { .sapic = true, .sn2_prom_srat = true };
+static const struct acpi_numa_opts x86 = {.sapic = false};
+static const struct acpi_numa_opts sapic = {.sapic = true};
+static const struct acpi_numa_opts sn2 = {.sapic = true, .sn2_prom_srat = true};
 
 static int setup(void **state)
 {
@@ -47,7 +47,6 @@ static int teardown(void **state)
 	acpi_fx_end(&fx);
 	return 0;
 }
-
 
 /* Close the open table and the window (so reads past it are caught). */
 static const struct acpi_table_header *close_table(void)
@@ -98,20 +97,20 @@ static void check_aff(unsigned int i, u32 hwid, u32 pxm)
 
 static void test_madt_x86(void **state)
 {
-	static const u32 want[] = { 0, 2, 0x100 };
+	static const u32 want[] = {0, 2, 0x100};
 	const struct acpi_table_header *t;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_madt_begin(&fx);
 	acpi_fx_madt_lapic(&fx, 0, FX_MADT_ENABLED);
-	acpi_fx_sub(&fx, 1, 12);		/* I/O APIC: skipped */
+	acpi_fx_sub(&fx, 1, 12); /* I/O APIC: skipped */
 	acpi_fx_madt_lapic(&fx, 2, FX_MADT_ENABLED);
-	acpi_fx_madt_lapic(&fx, 4, 0);		/* absent: silently skipped */
+	acpi_fx_madt_lapic(&fx, 4, 0); /* absent: silently skipped */
 	acpi_fx_madt_lapic(&fx, 6, FX_MADT_ONLINE_CAPABLE);
-	acpi_fx_madt_lsapic(&fx, 9, 9, FX_MADT_ENABLED);	/* not x86 */
+	acpi_fx_madt_lsapic(&fx, 9, 9, FX_MADT_ENABLED); /* not x86 */
 	acpi_fx_madt_x2apic(&fx, 0x100, FX_MADT_ENABLED);
 	acpi_fx_madt_x2apic(&fx, 0x101, FX_MADT_ONLINE_CAPABLE);
-	acpi_fx_sub(&fx, 0x7f, 2);		/* unknown: skipped */
+	acpi_fx_sub(&fx, 0x7f, 2); /* unknown: skipped */
 	t = close_table();
 
 	assert_int_equal(acpi_parse_madt(t, &desc, &x86), 0);
@@ -125,15 +124,15 @@ static void test_madt_x86(void **state)
 /* An ia64 CPU id is SAPIC id << 8 | EID (Intel DIG; ACPI 6.0 5.2.12.10). */
 static void test_madt_sapic(void **state)
 {
-	static const u32 want[] = { 0x0000, 0x0001, 0x0100, 0xfeff };
+	static const u32 want[] = {0x0000, 0x0001, 0x0100, 0xfeff};
 	const struct acpi_table_header *t;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_madt_begin(&fx);
 	acpi_fx_madt_lsapic(&fx, 0, 0, FX_MADT_ENABLED);
-	acpi_fx_madt_lapic(&fx, 7, FX_MADT_ENABLED);		/* not ia64 */
+	acpi_fx_madt_lapic(&fx, 7, FX_MADT_ENABLED); /* not ia64 */
 	acpi_fx_madt_lsapic(&fx, 0, 1, FX_MADT_ENABLED);
-	acpi_fx_madt_x2apic(&fx, 0x300, FX_MADT_ENABLED);	/* not ia64 */
+	acpi_fx_madt_x2apic(&fx, 0x300, FX_MADT_ENABLED); /* not ia64 */
 	acpi_fx_madt_lsapic(&fx, 1, 0, FX_MADT_ENABLED);
 	acpi_fx_madt_lsapic(&fx, 2, 0, 0);
 	acpi_fx_madt_lsapic_acpi2(&fx, 0xfe, 0xff, FX_MADT_ENABLED);
@@ -151,8 +150,8 @@ static void test_madt_sapic(void **state)
  */
 static void test_madt_lsapic_lengths(void **state)
 {
-	static const u8 lens[] = { 12, 16, 17, 24, 255 };
-	static const u32 want[] = { 0x0102, 0x0304, 0x0506, 0x0708, 0x090a };
+	static const u8 lens[] = {12, 16, 17, 24, 255};
+	static const u32 want[] = {0x0102, 0x0304, 0x0506, 0x0708, 0x090a};
 	const struct acpi_table_header *t;
 	unsigned int i;
 
@@ -180,7 +179,7 @@ static void test_madt_lsapic_lengths(void **state)
 
 static void test_madt_duplicates(void **state)
 {
-	static const u32 want[] = { 1, 2 };
+	static const u32 want[] = {1, 2};
 	const struct acpi_table_header *t;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
@@ -189,7 +188,7 @@ static void test_madt_duplicates(void **state)
 	acpi_fx_madt_lapic(&fx, 1, FX_MADT_ENABLED);
 	acpi_fx_madt_lapic(&fx, 2, FX_MADT_ENABLED);
 	acpi_fx_madt_x2apic(&fx, 1, FX_MADT_ENABLED);
-	acpi_fx_madt_lapic(&fx, 2, 0);		/* disabled: not a duplicate */
+	acpi_fx_madt_lapic(&fx, 2, 0); /* disabled: not a duplicate */
 	t = close_table();
 
 	assert_int_equal(acpi_parse_madt(t, &desc, &x86), 0);
@@ -219,7 +218,8 @@ static void test_madt_more_than_nr_cpus(void **state)
 	assert_int_equal(desc.cpus_dropped, 44);
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
 		assert_int_equal(desc.cpu_hwid[i], 1000 + i);
-	console_assert_printed("ACPI MADT: 44 CPUs beyond NR_CPUS=%d are not used\n", CONFIG_NR_CPUS);
+	console_assert_printed("ACPI MADT: 44 CPUs beyond NR_CPUS=%d are not used\n",
+			       CONFIG_NR_CPUS);
 	assert_console_has("ACPI MADT: 1 duplicate CPU entries (first: id 0x3e8 at offset ");
 	assert_console_has("ACPI MADT: 1 online-capable CPUs are disabled; not used\n");
 }
@@ -228,20 +228,20 @@ static void test_madt_more_than_nr_cpus(void **state)
 static void test_madt_subtable_rules(void **state)
 {
 	static const struct {
-		u8 type, room;		/* the bad subtable and the bytes it takes */
-		u8 len;			/* what its length byte says */
+		u8 type, room; /* the bad subtable and the bytes it takes */
+		u8 len;	       /* what its length byte says */
 		const char *line;
 	} cases[] = {
-		{ 0, 8, 0, "subtable at offset 60 has length 0; " },
-		{ 0, 8, 1, "subtable at offset 60 has length 1; " },
-		{ 0, 8, 9, "subtable at offset 60 (length 9) runs past the end at 68; " },
-		{ 0, 8, 200, "subtable at offset 60 (length 200) runs past the end at 68; " },
-		{ 0, 10, 10, "type 0 subtable at offset 60 has length 10, not 8; " },
-		{ 0, 7, 7, "type 0 subtable at offset 60 has length 7, not 8; " },
-		{ 9, 12, 12, "type 9 subtable at offset 60 has length 12, not 16; " },
-		{ 9, 20, 20, "type 9 subtable at offset 60 has length 20, not 16; " },
-		{ 7, 11, 11, "type 7 subtable at offset 60 has length 11, not at least 12; " },
-		{ 7, 2, 2, "type 7 subtable at offset 60 has length 2, not at least 12; " },
+	    {0, 8, 0, "subtable at offset 60 has length 0; "},
+	    {0, 8, 1, "subtable at offset 60 has length 1; "},
+	    {0, 8, 9, "subtable at offset 60 (length 9) runs past the end at 68; "},
+	    {0, 8, 200, "subtable at offset 60 (length 200) runs past the end at 68; "},
+	    {0, 10, 10, "type 0 subtable at offset 60 has length 10, not 8; "},
+	    {0, 7, 7, "type 0 subtable at offset 60 has length 7, not 8; "},
+	    {9, 12, 12, "type 9 subtable at offset 60 has length 12, not 16; "},
+	    {9, 20, 20, "type 9 subtable at offset 60 has length 20, not 16; "},
+	    {7, 11, 11, "type 7 subtable at offset 60 has length 11, not at least 12; "},
+	    {7, 2, 2, "type 7 subtable at offset 60 has length 2, not at least 12; "},
 	};
 	unsigned int i;
 	char line[256];
@@ -283,8 +283,8 @@ static void test_madt_header_runs_past_end(void **state)
 
 	prefill_desc();
 	assert_int_equal(acpi_parse_madt(t, &desc, &x86), -EINVAL);
-	assert_console_has("ACPI MADT: subtable header at offset 52 runs past the end at 53; "
-			   MADT_FALLBACK);
+	assert_console_has(
+	    "ACPI MADT: subtable header at offset 52 runs past the end at 53; " MADT_FALLBACK);
 	assert_int_equal(desc.nr_cpus, 0);
 }
 
@@ -318,8 +318,8 @@ static void test_madt_empty(void **state)
 
 static void test_srat_qemu_four_nodes(void **state)
 {
-	static const u64 mem[] = { GiB(1), GiB(1), GiB(1), GiB(1) };
-	static const unsigned int cpus[] = { 2, 2, 2, 2 };
+	static const u64 mem[] = {GiB(1), GiB(1), GiB(1), GiB(1)};
+	static const unsigned int cpus[] = {2, 2, 2, 2};
 	unsigned int i;
 
 	acpi_fx_begin(&fx, 0, ACPI_FX_RSDT);
@@ -355,7 +355,7 @@ static void test_srat_flags_and_disabled(void **state)
 			 FX_SRAT_CPU_ENABLED | FX_SRAT_MEM_HOTPLUGGABLE | FX_SRAT_MEM_NONVOLATILE);
 	/* Disabled entries and other types are skipped. */
 	acpi_fx_srat_mem(&fx, 3, GiB(16), GiB(1), FX_SRAT_MEM_HOTPLUGGABLE);
-	acpi_fx_srat_cpu(&fx, 0, 0x12, 0x34, FX_SRAT_CPU_ENABLED);	/* x86: EID unused */
+	acpi_fx_srat_cpu(&fx, 0, 0x12, 0x34, FX_SRAT_CPU_ENABLED); /* x86: EID unused */
 	acpi_fx_srat_cpu(&fx, 1, 1, 0, 0);
 	acpi_fx_srat_x2apic(&fx, 1, 0x200, FX_SRAT_CPU_ENABLED);
 	acpi_fx_srat_x2apic(&fx, 1, 0x201, 0);
@@ -404,20 +404,24 @@ static void test_srat_pxm_by_revision(void **state)
 		u8 revision;
 		const struct acpi_numa_opts *opts;
 		u32 cpu_pxm, mem_pxm;
-		const char *line;	/* the reserved bits line, or NULL */
+		const char *line; /* the reserved bits line, or NULL */
 	} cases[] = {
-		{ 0, &x86, 0x04, 0x08, "ACPI SRAT: 2 entries set proximity domain bits that "
-		  "revision 0 reserves (first: 0x1020304 at offset 48); ignoring those bits\n" },
-		{ 1, &x86, 0x04, 0x08, "ACPI SRAT: 2 entries set proximity domain bits that "
-		  "revision 1 reserves (first: 0x1020304 at offset 48); ignoring those bits\n" },
-		{ 1, &sapic, 0x04, 0x08, "ACPI SRAT: 2 entries set proximity domain bits that "
-		  "revision 1 reserves (first: 0x1020304 at offset 48); ignoring those bits\n" },
-		{ 1, &sn2, 0x0304, 0x05060708, "ACPI SRAT: 1 entry set proximity domain bits "
-		  "that revision 1 reserves (first: 0x1020304 at offset 48); ignoring those "
-		  "bits\n" },
-		{ 2, &x86, 0x01020304, 0x05060708, NULL },
-		{ 2, &sn2, 0x01020304, 0x05060708, NULL },
-		{ 3, &x86, 0x01020304, 0x05060708, NULL },
+	    {0, &x86, 0x04, 0x08,
+	     "ACPI SRAT: 2 entries set proximity domain bits that "
+	     "revision 0 reserves (first: 0x1020304 at offset 48); ignoring those bits\n"},
+	    {1, &x86, 0x04, 0x08,
+	     "ACPI SRAT: 2 entries set proximity domain bits that "
+	     "revision 1 reserves (first: 0x1020304 at offset 48); ignoring those bits\n"},
+	    {1, &sapic, 0x04, 0x08,
+	     "ACPI SRAT: 2 entries set proximity domain bits that "
+	     "revision 1 reserves (first: 0x1020304 at offset 48); ignoring those bits\n"},
+	    {1, &sn2, 0x0304, 0x05060708,
+	     "ACPI SRAT: 1 entry set proximity domain bits "
+	     "that revision 1 reserves (first: 0x1020304 at offset 48); ignoring those "
+	     "bits\n"},
+	    {2, &x86, 0x01020304, 0x05060708, NULL},
+	    {2, &sn2, 0x01020304, 0x05060708, NULL},
+	    {3, &x86, 0x01020304, 0x05060708, NULL},
 	};
 	unsigned int i;
 
@@ -485,27 +489,27 @@ static void test_srat_sn2_prom(void **state)
 static void test_srat_literal_bytes(void **state)
 {
 	static const u8 body[] = {
-		0x01, 0x00, 0x00, 0x00,				/* 36: reserved, 1 */
-		0, 0, 0, 0, 0, 0, 0, 0,				/* 40: reserved */
-		/* 48: 5.2.16.1 Processor Local APIC/SAPIC Affinity */
-		0x00, 16,					/* type 0, length 16 */
-		0x07,						/* pxm [7:0] */
-		0x21,						/* APIC ID */
-		0x01, 0x00, 0x00, 0x00,				/* flags: enabled */
-		0x05,						/* SAPIC EID */
-		0x00, 0x00, 0x00,				/* pxm [31:8] */
-		0x00, 0x00, 0x00, 0x00,				/* clock domain */
-		/* 64: 5.2.16.2 Memory Affinity */
-		0x01, 40,					/* type 1, length 40 */
-		0x07, 0x00, 0x00, 0x00,				/* pxm */
-		0x00, 0x00,					/* reserved */
-		0x00, 0x00, 0x10, 0x80,				/* base low */
-		0x02, 0x00, 0x00, 0x00,				/* base high */
-		0x00, 0x00, 0x00, 0x40,				/* length low */
-		0x01, 0x00, 0x00, 0x00,				/* length high */
-		0x00, 0x00, 0x00, 0x00,				/* reserved */
-		0x03, 0x00, 0x00, 0x00,				/* flags: enabled, hot-pluggable */
-		0, 0, 0, 0, 0, 0, 0, 0,				/* reserved */
+	    0x01, 0x00, 0x00, 0x00, /* 36: reserved, 1 */
+	    0, 0, 0, 0, 0, 0, 0, 0, /* 40: reserved */
+	    /* 48: 5.2.16.1 Processor Local APIC/SAPIC Affinity */
+	    0x00, 16,		    /* type 0, length 16 */
+	    0x07,		    /* pxm [7:0] */
+	    0x21,		    /* APIC ID */
+	    0x01, 0x00, 0x00, 0x00, /* flags: enabled */
+	    0x05,		    /* SAPIC EID */
+	    0x00, 0x00, 0x00,	    /* pxm [31:8] */
+	    0x00, 0x00, 0x00, 0x00, /* clock domain */
+	    /* 64: 5.2.16.2 Memory Affinity */
+	    0x01, 40,		    /* type 1, length 40 */
+	    0x07, 0x00, 0x00, 0x00, /* pxm */
+	    0x00, 0x00,		    /* reserved */
+	    0x00, 0x00, 0x10, 0x80, /* base low */
+	    0x02, 0x00, 0x00, 0x00, /* base high */
+	    0x00, 0x00, 0x00, 0x40, /* length low */
+	    0x01, 0x00, 0x00, 0x00, /* length high */
+	    0x00, 0x00, 0x00, 0x00, /* reserved */
+	    0x03, 0x00, 0x00, 0x00, /* flags: enabled, hot-pluggable */
+	    0, 0, 0, 0, 0, 0, 0, 0, /* reserved */
 	};
 	const struct acpi_table_header *t;
 
@@ -529,7 +533,7 @@ static void test_srat_sapic(void **state)
 	acpi_fx_srat_cpu(&fx, 0x10000, 0x12, 0x34, FX_SRAT_CPU_ENABLED);
 	acpi_fx_srat_x2apic(&fx, 1, 0x500, FX_SRAT_CPU_ENABLED);
 	acpi_fx_srat_x2apic(&fx, 1, 0x501, FX_SRAT_CPU_ENABLED);
-	acpi_fx_srat_x2apic(&fx, 1, 0x502, 0);	/* disabled: not even counted */
+	acpi_fx_srat_x2apic(&fx, 1, 0x502, 0); /* disabled: not even counted */
 
 	assert_int_equal(acpi_parse_srat(close_table(), &desc, &sapic), 0);
 	assert_int_equal(desc.nr_aff, 3);
@@ -632,14 +636,14 @@ static void test_srat_subtable_rules(void **state)
 		u8 type, len;
 		const char *line;
 	} cases[] = {
-		{ 0, 15, "type 0 subtable at offset 72 has length 15, not 16; " },
-		{ 0, 17, "type 0 subtable at offset 72 has length 17, not 16; " },
-		{ 1, 39, "type 1 subtable at offset 72 has length 39, not 40; " },
-		{ 1, 48, "type 1 subtable at offset 72 has length 48, not 40; " },
-		{ 2, 23, "type 2 subtable at offset 72 has length 23, not 24; " },
-		{ 2, 0, "subtable at offset 72 has length 0; " },
-		{ 5, 1, "subtable at offset 72 has length 1; " },
-		{ 1, 255, "subtable at offset 72 (length 255) runs past the end at 132; " },
+	    {0, 15, "type 0 subtable at offset 72 has length 15, not 16; "},
+	    {0, 17, "type 0 subtable at offset 72 has length 17, not 16; "},
+	    {1, 39, "type 1 subtable at offset 72 has length 39, not 40; "},
+	    {1, 48, "type 1 subtable at offset 72 has length 48, not 40; "},
+	    {2, 23, "type 2 subtable at offset 72 has length 23, not 24; "},
+	    {2, 0, "subtable at offset 72 has length 0; "},
+	    {5, 1, "subtable at offset 72 has length 1; "},
+	    {1, 255, "subtable at offset 72 (length 255) runs past the end at 132; "},
 	};
 	char line[256];
 	unsigned int i;
@@ -656,7 +660,8 @@ static void test_srat_subtable_rules(void **state)
 		h = acpi_fx_sub(&fx, cases[i].type, 60);
 		acpi_fx_w8(h, FX_SUB_LENGTH, cases[i].len);
 
-		assert_int_equal(acpi_parse_srat(close_table(), &desc, i % 2 ? &sapic : &x86), -EINVAL);
+		assert_int_equal(acpi_parse_srat(close_table(), &desc, i % 2 ? &sapic : &x86),
+				 -EINVAL);
 		snprintf(line, sizeof(line), "ACPI SRAT: %s" SRAT_FALLBACK, cases[i].line);
 		expect_srat_rejected(line);
 		assert_int_equal(console_count("\n"), 1);
@@ -672,8 +677,8 @@ static void test_srat_header_runs_past_end(void **state)
 	acpi_fx_append(&fx, 1);
 
 	assert_int_equal(acpi_parse_srat(close_table(), &desc, &x86), -EINVAL);
-	expect_srat_rejected("ACPI SRAT: subtable header at offset 64 runs past the end at 65; "
-			     SRAT_FALLBACK);
+	expect_srat_rejected(
+	    "ACPI SRAT: subtable header at offset 64 runs past the end at 65; " SRAT_FALLBACK);
 }
 
 static void test_srat_too_short(void **state)
@@ -690,8 +695,7 @@ static void test_srat_too_short(void **state)
 
 static void test_slit_copied_row_major(void **state)
 {
-	static const u8 m[] = { 10, 16, 22, 28, 15, 10, 17, 23,
-				21, 18, 10, 19, 27, 24, 20, 10 };
+	static const u8 m[] = {10, 16, 22, 28, 15, 10, 17, 23, 21, 18, 10, 19, 27, 24, 20, 10};
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_slit(&fx, 4, m);
@@ -707,7 +711,7 @@ static void test_slit_copied_row_major(void **state)
 /* Values are the core's to judge: a zero diagonal or 255 passes here. */
 static void test_slit_values_not_judged(void **state)
 {
-	static const u8 m[] = { 0, 255, 1, 0 };
+	static const u8 m[] = {0, 255, 1, 0};
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_slit(&fx, 2, m);
@@ -749,8 +753,7 @@ static void test_slit_no_localities(void **state)
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_slit(&fx, 0, NULL);
 	acpi_fx_finish(&fx);
-	expect_slit_rejected(acpi_fx_find(&fx, "SLIT"),
-			     "ACPI SLIT: no localities; " SLIT_FALLBACK);
+	expect_slit_rejected(acpi_fx_find(&fx, "SLIT"), "ACPI SLIT: no localities; " SLIT_FALLBACK);
 }
 
 static void test_slit_too_many_localities(void **state)
@@ -799,12 +802,11 @@ static void test_slit_too_short(void **state)
 
 static void test_describe_qemu_machine(void **state)
 {
-	static const u64 mem[] = { GiB(2), GiB(2), GiB(2), GiB(2) };
-	static const unsigned int cpus[] = { 1, 2, 1, 2 };
-	static const u8 slit[] = { 10, 20, 30, 40, 20, 10, 20, 30,
-				   30, 20, 10, 20, 40, 30, 20, 10 };
-	static const u32 hwids[] = { 0, 1, 2, 3, 4, 5 };
-	static const u32 pxms[] = { 0, 1, 1, 2, 3, 3 };
+	static const u64 mem[] = {GiB(2), GiB(2), GiB(2), GiB(2)};
+	static const unsigned int cpus[] = {1, 2, 1, 2};
+	static const u8 slit[] = {10, 20, 30, 40, 20, 10, 20, 30, 30, 20, 10, 20, 40, 30, 20, 10};
+	static const u32 hwids[] = {0, 1, 2, 3, 4, 5};
+	static const u32 pxms[] = {0, 1, 1, 2, 3, 3};
 	unsigned int i;
 
 	acpi_fx_begin(&fx, 0, ACPI_FX_RSDT);
@@ -851,8 +853,8 @@ static void test_describe_without_numa_tables(void **state)
 /* An SRAT without a SLIT: one line says which distances are assumed. */
 static void test_describe_srat_without_slit(void **state)
 {
-	static const u64 mem[] = { GiB(2), GiB(2) };
-	static const unsigned int cpus[] = { 1, 1 };
+	static const u64 mem[] = {GiB(2), GiB(2)};
+	static const unsigned int cpus[] = {1, 1};
 
 	acpi_fx_begin(&fx, 0, ACPI_FX_RSDT);
 	acpi_fx_add_qemu(&fx, mem, cpus, 2, 0, NULL);
@@ -868,7 +870,7 @@ static void test_describe_srat_without_slit(void **state)
 /* A rejected SRAT leaves the source alone; the other tables are still read. */
 static void test_describe_srat_rejected(void **state)
 {
-	static const u8 slit[] = { 10, 20, 20, 10 };
+	static const u8 slit[] = {10, 20, 20, 10};
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_XSDT);
 	acpi_fx_madt_begin(&fx);
@@ -889,15 +891,15 @@ static void test_describe_srat_rejected(void **state)
 	assert_int_equal(desc.nr_aff, 0);
 	assert_int_equal(desc.nr_cpus, 2);
 	assert_int_equal(desc.nr_localities, 2);
-	assert_console_has("ACPI SRAT: type 1 subtable at offset 64 has length 24, not 40; "
-			   SRAT_FALLBACK);
+	assert_console_has(
+	    "ACPI SRAT: type 1 subtable at offset 64 has length 24, not 40; " SRAT_FALLBACK);
 }
 
 /* ---- acpi_boot_cpu_first --------------------------------------------------- */
 
 static void test_boot_cpu_moves_to_the_front(void **state)
 {
-	static const u32 want[] = { 5, 1, 3, 7 };
+	static const u32 want[] = {5, 1, 3, 7};
 
 	desc.nr_cpus = 4;
 	desc.cpu_hwid[0] = 1;
@@ -912,7 +914,7 @@ static void test_boot_cpu_moves_to_the_front(void **state)
 
 static void test_boot_cpu_missing_is_added(void **state)
 {
-	static const u32 want[] = { 9, 1, 3 };
+	static const u32 want[] = {9, 1, 3};
 
 	desc.nr_cpus = 2;
 	desc.cpu_hwid[0] = 1;
@@ -953,46 +955,46 @@ static void test_boot_cpu_full_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_madt_x86),
-		T(test_madt_sapic),
-		T(test_madt_lsapic_lengths),
-		T(test_madt_duplicates),
-		T(test_madt_more_than_nr_cpus),
-		T(test_madt_subtable_rules),
-		T(test_madt_header_runs_past_end),
-		T(test_madt_too_short),
-		T(test_madt_empty),
-		T(test_srat_qemu_four_nodes),
-		T(test_srat_flags_and_disabled),
-		T(test_srat_mem_values_as_given),
-		T(test_srat_pxm_by_revision),
-		T(test_srat_pxm_within_revision_quiet),
-		T(test_srat_sn2_prom),
-		T(test_srat_literal_bytes),
-		T(test_srat_sapic),
-		T(test_srat_full_with_padding),
-		T(test_srat_too_many_memory_ranges),
-		T(test_srat_too_many_cpus),
-		T(test_srat_bad_last_subtable_keeps_nothing),
-		T(test_srat_subtable_rules),
-		T(test_srat_header_runs_past_end),
-		T(test_srat_too_short),
-		T(test_slit_copied_row_major),
-		T(test_slit_values_not_judged),
-		T(test_slit_largest),
-		T(test_slit_no_localities),
-		T(test_slit_too_many_localities),
-		T(test_slit_huge_count),
-		T(test_slit_length_mismatch),
-		T(test_slit_too_short),
-		T(test_describe_qemu_machine),
-		T(test_describe_without_numa_tables),
-		T(test_describe_srat_without_slit),
-		T(test_describe_srat_rejected),
-		T(test_boot_cpu_moves_to_the_front),
-		T(test_boot_cpu_missing_is_added),
-		T(test_boot_cpu_alone),
-		T(test_boot_cpu_full_list),
+	    T(test_madt_x86),
+	    T(test_madt_sapic),
+	    T(test_madt_lsapic_lengths),
+	    T(test_madt_duplicates),
+	    T(test_madt_more_than_nr_cpus),
+	    T(test_madt_subtable_rules),
+	    T(test_madt_header_runs_past_end),
+	    T(test_madt_too_short),
+	    T(test_madt_empty),
+	    T(test_srat_qemu_four_nodes),
+	    T(test_srat_flags_and_disabled),
+	    T(test_srat_mem_values_as_given),
+	    T(test_srat_pxm_by_revision),
+	    T(test_srat_pxm_within_revision_quiet),
+	    T(test_srat_sn2_prom),
+	    T(test_srat_literal_bytes),
+	    T(test_srat_sapic),
+	    T(test_srat_full_with_padding),
+	    T(test_srat_too_many_memory_ranges),
+	    T(test_srat_too_many_cpus),
+	    T(test_srat_bad_last_subtable_keeps_nothing),
+	    T(test_srat_subtable_rules),
+	    T(test_srat_header_runs_past_end),
+	    T(test_srat_too_short),
+	    T(test_slit_copied_row_major),
+	    T(test_slit_values_not_judged),
+	    T(test_slit_largest),
+	    T(test_slit_no_localities),
+	    T(test_slit_too_many_localities),
+	    T(test_slit_huge_count),
+	    T(test_slit_length_mismatch),
+	    T(test_slit_too_short),
+	    T(test_describe_qemu_machine),
+	    T(test_describe_without_numa_tables),
+	    T(test_describe_srat_without_slit),
+	    T(test_describe_srat_rejected),
+	    T(test_boot_cpu_moves_to_the_front),
+	    T(test_boot_cpu_missing_is_added),
+	    T(test_boot_cpu_alone),
+	    T(test_boot_cpu_full_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,12 +6,12 @@
  * corruption of a whole machine's tables run through the NUMA parsers too.
  * Tables come from the fixture in support_acpi.c.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/acpi.h>
 #include <hv/errno.h>
@@ -38,7 +38,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-
 /* Add 1 to the byte at off of p. */
 static void bump(void *p, size_t off)
 {
@@ -54,8 +53,8 @@ static unsigned long long pa_of(const void *p)
 
 static void test_checksum_ok(void **state)
 {
-	static const u8 good[] = { 0x10, 0x20, 0xd0 };
-	static const u8 bad[] = { 0x10, 0x20, 0xd1 };
+	static const u8 good[] = {0x10, 0x20, 0xd0};
+	static const u8 bad[] = {0x10, 0x20, 0xd1};
 
 	assert_true(acpi_checksum_ok(good, sizeof(good)));
 	assert_false(acpi_checksum_ok(bad, sizeof(bad)));
@@ -96,11 +95,10 @@ static void test_rsdp_bad_checksum(void **state)
 /* QEMU's pc machine: revision 0 RSDP, RSDT only, four nodes. */
 static void test_rsdt_only_revision0(void **state)
 {
-	static const u64 mem[] = { GiB(1), GiB(1), GiB(1), GiB(1) };
-	static const unsigned int cpus[] = { 2, 2, 2, 2 };
-	static const u8 slit[] = { 10, 20, 20, 20, 20, 10, 20, 20,
-				   20, 20, 10, 20, 20, 20, 20, 10 };
-	const char *sig[] = { "FACP", "APIC", "SRAT", "SLIT" };
+	static const u64 mem[] = {GiB(1), GiB(1), GiB(1), GiB(1)};
+	static const unsigned int cpus[] = {2, 2, 2, 2};
+	static const u8 slit[] = {10, 20, 20, 20, 20, 10, 20, 20, 20, 20, 10, 20, 20, 20, 20, 10};
+	const char *sig[] = {"FACP", "APIC", "SRAT", "SLIT"};
 	unsigned int i;
 
 	acpi_fx_begin(&fx, 0, ACPI_FX_RSDT);
@@ -117,8 +115,8 @@ static void test_rsdt_only_revision0(void **state)
 		const void *t = acpi_fx_find(&fx, sig[i]);
 
 		assert_ptr_equal(acpi_find_table(sig[i]), t);
-		console_assert_printed("ACPI: %s at 0x%llx, %u bytes, OEM PROXFX\n", sig[i], pa_of(t),
-			       acpi_fx_table_length(t));
+		console_assert_printed("ACPI: %s at 0x%llx, %u bytes, OEM PROXFX\n", sig[i],
+				       pa_of(t), acpi_fx_table_length(t));
 	}
 	assert_int_equal(acpi_fx_table_length(acpi_find_table("FACP")), 244);
 	assert_null(acpi_find_table("XSDT"));
@@ -231,7 +229,7 @@ static void test_xsdt_bad_signature(void **state)
 	acpi_fx_fix_checksum(&fx, fx.xsdt);
 	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 1);
 	console_assert_printed("ACPI XSDT: bad signature \"XS?T\" at 0x%llx; using the RSDT\n",
-		       pa_of(fx.xsdt));
+			       pa_of(fx.xsdt));
 	assert_non_null(acpi_find_table("RONL"));
 }
 
@@ -268,7 +266,7 @@ static void test_both_roots_bad(void **state)
 	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), -ENOENT);
 	assert_console_has("ACPI XSDT: bad checksum; using the RSDT\n");
 	console_assert_printed("ACPI RSDT: bad signature \"RSDP\" at 0x%llx; " NO_ACPI "\n",
-		       pa_of(fx.rsdt));
+			       pa_of(fx.rsdt));
 	assert_null(acpi_find_table("RONL"));
 	assert_null(acpi_find_table("XONL"));
 }
@@ -315,13 +313,11 @@ static void test_bad_checksum_fallback_per_table(void **state)
 		const char *sig;
 		const char *line;
 	} cases[] = {
-		{ "SRAT",
-		  "ACPI SRAT: bad checksum; ignoring SRAT: one node with all memory and CPUs\n" },
-		{ "SLIT",
-		  "ACPI SLIT: bad checksum; ignoring SLIT: distances 10 local, 20 remote\n" },
-		{ "APIC", "ACPI MADT: bad checksum; ignoring MADT: boot CPU only\n" },
-		{ "FACP", "ACPI FACP: bad checksum; ignoring the table\n" },
-		{ "\x01QZ\x7f", "ACPI ?QZ?: bad checksum; ignoring the table\n" },
+	    {"SRAT", "ACPI SRAT: bad checksum; ignoring SRAT: one node with all memory and CPUs\n"},
+	    {"SLIT", "ACPI SLIT: bad checksum; ignoring SLIT: distances 10 local, 20 remote\n"},
+	    {"APIC", "ACPI MADT: bad checksum; ignoring MADT: boot CPU only\n"},
+	    {"FACP", "ACPI FACP: bad checksum; ignoring the table\n"},
+	    {"\x01QZ\x7f", "ACPI ?QZ?: bad checksum; ignoring the table\n"},
 	};
 	unsigned int i;
 
@@ -334,7 +330,7 @@ static void test_bad_checksum_fallback_per_table(void **state)
 		t = acpi_fx_add_table(&fx, cases[i].sig, NULL, 16);
 		acpi_fx_add_table(&fx, "HPET", NULL, 16);
 		acpi_fx_finish(&fx);
-		bump(t, FX_HDR_SIZE + 4);	/* a body byte */
+		bump(t, FX_HDR_SIZE + 4); /* a body byte */
 
 		assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), 2);
 		assert_console_has(cases[i].line);
@@ -397,9 +393,9 @@ static void test_entries_not_mapped(void **state)
 	assert_console_has("ACPI: table at 0x0 is not mapped; ignoring the table\n");
 	assert_console_has("ACPI: table at 0x1000 is not mapped; ignoring the table\n");
 	console_assert_printed("ACPI: table at 0x%llx is not mapped; ignoring the table\n",
-		       0x100000000ULL + ACPI_FX_BASE);
+			       0x100000000ULL + ACPI_FX_BASE);
 	console_assert_printed("ACPI: table at 0x%llx is not mapped; ignoring the table\n",
-		       ACPI_FX_BASE + ACPI_FX_SIZE - 8);
+			       ACPI_FX_BASE + ACPI_FX_SIZE - 8);
 	assert_console_has("ACPI: table at 0xfffffffffffffffb is not mapped; ignoring the table\n");
 	console_assert_printed("ACPI: using the XSDT at 0x%llx, 6 entries\n", pa_of(fx.xsdt));
 }
@@ -422,8 +418,7 @@ static void test_more_than_max_tables(void **state)
 	acpi_fx_finish(&fx);
 
 	assert_int_equal(acpi_tables_init(fx.rsdp, fake_acpi_window()), ACPI_MAX_TABLES);
-	assert_int_equal(console_count("ACPI: more than 64 valid tables; ignoring the rest\n"),
-			 1);
+	assert_int_equal(console_count("ACPI: more than 64 valid tables; ignoring the rest\n"), 1);
 	assert_null(acpi_find_table("T003"));
 	assert_non_null(acpi_find_table("T064"));
 	assert_null(acpi_find_table("T065"));
@@ -475,9 +470,9 @@ static void test_find_table(void **state)
 /* A revision 2 machine with everything the parsers read, pristine copy in saved. */
 static void build_rich_machine(void)
 {
-	static const u64 mem[] = { GiB(2), GiB(1), GiB(3) };
-	static const unsigned int cpus[] = { 3, 2, 2 };
-	static const u8 slit[] = { 10, 21, 31, 21, 10, 21, 31, 21, 10 };
+	static const u64 mem[] = {GiB(2), GiB(1), GiB(3)};
+	static const unsigned int cpus[] = {3, 2, 2};
+	static const u8 slit[] = {10, 21, 31, 21, 10, 21, 31, 21, 10};
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_BOTH);
 	acpi_fx_add_qemu(&fx, mem, cpus, 3, 3, slit);
@@ -549,34 +544,34 @@ static void test_random_corruption(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_checksum_ok),
-		T(test_no_rsdp),
-		T(test_rsdp_bad_signature),
-		T(test_rsdp_bad_checksum),
-		T(test_rsdt_only_revision0),
-		T(test_xsdt_preferred),
-		T(test_revision2_without_xsdt),
-		T(test_revision1_is_acpi1),
-		T(test_rsdp_bad_extended_checksum),
-		T(test_rsdp_length_too_short),
-		T(test_rsdp_length_too_long),
-		T(test_xsdt_bad_checksum),
-		T(test_xsdt_bad_signature),
-		T(test_xsdt_not_mapped),
-		T(test_xsdt_shorter_than_header),
-		T(test_xsdt_runs_past_mapped_memory),
-		T(test_both_roots_bad),
-		T(test_rsdt_bad_checksum),
-		T(test_rsdt_address_zero),
-		T(test_root_length_not_whole_entries),
-		T(test_bad_checksum_fallback_per_table),
-		T(test_table_shorter_than_header),
-		T(test_table_runs_past_mapped_memory),
-		T(test_entries_not_mapped),
-		T(test_more_than_max_tables),
-		T(test_init_replaces_earlier_tables),
-		T(test_find_table),
-		T(test_random_corruption),
+	    T(test_checksum_ok),
+	    T(test_no_rsdp),
+	    T(test_rsdp_bad_signature),
+	    T(test_rsdp_bad_checksum),
+	    T(test_rsdt_only_revision0),
+	    T(test_xsdt_preferred),
+	    T(test_revision2_without_xsdt),
+	    T(test_revision1_is_acpi1),
+	    T(test_rsdp_bad_extended_checksum),
+	    T(test_rsdp_length_too_short),
+	    T(test_rsdp_length_too_long),
+	    T(test_xsdt_bad_checksum),
+	    T(test_xsdt_bad_signature),
+	    T(test_xsdt_not_mapped),
+	    T(test_xsdt_shorter_than_header),
+	    T(test_xsdt_runs_past_mapped_memory),
+	    T(test_both_roots_bad),
+	    T(test_rsdt_bad_checksum),
+	    T(test_rsdt_address_zero),
+	    T(test_root_length_not_whole_entries),
+	    T(test_bad_checksum_fallback_per_table),
+	    T(test_table_shorter_than_header),
+	    T(test_table_runs_past_mapped_memory),
+	    T(test_entries_not_mapped),
+	    T(test_more_than_max_tables),
+	    T(test_init_replaces_earlier_tables),
+	    T(test_find_table),
+	    T(test_random_corruption),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

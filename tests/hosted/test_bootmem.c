@@ -5,12 +5,12 @@
  * accounting after every step, the split overflow at BOOTMEM_MAX_RANGES,
  * and random runs checked against a cell-granular model of free memory.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/boot.h>
 #include <hv/bootmem.h>
@@ -19,7 +19,10 @@
 
 #include "fake_arch.h"
 
-#define R(s, e, t) { .start = (s), .end = (e), .type = (t) }
+#define R(s, e, t)                                    \
+	{                                             \
+		.start = (s), .end = (e), .type = (t) \
+	}
 #define NO_LIMIT UINT64_MAX
 
 static int reset(void **state)
@@ -45,12 +48,10 @@ static void check_free(const struct mem_range *want, unsigned int n)
 	if (!same) {
 		print_error("free ranges (%u):\n", nr);
 		for (i = 0; i < nr; i++)
-			print_error("  %#llx-%#llx\n", got[i].start,
-				    got[i].end);
+			print_error("  %#llx-%#llx\n", got[i].start, got[i].end);
 		print_error("expected (%u):\n", n);
 		for (i = 0; i < n; i++)
-			print_error("  %#llx-%#llx\n", want[i].start,
-				    want[i].end);
+			print_error("  %#llx-%#llx\n", want[i].start, want[i].end);
 		fail();
 	}
 	for (i = 0; i < n; i++)
@@ -58,25 +59,25 @@ static void check_free(const struct mem_range *want, unsigned int n)
 	assert_int_equal(bootmem_free_bytes(), sum);
 }
 
-#define CHECK_FREE(...)                                                   \
-	do {                                                              \
-		const struct mem_range want_[] = { __VA_ARGS__ };         \
-		check_free(want_, ARRAY_SIZE(want_));                     \
+#define CHECK_FREE(...)                                         \
+	do {                                                    \
+		const struct mem_range want_[] = {__VA_ARGS__}; \
+		check_free(want_, ARRAY_SIZE(want_));           \
 	} while (0)
-#define CHECK_EMPTY()                                                     \
-	do {                                                              \
-		const struct mem_range *r_;                               \
-		assert_int_equal(bootmem_free_ranges(&r_), 0);            \
-		assert_int_equal(bootmem_free_bytes(), 0);                \
+#define CHECK_EMPTY()                                          \
+	do {                                                   \
+		const struct mem_range *r_;                    \
+		assert_int_equal(bootmem_free_ranges(&r_), 0); \
+		assert_int_equal(bootmem_free_bytes(), 0);     \
 	} while (0)
 
 /* Three 1 MiB RAM ranges with 1 MiB holes between them. */
 static void init_three(void)
 {
 	static const struct mem_range map[] = {
-		R(0x100000, 0x200000, MEM_RAM),
-		R(0x300000, 0x400000, MEM_RAM),
-		R(0x500000, 0x600000, MEM_RAM),
+	    R(0x100000, 0x200000, MEM_RAM),
+	    R(0x300000, 0x400000, MEM_RAM),
+	    R(0x500000, 0x600000, MEM_RAM),
 	};
 
 	bootmem_init(map, ARRAY_SIZE(map));
@@ -88,28 +89,27 @@ static void init_three(void)
 static void test_init_takes_only_ram(void **state)
 {
 	static const struct mem_range map[] = {
-		R(0x0, 0x9f000, MEM_RAM),
-		R(0x9fc00, 0xa0000, MEM_RESERVED),
-		R(0xe0000, 0x100000, MEM_ACPI),
-		R(0x100000, 0x7fe0000, MEM_RAM),
-		R(0x7fe0000, 0x8000000, MEM_NVS),
-		R(0x8000000, 0x8000000, MEM_RAM),	/* empty */
-		R(0x9000000, 0x8800000, MEM_RAM),	/* inverted */
-		R(0xfee00000, 0xfee01000, MEM_UNUSABLE),
-		R(0x100000000ULL, 0x140000000ULL, MEM_PMEM),
-		R(0x140000000ULL, 0x180000000ULL, MEM_RAM),
+	    R(0x0, 0x9f000, MEM_RAM),
+	    R(0x9fc00, 0xa0000, MEM_RESERVED),
+	    R(0xe0000, 0x100000, MEM_ACPI),
+	    R(0x100000, 0x7fe0000, MEM_RAM),
+	    R(0x7fe0000, 0x8000000, MEM_NVS),
+	    R(0x8000000, 0x8000000, MEM_RAM), /* empty */
+	    R(0x9000000, 0x8800000, MEM_RAM), /* inverted */
+	    R(0xfee00000, 0xfee01000, MEM_UNUSABLE),
+	    R(0x100000000ULL, 0x140000000ULL, MEM_PMEM),
+	    R(0x140000000ULL, 0x180000000ULL, MEM_RAM),
 	};
 
 	bootmem_init(map, ARRAY_SIZE(map));
-	CHECK_FREE(R(0x0, 0x9f000, 0),
-		   R(0x100000, 0x7fe0000, 0),
+	CHECK_FREE(R(0x0, 0x9f000, 0), R(0x100000, 0x7fe0000, 0),
 		   R(0x140000000ULL, 0x180000000ULL, 0));
 	assert_console_empty();
 }
 
 static void test_init_drops_previous_state(void **state)
 {
-	static const struct mem_range map[] = { R(0x200000, 0x400000, MEM_RAM) };
+	static const struct mem_range map[] = {R(0x200000, 0x400000, MEM_RAM)};
 
 	init_three();
 	bootmem_reserve(0x150000, 0x160000);
@@ -149,9 +149,8 @@ static void test_reserve_middle_splits(void **state)
 		   R(0x500000, 0x600000, 0));
 	/* One byte reserved takes its whole page. */
 	bootmem_reserve(0x180001, 0x180002);
-	CHECK_FREE(R(0x100000, 0x180000, 0), R(0x181000, 0x200000, 0),
-		   R(0x300000, 0x350000, 0), R(0x360000, 0x400000, 0),
-		   R(0x500000, 0x600000, 0));
+	CHECK_FREE(R(0x100000, 0x180000, 0), R(0x181000, 0x200000, 0), R(0x300000, 0x350000, 0),
+		   R(0x360000, 0x400000, 0), R(0x500000, 0x600000, 0));
 	assert_console_empty();
 }
 
@@ -178,12 +177,12 @@ static void test_reserve_whole_ranges(void **state)
 static void test_reserve_nothing(void **state)
 {
 	init_three();
-	bootmem_reserve(0x0, 0x100000);			/* ends where RAM starts */
-	bootmem_reserve(0x200000, 0x300000);		/* exactly a hole */
-	bootmem_reserve(0x600000, 0x10000000);		/* above all RAM */
-	bootmem_reserve(0x180000, 0x180000);		/* empty */
-	bootmem_reserve(0x190000, 0x170000);		/* inverted */
-	bootmem_reserve(UINT64_MAX, 0);			/* inverted, extreme */
+	bootmem_reserve(0x0, 0x100000);	       /* ends where RAM starts */
+	bootmem_reserve(0x200000, 0x300000);   /* exactly a hole */
+	bootmem_reserve(0x600000, 0x10000000); /* above all RAM */
+	bootmem_reserve(0x180000, 0x180000);   /* empty */
+	bootmem_reserve(0x190000, 0x170000);   /* inverted */
+	bootmem_reserve(UINT64_MAX, 0);	       /* inverted, extreme */
 	CHECK_FREE(R(0x100000, 0x200000, 0), R(0x300000, 0x400000, 0), R(0x500000, 0x600000, 0));
 	assert_console_empty();
 }
@@ -194,8 +193,8 @@ static void test_reserve_twice_is_harmless(void **state)
 	bootmem_reserve(0x150000, 0x160000);
 	bootmem_reserve(0x150000, 0x160000);
 	bootmem_reserve(0x158000, 0x168000);
-	CHECK_FREE(R(0x100000, 0x150000, 0), R(0x168000, 0x200000, 0),
-		   R(0x300000, 0x400000, 0), R(0x500000, 0x600000, 0));
+	CHECK_FREE(R(0x100000, 0x150000, 0), R(0x168000, 0x200000, 0), R(0x300000, 0x400000, 0),
+		   R(0x500000, 0x600000, 0));
 }
 
 /* ---- alloc ------------------------------------------------------------------------------ */
@@ -297,7 +296,7 @@ static void test_alloc_huge_size_fails(void **state)
 
 static void test_alloc_never_returns_zero(void **state)
 {
-	static const struct mem_range map[] = { R(0x0, 0x3000, MEM_RAM) };
+	static const struct mem_range map[] = {R(0x0, 0x3000, MEM_RAM)};
 
 	bootmem_init(map, ARRAY_SIZE(map));
 	assert_int_equal(bootmem_alloc(0x1000, 0x1000, NO_LIMIT), 0x2000);
@@ -320,8 +319,8 @@ static void test_alloc_never_returns_zero(void **state)
 static void test_alloc_skips_a_zero_candidate(void **state)
 {
 	static const struct mem_range map[] = {
-		R(0x0, 0x10000, MEM_RAM),
-		R(0x20000, 0x21000, MEM_RAM),
+	    R(0x0, 0x10000, MEM_RAM),
+	    R(0x20000, 0x21000, MEM_RAM),
 	};
 
 	bootmem_init(map, ARRAY_SIZE(map));
@@ -334,20 +333,20 @@ static void test_alloc_skips_a_zero_candidate(void **state)
 static void test_free_bytes_exact_after_every_step(void **state)
 {
 	static const struct mem_range map[] = {
-		R(0x1000, 0x9f000, MEM_RAM),
-		R(0x100000, 0x8000000, MEM_RAM),
+	    R(0x1000, 0x9f000, MEM_RAM),
+	    R(0x100000, 0x8000000, MEM_RAM),
 	};
 	u64 free = 0x9e000 + 0x7f00000;
 
 	bootmem_init(map, ARRAY_SIZE(map));
 	assert_int_equal(bootmem_free_bytes(), free);
-	bootmem_reserve(0x0, 0x100000);			/* the first MiB */
+	bootmem_reserve(0x0, 0x100000); /* the first MiB */
 	free -= 0x9e000;
 	assert_int_equal(bootmem_free_bytes(), free);
-	bootmem_reserve(0x200000, 0x2345678);		/* the image, to a page end */
+	bootmem_reserve(0x200000, 0x2345678); /* the image, to a page end */
 	free -= 0x2346000 - 0x200000;
 	assert_int_equal(bootmem_free_bytes(), free);
-	bootmem_reserve(0x2000000, 0x2400000);		/* overlaps the image */
+	bootmem_reserve(0x2000000, 0x2400000); /* overlaps the image */
 	free -= 0x2400000 - 0x2346000;
 	assert_int_equal(bootmem_free_bytes(), free);
 	assert_int_equal(bootmem_alloc(0x3000, 0x1000, NO_LIMIT), 0x7ffd000);
@@ -506,7 +505,9 @@ static u64 model_alloc(u64 size, u64 align, u64 limit)
 static void run_random(u64 seed, bool from_zero)
 {
 	static struct mem_range map[32], runs[NCELLS / 2 + 1];
-	struct { u64 start, end; } taken[512];
+	struct {
+		u64 start, end;
+	} taken[512];
 	unsigned int ntaken = 0, nmap = 0, step, i, j;
 	u64 pos;
 
@@ -550,11 +551,10 @@ static void run_random(u64 seed, bool from_zero)
 			u64 end = got + ALIGN_UP(size, PAGE_SIZE);
 
 			if (got != want)
-				fail_msg("seed %#llx step %u: alloc(%#llx, %#llx, %#llx) gave %#llx, "
-					 "expected %#llx", seed, step,
-					 size, align,
-					 limit, got,
-					 want);
+				fail_msg(
+				    "seed %#llx step %u: alloc(%#llx, %#llx, %#llx) gave %#llx, "
+				    "expected %#llx",
+				    seed, step, size, align, limit, got, want);
 			if (!got)
 				continue;
 			assert_true(IS_ALIGNED(got, align));
@@ -583,8 +583,8 @@ static void run_random(u64 seed, bool from_zero)
 static void test_random_runs_match_model(void **state)
 {
 	static const u64 seeds[] = {
-		0x9e3779b97f4a7c15ULL, 0x0123456789abcdefULL, 1, 2, 3, 0xdeadbeefULL,
-		0xfeedfacecafef00dULL, 0x5555555555555555ULL,
+	    0x9e3779b97f4a7c15ULL, 0x0123456789abcdefULL, 1, 2, 3, 0xdeadbeefULL,
+	    0xfeedfacecafef00dULL, 0x5555555555555555ULL,
 	};
 	unsigned int i;
 
@@ -599,28 +599,28 @@ static void test_random_runs_match_model(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_init_takes_only_ram),
-		T(test_init_drops_previous_state),
-		T(test_reserve_start_edge),
-		T(test_reserve_end_edge),
-		T(test_reserve_middle_splits),
-		T(test_reserve_spanning_ranges),
-		T(test_reserve_whole_ranges),
-		T(test_reserve_nothing),
-		T(test_reserve_twice_is_harmless),
-		T(test_alloc_top_down),
-		T(test_alloc_rounds_size_to_pages),
-		T(test_alloc_alignment),
-		T(test_alloc_align_zero_and_one),
-		T(test_alloc_rejects_bad_arguments),
-		T(test_alloc_below_limit),
-		T(test_alloc_nothing_fits),
-		T(test_alloc_huge_size_fails),
-		T(test_alloc_never_returns_zero),
-		T(test_alloc_skips_a_zero_candidate),
-		T(test_free_bytes_exact_after_every_step),
-		T(test_split_overflow_keeps_larger_side),
-		T(test_random_runs_match_model),
+	    T(test_init_takes_only_ram),
+	    T(test_init_drops_previous_state),
+	    T(test_reserve_start_edge),
+	    T(test_reserve_end_edge),
+	    T(test_reserve_middle_splits),
+	    T(test_reserve_spanning_ranges),
+	    T(test_reserve_whole_ranges),
+	    T(test_reserve_nothing),
+	    T(test_reserve_twice_is_harmless),
+	    T(test_alloc_top_down),
+	    T(test_alloc_rounds_size_to_pages),
+	    T(test_alloc_alignment),
+	    T(test_alloc_align_zero_and_one),
+	    T(test_alloc_rejects_bad_arguments),
+	    T(test_alloc_below_limit),
+	    T(test_alloc_nothing_fits),
+	    T(test_alloc_huge_size_fails),
+	    T(test_alloc_never_returns_zero),
+	    T(test_alloc_skips_a_zero_candidate),
+	    T(test_free_bytes_exact_after_every_step),
+	    T(test_split_overflow_keeps_larger_side),
+	    T(test_random_runs_match_model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,12 +4,12 @@
  * problem count cmdline_parse() returns, and cmdline_skip_image(). The
  * options live in a plain array here, not in the hv_params section.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/cmdline.h>
 #include <hv/errno.h>
@@ -57,16 +57,19 @@ static int parse_level(const char *v)
 }
 
 static const struct boot_param params[] = {
-	{ .name = "flag", .type = PARAM_BOOL, .var = &flag },
-	{ .name = "other", .type = PARAM_BOOL, .var = &other },
-	{ .name = "count", .type = PARAM_UINT, .var = &count, .min = 1, .max = 100 },
-	{ .name = "mem", .type = PARAM_SIZE, .var = &mem, .min = KiB(4), .max = UINT64_MAX },
-	{ .name = "name", .type = PARAM_STR, .var = name, .len = sizeof(name) },
-	{ .name = "big", .type = PARAM_STR, .var = big, .len = sizeof(big) },
-	{ .name = "mode", .type = PARAM_CUSTOM, .parse = parse_mode, .dflt = "fast",
-	  .forms = "fast or slow" },
-	{ .name = "level", .type = PARAM_CUSTOM, .parse = parse_level },
-	{ .name = LONG_NAME, .type = PARAM_BOOL, .var = &long_opt },
+    {.name = "flag", .type = PARAM_BOOL, .var = &flag},
+    {.name = "other", .type = PARAM_BOOL, .var = &other},
+    {.name = "count", .type = PARAM_UINT, .var = &count, .min = 1, .max = 100},
+    {.name = "mem", .type = PARAM_SIZE, .var = &mem, .min = KiB(4), .max = UINT64_MAX},
+    {.name = "name", .type = PARAM_STR, .var = name, .len = sizeof(name)},
+    {.name = "big", .type = PARAM_STR, .var = big, .len = sizeof(big)},
+    {.name = "mode",
+     .type = PARAM_CUSTOM,
+     .parse = parse_mode,
+     .dflt = "fast",
+     .forms = "fast or slow"},
+    {.name = "level", .type = PARAM_CUSTOM, .parse = parse_level},
+    {.name = LONG_NAME, .type = PARAM_BOOL, .var = &long_opt},
 };
 
 static int parse(const char *line)
@@ -108,8 +111,7 @@ static void parse_bad(const char *line, const char *msg)
 	console_clear();
 	rc = parse(line);
 	if (rc != 1)
-		fail_msg("\"%s\": %d problems, expected 1; console:\n%s", line, rc,
-			 console_text());
+		fail_msg("\"%s\": %d problems, expected 1; console:\n%s", line, rc, console_text());
 	assert_string_equal(console_text(), msg);
 	console_clear();
 }
@@ -130,9 +132,8 @@ static void test_null_empty_and_blank_lines(void **state)
 static void test_empty_param_table_reports_everything_unknown(void **state)
 {
 	assert_int_equal(cmdline_parse("flag count=3", params, params), 2);
-	assert_string_equal(console_text(),
-			    "cmdline: unknown option 'flag' ignored\n"
-			    "cmdline: unknown option 'count=3' ignored\n");
+	assert_string_equal(console_text(), "cmdline: unknown option 'flag' ignored\n"
+					    "cmdline: unknown option 'count=3' ignored\n");
 	assert_false(flag);
 	assert_int_equal(count, 5);
 }
@@ -205,7 +206,8 @@ static void test_return_value_counts_every_problem(void **state)
 	assert_int_equal(console_count("unknown option"), 3);
 	console_clear();
 	assert_int_equal(parse("flag=x count=0 mem=1 name=12345678901234567 =1 no-count "
-			       "mode=bad x=1 flag"), 8);
+			       "mode=bad x=1 flag"),
+			 8);
 	assert_true(flag);
 	assert_int_equal(count, 5);
 	assert_int_equal(mem, MiB(1));
@@ -274,8 +276,8 @@ static void test_bool_bare_name_turns_on(void **state)
 
 static void test_bool_every_spelling(void **state)
 {
-	static const char *const on[] = { "1", "on", "yes", "true" };
-	static const char *const off[] = { "0", "off", "no", "false" };
+	static const char *const on[] = {"1", "on", "yes", "true"};
+	static const char *const off[] = {"0", "off", "no", "false"};
 	char line[32];
 	size_t i;
 
@@ -315,14 +317,12 @@ static void test_bool_malformed_keeps_value(void **state)
 	assert_false(flag);
 
 	flag = true;
-	parse_bad("flag=2",
-		  "cmdline: option 'flag=2': expected on/off, yes/no, true/false or 1/0; "
-		  "using default on\n");
+	parse_bad("flag=2", "cmdline: option 'flag=2': expected on/off, yes/no, true/false or 1/0; "
+			    "using default on\n");
 	assert_true(flag);
 
-	parse_bad("flag=",
-		  "cmdline: option 'flag=': expected on/off, yes/no, true/false or 1/0; "
-		  "using default on\n");
+	parse_bad("flag=", "cmdline: option 'flag=': expected on/off, yes/no, true/false or 1/0; "
+			   "using default on\n");
 	assert_true(flag);
 
 	parse_bad("flag=onn",
@@ -384,16 +384,16 @@ static void test_uint_out_of_range(void **state)
 static void test_uint_not_a_number(void **state)
 {
 	static const char *const bad[] = {
-		"abc", "-1", "+1", " 1", "1x", "12abc", "5K", "0x", "1.5", "",
+	    "abc", "-1", "+1", " 1", "1x", "12abc", "5K", "0x", "1.5", "",
 	};
 	char line[64], want[160];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		hv_snprintf(line, sizeof(line), "count=\"%s\"", bad[i]);
-		hv_snprintf(want, sizeof(want),
-			    "cmdline: option '%s': not a number, expected 1..100; using default 5\n",
-			    line);
+		hv_snprintf(
+		    want, sizeof(want),
+		    "cmdline: option '%s': not a number, expected 1..100; using default 5\n", line);
 		parse_bad(line, want);
 	}
 	/* Too many digits for 64 bits: rejected whatever the wording. */
@@ -421,20 +421,20 @@ static void test_size_suffixes(void **state)
 		const char *line;
 		u64 bytes;
 	} cases[] = {
-		{ "mem=4096", 4096 },
-		{ "mem=4k", KiB(4) },
-		{ "mem=4K", KiB(4) },
-		{ "mem=3m", MiB(3) },
-		{ "mem=3M", MiB(3) },
-		{ "mem=2g", GiB(2) },
-		{ "mem=2G", GiB(2) },
-		{ "mem=1t", GiB(1024) },
-		{ "mem=5T", 5 * GiB(1024) },
-		{ "mem=0x10K", KiB(16) },
-		{ "mem=0x100000", MiB(1) },
-		{ "mem=16777215T", 16777215ULL << 40 },
-		{ "mem=17179869183G", 17179869183ULL << 30 },
-		{ "mem=18446744073709551615", UINT64_MAX },
+	    {"mem=4096", 4096},
+	    {"mem=4k", KiB(4)},
+	    {"mem=4K", KiB(4)},
+	    {"mem=3m", MiB(3)},
+	    {"mem=3M", MiB(3)},
+	    {"mem=2g", GiB(2)},
+	    {"mem=2G", GiB(2)},
+	    {"mem=1t", GiB(1024)},
+	    {"mem=5T", 5 * GiB(1024)},
+	    {"mem=0x10K", KiB(16)},
+	    {"mem=0x100000", MiB(1)},
+	    {"mem=16777215T", 16777215ULL << 40},
+	    {"mem=17179869183G", 17179869183ULL << 30},
+	    {"mem=18446744073709551615", UINT64_MAX},
 	};
 	size_t i;
 
@@ -442,8 +442,8 @@ static void test_size_suffixes(void **state)
 		mem = 0;
 		parse_ok(cases[i].line);
 		if (mem != cases[i].bytes)
-			fail_msg("\"%s\" gave %llu, expected %llu", cases[i].line,
-				 mem, cases[i].bytes);
+			fail_msg("\"%s\" gave %llu, expected %llu", cases[i].line, mem,
+				 cases[i].bytes);
 	}
 }
 
@@ -494,16 +494,17 @@ static void test_size_below_minimum(void **state)
 
 static void test_size_malformed(void **state)
 {
-	static const char *const bad[] = { "1X", "1KB", "1 K", "K", "1k1", "-4K", "", "0xK" };
+	static const char *const bad[] = {"1X", "1KB", "1 K", "K", "1k1", "-4K", "", "0xK"};
 	char line[64], want[200];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		hv_snprintf(line, sizeof(line), "mem=\"%s\"", bad[i]);
-		hv_snprintf(want, sizeof(want),
-			    "cmdline: option '%s': not a number, expected a size in bytes "
-			    "(K/M/G/T suffix) in 4096..18446744073709551615; using default 1048576\n",
-			    line);
+		hv_snprintf(
+		    want, sizeof(want),
+		    "cmdline: option '%s': not a number, expected a size in bytes "
+		    "(K/M/G/T suffix) in 4096..18446744073709551615; using default 1048576\n",
+		    line);
 		parse_bad(line, want);
 	}
 	parse_bad("mem", "cmdline: option 'mem': needs a value; using default 1048576\n");
@@ -577,15 +578,14 @@ static void test_custom_parser_accepts(void **state)
 
 static void test_custom_parser_rejects(void **state)
 {
-	parse_bad("mode=warp",
-		  "cmdline: option 'mode=warp': invalid value, expected fast or slow; "
-		  "using default fast\n");
+	parse_bad("mode=warp", "cmdline: option 'mode=warp': invalid value, expected fast or slow; "
+			       "using default fast\n");
 	assert_string_equal(mode, "fast");
 	assert_int_equal(mode_calls, 1);
 
 	/* A bare name passes NULL to the parser. */
 	parse_bad("mode", "cmdline: option 'mode': invalid value, expected fast or slow; using "
-		  "default fast\n");
+			  "default fast\n");
 	assert_true(mode_got_null);
 	assert_int_equal(mode_calls, 2);
 
@@ -623,14 +623,8 @@ static void test_skip_image_skips_a_path(void **state)
 static void test_skip_image_leaves_options_alone(void **state)
 {
 	static const char *const lines[] = {
-		"a=b /boot/proxima",
-		"proxima loglvl=7",
-		"flag",
-		"path=/boot/proxima",
-		"/boot/x=1 flag",
-		"=/boot",
-		"",
-		"   ",
+	    "a=b /boot/proxima", "proxima loglvl=7", "flag", "path=/boot/proxima",
+	    "/boot/x=1 flag",	 "=/boot",	     "",     "   ",
 	};
 	size_t i;
 
@@ -671,40 +665,40 @@ static void test_skip_image_then_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_null_empty_and_blank_lines),
-		T(test_empty_param_table_reports_everything_unknown),
-		T(test_tabs_newlines_and_runs_of_spaces_separate),
-		T(test_multiple_options_apply_in_order_last_wins),
-		T(test_bad_option_does_not_stop_the_rest),
-		T(test_unknown_option_is_warned_and_ignored),
-		T(test_missing_name_is_warned),
-		T(test_return_value_counts_every_problem),
-		T(test_longest_name_taken_one_more_rejected),
-		T(test_very_long_name_is_skipped_whole),
-		T(test_longest_value_taken_one_more_rejected),
-		T(test_bool_bare_name_turns_on),
-		T(test_bool_every_spelling),
-		T(test_bool_no_prefix_turns_off),
-		T(test_bool_malformed_keeps_value),
-		T(test_bool_no_prefix_takes_no_value),
-		T(test_uint_in_range),
-		T(test_uint_out_of_range),
-		T(test_uint_not_a_number),
-		T(test_uint_missing_value),
-		T(test_size_suffixes),
-		T(test_size_overflow_is_out_of_range),
-		T(test_size_below_minimum),
-		T(test_size_malformed),
-		T(test_string_fits),
-		T(test_string_too_long_keeps_value),
-		T(test_string_quoted_value_holds_spaces),
-		T(test_string_unterminated_quote_swallows_the_rest),
-		T(test_custom_parser_accepts),
-		T(test_custom_parser_rejects),
-		T(test_skip_image_skips_a_path),
-		T(test_skip_image_leaves_options_alone),
-		T(test_skip_image_long_path),
-		T(test_skip_image_then_parse),
+	    T(test_null_empty_and_blank_lines),
+	    T(test_empty_param_table_reports_everything_unknown),
+	    T(test_tabs_newlines_and_runs_of_spaces_separate),
+	    T(test_multiple_options_apply_in_order_last_wins),
+	    T(test_bad_option_does_not_stop_the_rest),
+	    T(test_unknown_option_is_warned_and_ignored),
+	    T(test_missing_name_is_warned),
+	    T(test_return_value_counts_every_problem),
+	    T(test_longest_name_taken_one_more_rejected),
+	    T(test_very_long_name_is_skipped_whole),
+	    T(test_longest_value_taken_one_more_rejected),
+	    T(test_bool_bare_name_turns_on),
+	    T(test_bool_every_spelling),
+	    T(test_bool_no_prefix_turns_off),
+	    T(test_bool_malformed_keeps_value),
+	    T(test_bool_no_prefix_takes_no_value),
+	    T(test_uint_in_range),
+	    T(test_uint_out_of_range),
+	    T(test_uint_not_a_number),
+	    T(test_uint_missing_value),
+	    T(test_size_suffixes),
+	    T(test_size_overflow_is_out_of_range),
+	    T(test_size_below_minimum),
+	    T(test_size_malformed),
+	    T(test_string_fits),
+	    T(test_string_too_long_keeps_value),
+	    T(test_string_quoted_value_holds_spaces),
+	    T(test_string_unterminated_quote_swallows_the_rest),
+	    T(test_custom_parser_accepts),
+	    T(test_custom_parser_rejects),
+	    T(test_skip_image_skips_a_path),
+	    T(test_skip_image_leaves_options_alone),
+	    T(test_skip_image_long_path),
+	    T(test_skip_image_then_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

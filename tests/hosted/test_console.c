@@ -4,19 +4,19 @@
  * of over-long messages to PRINTK_LINE_MAX - 1 bytes ending in "...\n".
  * What reaches arch_console_write() is read back from fake_arch.c.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/lib.h>
 #include <hv/printk.h>
 
 #include "fake_arch.h"
 
-#define LINE_MAX_BYTES 512	/* PRINTK_LINE_MAX in console.c */
+#define LINE_MAX_BYTES 512 /* PRINTK_LINE_MAX in console.c */
 
 static int reset(void **state)
 {
@@ -123,7 +123,7 @@ static void test_long_message_cut_with_ellipsis(void **state)
 {
 	static char msg[2000];
 	static char want[LINE_MAX_BYTES];
-	size_t lens[] = { LINE_MAX_BYTES, LINE_MAX_BYTES + 1, sizeof(msg) - 1 };
+	size_t lens[] = {LINE_MAX_BYTES, LINE_MAX_BYTES + 1, sizeof(msg) - 1};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
@@ -142,7 +142,7 @@ static void test_long_message_cut_with_ellipsis(void **state)
 static void test_message_longer_than_int_max_is_cut_too(void **state)
 {
 	static char want[LINE_MAX_BYTES];
-	volatile int width = 0x7fffffff;	/* hidden from -Wformat-overflow */
+	volatile int width = 0x7fffffff; /* hidden from -Wformat-overflow */
 
 	/*
 	 * vsnprintf() returns -1 when the whole message would pass INT_MAX
@@ -168,16 +168,16 @@ static void test_force_unlock_keeps_printing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_default_level_is_config_log_level),
-		T(test_level_filter),
-		T(test_levels_outside_the_scale),
-		T(test_formats_with_the_project_vsnprintf),
-		T(test_message_without_newline_is_written_as_is),
-		T(test_vprintk),
-		T(test_longest_message_whole),
-		T(test_long_message_cut_with_ellipsis),
-		T(test_message_longer_than_int_max_is_cut_too),
-		T(test_force_unlock_keeps_printing),
+	    cmocka_unit_test(test_default_level_is_config_log_level),
+	    T(test_level_filter),
+	    T(test_levels_outside_the_scale),
+	    T(test_formats_with_the_project_vsnprintf),
+	    T(test_message_without_newline_is_written_as_is),
+	    T(test_vprintk),
+	    T(test_longest_message_whole),
+	    T(test_long_message_cut_with_ellipsis),
+	    T(test_message_longer_than_int_max_is_cut_too),
+	    T(test_force_unlock_keeps_printing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

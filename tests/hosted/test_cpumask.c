@@ -4,12 +4,12 @@
  * CPUMASK_LIST_MAX, and a list cut short ending in "..." instead of
  * stopping silently in the middle of a number.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/cpumask.h>
 #include <hv/lib.h>
@@ -88,10 +88,10 @@ static void test_longest_lists_fit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ranges_and_singles),
-		cmocka_unit_test(test_interleaved_list_is_not_cut),
-		cmocka_unit_test(test_cut_list_says_so),
-		cmocka_unit_test(test_longest_lists_fit),
+	    cmocka_unit_test(test_ranges_and_singles),
+	    cmocka_unit_test(test_interleaved_list_is_not_cut),
+	    cmocka_unit_test(test_cut_list_says_so),
+	    cmocka_unit_test(test_longest_lists_fit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,14 +9,14 @@
  * invariant fails the seed's test, showing the console. Owns no project
  * state.
  */
+#include <dirent.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <cmocka.h>
 
 #include "fake_arch.h"
 
@@ -58,7 +58,7 @@ void fz_fail(const char *fmt, ...)
 	va_end(ap);
 	print_error("invariant violated: %s\n--- console ---\n%s", msg, console_text());
 	fail();
-	abort();	/* _fail() returns only outside a test */
+	abort(); /* _fail() returns only outside a test */
 }
 
 static void replay_seed(void **state)

@@ -7,13 +7,13 @@
  * not be; a _locked call without its lock trips the assertion that says
  * so. Each test repairs what it broke before the teardown.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/lib.h>
 #include <hv/printk.h>
@@ -56,7 +56,7 @@ static void test_block_missing_from_its_list(void **state)
 {
 	struct page *pg = build(), *next = pg->next;
 
-	heap[0].zone[ZONE_DMA32].free[MAX_ORDER] = next;	/* unlinked, still counted */
+	heap[0].zone[ZONE_DMA32].free[MAX_ORDER] = next; /* unlinked, still counted */
 	assert_int_equal(heap_check(false), 3);
 	assert_console_has("heap check: node 0 zone dma32 order 10: 1 blocks listed, 2 counted\n");
 	assert_console_has("heap check: node 0 zone dma32: 1024 free pages listed, 2048 counted\n");
@@ -71,8 +71,10 @@ static void test_listed_block_with_wrong_flags(void **state)
 
 	pg->flags &= ~PG_FREE;
 	assert_true(heap_check(false) >= 1);
-	snprintf(line, sizeof(line), "heap check: node 0 zone dma32 order 10: bad block at mfn "
-		 "0x%llx (flags 0x%x order 10)\n", pg->mfn, pg->flags);
+	snprintf(line, sizeof(line),
+		 "heap check: node 0 zone dma32 order 10: bad block at mfn "
+		 "0x%llx (flags 0x%x order 10)\n",
+		 pg->mfn, pg->flags);
 	assert_console_has(line);
 	pg->flags |= PG_FREE;
 	console_clear();
@@ -122,12 +124,13 @@ static void test_page_inside_a_free_block_not_a_tail(void **state)
 	char line[160];
 
 	if (!IS_ENABLED(CONFIG_DEBUG))
-		skip();		/* tails are marked in debug builds only */
+		skip(); /* tails are marked in debug builds only */
 	pg[5].flags = 0;
 	assert_int_equal(heap_check(false), 1);
-	snprintf(line, sizeof(line), "heap check: node 0: mfn 0x%llx inside the free block at "
-		 "0x%llx is not a tail (flags 0x0)\n", pg->mfn + 5,
-		 pg->mfn);
+	snprintf(line, sizeof(line),
+		 "heap check: node 0: mfn 0x%llx inside the free block at "
+		 "0x%llx is not a tail (flags 0x0)\n",
+		 pg->mfn + 5, pg->mfn);
 	assert_console_has(line);
 	pg[5].flags = PG_TAIL;
 }
@@ -160,7 +163,7 @@ static void test_locked_call_without_the_lock(void **state)
 	jmp_buf env;
 
 	if (!IS_ENABLED(CONFIG_DEBUG))
-		skip();		/* ASSERT() checks in debug builds only */
+		skip(); /* ASSERT() checks in debug builds only */
 	build();
 	fake_panic_expect(&env);
 	if (!setjmp(env)) {
@@ -177,15 +180,15 @@ static void test_locked_call_without_the_lock(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_sound_heap_passes),
-		T(test_block_missing_from_its_list),
-		T(test_listed_block_with_wrong_flags),
-		T(test_listed_block_of_another_node),
-		T(test_counts_that_do_not_add_up),
-		T(test_stray_tail),
-		T(test_page_inside_a_free_block_not_a_tail),
-		T(test_spans_out_of_order),
-		T(test_locked_call_without_the_lock),
+	    T(test_sound_heap_passes),
+	    T(test_block_missing_from_its_list),
+	    T(test_listed_block_with_wrong_flags),
+	    T(test_listed_block_of_another_node),
+	    T(test_counts_that_do_not_add_up),
+	    T(test_stray_tail),
+	    T(test_page_inside_a_free_block_not_a_tail),
+	    T(test_spans_out_of_order),
+	    T(test_locked_call_without_the_lock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

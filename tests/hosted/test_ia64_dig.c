@@ -5,12 +5,12 @@
  * ids, proximity domains and addresses checked against literal values,
  * and the cases where nothing usable is found.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/acpi.h>
 #include <hv/lib.h>
@@ -49,10 +49,10 @@ struct dig_cpu {
 };
 
 static const struct dig_cpu dig_cpus[] = {
-	{ 0, 0, 0, 0x0000 },
-	{ 2, 0, 0, 0x0200 },
-	{ 1, 1, 1, 0x0101 },
-	{ 3, 1, 1, 0x0301 },
+    {0, 0, 0, 0x0000},
+    {2, 0, 0, 0x0200},
+    {1, 1, 1, 0x0101},
+    {3, 1, 1, 0x0301},
 };
 
 /* Local SAPIC entries as ACPI 2.0 (12 bytes) or ACPI 3.0+ (17 bytes) write them. */
@@ -67,15 +67,15 @@ static void add_lsapic(bool acpi2, u8 sapic_id, u8 eid, u32 flags)
 /* A DIG box: node 1's memory at 256 TiB (0x1000000000000), as node bits would place it. */
 static void build_dig(u8 srat_revision, u32 pxm_base, bool acpi2_madt)
 {
-	static const u8 slit[] = { 10, 17, 17, 10 };
+	static const u8 slit[] = {10, 17, 17, 10};
 	unsigned int i;
 
 	acpi_fx_begin(&fx, 2, ACPI_FX_XSDT);
 	acpi_fx_madt_begin(&fx);
 	for (i = 0; i < ARRAY_SIZE(dig_cpus); i++)
 		add_lsapic(acpi2_madt, dig_cpus[i].sapic_id, dig_cpus[i].eid, FX_MADT_ENABLED);
-	add_lsapic(acpi2_madt, 4, 2, 0);			/* an empty socket */
-	acpi_fx_madt_lapic(&fx, 9, FX_MADT_ENABLED);	/* meaningless on ia64 */
+	add_lsapic(acpi2_madt, 4, 2, 0);	     /* an empty socket */
+	acpi_fx_madt_lapic(&fx, 9, FX_MADT_ENABLED); /* meaningless on ia64 */
 	acpi_fx_table_end(&fx);
 
 	acpi_fx_srat_begin(&fx, srat_revision);
@@ -121,7 +121,7 @@ static void check_cpus_and_memory(u32 pxm_seen)
 
 static void test_dig_machine(void **state)
 {
-	static const u8 slit[] = { 10, 17, 17, 10 };
+	static const u8 slit[] = {10, 17, 17, 10};
 
 	build_dig(2, 0, false);
 	ia64_dig_describe(fx.rsdp, fake_acpi_window(), &desc);
@@ -216,13 +216,9 @@ static void test_dig_bad_rsdp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_dig_machine),
-		T(test_dig_acpi2_madt),
-		T(test_dig_wide_pxm),
-		T(test_dig_revision1_pxm),
-		T(test_dig_lapic_only_madt),
-		T(test_dig_without_acpi),
-		T(test_dig_bad_rsdp),
+	    T(test_dig_machine),       T(test_dig_acpi2_madt),	    T(test_dig_wide_pxm),
+	    T(test_dig_revision1_pxm), T(test_dig_lapic_only_madt), T(test_dig_without_acpi),
+	    T(test_dig_bad_rsdp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,12 +18,12 @@
  * - proximity domain: the PROM's, NASID >> 1 (NASID 2: pxm 1); odd NASIDs
  *   are TIO I/O chiplets, with no memory and no CPUs.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/lib.h>
 #include <hv/printk.h>
@@ -41,8 +41,14 @@
 #define NODE_MEM(n) (((u64)(n) << 38) | (3ULL << 36))
 #define NODE_SPAN (1ULL << 38)
 
-#define CHUNK(s, l) { .start = (s), .len = (l) }
-#define CPU(n, s) { .nasid = (n), .slice = (s) }
+#define CHUNK(s, l)                      \
+	{                                \
+		.start = (s), .len = (l) \
+	}
+#define CPU(n, s)                          \
+	{                                  \
+		.nasid = (n), .slice = (s) \
+	}
 
 static struct topo_desc d;
 static const u8 zeros[sizeof(d.dist)];
@@ -130,15 +136,15 @@ static void test_two_node_altix(void **state)
 {
 	/* EFI splits NASID 0 around the PROM's runtime area; NASID 2 is one chunk. */
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), 0x3000000),
-		CHUNK(NODE_MEM(0) + 0x4000000, GiB(4) - 0x4000000),
-		CHUNK(NODE_MEM(2), GiB(4)),
+	    CHUNK(NODE_MEM(0), 0x3000000),
+	    CHUNK(NODE_MEM(0) + 0x4000000, GiB(4) - 0x4000000),
+	    CHUNK(NODE_MEM(2), GiB(4)),
 	};
-	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(0, 1), CPU(2, 0), CPU(2, 1) };
-	static const u16 hop_node[] = { 0, 2 };
-	static const u8 hops[] = { 0, 1, 1, 0 };
-	static const u8 want_dist[] = { 10, 20, 20, 10 };
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops) };
+	static const struct sn2_cpu cpu[] = {CPU(0, 0), CPU(0, 1), CPU(2, 0), CPU(2, 1)};
+	static const u16 hop_node[] = {0, 2};
+	static const u8 hops[] = {0, 1, 1, 0};
+	static const u8 want_dist[] = {10, 20, 20, 10};
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops)};
 
 	sn2_describe(&fw, &d);
 
@@ -175,21 +181,20 @@ static void test_eight_node_altix(void **state)
 {
 	/* NASIDs 0, 2, ..., 14: memory at NASID << 38 | 3 << 36, pxm NASID >> 1. */
 	static const u64 want_start[] = {
-		0x3000000000ULL, 0xb000000000ULL, 0x13000000000ULL, 0x1b000000000ULL,
-		0x23000000000ULL, 0x2b000000000ULL, 0x33000000000ULL, 0x3b000000000ULL,
+	    0x3000000000ULL,  0xb000000000ULL,	0x13000000000ULL, 0x1b000000000ULL,
+	    0x23000000000ULL, 0x2b000000000ULL, 0x33000000000ULL, 0x3b000000000ULL,
 	};
 	/* Four slices per NASID: slice << 12 | NASID. */
 	static const u32 want_hwid[] = {
-		0x0000, 0x1000, 0x2000, 0x3000, 0x0002, 0x1002, 0x2002, 0x3002,
-		0x0004, 0x1004, 0x2004, 0x3004, 0x0006, 0x1006, 0x2006, 0x3006,
-		0x0008, 0x1008, 0x2008, 0x3008, 0x000a, 0x100a, 0x200a, 0x300a,
-		0x000c, 0x100c, 0x200c, 0x300c, 0x000e, 0x100e, 0x200e, 0x300e,
+	    0x0000, 0x1000, 0x2000, 0x3000, 0x0002, 0x1002, 0x2002, 0x3002, 0x0004, 0x1004, 0x2004,
+	    0x3004, 0x0006, 0x1006, 0x2006, 0x3006, 0x0008, 0x1008, 0x2008, 0x3008, 0x000a, 0x100a,
+	    0x200a, 0x300a, 0x000c, 0x100c, 0x200c, 0x300c, 0x000e, 0x100e, 0x200e, 0x300e,
 	};
 	struct sn2_chunk chunk[8];
 	struct sn2_cpu cpu[32];
 	u16 hop_node[8];
 	u8 hops[64];
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops) };
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops)};
 	unsigned int i, j;
 
 	for (i = 0; i < 8; i++) {
@@ -215,7 +220,7 @@ static void test_eight_node_altix(void **state)
 	assert_int_equal(d.nr_localities, 8);
 	for (i = 0; i < 8; i++) {
 		for (j = 0; j < 8; j++) {
-			static const u8 by_hops[] = { 10, 20, 25, 30 };
+			static const u8 by_hops[] = {10, 20, 25, 30};
 
 			assert_int_equal(dist(i, j), by_hops[eight_node_hops(i, j)]);
 		}
@@ -229,19 +234,18 @@ static void test_eight_node_altix(void **state)
 static void test_sparse_nasids(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), GiB(2)), CHUNK(NODE_MEM(4), GiB(2)),
-		CHUNK(NODE_MEM(8), GiB(2)), CHUNK(NODE_MEM(12), GiB(2)),
+	    CHUNK(NODE_MEM(0), GiB(2)),
+	    CHUNK(NODE_MEM(4), GiB(2)),
+	    CHUNK(NODE_MEM(8), GiB(2)),
+	    CHUNK(NODE_MEM(12), GiB(2)),
 	};
-	static const struct sn2_cpu cpu[] = { CPU(8, 2), CPU(0, 0), CPU(12, 3), CPU(4, 1) };
-	static const u16 hop_node[] = { 12, 0, 8, 4 };
+	static const struct sn2_cpu cpu[] = {CPU(8, 2), CPU(0, 0), CPU(12, 3), CPU(4, 1)};
+	static const u16 hop_node[] = {12, 0, 8, 4};
 	/* From 12: 0 -> 3 hops, 8 -> 1, 4 -> 2; from 0: 8 -> 2, 4 -> 1; 8-4: 1. */
 	static const u8 hops[] = {
-		0, 3, 1, 2,
-		3, 0, 2, 1,
-		1, 2, 0, 1,
-		2, 1, 1, 0,
+	    0, 3, 1, 2, 3, 0, 2, 1, 1, 2, 0, 1, 2, 1, 1, 0,
 	};
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops) };
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops)};
 	unsigned int i;
 
 	sn2_describe(&fw, &d);
@@ -280,12 +284,13 @@ static void test_sparse_nasids(void **state)
 static void test_memory_only_node(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), GiB(1)), CHUNK(NODE_MEM(2), GiB(16)),
+	    CHUNK(NODE_MEM(0), GiB(1)),
+	    CHUNK(NODE_MEM(2), GiB(16)),
 	};
-	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(0, 1) };
-	static const u16 hop_node[] = { 0, 2 };
-	static const u8 hops[] = { 0, 2, 2, 0 };
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops) };
+	static const struct sn2_cpu cpu[] = {CPU(0, 0), CPU(0, 1)};
+	static const u16 hop_node[] = {0, 2};
+	static const u8 hops[] = {0, 2, 2, 0};
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops)};
 
 	sn2_describe(&fw, &d);
 
@@ -305,11 +310,11 @@ static void test_memory_only_node(void **state)
 
 static void test_cpu_only_node(void **state)
 {
-	static const struct sn2_chunk chunk[] = { CHUNK(NODE_MEM(0), GiB(4)) };
-	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(4, 0), CPU(4, 1) };
-	static const u16 hop_node[] = { 0, 4 };
-	static const u8 hops[] = { 0, 1, 1, 0 };
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops) };
+	static const struct sn2_chunk chunk[] = {CHUNK(NODE_MEM(0), GiB(4))};
+	static const struct sn2_cpu cpu[] = {CPU(0, 0), CPU(4, 0), CPU(4, 1)};
+	static const u16 hop_node[] = {0, 4};
+	static const u8 hops[] = {0, 1, 1, 0};
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops)};
 
 	sn2_describe(&fw, &d);
 
@@ -332,11 +337,12 @@ static void test_cpu_only_node(void **state)
 static void test_no_hop_table(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), GiB(4)), CHUNK(NODE_MEM(2), GiB(4)),
+	    CHUNK(NODE_MEM(0), GiB(4)),
+	    CHUNK(NODE_MEM(2), GiB(4)),
 	};
-	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(2, 0) };
-	static const u16 hop_node[] = { 0, 2 };
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+	static const struct sn2_cpu cpu[] = {CPU(0, 0), CPU(2, 0)};
+	static const u16 hop_node[] = {0, 2};
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu)};
 
 	sn2_describe(&fw, &d);
 
@@ -363,7 +369,7 @@ static void test_no_hop_table(void **state)
 
 static void test_empty_firmware(void **state)
 {
-	struct sn2_fw fw = { SN2_FIELD };
+	struct sn2_fw fw = {SN2_FIELD};
 
 	/* Counts without arrays are taken as empty. */
 	fw.nr_chunks = 5;
@@ -401,8 +407,8 @@ static void test_cpu_hwid_and_pxm_encoding(void **state)
  * EID = id & 0xff of the LID's id/eid) and a revision 1 SRAT whose
  * proximity domains are NASID >> 1.
  */
-static const u32 sn2_hwid[] = { 0x0000, 0x1000, 0x0220, 0x3220 };
-static const u32 sn2_pxm[] = { 0, 0, 0x110, 0x110 };
+static const u32 sn2_hwid[] = {0x0000, 0x1000, 0x0220, 0x3220};
+static const u32 sn2_pxm[] = {0, 0, 0x110, 0x110};
 
 static void build_sn2_prom_tables(void)
 {
@@ -450,12 +456,16 @@ static void check_sn2_machine(void)
 static void test_srat_and_node_bits_agree(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), GiB(4)), CHUNK(NODE_MEM(0x220), GiB(4)),
+	    CHUNK(NODE_MEM(0), GiB(4)),
+	    CHUNK(NODE_MEM(0x220), GiB(4)),
 	};
 	static const struct sn2_cpu cpu[] = {
-		CPU(0, 0), CPU(0, 1), CPU(0x220, 0), CPU(0x220, 3),
+	    CPU(0, 0),
+	    CPU(0, 1),
+	    CPU(0x220, 0),
+	    CPU(0x220, 3),
 	};
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu)};
 
 	sn2_describe(&fw, &d);
 	assert_console_empty();
@@ -491,12 +501,12 @@ static void test_prom_srat_needs_the_sn2_quirk(void **state)
 static void test_chunk_into_odd_nasid_rejected(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(2), GiB(1)),
-		/* The last GiB of NASID 0 and the first of NASID 1. */
-		CHUNK(NODE_SPAN - GiB(1), GiB(2)),
+	    CHUNK(NODE_MEM(2), GiB(1)),
+	    /* The last GiB of NASID 0 and the first of NASID 1. */
+	    CHUNK(NODE_SPAN - GiB(1), GiB(2)),
 	};
-	static const struct sn2_cpu cpu[] = { CPU(0, 0) };
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+	static const struct sn2_cpu cpu[] = {CPU(0, 0)};
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu)};
 
 	sn2_describe(&fw, &d);
 
@@ -512,10 +522,10 @@ static void test_chunk_into_odd_nasid_rejected(void **state)
 static void test_chunk_in_odd_nasid_rejected(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_SPAN - GiB(1), GiB(1)),
-		CHUNK(NODE_MEM(3), GiB(1)),
+	    CHUNK(NODE_SPAN - GiB(1), GiB(1)),
+	    CHUNK(NODE_MEM(3), GiB(1)),
 	};
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk) };
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk)};
 
 	sn2_describe(&fw, &d);
 
@@ -528,8 +538,8 @@ static void test_chunk_in_odd_nasid_rejected(void **state)
 /* A chunk spanning 2^25 NASIDs stops at the first odd one instead of walking them. */
 static void test_huge_chunk_rejected_quickly(void **state)
 {
-	static const struct sn2_chunk chunk[] = { CHUNK(0, 1ULL << 37) };
-	struct sn2_fw fw = { .node_shift = 12, .node_bits = 16, CHUNKS(chunk) };
+	static const struct sn2_chunk chunk[] = {CHUNK(0, 1ULL << 37)};
+	struct sn2_fw fw = {.node_shift = 12, .node_bits = 16, CHUNKS(chunk)};
 
 	sn2_describe(&fw, &d);
 
@@ -541,14 +551,14 @@ static void test_huge_chunk_rejected_quickly(void **state)
 static void test_touching_chunks_merge_within_a_node(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), MiB(64)),
-		CHUNK(NODE_MEM(0) + MiB(64), MiB(64)),		/* touches: merged */
-		CHUNK(NODE_MEM(0) + MiB(256), MiB(64)),		/* gap: new range */
-		CHUNK(NODE_SPAN - MiB(4), MiB(4)),		/* top of NASID 0 */
-		CHUNK(2 * NODE_SPAN, MiB(4)),			/* bottom of NASID 2 */
-		CHUNK(2 * NODE_SPAN + MiB(4), MiB(4)),		/* merged into it */
+	    CHUNK(NODE_MEM(0), MiB(64)),
+	    CHUNK(NODE_MEM(0) + MiB(64), MiB(64)),  /* touches: merged */
+	    CHUNK(NODE_MEM(0) + MiB(256), MiB(64)), /* gap: new range */
+	    CHUNK(NODE_SPAN - MiB(4), MiB(4)),	    /* top of NASID 0 */
+	    CHUNK(2 * NODE_SPAN, MiB(4)),	    /* bottom of NASID 2 */
+	    CHUNK(2 * NODE_SPAN + MiB(4), MiB(4)),  /* merged into it */
 	};
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk) };
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk)};
 
 	sn2_describe(&fw, &d);
 
@@ -565,7 +575,7 @@ static void test_touching_chunks_merge_within_a_node(void **state)
 static void test_many_touching_chunks_fit(void **state)
 {
 	static struct sn2_chunk chunk[1000];
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk) };
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk)};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(chunk); i++)
@@ -582,12 +592,12 @@ static void test_many_touching_chunks_fit(void **state)
 static void test_other_node_field(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(0xfffff000ULL, 0x1000),			/* NASID 0 */
-		CHUNK(0x200000000ULL, 0x1000),			/* NASID 2 */
-		CHUNK(0x600000000ULL, 0x1000),			/* bit 34 set: NASID 2 */
+	    CHUNK(0xfffff000ULL, 0x1000),  /* NASID 0 */
+	    CHUNK(0x200000000ULL, 0x1000), /* NASID 2 */
+	    CHUNK(0x600000000ULL, 0x1000), /* bit 34 set: NASID 2 */
 	};
-	static const struct sn2_cpu cpu[] = { CPU(2, 0), CPU(0, 2) };
-	struct sn2_fw fw = { .node_shift = 32, .node_bits = 2, CHUNKS(chunk), CPUS(cpu) };
+	static const struct sn2_cpu cpu[] = {CPU(2, 0), CPU(0, 2)};
+	struct sn2_fw fw = {.node_shift = 32, .node_bits = 2, CHUNKS(chunk), CPUS(cpu)};
 
 	sn2_describe(&fw, &d);
 
@@ -604,9 +614,10 @@ static void test_other_node_field(void **state)
 static void test_node_field_edges_accepted(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(0x7ffffffffffff000ULL, 0x1000), CHUNK(0xfffe000000000000ULL, 0x1000),
+	    CHUNK(0x7ffffffffffff000ULL, 0x1000),
+	    CHUNK(0xfffe000000000000ULL, 0x1000),
 	};
-	struct sn2_fw fw = { .node_shift = 63, .node_bits = 1, CHUNKS(chunk) };
+	struct sn2_fw fw = {.node_shift = 63, .node_bits = 1, CHUNKS(chunk)};
 
 	/* One bit at 63: NASID 0, then NASID 1 (odd). */
 	fw.nr_chunks = 1;
@@ -631,8 +642,8 @@ static void test_node_field_edges_accepted(void **state)
 /* Ending exactly at 2^64 is not wrapping past it; the top NASID is odd, though. */
 static void test_chunk_ending_at_top_of_address_space(void **state)
 {
-	static const struct sn2_chunk chunk[] = { CHUNK(0xfffffffffffff000ULL, 0x1000) };
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk) };
+	static const struct sn2_chunk chunk[] = {CHUNK(0xfffffffffffff000ULL, 0x1000)};
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk)};
 
 	sn2_describe(&fw, &d);
 
@@ -647,10 +658,12 @@ static void test_chunk_ending_at_top_of_address_space(void **state)
 static void test_zero_length_chunk_skipped(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), GiB(1)), CHUNK(NODE_MEM(2), 0), CHUNK(NODE_MEM(4), GiB(1)),
+	    CHUNK(NODE_MEM(0), GiB(1)),
+	    CHUNK(NODE_MEM(2), 0),
+	    CHUNK(NODE_MEM(4), GiB(1)),
 	};
-	static const struct sn2_cpu cpu[] = { CPU(0, 0) };
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+	static const struct sn2_cpu cpu[] = {CPU(0, 0)};
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu)};
 
 	sn2_describe(&fw, &d);
 
@@ -666,11 +679,11 @@ static void test_zero_length_chunk_skipped(void **state)
 static void test_wrapping_chunk_skipped(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), GiB(1)),
-		CHUNK(0xfffffffffffff000ULL, 0x2000),
-		CHUNK(0x10, ~0ULL),
+	    CHUNK(NODE_MEM(0), GiB(1)),
+	    CHUNK(0xfffffffffffff000ULL, 0x2000),
+	    CHUNK(0x10, ~0ULL),
 	};
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk) };
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk)};
 
 	sn2_describe(&fw, &d);
 
@@ -691,10 +704,10 @@ static void test_wrapping_chunk_skipped(void **state)
 static void describe_pages(unsigned int pages, bool with_hops)
 {
 	static struct sn2_chunk chunk[TOPO_MAX_MEM + 1];
-	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(2, 0) };
-	static const u16 hop_node[] = { 0, 2 };
-	static const u8 hops[] = { 0, 1, 1, 0 };
-	struct sn2_fw fw = { .node_shift = 12, .node_bits = 16, CPUS(cpu) };
+	static const struct sn2_cpu cpu[] = {CPU(0, 0), CPU(2, 0)};
+	static const u16 hop_node[] = {0, 2};
+	static const u8 hops[] = {0, 1, 1, 0};
+	struct sn2_fw fw = {.node_shift = 12, .node_bits = 16, CPUS(cpu)};
 	unsigned int i;
 
 	for (i = 0; i < pages; i++)
@@ -729,8 +742,8 @@ static void test_too_many_ranges_rejected(void **state)
 	/* The hop table, short of nodes, is never looked at. */
 	describe_pages(TOPO_MAX_MEM + 1, true);
 
-	assert_console_has("SN2: memory splits into more than 256 ranges at node boundaries"
-			   AFF_FALLBACK);
+	assert_console_has(
+	    "SN2: memory splits into more than 256 ranges at node boundaries" AFF_FALLBACK);
 	assert_int_equal(console_count("SN2: "), 1);
 	check_no_affinity();
 	/* The CPU list stays: it says which CPUs exist, not where. */
@@ -744,16 +757,16 @@ static void test_too_many_ranges_rejected(void **state)
 static void test_too_many_chunks_rejected(void **state)
 {
 	static struct sn2_chunk chunk[TOPO_MAX_MEM + 1];
-	static const struct sn2_cpu cpu[] = { CPU(0, 0) };
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+	static const struct sn2_cpu cpu[] = {CPU(0, 0)};
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu)};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(chunk); i++)
 		chunk[i] = (struct sn2_chunk)CHUNK(NODE_MEM(2 * i), GiB(1));
 	sn2_describe(&fw, &d);
 
-	assert_console_has("SN2: memory splits into more than 256 ranges at node boundaries"
-			   AFF_FALLBACK);
+	assert_console_has(
+	    "SN2: memory splits into more than 256 ranges at node boundaries" AFF_FALLBACK);
 	assert_int_equal(console_count("SN2: "), 1);
 	check_no_affinity();
 	assert_int_equal(d.nr_cpus, 1);
@@ -765,14 +778,18 @@ static void test_too_many_chunks_rejected(void **state)
 static void describe_field(unsigned int shift, unsigned int bits)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), 0), CHUNK(NODE_MEM(2), GiB(1)),
+	    CHUNK(NODE_MEM(0), 0),
+	    CHUNK(NODE_MEM(2), GiB(1)),
 	};
-	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(2, 3) };
-	static const u16 hop_node[] = { 0, 2 };
-	static const u8 hops[] = { 0, 1, 1, 0 };
+	static const struct sn2_cpu cpu[] = {CPU(0, 0), CPU(2, 3)};
+	static const u16 hop_node[] = {0, 2};
+	static const u8 hops[] = {0, 1, 1, 0};
 	struct sn2_fw fw = {
-		.node_shift = (u8)shift, .node_bits = (u8)bits,
-		CHUNKS(chunk), CPUS(cpu), HOPS(hop_node, hops),
+	    .node_shift = (u8)shift,
+	    .node_bits = (u8)bits,
+	    CHUNKS(chunk),
+	    CPUS(cpu),
+	    HOPS(hop_node, hops),
 	};
 
 	sn2_describe(&fw, &d);
@@ -820,7 +837,7 @@ static void test_node_field_too_wide(void **state)
 static void describe_cpus(unsigned int n)
 {
 	static struct sn2_cpu cpu[CONFIG_NR_CPUS + 3];
-	struct sn2_fw fw = { SN2_FIELD };
+	struct sn2_fw fw = {SN2_FIELD};
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
@@ -857,8 +874,10 @@ static void test_too_many_cpus_dropped(void **state)
 	char line[128];
 
 	describe_cpus(CONFIG_NR_CPUS + 3);
-	snprintf(line, sizeof(line), "SN2: %u CPUs present, room for NR_CPUS=%u; the last 3 "
-		 "ignored\n", CONFIG_NR_CPUS + 3, CONFIG_NR_CPUS);
+	snprintf(line, sizeof(line),
+		 "SN2: %u CPUs present, room for NR_CPUS=%u; the last 3 "
+		 "ignored\n",
+		 CONFIG_NR_CPUS + 3, CONFIG_NR_CPUS);
 	assert_console_has(line);
 	assert_int_equal(console_count("SN2: "), 1);
 	check_header(false);
@@ -871,11 +890,11 @@ static void test_too_many_cpus_dropped(void **state)
 /* A NASID above 4095 or a slice above 3 fits in no LID: such a CPU is skipped. */
 static void test_cpu_id_out_of_range_skipped(void **state)
 {
-	static const struct sn2_chunk chunk[] = { CHUNK(NODE_MEM(0), GiB(1)) };
+	static const struct sn2_chunk chunk[] = {CHUNK(NODE_MEM(0), GiB(1))};
 	static const struct sn2_cpu cpu[] = {
-		CPU(0, 0), CPU(0x1000, 0), CPU(0xffe, 3), CPU(2, 4), CPU(0, 1),
+	    CPU(0, 0), CPU(0x1000, 0), CPU(0xffe, 3), CPU(2, 4), CPU(0, 1),
 	};
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu)};
 
 	sn2_describe(&fw, &d);
 
@@ -894,9 +913,9 @@ static void test_cpu_id_out_of_range_skipped(void **state)
 /* A CPU on an odd NASID (a TIO) is listed but placed nowhere. */
 static void test_cpu_on_odd_nasid_has_no_affinity(void **state)
 {
-	static const struct sn2_chunk chunk[] = { CHUNK(NODE_MEM(0), GiB(1)) };
-	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(3, 1), CPU(5, 0), CPU(0, 1) };
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+	static const struct sn2_chunk chunk[] = {CHUNK(NODE_MEM(0), GiB(1))};
+	static const struct sn2_cpu cpu[] = {CPU(0, 0), CPU(3, 1), CPU(5, 0), CPU(0, 1)};
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu)};
 
 	sn2_describe(&fw, &d);
 
@@ -920,10 +939,11 @@ static void test_cpu_on_odd_nasid_has_no_affinity(void **state)
 static void describe_hops(const u16 *hop_node, const u8 *hops, unsigned int n)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), GiB(1)), CHUNK(NODE_MEM(2), GiB(1)),
+	    CHUNK(NODE_MEM(0), GiB(1)),
+	    CHUNK(NODE_MEM(2), GiB(1)),
 	};
-	static const struct sn2_cpu cpu[] = { CPU(0, 0), CPU(4, 1) };
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), CPUS(cpu) };
+	static const struct sn2_cpu cpu[] = {CPU(0, 0), CPU(4, 1)};
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), CPUS(cpu)};
 
 	fw.hop_node = hop_node;
 	fw.hops = hops;
@@ -948,8 +968,8 @@ static void check_hops_rejected(const char *line)
 
 static void test_hop_table_valid_baseline(void **state)
 {
-	static const u16 hop_node[] = { 0, 2, 4 };
-	static const u8 hops[] = { 0, 1, 2, 1, 0, 1, 2, 1, 0 };
+	static const u16 hop_node[] = {0, 2, 4};
+	static const u8 hops[] = {0, 1, 2, 1, 0, 1, 2, 1, 0};
 
 	describe_hops(hop_node, hops, 3);
 	assert_console_empty();
@@ -961,18 +981,18 @@ static void test_hop_table_valid_baseline(void **state)
 
 static void test_hop_table_nonzero_diagonal(void **state)
 {
-	static const u16 hop_node[] = { 0, 2, 4 };
-	static const u8 hops[] = { 0, 1, 2, 1, 1, 1, 2, 1, 0 };
+	static const u16 hop_node[] = {0, 2, 4};
+	static const u8 hops[] = {0, 1, 2, 1, 1, 1, 2, 1, 0};
 
 	describe_hops(hop_node, hops, 3);
-	check_hops_rejected("SN2: router hop table entry from NASID 2 to itself is 1, not 0"
-			    DIST_FALLBACK);
+	check_hops_rejected(
+	    "SN2: router hop table entry from NASID 2 to itself is 1, not 0" DIST_FALLBACK);
 }
 
 static void test_hop_table_zero_off_diagonal(void **state)
 {
-	static const u16 hop_node[] = { 0, 2, 4 };
-	static const u8 hops[] = { 0, 1, 2, 1, 0, 1, 0, 1, 0 };
+	static const u16 hop_node[] = {0, 2, 4};
+	static const u8 hops[] = {0, 1, 2, 1, 0, 1, 0, 1, 0};
 
 	describe_hops(hop_node, hops, 3);
 	check_hops_rejected("SN2: router hop table entry from NASID 4 to NASID 0 is 0, not at "
@@ -981,35 +1001,32 @@ static void test_hop_table_zero_off_diagonal(void **state)
 
 static void test_hop_table_lacks_memory_node(void **state)
 {
-	static const u16 hop_node[] = { 0, 4 };
-	static const u8 hops[] = { 0, 1, 1, 0 };
+	static const u16 hop_node[] = {0, 4};
+	static const u8 hops[] = {0, 1, 1, 0};
 
 	describe_hops(hop_node, hops, 2);
-	check_hops_rejected("SN2: NASID 2 has memory but no row in the router hop table"
-			    DIST_FALLBACK);
+	check_hops_rejected(
+	    "SN2: NASID 2 has memory but no row in the router hop table" DIST_FALLBACK);
 }
 
 static void test_hop_table_lacks_cpu_node(void **state)
 {
-	static const u16 hop_node[] = { 0, 2 };
-	static const u8 hops[] = { 0, 1, 1, 0 };
+	static const u16 hop_node[] = {0, 2};
+	static const u8 hops[] = {0, 1, 1, 0};
 
 	describe_hops(hop_node, hops, 2);
-	check_hops_rejected("SN2: NASID 4 has CPUs but no row in the router hop table"
-			    DIST_FALLBACK);
+	check_hops_rejected(
+	    "SN2: NASID 4 has CPUs but no row in the router hop table" DIST_FALLBACK);
 }
 
 /* Four nodes, one hop apart. */
 static const u8 one_hop_4[] = {
-	0, 1, 1, 1,
-	1, 0, 1, 1,
-	1, 1, 0, 1,
-	1, 1, 1, 0,
+    0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0,
 };
 
 static void test_hop_table_node_beyond_matrix(void **state)
 {
-	static const u16 hop_node[] = { 0, 2, 4, 512 };
+	static const u16 hop_node[] = {0, 2, 4, 512};
 
 	describe_hops(hop_node, one_hop_4, 4);
 	check_hops_rejected("SN2: router hop table row 3 is NASID 512 (pxm 256), beyond the 256 "
@@ -1018,7 +1035,7 @@ static void test_hop_table_node_beyond_matrix(void **state)
 
 static void test_hop_table_node_twice(void **state)
 {
-	static const u16 hop_node[] = { 0, 2, 4, 2 };
+	static const u16 hop_node[] = {0, 2, 4, 2};
 
 	describe_hops(hop_node, one_hop_4, 4);
 	check_hops_rejected("SN2: router hop table lists NASID 2 twice" DIST_FALLBACK);
@@ -1028,16 +1045,17 @@ static void test_hop_table_node_twice(void **state)
 static void test_memory_node_beyond_matrix(void **state)
 {
 	static const struct sn2_chunk chunk[] = {
-		CHUNK(NODE_MEM(0), GiB(1)), CHUNK(NODE_MEM(600), GiB(1)),
+	    CHUNK(NODE_MEM(0), GiB(1)),
+	    CHUNK(NODE_MEM(600), GiB(1)),
 	};
-	static const u16 hop_node[] = { 0 };
-	static const u8 hops[] = { 0 };
-	struct sn2_fw fw = { SN2_FIELD, CHUNKS(chunk), HOPS(hop_node, hops) };
+	static const u16 hop_node[] = {0};
+	static const u8 hops[] = {0};
+	struct sn2_fw fw = {SN2_FIELD, CHUNKS(chunk), HOPS(hop_node, hops)};
 
 	sn2_describe(&fw, &d);
 
-	assert_console_has("SN2: NASID 600 has memory but no row in the router hop table"
-			   DIST_FALLBACK);
+	assert_console_has(
+	    "SN2: NASID 600 has memory but no row in the router hop table" DIST_FALLBACK);
 	assert_int_equal(console_count("SN2: "), 1);
 	check_header(false);
 	assert_int_equal(d.nr_mem, 2);
@@ -1052,13 +1070,9 @@ static void test_memory_node_beyond_matrix(void **state)
  */
 static void test_hop_table_extra_nodes_ignored(void **state)
 {
-	static const u16 hop_node[] = { 8, 0, 2, 4, 513 };
+	static const u16 hop_node[] = {8, 0, 2, 4, 513};
 	static const u8 hops[] = {
-		0, 1, 1, 1, 4,
-		1, 0, 1, 2, 4,
-		1, 1, 0, 3, 4,
-		1, 2, 3, 0, 4,
-		4, 4, 4, 4, 0,
+	    0, 1, 1, 1, 4, 1, 0, 1, 2, 4, 1, 1, 0, 3, 4, 1, 2, 3, 0, 4, 4, 4, 4, 4, 0,
 	};
 
 	describe_hops(hop_node, hops, 5);
@@ -1075,13 +1089,13 @@ static void test_hop_table_extra_nodes_ignored(void **state)
 /* 20 for one hop, +5 per further router, never 255; asymmetry kept. */
 static void test_distance_formula(void **state)
 {
-	static const u8 far[] = { 1, 2, 3, 10, 47, 48, 49, 255 };
-	static const u8 want[] = { 20, 25, 30, 65, 250, 254, 254, 254 };
+	static const u8 far[] = {1, 2, 3, 10, 47, 48, 49, 255};
+	static const u8 want[] = {20, 25, 30, 65, 250, 254, 254, 254};
 	static struct sn2_cpu cpu[ARRAY_SIZE(far) + 1];
 	static u16 hop_node[ARRAY_SIZE(far) + 1];
 	static u8 hops[(ARRAY_SIZE(far) + 1) * (ARRAY_SIZE(far) + 1)];
 	const unsigned int n = ARRAY_SIZE(far) + 1;
-	struct sn2_fw fw = { SN2_FIELD, CPUS(cpu), HOPS(hop_node, hops) };
+	struct sn2_fw fw = {SN2_FIELD, CPUS(cpu), HOPS(hop_node, hops)};
 	unsigned int i, j;
 
 	/* NASIDs 0, 2, ..., 16: pxms 0..8. */
@@ -1092,7 +1106,7 @@ static void test_distance_formula(void **state)
 			hops[i * n + j] = i == j ? 0 : 1;
 	}
 	for (i = 1; i < n; i++)
-		hops[i] = far[i - 1];	/* row 0: from NASID 0 */
+		hops[i] = far[i - 1]; /* row 0: from NASID 0 */
 	sn2_describe(&fw, &d);
 
 	assert_console_empty();
@@ -1108,46 +1122,46 @@ static void test_distance_formula(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_two_node_altix),
-		T(test_eight_node_altix),
-		T(test_sparse_nasids),
-		T(test_memory_only_node),
-		T(test_cpu_only_node),
-		T(test_no_hop_table),
-		T(test_empty_firmware),
-		T(test_cpu_hwid_and_pxm_encoding),
-		T(test_srat_and_node_bits_agree),
-		T(test_prom_srat_needs_the_sn2_quirk),
-		T(test_chunk_into_odd_nasid_rejected),
-		T(test_chunk_in_odd_nasid_rejected),
-		T(test_huge_chunk_rejected_quickly),
-		T(test_touching_chunks_merge_within_a_node),
-		T(test_many_touching_chunks_fit),
-		T(test_other_node_field),
-		T(test_node_field_edges_accepted),
-		T(test_chunk_ending_at_top_of_address_space),
-		T(test_zero_length_chunk_skipped),
-		T(test_wrapping_chunk_skipped),
-		T(test_exactly_max_ranges_accepted),
-		T(test_too_many_ranges_rejected),
-		T(test_too_many_chunks_rejected),
-		T(test_node_field_width_zero),
-		T(test_node_field_past_bit_63),
-		T(test_node_field_too_wide),
-		T(test_nr_cpus_exactly_fits),
-		T(test_too_many_cpus_dropped),
-		T(test_cpu_id_out_of_range_skipped),
-		T(test_cpu_on_odd_nasid_has_no_affinity),
-		T(test_hop_table_valid_baseline),
-		T(test_hop_table_nonzero_diagonal),
-		T(test_hop_table_zero_off_diagonal),
-		T(test_hop_table_lacks_memory_node),
-		T(test_hop_table_lacks_cpu_node),
-		T(test_hop_table_node_beyond_matrix),
-		T(test_hop_table_node_twice),
-		T(test_memory_node_beyond_matrix),
-		T(test_hop_table_extra_nodes_ignored),
-		T(test_distance_formula),
+	    T(test_two_node_altix),
+	    T(test_eight_node_altix),
+	    T(test_sparse_nasids),
+	    T(test_memory_only_node),
+	    T(test_cpu_only_node),
+	    T(test_no_hop_table),
+	    T(test_empty_firmware),
+	    T(test_cpu_hwid_and_pxm_encoding),
+	    T(test_srat_and_node_bits_agree),
+	    T(test_prom_srat_needs_the_sn2_quirk),
+	    T(test_chunk_into_odd_nasid_rejected),
+	    T(test_chunk_in_odd_nasid_rejected),
+	    T(test_huge_chunk_rejected_quickly),
+	    T(test_touching_chunks_merge_within_a_node),
+	    T(test_many_touching_chunks_fit),
+	    T(test_other_node_field),
+	    T(test_node_field_edges_accepted),
+	    T(test_chunk_ending_at_top_of_address_space),
+	    T(test_zero_length_chunk_skipped),
+	    T(test_wrapping_chunk_skipped),
+	    T(test_exactly_max_ranges_accepted),
+	    T(test_too_many_ranges_rejected),
+	    T(test_too_many_chunks_rejected),
+	    T(test_node_field_width_zero),
+	    T(test_node_field_past_bit_63),
+	    T(test_node_field_too_wide),
+	    T(test_nr_cpus_exactly_fits),
+	    T(test_too_many_cpus_dropped),
+	    T(test_cpu_id_out_of_range_skipped),
+	    T(test_cpu_on_odd_nasid_has_no_affinity),
+	    T(test_hop_table_valid_baseline),
+	    T(test_hop_table_nonzero_diagonal),
+	    T(test_hop_table_zero_off_diagonal),
+	    T(test_hop_table_lacks_memory_node),
+	    T(test_hop_table_lacks_cpu_node),
+	    T(test_hop_table_node_beyond_matrix),
+	    T(test_hop_table_node_twice),
+	    T(test_memory_node_beyond_matrix),
+	    T(test_hop_table_extra_nodes_ignored),
+	    T(test_distance_formula),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,12 +6,12 @@
  * goes through bind(), which mirrors it in a shadow table; the expected
  * 'h' and '*' output is built from that, whatever ran before.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/errno.h>
 #include <hv/keyhandler.h>
@@ -75,8 +75,8 @@ static int group_setup(void **state)
 {
 	console_set_loglevel(LOG_DEBUG);
 	keyhandler_init();
-	shadow['h'] = (struct binding){ builtin, "list the debug keys", false };
-	shadow['*'] = (struct binding){ builtin, "run every diagnostic key", false };
+	shadow['h'] = (struct binding){builtin, "list the debug keys", false};
+	shadow['*'] = (struct binding){builtin, "run every diagnostic key", false};
 	return 0;
 }
 
@@ -142,8 +142,9 @@ static void test_duplicate_key_keeps_first_binding(void **state)
 {
 	bind('d', handler_a, "first d", false);
 	assert_int_equal(keyhandler_register('d', handler_b, "second d", true), -EEXIST);
-	assert_string_equal(console_text(),
-			    "keyhandler: key 'd' already bound to \"first d\"; \"second d\" not bound\n");
+	assert_string_equal(
+	    console_text(),
+	    "keyhandler: key 'd' already bound to \"first d\"; \"second d\" not bound\n");
 	/* The same handler again is a duplicate too. */
 	console_clear();
 	assert_int_equal(keyhandler_register('d', handler_a, "first d", false), -EEXIST);
@@ -175,7 +176,7 @@ static void test_init_twice_changes_nothing(void **state)
 static void test_invalid_keys_rejected(void **state)
 {
 	static const unsigned char bad[] = {
-		0x00, 0x01, '\t', '\n', '\r', 0x1b, 0x1f, ' ', 0x7f, 0x80, 0xa0, 0xfe, 0xff,
+	    0x00, 0x01, '\t', '\n', '\r', 0x1b, 0x1f, ' ', 0x7f, 0x80, 0xa0, 0xfe, 0xff,
 	};
 	unsigned int i;
 
@@ -226,13 +227,12 @@ static void test_unbound_control_byte_hint(void **state)
 	keyhandler_dispatch(0x80);
 	keyhandler_dispatch(0xff);
 	keyhandler_dispatch(0x00);
-	assert_string_equal(console_text(),
-			    "key 0x03 is not bound; press 'h' for the list\n"
-			    "key 0x1b is not bound; press 'h' for the list\n"
-			    "key 0x7f is not bound; press 'h' for the list\n"
-			    "key 0x80 is not bound; press 'h' for the list\n"
-			    "key 0xff is not bound; press 'h' for the list\n"
-			    "key 0x00 is not bound; press 'h' for the list\n");
+	assert_string_equal(console_text(), "key 0x03 is not bound; press 'h' for the list\n"
+					    "key 0x1b is not bound; press 'h' for the list\n"
+					    "key 0x7f is not bound; press 'h' for the list\n"
+					    "key 0x80 is not bound; press 'h' for the list\n"
+					    "key 0xff is not bound; press 'h' for the list\n"
+					    "key 0x00 is not bound; press 'h' for the list\n");
 }
 
 static void test_enter_and_space_are_silent(void **state)
@@ -302,7 +302,8 @@ static void test_star_runs_each_diagnostic_once_in_key_order(void **state)
 		len += (size_t)hv_snprintf(want + len, sizeof(want) - len, "== '%c': %s\n", k,
 					   shadow[k].desc);
 		if (shadow[k].fn == handler_dump)
-			len += (size_t)hv_snprintf(want + len, sizeof(want) - len, "[dump %c]\n", k);
+			len +=
+			    (size_t)hv_snprintf(want + len, sizeof(want) - len, "[dump %c]\n", k);
 	}
 	hv_snprintf(want + len, sizeof(want) - len, "== done\n");
 
@@ -347,21 +348,21 @@ static void test_star_twice_runs_the_same(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_register_and_dispatch),
-		T(test_one_handler_many_keys),
-		T(test_printable_boundaries_accepted),
-		T(test_duplicate_key_keeps_first_binding),
-		T(test_builtin_keys_cannot_be_taken),
-		T(test_init_twice_changes_nothing),
-		T(test_invalid_keys_rejected),
-		T(test_null_handler_or_description_rejected),
-		T(test_unbound_printable_key_hint),
-		T(test_unbound_control_byte_hint),
-		T(test_enter_and_space_are_silent),
-		T(test_dispatch_shows_at_any_log_level),
-		T(test_h_lists_every_key_in_order),
-		T(test_star_runs_each_diagnostic_once_in_key_order),
-		T(test_star_twice_runs_the_same),
+	    T(test_register_and_dispatch),
+	    T(test_one_handler_many_keys),
+	    T(test_printable_boundaries_accepted),
+	    T(test_duplicate_key_keeps_first_binding),
+	    T(test_builtin_keys_cannot_be_taken),
+	    T(test_init_twice_changes_nothing),
+	    T(test_invalid_keys_rejected),
+	    T(test_null_handler_or_description_rejected),
+	    T(test_unbound_printable_key_hint),
+	    T(test_unbound_control_byte_hint),
+	    T(test_enter_and_space_are_silent),
+	    T(test_dispatch_shows_at_any_log_level),
+	    T(test_h_lists_every_key_in_order),
+	    T(test_star_runs_each_diagnostic_once_in_key_order),
+	    T(test_star_twice_runs_the_same),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

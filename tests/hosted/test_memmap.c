@@ -5,12 +5,12 @@
  * console lines of memmap_print(). The random maps are checked against a
  * byte-granular model that shares no code with memmap.c.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/boot.h>
 #include <hv/errno.h>
@@ -19,7 +19,10 @@
 
 #include "fake_arch.h"
 
-#define R(s, e, t) { .start = (s), .end = (e), .type = (t) }
+#define R(s, e, t)                                    \
+	{                                             \
+		.start = (s), .end = (e), .type = (t) \
+	}
 
 static int reset(void **state)
 {
@@ -29,8 +32,8 @@ static int reset(void **state)
 }
 
 /* Fail with both maps printed unless got[0..ngot) equals want[0..nwant). */
-static void check_map(const struct mem_range *got, unsigned int ngot,
-		      const struct mem_range *want, unsigned int nwant)
+static void check_map(const struct mem_range *got, unsigned int ngot, const struct mem_range *want,
+		      unsigned int nwant)
 {
 	unsigned int i;
 	bool same = ngot == nwant;
@@ -42,12 +45,10 @@ static void check_map(const struct mem_range *got, unsigned int ngot,
 		return;
 	print_error("got %u ranges:\n", ngot);
 	for (i = 0; i < ngot; i++)
-		print_error("  %#llx-%#llx %u\n", got[i].start,
-			    got[i].end, got[i].type);
+		print_error("  %#llx-%#llx %u\n", got[i].start, got[i].end, got[i].type);
 	print_error("expected %u ranges:\n", nwant);
 	for (i = 0; i < nwant; i++)
-		print_error("  %#llx-%#llx %u\n", want[i].start,
-			    want[i].end, want[i].type);
+		print_error("  %#llx-%#llx %u\n", want[i].start, want[i].end, want[i].type);
 	fail();
 }
 
@@ -55,9 +56,9 @@ static void check_map(const struct mem_range *got, unsigned int ngot,
 #define SANITIZE_TO(in, ...)                                                       \
 	do {                                                                       \
 		struct mem_range map_[BOOT_MEMMAP_MAX];                            \
-		const struct mem_range want_[] = { __VA_ARGS__ };                  \
+		const struct mem_range want_[] = {__VA_ARGS__};                    \
 		unsigned int nr_ = ARRAY_SIZE(in);                                 \
-									           \
+                                                                                   \
 		memcpy(map_, in, sizeof(in));                                      \
 		assert_int_equal(memmap_sanitize(map_, &nr_, BOOT_MEMMAP_MAX), 0); \
 		check_map(map_, nr_, want_, ARRAY_SIZE(want_));                    \
@@ -68,7 +69,7 @@ static void check_map(const struct mem_range *got, unsigned int ngot,
 
 static void test_empty_map(void **state)
 {
-	struct mem_range map[1] = { R(1, 2, MEM_RAM) };
+	struct mem_range map[1] = {R(1, 2, MEM_RAM)};
 	unsigned int nr = 0;
 
 	assert_int_equal(memmap_sanitize(map, &nr, BOOT_MEMMAP_MAX), 0);
@@ -80,53 +81,46 @@ static void test_empty_map(void **state)
 static void test_unsorted_input_is_sorted(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x100000000ULL, 0x140000000ULL, MEM_RAM),
-		R(0xf0000, 0x100000, MEM_RESERVED),
-		R(0x100000, 0x7fe0000, MEM_RAM),
-		R(0x1000, 0x9f000, MEM_RAM),
-		R(0xfec00000, 0xfec01000, MEM_RESERVED),
+	    R(0x100000000ULL, 0x140000000ULL, MEM_RAM),
+	    R(0xf0000, 0x100000, MEM_RESERVED),
+	    R(0x100000, 0x7fe0000, MEM_RAM),
+	    R(0x1000, 0x9f000, MEM_RAM),
+	    R(0xfec00000, 0xfec01000, MEM_RESERVED),
 	};
 
-	SANITIZE_TO(in,
-		    R(0x1000, 0x9f000, MEM_RAM),
-		    R(0xf0000, 0x100000, MEM_RESERVED),
-		    R(0x100000, 0x7fe0000, MEM_RAM),
-		    R(0xfec00000, 0xfec01000, MEM_RESERVED),
+	SANITIZE_TO(in, R(0x1000, 0x9f000, MEM_RAM), R(0xf0000, 0x100000, MEM_RESERVED),
+		    R(0x100000, 0x7fe0000, MEM_RAM), R(0xfec00000, 0xfec01000, MEM_RESERVED),
 		    R(0x100000000ULL, 0x140000000ULL, MEM_RAM));
 }
 
 static void test_reserved_inside_ram_splits_it(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x0, 0x100000, MEM_RAM),
-		R(0x9f000, 0xa0000, MEM_RESERVED),
+	    R(0x0, 0x100000, MEM_RAM),
+	    R(0x9f000, 0xa0000, MEM_RESERVED),
 	};
 
-	SANITIZE_TO(in,
-		    R(0x0, 0x9f000, MEM_RAM),
-		    R(0x9f000, 0xa0000, MEM_RESERVED),
+	SANITIZE_TO(in, R(0x0, 0x9f000, MEM_RAM), R(0x9f000, 0xa0000, MEM_RESERVED),
 		    R(0xa0000, 0x100000, MEM_RAM));
 }
 
 static void test_reserved_wins_whatever_the_order(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x10000, 0x20000, MEM_RESERVED),
-		R(0x8000, 0x18000, MEM_RAM),
-		R(0x1c000, 0x30000, MEM_RAM),
+	    R(0x10000, 0x20000, MEM_RESERVED),
+	    R(0x8000, 0x18000, MEM_RAM),
+	    R(0x1c000, 0x30000, MEM_RAM),
 	};
 
-	SANITIZE_TO(in,
-		    R(0x8000, 0x10000, MEM_RAM),
-		    R(0x10000, 0x20000, MEM_RESERVED),
+	SANITIZE_TO(in, R(0x8000, 0x10000, MEM_RAM), R(0x10000, 0x20000, MEM_RESERVED),
 		    R(0x20000, 0x30000, MEM_RAM));
 }
 
 static void test_reserved_covering_ram_swallows_it(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x4000, 0x6000, MEM_RAM),
-		R(0x2000, 0x8000, MEM_RESERVED),
+	    R(0x4000, 0x6000, MEM_RAM),
+	    R(0x2000, 0x8000, MEM_RESERVED),
 	};
 
 	SANITIZE_TO(in, R(0x2000, 0x8000, MEM_RESERVED));
@@ -135,57 +129,48 @@ static void test_reserved_covering_ram_swallows_it(void **state)
 static void test_acpi_beats_ram(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x7fe0000, 0x7ff0000, MEM_ACPI),
-		R(0x100000, 0x8000000, MEM_RAM),
-		R(0x7ff0000, 0x8000000, MEM_NVS),
+	    R(0x7fe0000, 0x7ff0000, MEM_ACPI),
+	    R(0x100000, 0x8000000, MEM_RAM),
+	    R(0x7ff0000, 0x8000000, MEM_NVS),
 	};
 
-	SANITIZE_TO(in,
-		    R(0x100000, 0x7fe0000, MEM_RAM),
-		    R(0x7fe0000, 0x7ff0000, MEM_ACPI),
+	SANITIZE_TO(in, R(0x100000, 0x7fe0000, MEM_RAM), R(0x7fe0000, 0x7ff0000, MEM_ACPI),
 		    R(0x7ff0000, 0x8000000, MEM_NVS));
 }
 
 static void test_nested_overlaps_most_restrictive_wins(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x0, 0x10000, MEM_RAM),
-		R(0x2000, 0x8000, MEM_ACPI),
-		R(0x4000, 0x6000, MEM_RESERVED),
-		R(0x5000, 0x5800, MEM_UNUSABLE),
+	    R(0x0, 0x10000, MEM_RAM),
+	    R(0x2000, 0x8000, MEM_ACPI),
+	    R(0x4000, 0x6000, MEM_RESERVED),
+	    R(0x5000, 0x5800, MEM_UNUSABLE),
 	};
 
-	SANITIZE_TO(in,
-		    R(0x0, 0x2000, MEM_RAM),
-		    R(0x2000, 0x4000, MEM_ACPI),
-		    R(0x4000, 0x5000, MEM_RESERVED),
-		    R(0x5000, 0x5800, MEM_UNUSABLE),
-		    R(0x5800, 0x6000, MEM_RESERVED),
-		    R(0x6000, 0x8000, MEM_ACPI),
+	SANITIZE_TO(in, R(0x0, 0x2000, MEM_RAM), R(0x2000, 0x4000, MEM_ACPI),
+		    R(0x4000, 0x5000, MEM_RESERVED), R(0x5000, 0x5800, MEM_UNUSABLE),
+		    R(0x5800, 0x6000, MEM_RESERVED), R(0x6000, 0x8000, MEM_ACPI),
 		    R(0x8000, 0x10000, MEM_RAM));
 }
 
 static void test_unknown_type_kept_and_beats_ram(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x1000, 0x9000, MEM_RAM),
-		R(0x3000, 0x4000, 12),
-		R(0x20000, 0x21000, 0xffffffffU),
+	    R(0x1000, 0x9000, MEM_RAM),
+	    R(0x3000, 0x4000, 12),
+	    R(0x20000, 0x21000, 0xffffffffU),
 	};
 
-	SANITIZE_TO(in,
-		    R(0x1000, 0x3000, MEM_RAM),
-		    R(0x3000, 0x4000, 12),
-		    R(0x4000, 0x9000, MEM_RAM),
-		    R(0x20000, 0x21000, 0xffffffffU));
+	SANITIZE_TO(in, R(0x1000, 0x3000, MEM_RAM), R(0x3000, 0x4000, 12),
+		    R(0x4000, 0x9000, MEM_RAM), R(0x20000, 0x21000, 0xffffffffU));
 }
 
 static void test_overlapping_ram_ranges_join(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x3000, 0x8000, MEM_RAM),
-		R(0x1000, 0x5000, MEM_RAM),
-		R(0x2000, 0x3000, MEM_RAM),
+	    R(0x3000, 0x8000, MEM_RAM),
+	    R(0x1000, 0x5000, MEM_RAM),
+	    R(0x2000, 0x3000, MEM_RAM),
 	};
 
 	SANITIZE_TO(in, R(0x1000, 0x8000, MEM_RAM));
@@ -196,45 +181,35 @@ static void test_overlapping_ram_ranges_join(void **state)
 static void test_identical_duplicates_merged(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x100000, 0x200000, MEM_RAM),
-		R(0xe0000, 0x100000, MEM_RESERVED),
-		R(0x100000, 0x200000, MEM_RAM),
-		R(0xe0000, 0x100000, MEM_RESERVED),
-		R(0x100000, 0x200000, MEM_RAM),
+	    R(0x100000, 0x200000, MEM_RAM), R(0xe0000, 0x100000, MEM_RESERVED),
+	    R(0x100000, 0x200000, MEM_RAM), R(0xe0000, 0x100000, MEM_RESERVED),
+	    R(0x100000, 0x200000, MEM_RAM),
 	};
 
-	SANITIZE_TO(in,
-		    R(0xe0000, 0x100000, MEM_RESERVED),
-		    R(0x100000, 0x200000, MEM_RAM));
+	SANITIZE_TO(in, R(0xe0000, 0x100000, MEM_RESERVED), R(0x100000, 0x200000, MEM_RAM));
 }
 
 static void test_adjacent_same_type_merged(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x2000, 0x5000, MEM_RAM),
-		R(0x1000, 0x2000, MEM_RAM),
-		R(0x5000, 0x6000, MEM_RAM),
-		R(0x6000, 0x7000, MEM_RESERVED),
-		R(0x7000, 0x7800, MEM_RESERVED),
-		R(0x7800, 0x8000, MEM_ACPI),
-		R(0x9000, 0xa000, MEM_ACPI),	/* a hole before it: not joined */
+	    R(0x2000, 0x5000, MEM_RAM),	     R(0x1000, 0x2000, MEM_RAM),
+	    R(0x5000, 0x6000, MEM_RAM),	     R(0x6000, 0x7000, MEM_RESERVED),
+	    R(0x7000, 0x7800, MEM_RESERVED), R(0x7800, 0x8000, MEM_ACPI),
+	    R(0x9000, 0xa000, MEM_ACPI), /* a hole before it: not joined */
 	};
 
-	SANITIZE_TO(in,
-		    R(0x1000, 0x6000, MEM_RAM),
-		    R(0x6000, 0x7800, MEM_RESERVED),
-		    R(0x7800, 0x8000, MEM_ACPI),
-		    R(0x9000, 0xa000, MEM_ACPI));
+	SANITIZE_TO(in, R(0x1000, 0x6000, MEM_RAM), R(0x6000, 0x7800, MEM_RESERVED),
+		    R(0x7800, 0x8000, MEM_ACPI), R(0x9000, 0xa000, MEM_ACPI));
 }
 
 static void test_empty_and_inverted_ranges_dropped(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x5000, 0x5000, MEM_RESERVED),
-		R(0x1000, 0x9000, MEM_RAM),
-		R(0x8000, 0x2000, MEM_RESERVED),	/* end < start: ignored */
-		R(0x0, 0x0, MEM_RAM),
-		R(0xffffffffffff0000ULL, 0x1000, MEM_UNUSABLE),
+	    R(0x5000, 0x5000, MEM_RESERVED),
+	    R(0x1000, 0x9000, MEM_RAM),
+	    R(0x8000, 0x2000, MEM_RESERVED), /* end < start: ignored */
+	    R(0x0, 0x0, MEM_RAM),
+	    R(0xffffffffffff0000ULL, 0x1000, MEM_UNUSABLE),
 	};
 
 	SANITIZE_TO(in, R(0x1000, 0x9000, MEM_RAM));
@@ -243,8 +218,8 @@ static void test_empty_and_inverted_ranges_dropped(void **state)
 static void test_only_empty_ranges_give_empty_map(void **state)
 {
 	struct mem_range map[] = {
-		R(0x5000, 0x5000, MEM_RAM),
-		R(0x9000, 0x1000, MEM_RESERVED),
+	    R(0x5000, 0x5000, MEM_RAM),
+	    R(0x9000, 0x1000, MEM_RESERVED),
 	};
 	unsigned int nr = ARRAY_SIZE(map);
 
@@ -257,28 +232,24 @@ static void test_only_empty_ranges_give_empty_map(void **state)
 static void test_ram_trimmed_to_whole_pages(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x1234, 0x5678, MEM_RAM),
-		R(0x9fc00, 0xa0000, MEM_RESERVED),	/* reserved kept as given */
-		R(0x10001, 0x20fff, MEM_RAM),
-		R(0x30000, 0x40000, MEM_RAM),		/* already aligned */
+	    R(0x1234, 0x5678, MEM_RAM),
+	    R(0x9fc00, 0xa0000, MEM_RESERVED),				/* reserved kept as given */
+	    R(0x10001, 0x20fff, MEM_RAM), R(0x30000, 0x40000, MEM_RAM), /* already aligned */
 	};
 
-	SANITIZE_TO(in,
-		    R(0x2000, 0x5000, MEM_RAM),
-		    R(0x11000, 0x20000, MEM_RAM),
-		    R(0x30000, 0x40000, MEM_RAM),
-		    R(0x9fc00, 0xa0000, MEM_RESERVED));
+	SANITIZE_TO(in, R(0x2000, 0x5000, MEM_RAM), R(0x11000, 0x20000, MEM_RAM),
+		    R(0x30000, 0x40000, MEM_RAM), R(0x9fc00, 0xa0000, MEM_RESERVED));
 }
 
 static void test_sub_page_ram_dropped(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x1100, 0x1f00, MEM_RAM),	/* inside one page */
-		R(0x2100, 0x3100, MEM_RAM),	/* a page long, straddling two */
-		R(0x5000, 0x5fff, MEM_RAM),	/* one byte short of a page */
-		R(0x8000, 0x9000, MEM_RAM),	/* exactly a page */
-		/* Rounding the start up would wrap past 2^64. */
-		R(0xfffffffffffff001ULL, 0xffffffffffffffffULL, MEM_RAM),
+	    R(0x1100, 0x1f00, MEM_RAM), /* inside one page */
+	    R(0x2100, 0x3100, MEM_RAM), /* a page long, straddling two */
+	    R(0x5000, 0x5fff, MEM_RAM), /* one byte short of a page */
+	    R(0x8000, 0x9000, MEM_RAM), /* exactly a page */
+	    /* Rounding the start up would wrap past 2^64. */
+	    R(0xfffffffffffff001ULL, 0xffffffffffffffffULL, MEM_RAM),
 	};
 
 	SANITIZE_TO(in, R(0x8000, 0x9000, MEM_RAM));
@@ -287,25 +258,22 @@ static void test_sub_page_ram_dropped(void **state)
 static void test_unaligned_hole_trims_ram_around_it(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0x0, 0x10000, MEM_RAM),
-		R(0x3100, 0x3200, MEM_RESERVED),
+	    R(0x0, 0x10000, MEM_RAM),
+	    R(0x3100, 0x3200, MEM_RESERVED),
 	};
 
-	SANITIZE_TO(in,
-		    R(0x0, 0x3000, MEM_RAM),
-		    R(0x3100, 0x3200, MEM_RESERVED),
+	SANITIZE_TO(in, R(0x0, 0x3000, MEM_RAM), R(0x3100, 0x3200, MEM_RESERVED),
 		    R(0x4000, 0x10000, MEM_RAM));
 }
 
 static void test_ram_at_top_of_address_space(void **state)
 {
 	static const struct mem_range in[] = {
-		R(0xfffffffffff00000ULL, 0xffffffffffffffffULL, MEM_RAM),
-		R(0xfffffffffffff800ULL, 0xffffffffffffffffULL, MEM_RESERVED),
+	    R(0xfffffffffff00000ULL, 0xffffffffffffffffULL, MEM_RAM),
+	    R(0xfffffffffffff800ULL, 0xffffffffffffffffULL, MEM_RESERVED),
 	};
 
-	SANITIZE_TO(in,
-		    R(0xfffffffffff00000ULL, 0xfffffffffffff000ULL, MEM_RAM),
+	SANITIZE_TO(in, R(0xfffffffffff00000ULL, 0xfffffffffffff000ULL, MEM_RAM),
 		    R(0xfffffffffffff800ULL, 0xffffffffffffffffULL, MEM_RESERVED));
 }
 
@@ -315,9 +283,9 @@ static void test_too_many_ranges_enospc_keeps_lowest(void **state)
 {
 	/* Three ranges in, room for five: max is the capacity of map. */
 	struct mem_range map[5] = {
-		R(0x0, 0x100000, MEM_RAM),
-		R(0x10000, 0x20000, MEM_RESERVED),
-		R(0x40000, 0x50000, MEM_RESERVED),
+	    R(0x0, 0x100000, MEM_RAM),
+	    R(0x10000, 0x20000, MEM_RESERVED),
+	    R(0x40000, 0x50000, MEM_RESERVED),
 	};
 	struct mem_range copy[ARRAY_SIZE(map)];
 	unsigned int nr = 3;
@@ -326,10 +294,10 @@ static void test_too_many_ranges_enospc_keeps_lowest(void **state)
 	assert_int_equal(memmap_sanitize(map, &nr, 4), -ENOSPC);
 	{
 		const struct mem_range want[] = {
-			R(0x0, 0x10000, MEM_RAM),
-			R(0x10000, 0x20000, MEM_RESERVED),
-			R(0x20000, 0x40000, MEM_RAM),
-			R(0x40000, 0x50000, MEM_RESERVED),
+		    R(0x0, 0x10000, MEM_RAM),
+		    R(0x10000, 0x20000, MEM_RESERVED),
+		    R(0x20000, 0x40000, MEM_RAM),
+		    R(0x40000, 0x50000, MEM_RESERVED),
 		};
 
 		check_map(map, nr, want, ARRAY_SIZE(want));
@@ -349,7 +317,7 @@ static void test_too_many_ranges_enospc_keeps_lowest(void **state)
 
 static void test_max_zero(void **state)
 {
-	struct mem_range map[] = { R(0x1000, 0x2000, MEM_RAM) };
+	struct mem_range map[] = {R(0x1000, 0x2000, MEM_RAM)};
 	unsigned int nr = 1;
 
 	assert_int_equal(memmap_sanitize(map, &nr, 0), -ENOSPC);
@@ -422,12 +390,9 @@ static void test_full_map_of_holes_overflows_cleanly(void **state)
 static void test_ram_bytes(void **state)
 {
 	static const struct mem_range map[] = {
-		R(0x0, 0x9f000, MEM_RAM),
-		R(0x9f000, 0xa0000, MEM_RESERVED),
-		R(0x100000, 0x200000, MEM_RAM),
-		R(0x200000, 0x300000, MEM_ACPI),
-		R(0x300000, 0x400000, MEM_PMEM),
-		R(0x100000000ULL, 0x300000000ULL, MEM_RAM),
+	    R(0x0, 0x9f000, MEM_RAM),	     R(0x9f000, 0xa0000, MEM_RESERVED),
+	    R(0x100000, 0x200000, MEM_RAM),  R(0x200000, 0x300000, MEM_ACPI),
+	    R(0x300000, 0x400000, MEM_PMEM), R(0x100000000ULL, 0x300000000ULL, MEM_RAM),
 	};
 
 	assert_int_equal(memmap_ram_bytes(map, ARRAY_SIZE(map)),
@@ -454,11 +419,11 @@ static void test_type_names(void **state)
 static void test_print_lines(void **state)
 {
 	static const struct mem_range map[] = {
-		R(0x0, 0x9f000, MEM_RAM),
-		R(0x9fc00, 0xa0000, MEM_RESERVED),
-		R(0x100000, 0x200000, MEM_ACPI),
-		R(0x100000000ULL, 0x180000000ULL, MEM_RAM),
-		R(0x180000000ULL, 0x180000400ULL, 9),
+	    R(0x0, 0x9f000, MEM_RAM),
+	    R(0x9fc00, 0xa0000, MEM_RESERVED),
+	    R(0x100000, 0x200000, MEM_ACPI),
+	    R(0x100000000ULL, 0x180000000ULL, MEM_RAM),
+	    R(0x180000000ULL, 0x180000400ULL, 9),
 	};
 
 	memmap_print(map, ARRAY_SIZE(map));
@@ -480,24 +445,24 @@ static void test_qemu_map(void **state)
 {
 	/* What SeaBIOS hands QEMU -m 6G guests, in the order it gives it. */
 	static const struct mem_range in[] = {
-		R(0x0, 0x9fc00, MEM_RAM),
-		R(0x9fc00, 0xa0000, MEM_RESERVED),
-		R(0xf0000, 0x100000, MEM_RESERVED),
-		R(0x100000, 0xbffe0000, MEM_RAM),
-		R(0xbffe0000, 0xc0000000, MEM_RESERVED),
-		R(0xfeffc000, 0xff000000, MEM_RESERVED),
-		R(0xfffc0000, 0x100000000ULL, MEM_RESERVED),
-		R(0x100000000ULL, 0x180000000ULL, MEM_RAM),
+	    R(0x0, 0x9fc00, MEM_RAM),
+	    R(0x9fc00, 0xa0000, MEM_RESERVED),
+	    R(0xf0000, 0x100000, MEM_RESERVED),
+	    R(0x100000, 0xbffe0000, MEM_RAM),
+	    R(0xbffe0000, 0xc0000000, MEM_RESERVED),
+	    R(0xfeffc000, 0xff000000, MEM_RESERVED),
+	    R(0xfffc0000, 0x100000000ULL, MEM_RESERVED),
+	    R(0x100000000ULL, 0x180000000ULL, MEM_RAM),
 	};
 	static const struct mem_range want[] = {
-		R(0x0, 0x9f000, MEM_RAM),
-		R(0x9fc00, 0xa0000, MEM_RESERVED),
-		R(0xf0000, 0x100000, MEM_RESERVED),
-		R(0x100000, 0xbffe0000, MEM_RAM),
-		R(0xbffe0000, 0xc0000000, MEM_RESERVED),
-		R(0xfeffc000, 0xff000000, MEM_RESERVED),
-		R(0xfffc0000, 0x100000000ULL, MEM_RESERVED),
-		R(0x100000000ULL, 0x180000000ULL, MEM_RAM),
+	    R(0x0, 0x9f000, MEM_RAM),
+	    R(0x9fc00, 0xa0000, MEM_RESERVED),
+	    R(0xf0000, 0x100000, MEM_RESERVED),
+	    R(0x100000, 0xbffe0000, MEM_RAM),
+	    R(0xbffe0000, 0xc0000000, MEM_RESERVED),
+	    R(0xfeffc000, 0xff000000, MEM_RESERVED),
+	    R(0xfffc0000, 0x100000000ULL, MEM_RESERVED),
+	    R(0x100000000ULL, 0x180000000ULL, MEM_RAM),
 	};
 	struct mem_range map[ARRAY_SIZE(in)];
 	unsigned int nr = ARRAY_SIZE(in);
@@ -505,8 +470,7 @@ static void test_qemu_map(void **state)
 	memcpy(map, in, sizeof(in));
 	assert_int_equal(memmap_sanitize(map, &nr, BOOT_MEMMAP_MAX), 0);
 	check_map(map, nr, want, ARRAY_SIZE(want));
-	assert_int_equal(memmap_ram_bytes(map, nr),
-			 0x9f000 + (0xbffe0000 - 0x100000) + GiB(2));
+	assert_int_equal(memmap_ram_bytes(map, nr), 0x9f000 + (0xbffe0000 - 0x100000) + GiB(2));
 
 	/* Sanitising a sanitised map changes nothing. */
 	assert_int_equal(memmap_sanitize(map, &nr, BOOT_MEMMAP_MAX), 0);
@@ -523,10 +487,9 @@ static void test_qemu_map(void **state)
  * NVS beats persistent beats ACPI data.
  */
 #define UNIT 0x100
-#define CELLS 512	/* 128 KiB window: 32 pages */
+#define CELLS 512 /* 128 KiB window: 32 pages */
 
-static const u32 model_types[] = { MEM_RAM, MEM_ACPI, MEM_PMEM, MEM_NVS, MEM_RESERVED,
-				   MEM_UNUSABLE };
+static const u32 model_types[] = {MEM_RAM, MEM_ACPI, MEM_PMEM, MEM_NVS, MEM_RESERVED, MEM_UNUSABLE};
 
 static int model_rank(u32 type)
 {
@@ -628,8 +591,8 @@ static void run_random(u64 seed, unsigned int rounds)
 		if (nr != nwant || memcmp(map, want, nr * sizeof(map[0]))) {
 			print_error("seed %#llx round %u, input:\n", seed, r);
 			for (i = 0; i < n; i++)
-				print_error("  %#llx-%#llx %u\n", in[i].start,
-					    in[i].end, in[i].type);
+				print_error("  %#llx-%#llx %u\n", in[i].start, in[i].end,
+					    in[i].type);
 			check_map(map, nr, want, nwant);
 		}
 	}
@@ -648,32 +611,32 @@ static void test_random_maps_match_model(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_empty_map),
-		T(test_unsorted_input_is_sorted),
-		T(test_reserved_inside_ram_splits_it),
-		T(test_reserved_wins_whatever_the_order),
-		T(test_reserved_covering_ram_swallows_it),
-		T(test_acpi_beats_ram),
-		T(test_nested_overlaps_most_restrictive_wins),
-		T(test_unknown_type_kept_and_beats_ram),
-		T(test_overlapping_ram_ranges_join),
-		T(test_identical_duplicates_merged),
-		T(test_adjacent_same_type_merged),
-		T(test_empty_and_inverted_ranges_dropped),
-		T(test_only_empty_ranges_give_empty_map),
-		T(test_ram_trimmed_to_whole_pages),
-		T(test_sub_page_ram_dropped),
-		T(test_unaligned_hole_trims_ram_around_it),
-		T(test_ram_at_top_of_address_space),
-		T(test_too_many_ranges_enospc_keeps_lowest),
-		T(test_max_zero),
-		T(test_more_than_boot_memmap_max_is_e2big),
-		T(test_full_map_of_holes_overflows_cleanly),
-		T(test_ram_bytes),
-		T(test_type_names),
-		T(test_print_lines),
-		T(test_qemu_map),
-		T(test_random_maps_match_model),
+	    T(test_empty_map),
+	    T(test_unsorted_input_is_sorted),
+	    T(test_reserved_inside_ram_splits_it),
+	    T(test_reserved_wins_whatever_the_order),
+	    T(test_reserved_covering_ram_swallows_it),
+	    T(test_acpi_beats_ram),
+	    T(test_nested_overlaps_most_restrictive_wins),
+	    T(test_unknown_type_kept_and_beats_ram),
+	    T(test_overlapping_ram_ranges_join),
+	    T(test_identical_duplicates_merged),
+	    T(test_adjacent_same_type_merged),
+	    T(test_empty_and_inverted_ranges_dropped),
+	    T(test_only_empty_ranges_give_empty_map),
+	    T(test_ram_trimmed_to_whole_pages),
+	    T(test_sub_page_ram_dropped),
+	    T(test_unaligned_hole_trims_ram_around_it),
+	    T(test_ram_at_top_of_address_space),
+	    T(test_too_many_ranges_enospc_keeps_lowest),
+	    T(test_max_zero),
+	    T(test_more_than_boot_memmap_max_is_e2big),
+	    T(test_full_map_of_holes_overflows_cleanly),
+	    T(test_ram_bytes),
+	    T(test_type_names),
+	    T(test_print_lines),
+	    T(test_qemu_map),
+	    T(test_random_maps_match_model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

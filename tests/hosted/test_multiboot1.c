@@ -22,8 +22,8 @@
 #define MB1_MMAP_ADDR 48
 #define MB1_LOADER_ADDR 64
 
-#define STRINGS 0x1000		/* command line, loader name */
-#define MMAP 0x2000		/* v1 memory map */
+#define STRINGS 0x1000 /* command line, loader name */
+#define MMAP 0x2000    /* v1 memory map */
 
 static unsigned int mb1_mmap_len;
 
@@ -110,7 +110,7 @@ static void test_v1_larger_mmap_entries(void **state)
 	/* Entries may carry more than the 20 bytes we read: size says so. */
 	mb1_begin(MB1_MMAP);
 	mb1_entry(24, 0x0, 0x9f000, MEM_RAM);
-	put32(MMAP + 24, 0xdeadbeef);		/* extended attributes */
+	put32(MMAP + 24, 0xdeadbeef); /* extended attributes */
 	mb1_entry(28, 0x100000, 0x100000, MEM_ACPI);
 	mb1_entry(20, 0x200000, 0x100000, MEM_RAM);
 
@@ -170,7 +170,7 @@ static void test_v1_bogus_entry_size_stops_the_map(void **state)
 	put32(INFO + MB1_MEM_UPPER, 4096);
 	mb1_entry(20, 0x0, 0x9f000, MEM_RAM);
 	mb1_entry(20, 0x100000, 0x100000, MEM_RAM);
-	mb1_entry(8, 0x200000, 0x100000, MEM_RAM);	/* too small to hold an entry */
+	mb1_entry(8, 0x200000, 0x100000, MEM_RAM); /* too small to hold an entry */
 	mb1_entry(20, 0x300000, 0x100000, MEM_RAM);
 
 	assert_int_equal(parse_mb1(), 0);
@@ -258,7 +258,7 @@ static void test_v1_wrapping_entry_clipped(void **state)
 {
 	mb1_begin(MB1_MMAP);
 	mb1_entry(20, 0xffffffff00000000ULL, 0x200000000ULL, MEM_RESERVED);
-	mb1_entry(20, 0xfffffffffffff000ULL, 0x2000, MEM_RESERVED);	/* nothing left */
+	mb1_entry(20, 0xfffffffffffff000ULL, 0x2000, MEM_RESERVED); /* nothing left */
 	mb1_entry(20, 0x100000, 0x100000, MEM_RAM);
 
 	assert_int_equal(parse_mb1(), 0);
@@ -359,8 +359,8 @@ static void test_v1_long_loader_name_cut(void **state)
 static void test_v1_strings_outside_memory(void **state)
 {
 	mb1_begin(MB1_CMDLINE | MB1_LOADER);
-	put32(INFO + MB1_CMDLINE_ADDR, 0);			/* NULL */
-	put32(INFO + MB1_LOADER_ADDR, 0x80000000);		/* unmapped */
+	put32(INFO + MB1_CMDLINE_ADDR, 0);	   /* NULL */
+	put32(INFO + MB1_LOADER_ADDR, 0x80000000); /* unmapped */
 	assert_int_equal(parse_mb1(), 0);
 	assert_string_equal(bi.cmdline, "");
 	assert_string_equal(bi.loader, "");
@@ -402,26 +402,26 @@ static void test_v1_info_at_odd_address(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_v1_cmdline_loader_and_mmap),
-		T(test_v1_flags_clear_means_absent),
-		T(test_v1_larger_mmap_entries),
-		T(test_v1_zero_length_entries_skipped),
-		T(test_v1_basic_meminfo_fallback),
-		T(test_v1_empty_mmap_falls_back),
-		T(test_v1_bogus_entry_size_stops_the_map),
-		T(test_v1_bogus_first_entry_falls_back),
-		T(test_v1_entry_size_wrapping_the_offset),
-		T(test_v1_entry_size_running_backwards),
-		T(test_v1_mmap_outside_memory),
-		T(test_v1_wrapping_entry_clipped),
-		T(test_v1_entry_ending_at_2_64_is_no_wrap),
-		T(test_v1_too_many_entries_counted),
-		T(test_v1_long_cmdline_truncated),
-		T(test_v1_cmdline_just_fits),
-		T(test_v1_long_loader_name_cut),
-		T(test_v1_strings_outside_memory),
-		T(test_v1_info_unreadable),
-		T(test_v1_info_at_odd_address),
+	    T(test_v1_cmdline_loader_and_mmap),
+	    T(test_v1_flags_clear_means_absent),
+	    T(test_v1_larger_mmap_entries),
+	    T(test_v1_zero_length_entries_skipped),
+	    T(test_v1_basic_meminfo_fallback),
+	    T(test_v1_empty_mmap_falls_back),
+	    T(test_v1_bogus_entry_size_stops_the_map),
+	    T(test_v1_bogus_first_entry_falls_back),
+	    T(test_v1_entry_size_wrapping_the_offset),
+	    T(test_v1_entry_size_running_backwards),
+	    T(test_v1_mmap_outside_memory),
+	    T(test_v1_wrapping_entry_clipped),
+	    T(test_v1_entry_ending_at_2_64_is_no_wrap),
+	    T(test_v1_too_many_entries_counted),
+	    T(test_v1_long_cmdline_truncated),
+	    T(test_v1_cmdline_just_fits),
+	    T(test_v1_long_loader_name_cut),
+	    T(test_v1_strings_outside_memory),
+	    T(test_v1_info_unreadable),
+	    T(test_v1_info_at_odd_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

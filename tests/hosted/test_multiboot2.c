@@ -19,7 +19,7 @@
 #define MB2_ACPI_NEW 15
 #define MB2_LOAD_BASE 21
 
-static unsigned int mb2_len;	/* bytes of the block written so far */
+static unsigned int mb2_len; /* bytes of the block written so far */
 
 static void mb2_begin(void)
 {
@@ -48,7 +48,7 @@ static unsigned int mb2_string(u32 type, const char *s)
 
 static void mb2_meminfo(u32 lower, u32 upper)
 {
-	u32 v[2] = { lower, upper };
+	u32 v[2] = {lower, upper};
 
 	mb2_tag(MB2_MEMINFO, v, sizeof(v));
 }
@@ -65,9 +65,9 @@ static unsigned int mb2_mmap(u32 entry_size, const struct test_mmap_entry *e, un
 	unsigned int i;
 
 	assert_true(8 + n * entry_size <= sizeof(payload));
-	memset(payload, 0xee, sizeof(payload));	/* padding must be skipped */
+	memset(payload, 0xee, sizeof(payload)); /* padding must be skipped */
 	memcpy(payload, &entry_size, 4);
-	memset(payload + 4, 0, 4);		/* entry_version */
+	memset(payload + 4, 0, 4); /* entry_version */
 	for (i = 0; i < n; i++) {
 		u8 *p = payload + 8 + i * entry_size;
 		u32 zero = 0;
@@ -101,12 +101,12 @@ static int parse_mb2(void)
 }
 
 static const struct test_mmap_entry qemu_map[] = {
-	{ 0x0, 0x9fc00, MEM_RAM },
-	{ 0x9fc00, 0x400, MEM_RESERVED },
-	{ 0xf0000, 0x10000, MEM_RESERVED },
-	{ 0x100000, 0xbfee0000, MEM_RAM },
-	{ 0xfffc0000, 0x40000, MEM_RESERVED },
-	{ 0x100000000ULL, GiB(2), MEM_RAM },
+    {0x0, 0x9fc00, MEM_RAM},
+    {0x9fc00, 0x400, MEM_RESERVED},
+    {0xf0000, 0x10000, MEM_RESERVED},
+    {0x100000, 0xbfee0000, MEM_RAM},
+    {0xfffc0000, 0x40000, MEM_RESERVED},
+    {0x100000000ULL, GiB(2), MEM_RAM},
 };
 
 static void check_qemu_map(void)
@@ -124,7 +124,7 @@ static void check_qemu_map(void)
 static void test_v2_cmdline_loader_and_mmap(void **state)
 {
 	mb2_begin();
-	mb2_string(MB2_CMDLINE, "/boot/proxima loglvl=7");	/* 23 bytes: padded */
+	mb2_string(MB2_CMDLINE, "/boot/proxima loglvl=7"); /* 23 bytes: padded */
 	mb2_string(MB2_LOADER, "GRUB 2.06-13+deb12u1");
 	mb2_meminfo(639, 3144576);
 	mb2_mmap(24, qemu_map, ARRAY_SIZE(qemu_map));
@@ -173,7 +173,7 @@ static void test_v2_mmap_tag_shorter_than_its_header(void **state)
 	u32 v = 24;
 
 	mb2_begin();
-	mb2_tag(MB2_MMAP, &v, 4);	/* size 12: no room for entry_version */
+	mb2_tag(MB2_MMAP, &v, 4); /* size 12: no room for entry_version */
 	mb2_string(MB2_CMDLINE, "after");
 	mb2_end();
 
@@ -339,8 +339,8 @@ static void test_v2_unknown_tags_skipped(void **state)
 static void test_v2_cmdline_without_nul_bounded_by_tag(void **state)
 {
 	mb2_begin();
-	mb2_tag(MB2_CMDLINE, "abc", 3);		/* no terminator in the tag */
-	put32(INFO + mb2_len - 5 + 0, 0x41414141);	/* non-zero padding */
+	mb2_tag(MB2_CMDLINE, "abc", 3);		   /* no terminator in the tag */
+	put32(INFO + mb2_len - 5 + 0, 0x41414141); /* non-zero padding */
 	mb2_string(MB2_LOADER, "L");
 	mb2_end();
 
@@ -407,13 +407,12 @@ static void test_v2_tag_running_past_total_size(void **state)
 static void test_v2_tag_size_ending_exactly_at_total_size(void **state)
 {
 	mb2_begin();
-	mb2_string(MB2_CMDLINE, "1234567");	/* 8 + 8 bytes: no padding */
+	mb2_string(MB2_CMDLINE, "1234567"); /* 8 + 8 bytes: no padding */
 	mb2_finish_without_end();
 
 	assert_int_equal(parse_mb2(), 0);
 	assert_string_equal(bi.cmdline, "1234567");
-	assert_string_equal(console_text(),
-			    "multiboot2: information block has no end tag\n");
+	assert_string_equal(console_text(), "multiboot2: information block has no end tag\n");
 }
 
 static void test_v2_no_end_tag(void **state)
@@ -426,8 +425,7 @@ static void test_v2_no_end_tag(void **state)
 	assert_int_equal(parse_mb2(), 0);
 	assert_string_equal(bi.cmdline, "no end");
 	check_qemu_map();
-	assert_string_equal(console_text(),
-			    "multiboot2: information block has no end tag\n");
+	assert_string_equal(console_text(), "multiboot2: information block has no end tag\n");
 }
 
 static void test_v2_end_tag_stops_parsing(void **state)
@@ -446,7 +444,7 @@ static void test_v2_end_tag_stops_parsing(void **state)
 
 static void test_v2_total_size_not_credible(void **state)
 {
-	static const u32 bad[] = { 0, 8, 15, (1U << 20) + 1, 0x80000000U, 0xffffffffU };
+	static const u32 bad[] = {0, 8, 15, (1U << 20) + 1, 0x80000000U, 0xffffffffU};
 	char want[128];
 	unsigned int i;
 
@@ -498,11 +496,11 @@ static void test_v2_minimal_block(void **state)
 static void test_v2_wrapping_entry_clipped(void **state)
 {
 	static const struct test_mmap_entry map[] = {
-		{ 0x100000, 0x100000, MEM_RAM },
-		{ 0xfffffffff0000000ULL, 0x20000000ULL, MEM_RESERVED },
-		/* 0x1 + 0xffffffffffffffff is exactly 2^64: clipped, but no wrap to report. */
-		{ 0x1, 0xffffffffffffffffULL, MEM_RESERVED },
-		{ 0x2, 0xffffffffffffffffULL, MEM_RESERVED },
+	    {0x100000, 0x100000, MEM_RAM},
+	    {0xfffffffff0000000ULL, 0x20000000ULL, MEM_RESERVED},
+	    /* 0x1 + 0xffffffffffffffff is exactly 2^64: clipped, but no wrap to report. */
+	    {0x1, 0xffffffffffffffffULL, MEM_RESERVED},
+	    {0x2, 0xffffffffffffffffULL, MEM_RESERVED},
 	};
 
 	mb2_begin();
@@ -640,36 +638,36 @@ static void test_unknown_magic(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_v2_cmdline_loader_and_mmap),
-		T(test_v2_larger_mmap_entry_size),
-		T(test_v2_mmap_entry_size_too_small),
-		T(test_v2_mmap_tag_shorter_than_its_header),
-		T(test_v2_partial_trailing_mmap_entry_ignored),
-		T(test_v2_basic_meminfo_fallback),
-		T(test_v2_meminfo_after_mmap_is_not_used),
-		T(test_v2_no_memory_information),
-		T(test_v2_acpi_old_only),
-		T(test_v2_acpi_new_preferred_old_first),
-		T(test_v2_acpi_new_preferred_new_first),
-		T(test_v2_acpi_bad_lengths),
-		T(test_v2_unknown_tags_skipped),
-		T(test_v2_cmdline_without_nul_bounded_by_tag),
-		T(test_v2_tag_smaller_than_header),
-		T(test_v2_tag_zero_size),
-		T(test_v2_tag_running_past_total_size),
-		T(test_v2_tag_size_ending_exactly_at_total_size),
-		T(test_v2_no_end_tag),
-		T(test_v2_end_tag_stops_parsing),
-		T(test_v2_total_size_not_credible),
-		T(test_v2_total_size_past_mapped_memory),
-		T(test_v2_minimal_block),
-		T(test_v2_wrapping_entry_clipped),
-		T(test_v2_too_many_entries_counted),
-		T(test_v2_two_mmap_tags_accumulate),
-		T(test_v2_long_cmdline_truncated),
-		T(test_v2_cmdline_just_fits),
-		T(test_unknown_magic),
-		T(test_v2_block_at_odd_address),	/* keep last: see there */
+	    T(test_v2_cmdline_loader_and_mmap),
+	    T(test_v2_larger_mmap_entry_size),
+	    T(test_v2_mmap_entry_size_too_small),
+	    T(test_v2_mmap_tag_shorter_than_its_header),
+	    T(test_v2_partial_trailing_mmap_entry_ignored),
+	    T(test_v2_basic_meminfo_fallback),
+	    T(test_v2_meminfo_after_mmap_is_not_used),
+	    T(test_v2_no_memory_information),
+	    T(test_v2_acpi_old_only),
+	    T(test_v2_acpi_new_preferred_old_first),
+	    T(test_v2_acpi_new_preferred_new_first),
+	    T(test_v2_acpi_bad_lengths),
+	    T(test_v2_unknown_tags_skipped),
+	    T(test_v2_cmdline_without_nul_bounded_by_tag),
+	    T(test_v2_tag_smaller_than_header),
+	    T(test_v2_tag_zero_size),
+	    T(test_v2_tag_running_past_total_size),
+	    T(test_v2_tag_size_ending_exactly_at_total_size),
+	    T(test_v2_no_end_tag),
+	    T(test_v2_end_tag_stops_parsing),
+	    T(test_v2_total_size_not_credible),
+	    T(test_v2_total_size_past_mapped_memory),
+	    T(test_v2_minimal_block),
+	    T(test_v2_wrapping_entry_clipped),
+	    T(test_v2_too_many_entries_counted),
+	    T(test_v2_two_mmap_tags_accumulate),
+	    T(test_v2_long_cmdline_truncated),
+	    T(test_v2_cmdline_just_fits),
+	    T(test_unknown_magic),
+	    T(test_v2_block_at_odd_address), /* keep last: see there */
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

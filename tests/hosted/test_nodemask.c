@@ -3,12 +3,12 @@
  * hypervisor/lib/cpumask.c): set, clear, test, weight, first and next,
  * fill, ids at or beyond MAX_NODES, and lists with literal expected text.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/lib.h>
 #include <hv/nodemask.h>
@@ -38,14 +38,14 @@ static void test_set_clear_test(void **state)
 	nodemask_set(&m, 6);
 	nodemask_set(&m, 7);
 	nodemask_set(&m, 8);
-	nodemask_set(&m, 4);	/* twice: still one member */
+	nodemask_set(&m, 4); /* twice: still one member */
 	assert_int_equal(nodemask_weight(&m), 6);
 	assert_true(nodemask_test(&m, 4));
 	assert_false(nodemask_test(&m, 5));
 	assert_int_equal(nodemask_format(buf, sizeof(buf), &m), 9);
 	assert_string_equal(buf, "0-1,4,6-8");
 	nodemask_clear(&m, 7);
-	nodemask_clear(&m, 3);	/* not a member: nothing changes */
+	nodemask_clear(&m, 3); /* not a member: nothing changes */
 	assert_int_equal(nodemask_weight(&m), 5);
 	assert_int_equal(nodemask_format(buf, sizeof(buf), &m), 9);
 	assert_string_equal(buf, "0-1,4,6,8");
@@ -68,8 +68,7 @@ static void test_first_next(void **state)
 	assert_int_equal(nodemask_next(&m, 4), 5);
 	assert_int_equal(nodemask_next(&m, 5), 6);
 	assert_int_equal(nodemask_next(&m, 6), MAX_NODES);
-	for_each_node_mask(n, &m)
-		seen[nr++] = n;
+	for_each_node_mask(n, &m) seen[nr++] = n;
 	assert_int_equal(nr, 3);
 	assert_int_equal(seen[0], 3);
 	assert_int_equal(seen[1], 5);
@@ -155,13 +154,13 @@ static void test_long_list_and_cut(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_set_clear_test),
-		cmocka_unit_test(test_first_next),
-		cmocka_unit_test(test_beyond_the_limit),
-		cmocka_unit_test(test_fill),
-		cmocka_unit_test(test_word_boundary),
-		cmocka_unit_test(test_long_list_and_cut),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_set_clear_test),
+	    cmocka_unit_test(test_first_next),
+	    cmocka_unit_test(test_beyond_the_limit),
+	    cmocka_unit_test(test_fill),
+	    cmocka_unit_test(test_word_boundary),
+	    cmocka_unit_test(test_long_list_and_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

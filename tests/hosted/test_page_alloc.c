@@ -7,13 +7,13 @@
  * caches and the concurrent property test have files of their own
  * (test_page_alloc_buddy.c, _pcp.c, _stress.c).
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/lib.h>
 #include <hv/printk.h>
@@ -26,18 +26,15 @@
 
 /* Four nodes on a ring, as `make run` boots: 10 / 21 / 31. */
 static const u8 ring4[16] = {
-	10, 21, 31, 21,
-	21, 10, 21, 31,
-	31, 21, 10, 21,
-	21, 31, 21, 10,
+    10, 21, 31, 21, 21, 10, 21, 31, 31, 21, 10, 21, 21, 31, 21, 10,
 };
 
 /*
  * Eight nodes at irregular points on a line: node 0's nearest is node 5
  * and its order is 5 2 7 4 1 6 3, far from id order.
  */
-static const int pos8[8] = { 0, 17, 5, 30, 12, 2, 23, 9 };
-static const unsigned int order8_from0[7] = { 5, 2, 7, 4, 1, 6, 3 };
+static const int pos8[8] = {0, 17, 5, 30, 12, 2, 23, 9};
+static const unsigned int order8_from0[7] = {5, 2, 7, 4, 1, 6, 3};
 static u8 dist8[64];
 
 static void build_8(void)
@@ -71,9 +68,7 @@ static void build_64(void)
  * CPUs. Node 1 is nearer to node 2 (15) than to node 0 (30).
  */
 static const u8 dist_mless[9] = {
-	10, 30, 20,
-	30, 10, 15,
-	20, 15, 10,
+    10, 30, 20, 30, 10, 15, 20, 15, 10,
 };
 
 static void build_memoryless(void)
@@ -88,7 +83,6 @@ static void build_memoryless(void)
 	s.dist = dist_mless;
 	heapfx_build_spec(&s);
 }
-
 
 /* ---- helpers --------------------------------------------------------------- */
 
@@ -238,13 +232,13 @@ static void test_fallback_list_is_by_distance(void **state)
  */
 static void test_prefer_falls_back_in_distance_order(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	unsigned int run = 0, expect = 0;
 	u64 in_run = 0;
 	struct page *pg;
 
 	build_8();
-	hosted_cpu_id = heapfx_cpu(3, 0);	/* a CPU elsewhere: prefer is not local */
+	hosted_cpu_id = heapfx_cpu(3, 0); /* a CPU elsewhere: prefer is not local */
 	while ((pg = alloc_pages(0, MEMF_PREFER | MEMF_NODE(0) | MEMF_NO_SCRUB))) {
 		heapfx_hold(&held, pg, 0);
 		if (pg->node != expect) {
@@ -268,7 +262,7 @@ static void test_prefer_falls_back_in_distance_order(void **state)
 /* Exhausting node k sends the next local page to its nearest node. */
 static void check_exhaust_goes_to_nearest(unsigned int k)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	unsigned int m, best = 255;
 	struct page *pg;
 
@@ -308,7 +302,7 @@ static void test_exhausted_node_falls_to_nearest(void **state)
 
 static void test_exact_fails_rather_than_fall_back(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	struct node_stats s0, s1;
 	u64 free0;
 	struct page *pg;
@@ -359,8 +353,8 @@ static void test_bad_requests_fail_and_change_nothing(void **state)
 
 static void test_node_mask(void **state)
 {
-	static const unsigned int two[] = { 2 }, odd[] = { 1, 3 }, not2[] = { 0, 1, 3 };
-	struct heapfx_held held = { 0 };
+	static const unsigned int two[] = {2}, odd[] = {1, 3}, not2[] = {0, 1, 3};
+	struct heapfx_held held = {0};
 	struct nodemask mask;
 	unsigned int o;
 	struct page *pg;
@@ -373,7 +367,7 @@ static void test_node_mask(void **state)
 		assert_int_equal(pg->node, 2);
 		heapfx_hold(&held, pg, o);
 	}
-	assert_int_equal(heap_cached(0) + heap_cached(2), 0);	/* masks skip the cache */
+	assert_int_equal(heap_cached(0) + heap_cached(2), 0); /* masks skip the cache */
 	/* {1, 3} from node 0: its fallback order is 1 3 2, so node 1 until it is gone. */
 	assert_int_equal(topo->node[0].fallback[0], 1);
 	mask_of(&mask, 2, odd);
@@ -422,7 +416,7 @@ static u64 take_below(unsigned int flags, paddr_t limit, struct heapfx_held *hel
 
 static void test_address_width(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	struct page *pg;
 	unsigned int o;
 
@@ -435,14 +429,14 @@ static void test_address_width(void **state)
 	assert_int_equal(take_below(MEMF_BITS(32), GiB(4), &held), MiB(6) >> PAGE_SHIFT);
 	assert_null(alloc_pages(0, MEMF_BITS(24)));
 	heapfx_release(&held, true);
-	pcp_drain_all();	/* cached pages would split both order-9 blocks of dma32 */
+	pcp_drain_all(); /* cached pages would split both order-9 blocks of dma32 */
 	for (o = 0; o <= 9; o++) {
 		pg = alloc_pages(o, MEMF_BITS(32));
 		assert_non_null(pg);
 		assert_true(page_to_maddr(pg) + (PAGE_SIZE << o) <= GiB(4));
 		heapfx_hold(&held, pg, o);
 		if (o > 7)
-			continue;	/* 1 + 2 + ... + 128 pages fill half the 2 MiB of dma */
+			continue; /* 1 + 2 + ... + 128 pages fill half the 2 MiB of dma */
 		pg = alloc_pages(o, MEMF_EXACT | MEMF_NODE(0) | MEMF_BITS(24));
 		assert_non_null(pg);
 		assert_true(page_to_maddr(pg) + (PAGE_SIZE << o) <= MiB(16));
@@ -459,9 +453,9 @@ static void test_address_width(void **state)
 /* Zones are tried from the highest down: normal, then dma32, then dma. */
 static void test_zones_highest_first(void **state)
 {
-	struct heapfx_held held = { 0 };
-	static const unsigned int want[3] = { ZONE_NORMAL, ZONE_DMA32, ZONE_DMA };
-	u64 i, per[3] = { MiB(2) >> PAGE_SHIFT, MiB(4) >> PAGE_SHIFT, MiB(2) >> PAGE_SHIFT };
+	struct heapfx_held held = {0};
+	static const unsigned int want[3] = {ZONE_NORMAL, ZONE_DMA32, ZONE_DMA};
+	u64 i, per[3] = {MiB(2) >> PAGE_SHIFT, MiB(4) >> PAGE_SHIFT, MiB(2) >> PAGE_SHIFT};
 	struct page *pg;
 	unsigned int z;
 
@@ -473,8 +467,8 @@ static void test_zones_highest_first(void **state)
 			assert_non_null(pg);
 			assert_int_equal(pg->node, 0);
 			if (pg->zone != want[z] || zone_of(page_to_mfn(pg)) != want[z])
-				fail_msg("page %llu of zone step %u is in zone %s",
-					 i, z, zone_names[pg->zone]);
+				fail_msg("page %llu of zone step %u is in zone %s", i, z,
+					 zone_names[pg->zone]);
 			heapfx_hold(&held, pg, 0);
 		}
 	}
@@ -490,7 +484,7 @@ static void test_zones_highest_first(void **state)
 
 static void test_memoryless_and_cpuless_nodes(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	struct page *pg;
 	unsigned int cpu;
 
@@ -534,17 +528,17 @@ static void test_memoryless_and_cpuless_nodes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_fixtures_come_up),
-		T(test_local_follows_the_cpu),
-		T(test_fallback_list_is_by_distance),
-		T(test_prefer_falls_back_in_distance_order),
-		T(test_exhausted_node_falls_to_nearest),
-		T(test_exact_fails_rather_than_fall_back),
-		T(test_bad_requests_fail_and_change_nothing),
-		T(test_node_mask),
-		T(test_address_width),
-		T(test_zones_highest_first),
-		T(test_memoryless_and_cpuless_nodes),
+	    T(test_fixtures_come_up),
+	    T(test_local_follows_the_cpu),
+	    T(test_fallback_list_is_by_distance),
+	    T(test_prefer_falls_back_in_distance_order),
+	    T(test_exhausted_node_falls_to_nearest),
+	    T(test_exact_fails_rather_than_fall_back),
+	    T(test_bad_requests_fail_and_change_nothing),
+	    T(test_node_mask),
+	    T(test_address_width),
+	    T(test_zones_highest_first),
+	    T(test_memoryless_and_cpuless_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,13 +9,13 @@
  * double frees, fixtures built one after another, and the node-by-node
  * parallel build of heap_boot() against the one-go build.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/errno.h>
 #include <hv/lib.h>
@@ -43,7 +43,6 @@ static void build_holes(void)
 	heapfx_spec_cpus(&s, 1, 2);
 	heapfx_build_spec(&s);
 }
-
 
 static void build_memoryless(void)
 {
@@ -143,8 +142,7 @@ static void taken_mark(struct page *pg, unsigned int order, u8 v)
 	for (m = page_to_mfn(pg); m < page_to_mfn(pg) + (1UL << order); m++) {
 		assert_true(m < taken_end);
 		if (taken[m] == v)
-			fail_msg("mfn 0x%llx %s twice", m,
-				 v ? "handed out" : "freed");
+			fail_msg("mfn 0x%llx %s twice", m, v ? "handed out" : "freed");
 		taken[m] = v;
 	}
 }
@@ -159,7 +157,7 @@ static unsigned int random_order(void)
 
 static void fill_and_free(u64 seed)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	unsigned int i, smallest_failed = MAX_ORDER + 1;
 
 	test_rng_seed(seed);
@@ -225,7 +223,7 @@ static void test_fill_and_free_in_random_order(void **state)
 
 static void test_holes_split_spans(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	struct page *pg;
 	unsigned int i;
 
@@ -250,8 +248,7 @@ static void test_holes_split_spans(void **state)
 		paddr_t s = page_to_maddr(held.v[i].pg), e = s + (PAGE_SIZE << held.v[i].order);
 
 		if (!((s >= MiB(16) && e <= MiB(19)) || (s >= MiB(21) && e <= MiB(24))))
-			fail_msg("block 0x%llx-0x%llx crosses the hole", s,
-				 e);
+			fail_msg("block 0x%llx-0x%llx crosses the hole", s, e);
 	}
 	heapfx_release(&held, true);
 	assert_all_free();
@@ -259,7 +256,7 @@ static void test_holes_split_spans(void **state)
 
 static void test_reserved_pages_are_never_handed_out(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	struct heapfx_spec s;
 	unsigned int i;
 
@@ -288,7 +285,7 @@ static void test_reserved_pages_are_never_handed_out(void **state)
 
 static void test_dirty_pages_come_back_zeroed(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	u64 dirty_before;
 	struct page *x, *y, *pg;
 	unsigned int i;
@@ -303,8 +300,7 @@ static void test_dirty_pages_come_back_zeroed(void **state)
 		pg = alloc_pages(0, MEMF_LOCAL);
 		assert_non_null(pg);
 		if (!heapfx_page_is(pg, 0))
-			fail_msg("page 0x%llx freed dirty came back unzeroed",
-				 page_to_maddr(pg));
+			fail_msg("page 0x%llx freed dirty came back unzeroed", page_to_maddr(pg));
 		heapfx_hold(&held, pg, 0);
 	}
 	heapfx_release(&held, true);
@@ -320,7 +316,7 @@ static void test_dirty_pages_come_back_zeroed(void **state)
 	heapfx_fill(y, 1, 0);
 	free_pages(x, 1, true);
 	free_pages(y, 1, false);
-	pcp_drain_all();		/* small blocks are cached per CPU: merge them */
+	pcp_drain_all(); /* small blocks are cached per CPU: merge them */
 	assert_int_equal(heap[0].dirty_pages, heapfx_dirty_listed(0));
 	dirty_before = heap[0].dirty_pages;
 	pg = alloc_pages(2, MEMF_LOCAL);
@@ -360,7 +356,7 @@ static void test_no_scrub_hands_dirty_pages_over(void **state)
  */
 static void make_node_clean(unsigned int n)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	unsigned int i;
 
 	heapfx_exhaust(n, &held);
@@ -389,8 +385,10 @@ static void test_write_to_free_page_is_reported(void **state)
 	heapfx_page_mem(pg)[100] = 0x42;
 	again = alloc_pages(0, MEMF_LOCAL);
 	assert_ptr_equal(again, pg);
-	snprintf(line, sizeof(line), "scrub: page 0x%llx (node 0) was written while free: byte "
-		 "0x64 holds 0x42, not the poison 0xa5\n", page_to_maddr(pg));
+	snprintf(line, sizeof(line),
+		 "scrub: page 0x%llx (node 0) was written while free: byte "
+		 "0x64 holds 0x42, not the poison 0xa5\n",
+		 page_to_maddr(pg));
 	assert_string_equal(console_text(), line);
 	console_clear();
 	free_pages(again, 0, true);
@@ -400,7 +398,8 @@ static void test_write_to_free_page_is_reported(void **state)
 	heapfx_page_mem(&pg[3])[PAGE_SIZE - 1] = 0;
 	again = alloc_pages(2, MEMF_LOCAL);
 	assert_ptr_equal(again, pg);
-	snprintf(line, sizeof(line), "scrub: page 0x%llx (node 0) was written while free: byte "
+	snprintf(line, sizeof(line),
+		 "scrub: page 0x%llx (node 0) was written while free: byte "
 		 "0xfff holds 0x00, not the poison 0xa5\n",
 		 page_to_maddr(&pg[3]));
 	assert_string_equal(console_text(), line);
@@ -451,9 +450,8 @@ static void test_scrub_step_zeroes_a_fresh_node(void **state)
 		heapfx_assert_counts();
 		if (heap[0].dirty_pages != before - r)
 			fail_msg("scrub step %llu zeroed %u pages, but node 0's dirty pages went "
-				 "from %llu to %llu", steps, r,
-				 before,
-				 heap[0].dirty_pages);
+				 "from %llu to %llu",
+				 steps, r, before, heap[0].dirty_pages);
 		assert_true(++steps <= heap[0].managed);
 	}
 	assert_int_equal(heap[0].dirty_pages, 0);
@@ -475,7 +473,7 @@ static void test_scrub_step_takes_the_dirty_block(void **state)
 	assert_int_equal(page_to_mfn(x) ^ 8, page_to_mfn(y));
 	assert_true(heapfx_page_is(x, clean_byte()));
 	heapfx_fill(x, 3, 0x33);
-	free_pages(x, 3, true);		/* y is held: x stays a block of its own */
+	free_pages(x, 3, true); /* y is held: x stays a block of its own */
 	pcp_drain_all();
 	assert_int_equal(heap[0].dirty_pages, 8);
 	assert_int_equal(heapfx_dirty_listed(0), 8);
@@ -487,7 +485,7 @@ static void test_scrub_step_takes_the_dirty_block(void **state)
 	assert_int_equal(scrub_step(0), 0);
 	free_pages(y, 3, false);
 	pcp_drain_all();
-	assert_int_equal(scrub_step(1), 16);	/* node 1 is still as boot left it */
+	assert_int_equal(scrub_step(1), 16); /* node 1 is still as boot left it */
 	assert_console_empty();
 	pcp_drain_all();
 	assert_int_equal(heap_check(true), 0);
@@ -513,7 +511,8 @@ static void test_scrub_step_cleans_dirty_pages_among_clean(void **state)
 	while (scrub_step(0)) {
 		if (++steps > 64)
 			fail_msg("8 dirty pages among clean ones: still %llu dirty after %u scrub "
-				 "steps", heap[0].dirty_pages, steps);
+				 "steps",
+				 heap[0].dirty_pages, steps);
 	}
 	assert_int_equal(heap[0].dirty_pages, 0);
 	assert_true(heapfx_page_is(pg, clean_byte()));
@@ -571,8 +570,8 @@ static void test_span_frame_failure_leaves_that_span_out(void **state)
 	struct heapfx_spec s;
 
 	heapfx_spec_init(&s, 1);
-	heapfx_spec_ram(&s, 0, MiB(16), MiB(8));	/* 2048 pages: 64 KiB of frames */
-	heapfx_spec_ram(&s, 0, MiB(32), MiB(1));	/* 256 pages: 8 KiB of frames */
+	heapfx_spec_ram(&s, 0, MiB(16), MiB(8)); /* 2048 pages: 64 KiB of frames */
+	heapfx_spec_ram(&s, 0, MiB(32), MiB(1)); /* 256 pages: 8 KiB of frames */
 	heapfx_spec_cpus(&s, 0, 1);
 	heapfx_set_meta_limit(KiB(32));
 	assert_int_equal(heapfx_build_spec(&s), -ENOMEM);
@@ -630,7 +629,7 @@ static nodeid_t interleaved_node(mfn_t m)
 static void test_interleaved_ranges_all_reach_the_heap(void **state)
 {
 	static struct topo_desc d;
-	struct mem_range map = { MiB(16), MiB(32), MEM_RAM };
+	struct mem_range map = {MiB(16), MiB(32), MEM_RAM};
 	unsigned int i;
 
 	/* 256 SRAT ranges (the most a description holds), 128 per node. */
@@ -657,7 +656,7 @@ static nodeid_t punched_node(mfn_t m)
 static void test_one_page_ranges_punched_into_a_node(void **state)
 {
 	static struct topo_desc d;
-	struct mem_range map = { MiB(16), MiB(80), MEM_RAM };
+	struct mem_range map = {MiB(16), MiB(80), MEM_RAM};
 	unsigned int k;
 
 	/* Node 0 has [16, 80) MiB but for 20 single pages of node 1. */
@@ -688,12 +687,11 @@ static void expect_double_free(struct page *pg, unsigned int order)
 	if (!setjmp(env)) {
 		free_pages(pg, order, true);
 		fake_panic_expect(NULL);
-		fail_msg("a double free of mfn 0x%llx went unnoticed",
-			 page_to_mfn(pg));
+		fail_msg("a double free of mfn 0x%llx went unnoticed", page_to_mfn(pg));
 	}
 	assert_non_null(strstr(fake_panic_message(), "assertion failed"));
 	assert_non_null(strstr(fake_panic_message(), ": free_pages of a block that is not "
-						      "allocated (double free, or wrong order)"));
+						     "allocated (double free, or wrong order)"));
 	console_clear();
 }
 
@@ -704,13 +702,13 @@ static void test_double_free_is_caught(void **state)
 	build_one();
 	pg = alloc_pages(2, MEMF_LOCAL);
 	free_pages(pg, 2, true);
-	expect_double_free(pg, 2);	/* cached per CPU, or merged into a bigger block */
+	expect_double_free(pg, 2); /* cached per CPU, or merged into a bigger block */
 	if (IS_ENABLED(CONFIG_DEBUG))
-		expect_double_free(pg + 1, 0);	/* a tail: marked in debug builds only */
+		expect_double_free(pg + 1, 0); /* a tail: marked in debug builds only */
 	pg = alloc_pages(3, MEMF_LOCAL);
 	buddy = alloc_pages(3, MEMF_LOCAL);
 	assert_int_equal(page_to_mfn(pg) ^ 8, page_to_mfn(buddy));
-	free_pages(pg, 3, true);	/* its buddy is held: it stays a block head */
+	free_pages(pg, 3, true); /* its buddy is held: it stays a block head */
 	pcp_drain_all();
 	assert_true(pg->flags & PG_FREE);
 	expect_double_free(pg, 3);
@@ -719,7 +717,7 @@ static void test_double_free_is_caught(void **state)
 	free_pages(pg, 0, true);
 	if (IS_ENABLED(CONFIG_PCP))
 		assert_true(pg->flags & PG_PCP);
-	expect_double_free(pg, 0);	/* in a per-CPU cache */
+	expect_double_free(pg, 0); /* in a per-CPU cache */
 	assert_all_free();
 }
 
@@ -823,7 +821,7 @@ static void test_parallel_build_matches_serial(void **state)
 	check_parallel_build(build_four);
 	check_parallel_build(build_holes);
 	check_parallel_build(heapfx_build_4g);
-	check_parallel_build(build_memoryless);	/* node 2 has no CPU: built afterwards */
+	check_parallel_build(build_memoryless); /* node 2 has no CPU: built afterwards */
 	check_parallel_build(build_64);
 }
 
@@ -832,24 +830,24 @@ static void test_parallel_build_matches_serial(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_every_order),
-		T(test_fill_and_free_in_random_order),
-		T(test_holes_split_spans),
-		T(test_reserved_pages_are_never_handed_out),
-		T(test_dirty_pages_come_back_zeroed),
-		T(test_no_scrub_hands_dirty_pages_over),
-		T(test_write_to_free_page_is_reported),
-		T(test_scrub_step_zeroes_a_fresh_node),
-		T(test_scrub_step_takes_the_dirty_block),
-		T(test_scrub_step_cleans_dirty_pages_among_clean),
-		T(test_scrub_step_on_memoryless_node),
-		T(test_frame_table_failure_leaves_node_out),
-		T(test_span_frame_failure_leaves_that_span_out),
-		T(test_interleaved_ranges_all_reach_the_heap),
-		T(test_one_page_ranges_punched_into_a_node),
-		T(test_double_free_is_caught),
-		T(test_rebuilds_leave_nothing_behind),
-		T(test_parallel_build_matches_serial),
+	    T(test_every_order),
+	    T(test_fill_and_free_in_random_order),
+	    T(test_holes_split_spans),
+	    T(test_reserved_pages_are_never_handed_out),
+	    T(test_dirty_pages_come_back_zeroed),
+	    T(test_no_scrub_hands_dirty_pages_over),
+	    T(test_write_to_free_page_is_reported),
+	    T(test_scrub_step_zeroes_a_fresh_node),
+	    T(test_scrub_step_takes_the_dirty_block),
+	    T(test_scrub_step_cleans_dirty_pages_among_clean),
+	    T(test_scrub_step_on_memoryless_node),
+	    T(test_frame_table_failure_leaves_node_out),
+	    T(test_span_frame_failure_leaves_that_span_out),
+	    T(test_interleaved_ranges_all_reach_the_heap),
+	    T(test_one_page_ranges_punched_into_a_node),
+	    T(test_double_free_is_caught),
+	    T(test_rebuilds_leave_nothing_behind),
+	    T(test_parallel_build_matches_serial),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,12 +6,12 @@
  * requests bypass the cache, and hit/miss/foreign/local/other for a
  * scripted sequence. Counters are checked after every step.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/lib.h>
 #include <hv/printk.h>
@@ -76,7 +76,7 @@ static void assert_all_free(void)
 
 static void test_refill_takes_a_batch(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	u64 f0;
 	unsigned int i;
 	struct page *pg;
@@ -109,7 +109,7 @@ static void test_refill_takes_a_batch(void **state)
  */
 static void test_what_bypasses_the_cache(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	struct nodemask mask;
 	u64 before[2];
 	unsigned int i, order;
@@ -164,14 +164,13 @@ static void test_small_blocks_are_cached(void **state)
 		struct page *pg = on_cpu_alloc(0, o, MEMF_LOCAL), *again;
 
 		/* One refill: BATCH pages' worth of blocks of this order. */
-		assert_int_equal(heap[0].free_pages,
-				 free0 - (u64)MAX(BATCH >> o, 1) * (1UL << o));
+		assert_int_equal(heap[0].free_pages, free0 - (u64)MAX(BATCH >> o, 1) * (1UL << o));
 		assert_int_equal(heap_cached(0), (u64)(MAX(BATCH >> o, 1) - 1) << o);
 		free0 = heap[0].free_pages;
 		on_cpu_free(0, pg, o);
 		assert_true(pg->flags & PG_PCP);
 		again = on_cpu_alloc(0, o, MEMF_LOCAL);
-		assert_ptr_equal(again, pg);		/* the same block, from the cache */
+		assert_ptr_equal(again, pg); /* the same block, from the cache */
 		assert_int_equal(heap[0].free_pages, free0);
 		on_cpu_free(0, again, o);
 		assert_true(pcp_drain_all() >= 1UL << o);
@@ -179,8 +178,7 @@ static void test_small_blocks_are_cached(void **state)
 		heapfx_assert_counts();
 	}
 	/* The next order up is never cached. */
-	on_cpu_free(0, on_cpu_alloc(0, MAX_CACHED + 1, MEMF_LOCAL),
-		    MAX_CACHED + 1);
+	on_cpu_free(0, on_cpu_alloc(0, MAX_CACHED + 1, MEMF_LOCAL), MAX_CACHED + 1);
 	assert_int_equal(heap_cached(0), 0);
 	assert_all_free();
 }
@@ -189,7 +187,7 @@ static void test_small_blocks_are_cached(void **state)
 
 static void test_cache_never_exceeds_high(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	unsigned int i, model = 0;
 
 	build_two();
@@ -210,7 +208,7 @@ static void test_cache_never_exceeds_high(void **state)
 
 static void test_remote_pages_go_home_in_a_batch(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	unsigned int i, j, cached0;
 	u64 free1;
 
@@ -247,7 +245,7 @@ static void test_remote_pages_go_home_in_a_batch(void **state)
 
 static void test_drain_cpu_and_all(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	unsigned int i;
 	u64 c0, c1;
 
@@ -257,19 +255,19 @@ static void test_drain_cpu_and_all(void **state)
 	for (i = 0; i < 20; i++)
 		on_cpu_free(0, held.v[i].pg, 0);
 	c0 = heap_cached(0);
-	heapfx_hold(&held, on_cpu_alloc(1, 0, MEMF_LOCAL), 0);	/* CPU 1: a refill */
+	heapfx_hold(&held, on_cpu_alloc(1, 0, MEMF_LOCAL), 0); /* CPU 1: a refill */
 	c1 = heap_cached(0) - c0;
 	assert_int_equal(c1, BATCH - 1);
 	for (i = 20; i < 30; i++)
-		on_cpu_free(2, held.v[i].pg, 0);	/* CPU 2's outbox for node 0 */
+		on_cpu_free(2, held.v[i].pg, 0); /* CPU 2's outbox for node 0 */
 	assert_int_equal(heap_cached(0), c0 + c1 + 10);
 	pcp_drain_cpu(0);
 	heapfx_assert_counts();
 	assert_int_equal(heap_cached(0), c1 + 10);
 	pcp_drain_cpu(2);
 	assert_int_equal(heap_cached(0), c1);
-	pcp_drain_cpu(CONFIG_NR_CPUS + 5);	/* no such CPU: nothing */
-	pcp_drain_cpu(3);			/* an empty cache */
+	pcp_drain_cpu(CONFIG_NR_CPUS + 5); /* no such CPU: nothing */
+	pcp_drain_cpu(3);		   /* an empty cache */
 	assert_int_equal(heap_cached(0), c1);
 	assert_int_equal(pcp_drain_all(), c1);
 	assert_int_equal(pcp_drain_all(), 0);
@@ -302,7 +300,7 @@ static void hold_node0_pages(struct heapfx_held *held)
 
 static void test_failing_allocation_drains_caches(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	mfn_t base = MiB(16) >> PAGE_SHIFT;
 	unsigned int i;
 	struct page *pg;
@@ -340,7 +338,7 @@ static void test_failing_allocation_drains_caches(void **state)
  */
 static void test_short_node_drains_before_falling_back(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	mfn_t base = MiB(16) >> PAGE_SHIFT;
 	unsigned int i, kept;
 	struct page *pg;
@@ -392,12 +390,9 @@ static void expect_stats(const char *step)
 		if (s->hit != w->hit || s->miss != w->miss || s->foreign != w->foreign ||
 		    s->local != w->local || s->other != w->other)
 			fail_msg("after %s, node %u: hit %llu miss %llu foreign %llu local %llu "
-				 "other %llu; expected %llu %llu %llu %llu %llu", step, n,
-				 s->hit, s->miss,
-				 s->foreign, s->local,
-				 s->other, w->hit,
-				 w->miss, w->foreign,
-				 w->local, w->other);
+				 "other %llu; expected %llu %llu %llu %llu %llu",
+				 step, n, s->hit, s->miss, s->foreign, s->local, s->other, w->hit,
+				 w->miss, w->foreign, w->local, w->other);
 	}
 }
 
@@ -430,7 +425,7 @@ static struct page *scripted(unsigned int cpu, unsigned int order, unsigned int 
 
 static void test_statistics_for_a_script(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	struct nodemask only0, only1;
 	struct page *pg;
 	u64 k;
@@ -481,15 +476,15 @@ static void test_statistics_for_a_script(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_refill_takes_a_batch),
-		T(test_what_bypasses_the_cache),
-		T(test_cache_never_exceeds_high),
-		T(test_remote_pages_go_home_in_a_batch),
-		T(test_drain_cpu_and_all),
-		T(test_failing_allocation_drains_caches),
-		T(test_short_node_drains_before_falling_back),
-		T(test_statistics_for_a_script),
-		T(test_small_blocks_are_cached),
+	    T(test_refill_takes_a_batch),
+	    T(test_what_bypasses_the_cache),
+	    T(test_cache_never_exceeds_high),
+	    T(test_remote_pages_go_home_in_a_batch),
+	    T(test_drain_cpu_and_all),
+	    T(test_failing_allocation_drains_caches),
+	    T(test_short_node_drains_before_falling_back),
+	    T(test_statistics_for_a_script),
+	    T(test_small_blocks_are_cached),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

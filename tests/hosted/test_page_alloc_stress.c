@@ -18,14 +18,14 @@
  * PROXIMA_HEAP_OPS (operations per seed) size the runs. A worker thread
  * cannot fail a cmocka test: it prints what went wrong and aborts.
  */
+#include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/lib.h>
 #include <hv/printk.h>
@@ -36,19 +36,19 @@
 #include "support_stress.h"
 
 #define MAX_WORKERS 4
-#define HOLD_MAX 96		/* blocks a worker holds at most */
-#define POOL_MAX 128		/* blocks waiting in the exchange pool */
+#define HOLD_MAX 96  /* blocks a worker holds at most */
+#define POOL_MAX 128 /* blocks waiting in the exchange pool */
 #define PHASES 10
 #define SEEDS 50
 #define OPS_PER_SEED 1000000ULL
-#define STEPPED_SEEDS 3		/* the checked-every-step variant, by default */
+#define STEPPED_SEEDS 3 /* the checked-every-step variant, by default */
 #define STEPPED_OPS 20000ULL
 #define POISON64 0xa5a5a5a5a5a5a5a5ULL
 
 struct blk {
 	struct page *pg;
 	unsigned int order;
-	bool scrubbed;		/* handed over zeroed: may be wiped and freed clean */
+	bool scrubbed; /* handed over zeroed: may be wiped and freed clean */
 	u64 tag;
 };
 
@@ -65,7 +65,7 @@ static struct blk pooled[POOL_MAX];
 static struct stress_pool pool = STRESS_POOL(pooled);
 static u64 *bitmap;
 static mfn_t bitmap_mfns;
-static struct stress_test stress;	/* the harness's view of this test, below */
+static struct stress_test stress; /* the harness's view of this test, below */
 
 static int teardown(void **state)
 {
@@ -96,13 +96,10 @@ static u64 rnd(struct worker *w)
  * Workers run on nodes 0, 1, 2 and 4; node 3 is only ever remote.
  */
 static const u8 dist5[25] = {
-	10, 16, 22, 28, 30,
-	16, 10, 18, 24, 26,
-	22, 18, 10, 20, 14,
-	28, 24, 20, 10, 21,
-	30, 26, 14, 21, 10,
+    10, 16, 22, 28, 30, 16, 10, 18, 24, 26, 22, 18, 10,
+    20, 14, 28, 24, 20, 10, 21, 30, 26, 14, 21, 10,
 };
-static const unsigned int worker_node[MAX_WORKERS] = { 0, 1, 2, 4 };
+static const unsigned int worker_node[MAX_WORKERS] = {0, 1, 2, 4};
 
 static void build_stress(void)
 {
@@ -222,12 +219,11 @@ static void check_block(struct worker *w, const struct blk *b, unsigned int f, b
 		die(w, "%u-bit request got 0x%llx", bits, page_to_maddr(pg));
 	if (!IS_ALIGNED(page_to_mfn(pg), 1UL << b->order) || mfn_to_page(page_to_mfn(pg)) != pg ||
 	    (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_DIRTY)))
-		die(w, "bad block at mfn 0x%llx order %u flags 0x%x",
-		    page_to_mfn(pg), b->order, pg->flags);
+		die(w, "bad block at mfn 0x%llx order %u flags 0x%x", page_to_mfn(pg), b->order,
+		    pg->flags);
 	memcpy(&first, heapfx_page_mem(pg), sizeof(first));
 	if (b->scrubbed && first && !(IS_ENABLED(CONFIG_SCRUB_DEBUG) && first == POISON64))
-		die(w, "block at 0x%llx handed out holding 0x%llx",
-		    page_to_maddr(pg), first);
+		die(w, "block at 0x%llx handed out holding 0x%llx", page_to_maddr(pg), first);
 }
 
 static void do_alloc(struct worker *w)
@@ -263,12 +259,11 @@ static void release(struct worker *w, struct blk *b, bool clean)
 	memcpy(&first, heapfx_page_mem(b->pg), sizeof(first));
 	if (first != b->tag)
 		die(w, "block at 0x%llx: tag 0x%llx became 0x%llx while allocated",
-		    page_to_maddr(b->pg), b->tag,
-		    first);
+		    page_to_maddr(b->pg), b->tag, first);
 	mark(w, b, false);
 	clean &= b->scrubbed;
 	if (clean)
-		memset(heapfx_page_mem(b->pg), 0, sizeof(first));	/* nothing of ours left */
+		memset(heapfx_page_mem(b->pg), 0, sizeof(first)); /* nothing of ours left */
 	if (b->pg->node != cpu_to_node(w->sw.cpu))
 		w->foreign_frees++;
 	free_pages(b->pg, b->order, !clean);
@@ -318,7 +313,7 @@ static void count_held(const struct blk *b, unsigned int nr, u64 *per_node)
 /* Everything that must hold with no operation in flight. */
 static void check_quiet(const char *when)
 {
-	u64 held[MAX_NODES] = { 0 }, hits = 0, misses = 0, foreign = 0, allocs = 0;
+	u64 held[MAX_NODES] = {0}, hits = 0, misses = 0, foreign = 0, allocs = 0;
 	unsigned int n, bad = heap_check(false);
 
 	if (bad)
@@ -337,11 +332,11 @@ static void check_quiet(const char *when)
 
 		if (h->free_pages + cached + allocated != h->managed || h->scrubbing ||
 		    allocated != held[n])
-			die(NULL, "%s: node %u: free %llu + cached %llu + allocated %llu + "
-			    "scrubbing %llu, managed %llu; the workers hold %llu", when, n,
-			    h->free_pages, cached,
-			    allocated, h->scrubbing,
-			    h->managed, held[n]);
+			die(NULL,
+			    "%s: node %u: free %llu + cached %llu + allocated %llu + "
+			    "scrubbing %llu, managed %llu; the workers hold %llu",
+			    when, n, h->free_pages, cached, allocated, h->scrubbing, h->managed,
+			    held[n]);
 		hits += st.hit;
 		misses += st.miss;
 		foreign += st.foreign;
@@ -349,9 +344,8 @@ static void check_quiet(const char *when)
 			die(NULL, "%s: node %u: hit + miss != local + other", when, n);
 	}
 	if (hits + misses != allocs || foreign != misses)
-		die(NULL, "%s: %llu allocations, but hit %llu miss %llu foreign %llu", when,
-		    allocs, hits,
-		    misses, foreign);
+		die(NULL, "%s: %llu allocations, but hit %llu miss %llu foreign %llu", when, allocs,
+		    hits, misses, foreign);
 }
 
 /* Free what the workers and the pool hold, each on its worker's CPU. */
@@ -377,25 +371,25 @@ static void free_everything(void)
 }
 
 static struct stress_test stress = {
-	.name = "page allocator stress",
-	.env = "PROXIMA_HEAP",
-	.seeds = SEEDS,
-	.ops = OPS_PER_SEED,
-	.threads_per_cpu = 1,		/* more only measure lock-holder preemption */
-	.phases = PHASES,
-	.nodes = worker_node,
-	.nr_nodes = ARRAY_SIZE(worker_node),
-	STRESS_WORKERS(workers),
-	.pool = &pool,
-	.build = build_stress,
-	.step = step,
-	.check_quiet = check_quiet,
-	.finish = free_everything,
+    .name = "page allocator stress",
+    .env = "PROXIMA_HEAP",
+    .seeds = SEEDS,
+    .ops = OPS_PER_SEED,
+    .threads_per_cpu = 1, /* more only measure lock-holder preemption */
+    .phases = PHASES,
+    .nodes = worker_node,
+    .nr_nodes = ARRAY_SIZE(worker_node),
+    STRESS_WORKERS(workers),
+    .pool = &pool,
+    .build = build_stress,
+    .step = step,
+    .check_quiet = check_quiet,
+    .finish = free_everything,
 };
 
 /* ---- multi-threaded -------------------------------------------------------------------- */
 
-static u64 total, foreign, fails;	/* over the seeds of the threaded test */
+static u64 total, foreign, fails; /* over the seeds of the threaded test */
 
 static void tally(void)
 {
@@ -415,10 +409,8 @@ static void test_threads_random_operations(void **state)
 	total = foreign = fails = 0;
 	seeds = stress_threaded(&stress, tally);
 	print_message("%u threads, %llu seeds, %llu allocations and frees (%llu failed "
-		      "allocations), %llu frees on another node's CPU\n", stress.nr_workers,
-		      seeds,
-		      total, fails,
-		      foreign);
+		      "allocations), %llu frees on another node's CPU\n",
+		      stress.nr_workers, seeds, total, fails, foreign);
 	assert_true(foreign > 0);
 }
 
@@ -483,9 +475,9 @@ static void test_scrub_beside_alloc_and_free(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_one_thread_checked_every_step),
-		T(test_scrub_beside_alloc_and_free),
-		T(test_threads_random_operations),
+	    T(test_one_thread_checked_every_step),
+	    T(test_scrub_beside_alloc_and_free),
+	    T(test_threads_random_operations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

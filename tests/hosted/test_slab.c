@@ -8,13 +8,13 @@
  * CPUs are the main thread with hosted_cpu_id switched (and a thread of
  * its own for the remote frees); slab_check() runs after each test.
  */
+#include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <pthread.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/errno.h>
 #include <hv/keyhandler.h>
@@ -26,7 +26,7 @@
 #include "fake_arch.h"
 #include "support_slab.h"
 
-static const size_t classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192 };
+static const size_t classes[] = {8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192};
 
 static void on(unsigned int cpu)
 {
@@ -99,7 +99,8 @@ static void assert_object_index(const struct slab_cache *c, const u8 *obj)
 	assert_ptr_equal(slab_obj_at(c, s, (unsigned int)i), obj);
 	for (d = 1; d < c->stride; d += d < 64 ? 1 : 61)
 		if (slab_obj_index(c, s, obj + d) >= 0)
-			fail_msg("%s: offset %u inside object %d taken for an object", c->name, d, i);
+			fail_msg("%s: offset %u inside object %d taken for an object", c->name, d,
+				 i);
 	assert_int_equal(slab_obj_index(c, s, obj - 1), -1);
 }
 
@@ -111,8 +112,8 @@ static void assert_object_index(const struct slab_cache *c, const u8 *obj)
  */
 static void test_layouts(void **state)
 {
-	static const size_t sizes[] = { 1, 7, 8, 24, 100, 500, 1000, 3000, 4096, 5000, 8192 };
-	static const size_t aligns[] = { 0, 16, 64, 512, PAGE_SIZE };
+	static const size_t sizes[] = {1, 7, 8, 24, 100, 500, 1000, 3000, 4096, 5000, 8192};
+	static const size_t aligns[] = {0, 16, 64, 512, PAGE_SIZE};
 	static u8 *objs[200];
 	unsigned int i, j, k, n;
 
@@ -160,7 +161,7 @@ static void test_every_size_class(void **state)
 
 	build_one();
 	for (i = 0; i < ARRAY_SIZE(classes); i++) {
-		size_t sizes[4] = { classes[i], classes[i] - 1, 1, 1 };
+		size_t sizes[4] = {classes[i], classes[i] - 1, 1, 1};
 		size_t al = MIN(classes[i], (size_t)16);
 
 		sizes[2] = i ? classes[i - 1] + 1 : 1;
@@ -203,7 +204,7 @@ static void test_kmalloc_limits(void **state)
 	assert_null(kmalloc(0));
 	assert_null(kzalloc(0));
 	assert_null(kmalloc_node(0, 0));
-	assert_null(kmalloc_node(64, 1));	/* no such node */
+	assert_null(kmalloc_node(64, 1)); /* no such node */
 	assert_null(kmalloc((PAGE_SIZE << MAX_ORDER) + 1));
 	assert_null(kmalloc(~(size_t)0));
 	assert_int_equal(ksize(NULL), 0);
@@ -217,9 +218,9 @@ static void test_kmalloc_limits(void **state)
 
 static void test_large_kmalloc(void **state)
 {
-	static const size_t sizes[] = { SLAB_MAX_OBJ_SIZE + 1, 3 * PAGE_SIZE, 64 * 1024,
-					64 * 1024 + 1, 1024 * 1024 };
-	static const unsigned int orders[] = { 2, 2, 4, 5, 8 };
+	static const size_t sizes[] = {SLAB_MAX_OBJ_SIZE + 1, 3 * PAGE_SIZE, 64 * 1024,
+				       64 * 1024 + 1, 1024 * 1024};
+	static const unsigned int orders[] = {2, 2, 4, 5, 8};
 	u64 before, pages, allocs;
 	unsigned int i;
 	u8 *p;
@@ -245,12 +246,12 @@ static void test_large_kmalloc(void **state)
 		assert_int_equal(allocs, 1);
 		memset(p, 0x3c, ksize(p));
 		assert_int_equal(ksize(p + PAGE_SIZE), 0);
-		kfree(p + PAGE_SIZE);		/* inside the block: refused */
+		kfree(p + PAGE_SIZE); /* inside the block: refused */
 		slabfx_expect_once("kfree of %p: not a kmalloc block\n", (void *)(p + PAGE_SIZE));
 		kfree(p);
 		assert_false(pg->flags & PG_LARGE);
 		assert_int_equal(slabfx_allocated(), before);
-		kfree(p);			/* twice: refused */
+		kfree(p); /* twice: refused */
 		slabfx_expect_once("kfree of %p: not a kmalloc block\n", (void *)p);
 	}
 	slab_large_info(&pages, &allocs);
@@ -262,7 +263,7 @@ static void test_large_kmalloc(void **state)
 
 static void test_kzalloc_and_ksize(void **state)
 {
-	static const size_t sizes[] = { 1, 24, 200, 4000, 8192, 20000 };
+	static const size_t sizes[] = {1, 24, 200, 4000, 8192, 20000};
 	unsigned int i;
 	size_t j;
 
@@ -277,7 +278,7 @@ static void test_kzalloc_and_ksize(void **state)
 		q = kzalloc(sizes[i]);
 		assert_non_null(q);
 		if (sizes[i] <= SLAB_MAX_OBJ_SIZE)
-			assert_ptr_equal(q, p);		/* the same object, last in first out */
+			assert_ptr_equal(q, p); /* the same object, last in first out */
 		for (j = 0; j < ksize(q); j++)
 			if (q[j])
 				fail_msg("kzalloc(%zu): byte %zu is 0x%02x", sizes[i], j, q[j]);
@@ -294,10 +295,7 @@ static void test_kzalloc_and_ksize(void **state)
  * node 2; a CPU on each. From node 0, node 2 is nearer than node 1.
  */
 static const u8 dist4[16] = {
-	10, 30, 15, 25,
-	30, 10, 20, 30,
-	15, 20, 10, 12,
-	25, 30, 12, 10,
+    10, 30, 15, 25, 30, 10, 20, 30, 15, 20, 10, 12, 25, 30, 12, 10,
 };
 
 static void build_four(void)
@@ -318,7 +316,7 @@ static void build_four(void)
 
 static void test_node_placement(void **state)
 {
-	static const size_t sizes[] = { 64, 3000, 20000 };
+	static const size_t sizes[] = {64, 3000, 20000};
 	struct slab_cache *c;
 	unsigned int cpu, n, i;
 	void *p, *warm;
@@ -368,7 +366,7 @@ static void test_node_placement(void **state)
 /* A full node: objects, new slabs and large blocks come from its nearest node. */
 static void test_full_node_falls_back(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	struct slab_cache *c;
 	void *p[40];
 	unsigned int i;
@@ -378,10 +376,12 @@ static void test_full_node_falls_back(void **state)
 	assert_non_null(c);
 	assert_true(heapfx_exhaust(0, &held) > 0);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = i % 4 == 0 ? kmalloc(64) : i % 4 == 1 ? kmalloc_node(20000, 0) :
-		       i % 4 == 2 ? slab_alloc(c) : slab_alloc_node(c, 0);
+		p[i] = i % 4 == 0   ? kmalloc(64)
+		       : i % 4 == 1 ? kmalloc_node(20000, 0)
+		       : i % 4 == 2 ? slab_alloc(c)
+				    : slab_alloc_node(c, 0);
 		assert_non_null(p[i]);
-		assert_int_equal(slabfx_node_of(p[i]), 2);	/* nearer than node 1 */
+		assert_int_equal(slabfx_node_of(p[i]), 2); /* nearer than node 1 */
 	}
 	assert_int_equal(slabfx_node_info(c, 0).slabs, 0);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
@@ -394,7 +394,7 @@ static void test_full_node_falls_back(void **state)
 	slabfx_assert_check();
 	heapfx_release(&held, false);
 	p[0] = slab_alloc(c);
-	assert_int_equal(slabfx_node_of(p[0]), 0);	/* room again: back home */
+	assert_int_equal(slabfx_node_of(p[0]), 0); /* room again: back home */
 	slab_free(c, p[0]);
 	assert_console_empty();
 	slabfx_assert_check();
@@ -455,8 +455,7 @@ static void test_cpu_array_counts(void **state)
 		info = slabfx_info(c);
 		if (info.pcpu != model)
 			fail_msg("step %u (%s, %u held): %llu cached, expected %u", step,
-				 alloc ? "alloc" : "free", nr, info.pcpu,
-				 model);
+				 alloc ? "alloc" : "free", nr, info.pcpu, model);
 		assert_int_equal(info.inuse, nr);
 		assert_true(info.inuse + info.pcpu <= info.total);
 		assert_true(slabfx_node_info(c, 0).empty <= 1);
@@ -533,7 +532,7 @@ static void test_remote_frees_go_home(void **state)
 	}
 	assert_int_equal(remote.after_shrink.pcpu, cached0);
 	assert_int_equal(remote.after_shrink.inuse, 0);
-	assert_int_equal(remote.after_shrink.out, cached0);	/* the rest back in its slabs */
+	assert_int_equal(remote.after_shrink.out, cached0); /* the rest back in its slabs */
 	slab_shrink();
 	assert_int_equal(slabfx_info(remote.c).slabs, 0);
 	slabfx_assert_check();
@@ -572,18 +571,18 @@ static void test_shrink_gives_pages_back(void **state)
 	on(0);
 	assert_true(slab_shrink() > 0);
 	assert_int_equal(slabfx_info(c).pcpu, slabfx_node_info(c, 0).pcpu);
-	assert_true(slabfx_info(c).pcpu > 0);		/* CPU 1's, until it drains */
+	assert_true(slabfx_info(c).pcpu > 0); /* CPU 1's, until it drains */
 	on(1);
 	slab_idle(1);
 	assert_int_equal(slabfx_info(c).pcpu, 0);
-	slab_idle(1);					/* nothing asked: nothing done */
+	slab_idle(1); /* nothing asked: nothing done */
 	on(0);
 	assert_true(slab_shrink() > 0);
 	assert_int_equal(slabfx_info(c).slabs, 0);
 	assert_int_equal(slab_cache_destroy(c), 0);
 	slab_shrink();
 	assert_int_equal(slabfx_allocated(), base);
-	assert_int_equal(heap[0].free_pages + heap_cached(0), free0);	/* every page back */
+	assert_int_equal(heap[0].free_pages + heap_cached(0), free0); /* every page back */
 	slabfx_assert_pages_are_slabs();
 	heapfx_assert_counts();
 	slabfx_assert_check();
@@ -614,7 +613,7 @@ static void test_idle_cpu_gives_objects_back(void **state)
 	slab_idle(SLAB_IDLE_DRAIN_TICKS - 1);
 	assert_true(slabfx_info(c).pcpu > 0);
 	on(0);
-	slab_idle(SLAB_IDLE_DRAIN_TICKS);		/* another CPU's idling: not CPU 1's cache */
+	slab_idle(SLAB_IDLE_DRAIN_TICKS); /* another CPU's idling: not CPU 1's cache */
 	assert_true(slabfx_info(c).pcpu > 0);
 	on(1);
 	slab_idle(SLAB_IDLE_DRAIN_TICKS);
@@ -631,7 +630,7 @@ static void test_idle_cpu_gives_objects_back(void **state)
 
 static void test_reclaim_hook(void **state)
 {
-	struct heapfx_held held = { 0 };
+	struct heapfx_held held = {0};
 	struct slab_cache *c;
 	void *p[100];
 	unsigned int i;
@@ -644,7 +643,7 @@ static void test_reclaim_hook(void **state)
 		slab_free(c, p[i]);
 	assert_true(slabfx_info(c).slabs > 0);
 	heapfx_exhaust(0, &held);
-	assert_int_equal(slabfx_info(c).slabs, 0);	/* all given to the exhaustion */
+	assert_int_equal(slabfx_info(c).slabs, 0); /* all given to the exhaustion */
 	assert_int_equal(slabfx_info(c).pcpu, 0);
 	assert_null(slab_alloc(c));
 	assert_null(kmalloc(64));
@@ -674,12 +673,12 @@ static void test_destroy_refuses_while_in_use(void **state)
 		p[i] = slab_alloc(c);
 	on(1);
 	q = slab_alloc(c);
-	slab_free(c, q);			/* CPU 1's array keeps it */
+	slab_free(c, q); /* CPU 1's array keeps it */
 	on(0);
 	assert_int_equal(slab_cache_destroy(c), -EBUSY);
 	slabfx_expect_once("slab busy: destroy with 3 objects in use\n");
 	assert_ptr_equal(slab_cache_find("busy"), c);
-	q = slab_alloc(c);			/* still works */
+	q = slab_alloc(c); /* still works */
 	assert_non_null(q);
 	slab_free(c, q);
 	for (i = 0; i < 3; i++)
@@ -762,7 +761,7 @@ static void test_dump_format(void **state)
 		assert_int_equal(ni.inuse, n == 0 ? 5 : n == 1 ? 9 : 0);
 		out += d.node_out[n];
 	}
-	assert_int_equal(out, d.inuse + d.pcpu);	/* the node lines add up */
+	assert_int_equal(out, d.inuse + d.pcpu); /* the node lines add up */
 	assert_int_equal(lp, 4);
 	assert_int_equal(la, 1);
 	/* Creation order, the large line last. */
@@ -793,23 +792,23 @@ static void test_dump_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_create_rejects_bad_arguments),
-		T(test_layouts),
-		T(test_every_size_class),
-		T(test_kmalloc_limits),
-		T(test_large_kmalloc),
-		T(test_kzalloc_and_ksize),
-		T(test_node_placement),
-		T(test_full_node_falls_back),
-		T(test_memoryless_cpu_is_home_on_nearest),
-		T(test_cpu_array_counts),
-		T(test_remote_frees_go_home),
-		T(test_shrink_gives_pages_back),
-		T(test_idle_cpu_gives_objects_back),
-		T(test_reclaim_hook),
-		T(test_destroy_refuses_while_in_use),
-		T(test_constructor),
-		T(test_dump_format),
+	    T(test_create_rejects_bad_arguments),
+	    T(test_layouts),
+	    T(test_every_size_class),
+	    T(test_kmalloc_limits),
+	    T(test_large_kmalloc),
+	    T(test_kzalloc_and_ksize),
+	    T(test_node_placement),
+	    T(test_full_node_falls_back),
+	    T(test_memoryless_cpu_is_home_on_nearest),
+	    T(test_cpu_array_counts),
+	    T(test_remote_frees_go_home),
+	    T(test_shrink_gives_pages_back),
+	    T(test_idle_cpu_gives_objects_back),
+	    T(test_reclaim_hook),
+	    T(test_destroy_refuses_while_in_use),
+	    T(test_constructor),
+	    T(test_dump_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

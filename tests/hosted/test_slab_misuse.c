@@ -8,12 +8,12 @@
  * (those tests are skipped without it). Each report must appear exactly
  * once, name the cache and the object, and leave slab_check() clean.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/errno.h>
 #include <hv/lib.h>
@@ -81,10 +81,12 @@ static void test_free_of_what_is_not_an_object(void **state)
 	before = slab_reports();
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		slab_free(a, bad[i]);
-		slabfx_expect_once("slab figs: free of %p: not an object of this cache\n", (void *)bad[i]);
+		slabfx_expect_once("slab figs: free of %p: not an object of this cache\n",
+				   (void *)bad[i]);
 	}
 	slab_free(a, &on_stack);
-	slabfx_expect_once("slab figs: free of %p: not an object of this cache\n", (void *)&on_stack);
+	slabfx_expect_once("slab figs: free of %p: not an object of this cache\n",
+			   (void *)&on_stack);
 	slab_free(a, NULL);
 	assert_int_equal(slab_reports(), before + ARRAY_SIZE(bad) + 1);
 	assert_int_equal(slabfx_info(a).inuse, 1);
@@ -116,7 +118,8 @@ static void test_kfree_of_what_kmalloc_did_not_give(void **state)
 	kfree(obj);
 	slabfx_expect_once("kfree of %p: object of cache plums, not kmalloc\n", (void *)obj);
 	kfree(k + 16);
-	slabfx_expect_once("slab kmalloc-64: free of %p: not an object of this cache\n", (void *)(k + 16));
+	slabfx_expect_once("slab kmalloc-64: free of %p: not an object of this cache\n",
+			   (void *)(k + 16));
 	assert_int_equal(slab_reports(), before + 4);
 	assert_int_equal(ksize(not_heap), 0);
 	assert_int_equal(ksize(page), 0);
@@ -145,7 +148,7 @@ static void test_double_free_into_an_empty_slab(void **state)
 	c = slab_cache_create("locked", 64, 0, NULL, SLAB_NO_CPU_CACHE);
 	p = slab_alloc(c);
 	slab_free(c, p);
-	assert_int_equal(slabfx_node_info(c, 0).empty, 1);	/* the reserve keeps it */
+	assert_int_equal(slabfx_node_info(c, 0).empty, 1); /* the reserve keeps it */
 	before = slab_reports();
 	slab_free(c, p);
 	slabfx_expect_once("slab locked: double free of %p\n", p);
@@ -176,12 +179,12 @@ static void test_double_free(void **state)
 	p = slab_alloc(c);
 	slab_free(c, p);
 	before = slab_reports();
-	slab_free(c, p);				/* in the CPU's array */
+	slab_free(c, p); /* in the CPU's array */
 	slabfx_expect_once("slab twice: double free of %p\n", p);
 	slab_shrink();
 	p = slab_alloc(c);
 	slab_free(c, p);
-	slab_free(c, slab_alloc(c));			/* keeps the slab alive */
+	slab_free(c, slab_alloc(c)); /* keeps the slab alive */
 	k = kmalloc(32);
 	kfree(k);
 	kfree(k);
@@ -216,8 +219,8 @@ static void test_red_zone_before(void **state)
 	slab_free(c, p);
 	slabfx_expect_once("slab left: red zone before %p overwritten", (void *)p);
 	assert_int_equal(slab_reports(), before + 1);
-	assert_int_equal(slabfx_info(c).inuse, 1);	/* not freed */
-	assert_int_equal(slab_check(), 1);		/* the damaged object */
+	assert_int_equal(slabfx_info(c).inuse, 1); /* not freed */
+	assert_int_equal(slab_check(), 1);	   /* the damaged object */
 	console_clear();
 	p[-1] = saved;
 	slabfx_assert_check();
@@ -228,8 +231,8 @@ static void test_red_zone_before(void **state)
 	p = slab_alloc(wide);
 	p[-9] = 0;
 	slab_free(wide, p);
-	slabfx_expect_once("slab left64: red zone before %p overwritten at offset -9, found at free\n",
-		    (void *)p);
+	slabfx_expect_once(
+	    "slab left64: red zone before %p overwritten at offset -9, found at free\n", (void *)p);
 	assert_int_equal(slabfx_info(wide).inuse, 0);
 	assert_int_equal(slab_reports(), before + 2);
 	assert_console_empty();
@@ -248,20 +251,22 @@ static void test_red_zone_after(void **state)
 	before = slab_reports();
 	p[40] = 0x11;
 	slab_free(c, p);
-	slabfx_expect_once("slab right: red zone after %p overwritten at offset 40, found at free\n",
-		    (void *)p);
+	slabfx_expect_once(
+	    "slab right: red zone after %p overwritten at offset 40, found at free\n", (void *)p);
 	assert_int_equal(slabfx_info(c).inuse, 0);
 	slabfx_assert_check();
 	q = slab_alloc(c);
 	assert_ptr_equal(q, p);
-	assert_int_equal(slab_reports(), before + 1);	/* repaired: nothing more */
+	assert_int_equal(slab_reports(), before + 1); /* repaired: nothing more */
 	slab_free(c, q);
 	/* A kmalloc block written past its class. */
 	p = kmalloc(100);
 	p[128] = 0;
 	kfree(p);
-	slabfx_expect_once("slab kmalloc-128: red zone after %p overwritten at offset 128, found at "
-		    "free\n", (void *)p);
+	slabfx_expect_once(
+	    "slab kmalloc-128: red zone after %p overwritten at offset 128, found at "
+	    "free\n",
+	    (void *)p);
 	assert_int_equal(slab_reports(), before + 2);
 	assert_console_empty();
 	slabfx_assert_check();
@@ -283,8 +288,9 @@ static void test_red_zone_found_at_allocation(void **state)
 	before = slab_reports();
 	q = slab_alloc(c);
 	assert_ptr_equal(q, p);
-	slabfx_expect_once("slab later: red zone after %p overwritten at offset 44, found at allocation\n",
-		    (void *)p);
+	slabfx_expect_once(
+	    "slab later: red zone after %p overwritten at offset 44, found at allocation\n",
+	    (void *)p);
 	slabfx_assert_check();
 	slab_free(c, q);
 	p[-3] = 0x33;
@@ -314,7 +320,7 @@ static void test_use_after_free(void **state)
 	q = slab_alloc(c);
 	assert_ptr_equal(q, p);
 	slabfx_expect_once("slab stale: %p written after free: byte 5 is 0x22, not poison 0x6b\n",
-		    (void *)p);
+			   (void *)p);
 	assert_int_equal(slab_reports(), before + 1);
 	slab_free(c, q);
 	slabfx_assert_check();
@@ -324,8 +330,9 @@ static void test_use_after_free(void **state)
 	p[255] = 0;
 	q = kmalloc(200);
 	assert_ptr_equal(q, p);
-	slabfx_expect_once("slab kmalloc-256: %p written after free: byte 255 is 0x00, not poison 0x6b\n",
-		    (void *)p);
+	slabfx_expect_once(
+	    "slab kmalloc-256: %p written after free: byte 255 is 0x00, not poison 0x6b\n",
+	    (void *)p);
 	kfree(q);
 	assert_int_equal(slab_reports(), before + 2);
 	assert_console_empty();
@@ -337,15 +344,15 @@ static void test_use_after_free(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_free_to_the_wrong_cache),
-		T(test_free_of_what_is_not_an_object),
-		T(test_kfree_of_what_kmalloc_did_not_give),
-		T(test_double_free_into_an_empty_slab),
-		T(test_double_free),
-		T(test_red_zone_before),
-		T(test_red_zone_after),
-		T(test_red_zone_found_at_allocation),
-		T(test_use_after_free),
+	    T(test_free_to_the_wrong_cache),
+	    T(test_free_of_what_is_not_an_object),
+	    T(test_kfree_of_what_kmalloc_did_not_give),
+	    T(test_double_free_into_an_empty_slab),
+	    T(test_double_free),
+	    T(test_red_zone_before),
+	    T(test_red_zone_after),
+	    T(test_red_zone_found_at_allocation),
+	    T(test_use_after_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,14 +22,14 @@
  * PROXIMA_SLAB_OPS (operations per seed) size the threaded runs. A
  * worker cannot fail a cmocka test: it prints what went wrong and aborts.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/lib.h>
 #include <hv/printk.h>
@@ -41,8 +41,8 @@
 
 #define MAX_WORKERS 4
 #define NODES 4
-#define HOLD_MAX 128		/* objects a worker holds at most */
-#define POOL_MAX 128		/* objects waiting in the exchange pool */
+#define HOLD_MAX 128 /* objects a worker holds at most */
+#define POOL_MAX 128 /* objects waiting in the exchange pool */
 #define PHASES 8
 #define SEEDS 8
 #define OPS_PER_SEED 500000ULL
@@ -50,7 +50,7 @@
 #define STEPPED_OPS 4000ULL
 #define CTOR_MAGIC 0xc0c0a5a5f00dcafeULL
 
-static const size_t classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192 };
+static const size_t classes[] = {8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192};
 #define NR_CLASSES ARRAY_SIZE(classes)
 
 /* The workers' own caches. */
@@ -60,9 +60,9 @@ static const struct {
 	size_t size, align;
 	unsigned int flags;
 } cache_spec[NR_CACHES] = {
-	[CACHE_CTOR] = { "stress-ctor", 40, 0, 0 },
-	[CACHE_ALIGNED] = { "stress-aligned", 200, 64, 0 },
-	[CACHE_LOCKED] = { "stress-locked", 1000, 0, SLAB_NO_CPU_CACHE },
+    [CACHE_CTOR] = {"stress-ctor", 40, 0, 0},
+    [CACHE_ALIGNED] = {"stress-aligned", 200, 64, 0},
+    [CACHE_LOCKED] = {"stress-locked", 1000, 0, SLAB_NO_CPU_CACHE},
 };
 static struct slab_cache *caches[NR_CACHES];
 
@@ -71,8 +71,8 @@ enum kind { KIND_KMALLOC, KIND_LARGE, KIND_CACHE };
 struct obj {
 	u8 *p;
 	u64 tag;
-	u32 len;		/* bytes written and checked */
-	u8 kind, cache;		/* cache: for KIND_CACHE */
+	u32 len;	/* bytes written and checked */
+	u8 kind, cache; /* cache: for KIND_CACHE */
 };
 
 struct worker {
@@ -86,7 +86,7 @@ struct worker {
 static struct worker workers[MAX_WORKERS];
 static struct obj pooled[POOL_MAX];
 static struct stress_pool pool = STRESS_POOL(pooled);
-static struct stress_test stress;	/* the harness's view of this test, below */
+static struct stress_test stress; /* the harness's view of this test, below */
 
 /* stress_die() for one of this test's workers, or for the main thread (w NULL). */
 #define die(w, ...) stress_die(sw_of(w), __VA_ARGS__)
@@ -112,10 +112,7 @@ static void ctor(void *obj)
 
 /* Four nodes of 16 MiB on a ring (neighbours 20, across 30), two CPUs each. */
 static const u8 ring4[16] = {
-	10, 20, 30, 20,
-	20, 10, 20, 30,
-	30, 20, 10, 20,
-	20, 30, 20, 10,
+    10, 20, 30, 20, 20, 10, 20, 30, 30, 20, 10, 20, 20, 30, 20, 10,
 };
 
 static void build_stress(void)
@@ -124,9 +121,9 @@ static void build_stress(void)
 
 	slabfx_build_nodes(NODES, MiB(16), 2, ring4);
 	for (i = 0; i < NR_CACHES; i++) {
-		caches[i] = slab_cache_create(cache_spec[i].name, cache_spec[i].size,
-					      cache_spec[i].align, i == CACHE_CTOR ? ctor : NULL,
-					      cache_spec[i].flags);
+		caches[i] =
+		    slab_cache_create(cache_spec[i].name, cache_spec[i].size, cache_spec[i].align,
+				      i == CACHE_CTOR ? ctor : NULL, cache_spec[i].flags);
 		assert_non_null(caches[i]);
 	}
 }
@@ -324,25 +321,22 @@ static void check_counts(const char *when, const u64 *per_class, const u64 *per_
 		snprintf(name, sizeof(name), "kmalloc-%zu", classes[c]);
 		if (slabfx_info(slab_cache_find(name)).inuse != per_class[c])
 			die(NULL, "%s: %s: %llu in use, the workers hold %llu", when, name,
-			    slabfx_info(slab_cache_find(name)).inuse,
-			    per_class[c]);
+			    slabfx_info(slab_cache_find(name)).inuse, per_class[c]);
 	}
 	for (c = 0; c < NR_CACHES; c++)
 		if (caches[c] && slabfx_info(caches[c]).inuse != per_cache[c])
 			die(NULL, "%s: %s: %llu in use, the workers hold %llu", when,
-			    cache_spec[c].name, slabfx_info(caches[c]).inuse,
-			    per_cache[c]);
+			    cache_spec[c].name, slabfx_info(caches[c]).inuse, per_cache[c]);
 	slab_large_info(&pages, &allocs);
 	if (allocs != large)
-		die(NULL, "%s: %llu large blocks, the workers hold %llu", when,
-		    allocs, large);
+		die(NULL, "%s: %llu large blocks, the workers hold %llu", when, allocs, large);
 }
 
 /* Everything that must hold with no operation in flight. */
 static void check_quiet(const char *when)
 {
 	static struct span spans[MAX_WORKERS * HOLD_MAX + POOL_MAX];
-	u64 per_class[NR_CLASSES] = { 0 }, per_cache[NR_CACHES] = { 0 }, large = 0;
+	u64 per_class[NR_CLASSES] = {0}, per_cache[NR_CACHES] = {0}, large = 0;
 	unsigned int i, n, nr_spans = 0, bad = slab_check();
 
 	if (bad)
@@ -361,9 +355,10 @@ static void check_quiet(const char *when)
 			    (unsigned long)spans[i - 1].start, (unsigned long)spans[i].start);
 	for (n = 0; n < topo->nr_nodes; n++)
 		if (heap_allocated((nodeid_t)n) != slab_node_pages((nodeid_t)n))
-			die(NULL, "%s: node %u: %llu pages allocated, %llu of them the slab "
-			    "allocator's", when, n, heap_allocated((nodeid_t)n),
-			    slab_node_pages((nodeid_t)n));
+			die(NULL,
+			    "%s: node %u: %llu pages allocated, %llu of them the slab "
+			    "allocator's",
+			    when, n, heap_allocated((nodeid_t)n), slab_node_pages((nodeid_t)n));
 }
 
 /*
@@ -407,8 +402,7 @@ static void free_everything(void)
 		snprintf(name, sizeof(name), "kmalloc-%zu", classes[c]);
 		info = slabfx_info(slab_cache_find(name));
 		if (info.slabs || info.pcpu)
-			die(NULL, "%s keeps %llu slabs, %llu cached", name,
-			    info.slabs, info.pcpu);
+			die(NULL, "%s keeps %llu slabs, %llu cached", name, info.slabs, info.pcpu);
 	}
 	meta = slabfx_info(slab_cache_find("slab-cache"));
 	arrays = slabfx_info(slab_cache_find("slab-cpu"));
@@ -422,36 +416,36 @@ static void free_everything(void)
 			die(NULL, "node %u keeps an empty internal slab after shrinking", n);
 	}
 	if (held != internal)
-		die(NULL, "%llu pages still allocated; the internal caches hold %llu",
-		    held, internal);
+		die(NULL, "%llu pages still allocated; the internal caches hold %llu", held,
+		    internal);
 	if (heap_check(false))
 		die(NULL, "heap_check failed at the end");
 	heapfx_assert_counts();
 }
 
 /* Workers on every node. */
-static const unsigned int worker_node[NODES] = { 0, 1, 2, 3 };
+static const unsigned int worker_node[NODES] = {0, 1, 2, 3};
 
 static struct stress_test stress = {
-	.name = "slab stress",
-	.env = "PROXIMA_SLAB",
-	.seeds = SEEDS,
-	.ops = OPS_PER_SEED,
-	.threads_per_cpu = 2,
-	.phases = PHASES,
-	.nodes = worker_node,
-	.nr_nodes = NODES,
-	STRESS_WORKERS(workers),
-	.pool = &pool,
-	.build = build_stress,
-	.step = step,
-	.check_quiet = check_quiet,
-	.finish = free_everything,
+    .name = "slab stress",
+    .env = "PROXIMA_SLAB",
+    .seeds = SEEDS,
+    .ops = OPS_PER_SEED,
+    .threads_per_cpu = 2,
+    .phases = PHASES,
+    .nodes = worker_node,
+    .nr_nodes = NODES,
+    STRESS_WORKERS(workers),
+    .pool = &pool,
+    .build = build_stress,
+    .step = step,
+    .check_quiet = check_quiet,
+    .finish = free_everything,
 };
 
 /* ---- multi-threaded ---------------------------------------------------------- */
 
-static u64 total, remote, shrinks;	/* over the seeds of the threaded test */
+static u64 total, remote, shrinks; /* over the seeds of the threaded test */
 
 static void tally(void)
 {
@@ -471,9 +465,8 @@ static void test_threads_random_operations(void **state)
 	total = remote = shrinks = 0;
 	seeds = stress_threaded(&stress, tally);
 	print_message("%u threads, %llu seeds, %llu allocations and frees, %llu frees on another "
-		      "node's CPU, %llu shrinks\n", stress.nr_workers, seeds,
-		      total, remote,
-		      shrinks);
+		      "node's CPU, %llu shrinks\n",
+		      stress.nr_workers, seeds, total, remote, shrinks);
 	assert_true(remote > total / 20);
 }
 
@@ -481,7 +474,7 @@ static void test_threads_random_operations(void **state)
 
 static void test_one_thread_checked_every_step(void **state)
 {
-	stress_stepped(&stress, STEPPED_SEEDS, STEPPED_OPS);	/* four CPUs, on this thread */
+	stress_stepped(&stress, STEPPED_SEEDS, STEPPED_OPS); /* four CPUs, on this thread */
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, slabfx_setup, slabfx_teardown)
@@ -489,8 +482,8 @@ static void test_one_thread_checked_every_step(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_one_thread_checked_every_step),
-		T(test_threads_random_operations),
+	    T(test_one_thread_checked_every_step),
+	    T(test_threads_random_operations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,12 +5,12 @@
  * fallback, the fallback order, numa=off/noslit/fake, and the address to
  * node lookup checked against a brute-force search.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include <hv/lib.h>
 #include <hv/printk.h>
@@ -100,7 +100,8 @@ static void check_lookup(void)
 
 		assert_int_equal(topo_paddr_to_node(&t, r->start), r->node);
 		assert_int_equal(topo_paddr_to_node(&t, r->end - 1), r->node);
-		assert_int_equal(topo_paddr_to_node(&t, r->start + (r->end - r->start) / 2), r->node);
+		assert_int_equal(topo_paddr_to_node(&t, r->start + (r->end - r->start) / 2),
+				 r->node);
 		if (i)
 			assert_true(t.range[i - 1].end <= r->start);
 	}
@@ -108,10 +109,7 @@ static void check_lookup(void)
 
 /* Four nodes on a ring, as `make run` boots: 10 / 21 / 31. */
 static const u8 ring4[16] = {
-	10, 21, 31, 21,
-	21, 10, 21, 31,
-	31, 21, 10, 21,
-	21, 31, 21, 10,
+    10, 21, 31, 21, 21, 10, 21, 31, 31, 21, 10, 21, 21, 31, 21, 10,
 };
 
 static void qemu_like_4node(void)
@@ -128,7 +126,7 @@ static void qemu_like_4node(void)
 	mem(0, 0xa0000, 0, 0);
 	mem(0x100000, 0x3ff00000, 0, 0);
 	mem(0x40000000, 0x40000000, 1, 0);
-	mem(0x80000000, 0, 0, 0);	/* a zero-length enabled entry */
+	mem(0x80000000, 0, 0, 0); /* a zero-length enabled entry */
 	mem(0x100000000ULL, 0x40000000, 2, 0);
 	mem(0x140000000ULL, 0x40000000, 3, 0);
 	slit(4, ring4);
@@ -180,7 +178,7 @@ static void test_qemu_4node_ring(void **state)
 			assert_int_equal(t.distance[n][i], ring4[n * 4 + i]);
 	}
 	assert_int_equal(t.node[0].present, 0x9f000 + 0x3ff00000);
-	assert_int_equal(t.node[1].present, 0x3ffdf000);	/* below the PCI hole */
+	assert_int_equal(t.node[1].present, 0x3ffdf000); /* below the PCI hole */
 	assert_int_equal(t.node[2].present, 0x40000000);
 	assert_int_equal(t.node[3].present, 0x40000000);
 	/* Nearest first, and the two neighbours at 21 shared out. */
@@ -193,12 +191,13 @@ static void test_qemu_4node_ring(void **state)
 	assert_int_equal(topo_paddr_to_node(&t, 0x40000000), 1);
 	assert_int_equal(topo_paddr_to_node(&t, 0x17fffffffULL), 3);
 	assert_true(t.lookup_entries > 0);
-	assert_console_has("SRAT: memory range at 0x80000000 (pxm 0) has zero length; entry ignored");
+	assert_console_has(
+	    "SRAT: memory range at 0x80000000 (pxm 0) has zero length; entry ignored");
 }
 
 static void test_two_nodes(void **state)
 {
-	static const u8 m[4] = { 10, 21, 21, 10 };
+	static const u8 m[4] = {10, 21, 21, 10};
 
 	ram(0x100000, 0x80000000);
 	cpu(0, 0);
@@ -220,7 +219,7 @@ static void test_two_nodes(void **state)
 
 static void test_eight_flat_nodes_spread_the_first_fallback(void **state)
 {
-	bool hit[8] = { false };
+	bool hit[8] = {false};
 	unsigned int n, i;
 
 	for (n = 0; n < 8; n++) {
@@ -228,7 +227,7 @@ static void test_eight_flat_nodes_spread_the_first_fallback(void **state)
 		mem(GiB(n), GiB(1), n, 0);
 		cpu(n, n);
 	}
-	build();	/* no SLIT: 10 local, 20 remote */
+	build(); /* no SLIT: 10 local, 20 remote */
 	assert_int_equal(t.nr_nodes, 8);
 	for (n = 0; n < 8; n++) {
 		assert_int_equal(t.node[n].nr_fallback, 7);
@@ -309,10 +308,7 @@ static void two_nodes_with_slit(u32 pxm, unsigned int count, const u8 *m)
 static void test_sparse_pxms_with_matching_slit(void **state)
 {
 	static const u8 m[16] = {
-		10, 0, 0, 17,
-		0, 0, 0, 0,
-		0, 0, 0, 0,
-		23, 0, 0, 10,
+	    10, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0, 23, 0, 0, 10,
 	};
 
 	two_nodes_with_slit(3, 4, m);
@@ -325,13 +321,13 @@ static void test_sparse_pxms_with_matching_slit(void **state)
 
 static void test_memoryless_node(void **state)
 {
-	static const u8 m[9] = { 10, 21, 31, 21, 10, 21, 31, 21, 10 };
+	static const u8 m[9] = {10, 21, 31, 21, 10, 21, 31, 21, 10};
 
 	ram(0, GiB(2));
 	mem(0, GiB(1), 0, 0);
 	mem(GiB(1), GiB(1), 2, 0);
 	cpu(0, 0);
-	cpu(1, 1);	/* pxm 1 has CPUs only */
+	cpu(1, 1); /* pxm 1 has CPUs only */
 	cpu(2, 2);
 	slit(3, m);
 	build();
@@ -473,12 +469,13 @@ static void test_more_domains_than_nodes_rejects_srat(void **state)
 	build();
 	assert_int_equal(t.nr_nodes, 1);
 	assert_console_has("SRAT: more than NR_NODES=");
-	assert_console_has(" proximity domains; ignoring SRAT: one node with all memory and CPUs\n");
+	assert_console_has(
+	    " proximity domains; ignoring SRAT: one node with all memory and CPUs\n");
 }
 
 static void test_uncovered_ram_goes_to_the_node_below(void **state)
 {
-	ram(0, GiB(1) + MiB(16));	/* 16 MiB past node 0's range */
+	ram(0, GiB(1) + MiB(16)); /* 16 MiB past node 0's range */
 	ram(GiB(2), GiB(3));
 	mem(0, GiB(1), 0, 0);
 	mem(GiB(2), GiB(1), 1, 0);
@@ -510,7 +507,7 @@ static void test_cpu_without_affinity_goes_to_node_0(void **state)
 	mem(0, GiB(1), 0, 0);
 	mem(GiB(1), GiB(1), 1, 0);
 	cpu(0, 1);
-	d.cpu_hwid[d.nr_cpus++] = 0x42;		/* in the MADT only */
+	d.cpu_hwid[d.nr_cpus++] = 0x42; /* in the MADT only */
 	build();
 	assert_int_equal(t.cpu_node[1], 0);
 	assert_console_has("SRAT: CPU 1 (id 0x42) has no affinity entry; placed on node 0\n");
@@ -655,11 +652,12 @@ static void test_srat_cpu_not_present_is_ignored(void **state)
 	mem(0, GiB(1), 0, 0);
 	cpu(0, 0);
 	d.aff[d.nr_aff].hwid = 9;
-	d.aff[d.nr_aff].pxm = 3;		/* only this entry names pxm 3 */
+	d.aff[d.nr_aff].pxm = 3; /* only this entry names pxm 3 */
 	d.nr_aff++;
 	build();
 	assert_int_equal(t.nr_nodes, 1);
-	assert_console_has("SRAT: CPU id 0x9 (pxm 3) is not among the present CPUs; entry ignored\n");
+	assert_console_has(
+	    "SRAT: CPU id 0x9 (pxm 3) is not among the present CPUs; entry ignored\n");
 }
 
 static void test_slit_rules(void **state)
@@ -669,11 +667,13 @@ static void test_slit_rules(void **state)
 		unsigned int count;
 		const char *line;
 	} cases[] = {
-		{ { 11, 21, 21, 10 }, 2, "SLIT: distance from pxm 0 to itself is 11, not 10; " },
-		{ { 10, 10, 21, 10 }, 2, "SLIT: distance from pxm 0 to pxm 1 is 10, not above 10; " },
-		{ { 10, 21, 9, 10 }, 2, "SLIT: distance from pxm 1 to pxm 0 is 9, not above 10; " },
-		{ { 10, 0, 0, 0 }, 1, "SLIT: 1 locality, but the proximity domains (largest 1) "
-				      "need at least 2; " },
+	    {{11, 21, 21, 10}, 2, "SLIT: distance from pxm 0 to itself is 11, not 10; "},
+	    {{10, 10, 21, 10}, 2, "SLIT: distance from pxm 0 to pxm 1 is 10, not above 10; "},
+	    {{10, 21, 9, 10}, 2, "SLIT: distance from pxm 1 to pxm 0 is 9, not above 10; "},
+	    {{10, 0, 0, 0},
+	     1,
+	     "SLIT: 1 locality, but the proximity domains (largest 1) "
+	     "need at least 2; "},
 	};
 	unsigned int i;
 
@@ -700,10 +700,7 @@ static void test_slit_with_more_localities_than_domains(void **state)
 {
 	/* Localities 0..3; SRAT names only pxm 0 and pxm 2. */
 	static const u8 m[16] = {
-		10, 16, 22, 28,
-		16, 10, 17, 23,
-		22, 17, 10, 19,
-		28, 23, 19, 10,
+	    10, 16, 22, 28, 16, 10, 17, 23, 22, 17, 10, 19, 28, 23, 19, 10,
 	};
 
 	two_nodes_with_slit(2, 4, m);
@@ -717,7 +714,7 @@ static void test_slit_with_more_localities_than_domains(void **state)
 /* A SLIT row of 255 is "unreachable": such nodes come last, never not at all. */
 static void test_unreachable_comes_last(void **state)
 {
-	static const u8 m[9] = { 10, 255, 30, 255, 10, 30, 30, 30, 10 };
+	static const u8 m[9] = {10, 255, 30, 255, 10, 30, 30, 30, 10};
 
 	ram(0, GiB(3));
 	mem(0, GiB(1), 0, 0);
@@ -739,7 +736,7 @@ static void test_unreachable_comes_last(void **state)
  */
 static void test_memoryless_cpu_node_with_only_unreachable_memory(void **state)
 {
-	static const u8 m[4] = { 10, 255, 255, 10 };
+	static const u8 m[4] = {10, 255, 255, 10};
 
 	ram(0, GiB(1));
 	mem(0, GiB(1), 1, 0);
@@ -758,7 +755,7 @@ static void test_memoryless_cpu_node_with_only_unreachable_memory(void **state)
 
 	/* The same with two unreachable memory nodes: both, by id after n. */
 	{
-		static const u8 m3[9] = { 10, 255, 255, 255, 10, 21, 255, 21, 10 };
+		static const u8 m3[9] = {10, 255, 255, 255, 10, 21, 255, 21, 10};
 
 		reset(NULL);
 		ram(0, GiB(2));
@@ -768,13 +765,14 @@ static void test_memoryless_cpu_node_with_only_unreachable_memory(void **state)
 		slit(3, m3);
 		build();
 		check_fallback(0, 2, 1, 2);
-		assert_console_has("SLIT: node 0 (pxm 0) has CPUs but no memory, and every node "
-				   "with memory is unreachable (255) from it; its memory comes from "
-				   "node 1 all the same\n");
+		assert_console_has(
+		    "SLIT: node 0 (pxm 0) has CPUs but no memory, and every node "
+		    "with memory is unreachable (255) from it; its memory comes from "
+		    "node 1 all the same\n");
 	}
 	/* A memoryless node with a reachable neighbour says nothing. */
 	{
-		static const u8 m3[9] = { 10, 255, 40, 255, 10, 21, 40, 21, 10 };
+		static const u8 m3[9] = {10, 255, 40, 255, 10, 21, 40, 21, 10};
 
 		reset(NULL);
 		ram(0, GiB(2));
@@ -790,7 +788,7 @@ static void test_memoryless_cpu_node_with_only_unreachable_memory(void **state)
 
 static void test_rejected_tables_from_the_parser(void **state)
 {
-	static const u8 m[4] = { 10, 21, 21, 10 };
+	static const u8 m[4] = {10, 21, 21, 10};
 
 	ram(0, GiB(2));
 	mem(0, GiB(1), 0, 0);
@@ -832,7 +830,7 @@ static void test_numa_fake(void **state)
 	 * RAM 4 GiB - 0x61000: 2047 granules of 2 MiB. Node i starts at granule
 	 * floor(i * 2047 / 4): 0, 511, 1023, 1535; the last takes the rest.
 	 */
-	static const u64 want[4] = { 0x3fe00000, 0x40000000, 0x40000000, 0x4019f000 };
+	static const u64 want[4] = {0x3fe00000, 0x40000000, 0x40000000, 0x4019f000};
 	unsigned int n;
 
 	ram(0, 0x9f000);
@@ -872,8 +870,8 @@ static void test_numa_fake_clamps(void **state)
 static void test_numa_fake_small_memory_leaves_no_node_empty(void **state)
 {
 	/* MiB per node: node i has granules floor((i+1)*31/20) - floor(i*31/20). */
-	static const unsigned int want_mib[19] = { 2, 4, 2, 4, 2, 4, 2, 4, 2, 4,
-						    4, 2, 4, 2, 4, 2, 4, 2, 4 };
+	static const unsigned int want_mib[19] = {2, 4, 2, 4, 2, 4, 2, 4, 2, 4,
+						  4, 2, 4, 2, 4, 2, 4, 2, 4};
 	unsigned int n;
 
 	ram(0, 0x9f000);
@@ -940,9 +938,8 @@ static void test_lookup_matches_brute_force(void **state)
 				if (pa >= t.range[r].start && pa < t.range[r].end)
 					break;
 			if (r < t.nr_ranges && topo_paddr_to_node(&t, pa) != t.range[r].node)
-				fail_msg("seed %u: 0x%llx in node %u, lookup says %u", seed,
-					 pa, t.range[r].node,
-					 topo_paddr_to_node(&t, pa));
+				fail_msg("seed %u: 0x%llx in node %u, lookup says %u", seed, pa,
+					 t.range[r].node, topo_paddr_to_node(&t, pa));
 		}
 	}
 }
@@ -966,7 +963,7 @@ static void test_lookup_too_fine_uses_binary_search(void **state)
 
 static void test_print_format(void **state)
 {
-	static u64 free[4] = { MiB(100), MiB(200), MiB(300), MiB(400) };
+	static u64 free[4] = {MiB(100), MiB(200), MiB(300), MiB(400)};
 
 	qemu_like_4node();
 	mem(GiB(8), GiB(2), 3, TOPO_MEM_HOTPLUG);
@@ -990,44 +987,44 @@ static void test_print_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_no_description_is_one_node, reset),
-		cmocka_unit_test_setup(test_no_cpu_list_still_has_the_boot_cpu, reset),
-		cmocka_unit_test_setup(test_qemu_4node_ring, reset),
-		cmocka_unit_test_setup(test_two_nodes, reset),
-		cmocka_unit_test_setup(test_eight_flat_nodes_spread_the_first_fallback, reset),
-		cmocka_unit_test_setup(test_sixty_four_nodes, reset),
-		cmocka_unit_test_setup(test_sparse_pxms_map_densely, reset),
-		cmocka_unit_test_setup(test_sparse_pxms_with_matching_slit, reset),
-		cmocka_unit_test_setup(test_memoryless_node, reset),
-		cmocka_unit_test_setup(test_cpuless_node, reset),
-		cmocka_unit_test_setup(test_hotplug_ranges_are_recorded_not_present, reset),
-		cmocka_unit_test_setup(test_ram_inside_a_hotplug_range_is_present, reset),
-		cmocka_unit_test_setup(test_wrapping_range_rejects_srat, reset),
-		cmocka_unit_test_setup(test_overlap_of_different_nodes_rejects_srat, reset),
-		cmocka_unit_test_setup(test_overlap_hidden_behind_a_nested_range, reset),
-		cmocka_unit_test_setup(test_overlapping_hotplug_ranges_merge, reset),
-		cmocka_unit_test_setup(test_overlap_within_a_node_is_fine, reset),
-		cmocka_unit_test_setup(test_more_domains_than_nodes_rejects_srat, reset),
-		cmocka_unit_test_setup(test_uncovered_ram_goes_to_the_node_below, reset),
-		cmocka_unit_test_setup(test_uncovered_ram_below_everything_goes_to_node_0, reset),
-		cmocka_unit_test_setup(test_cpu_without_affinity_goes_to_node_0, reset),
-		cmocka_unit_test_setup(test_srat_cpu_not_present_is_ignored, reset),
-		cmocka_unit_test_setup(test_slit_rules, reset),
-		cmocka_unit_test_setup(test_slit_with_more_localities_than_domains, reset),
-		cmocka_unit_test_setup(test_unreachable_comes_last, reset),
-		cmocka_unit_test_setup(test_memoryless_cpu_node_with_only_unreachable_memory, reset),
-		cmocka_unit_test_setup(test_cpu_in_two_domains, reset),
-		cmocka_unit_test_setup(test_range_ending_at_2_64, reset),
-		cmocka_unit_test_setup(test_node_boundary_inside_a_page, reset),
-		cmocka_unit_test_setup(test_rejected_tables_from_the_parser, reset),
-		cmocka_unit_test_setup(test_numa_off_and_noslit, reset),
-		cmocka_unit_test_setup(test_numa_fake, reset),
-		cmocka_unit_test_setup(test_numa_fake_clamps, reset),
-		cmocka_unit_test_setup(test_numa_fake_small_memory_leaves_no_node_empty, reset),
-		cmocka_unit_test_setup(test_numa_fake_above_nr_nodes, reset),
-		cmocka_unit_test_setup(test_lookup_matches_brute_force, reset),
-		cmocka_unit_test_setup(test_lookup_too_fine_uses_binary_search, reset),
-		cmocka_unit_test_setup(test_print_format, reset),
+	    cmocka_unit_test_setup(test_no_description_is_one_node, reset),
+	    cmocka_unit_test_setup(test_no_cpu_list_still_has_the_boot_cpu, reset),
+	    cmocka_unit_test_setup(test_qemu_4node_ring, reset),
+	    cmocka_unit_test_setup(test_two_nodes, reset),
+	    cmocka_unit_test_setup(test_eight_flat_nodes_spread_the_first_fallback, reset),
+	    cmocka_unit_test_setup(test_sixty_four_nodes, reset),
+	    cmocka_unit_test_setup(test_sparse_pxms_map_densely, reset),
+	    cmocka_unit_test_setup(test_sparse_pxms_with_matching_slit, reset),
+	    cmocka_unit_test_setup(test_memoryless_node, reset),
+	    cmocka_unit_test_setup(test_cpuless_node, reset),
+	    cmocka_unit_test_setup(test_hotplug_ranges_are_recorded_not_present, reset),
+	    cmocka_unit_test_setup(test_ram_inside_a_hotplug_range_is_present, reset),
+	    cmocka_unit_test_setup(test_wrapping_range_rejects_srat, reset),
+	    cmocka_unit_test_setup(test_overlap_of_different_nodes_rejects_srat, reset),
+	    cmocka_unit_test_setup(test_overlap_hidden_behind_a_nested_range, reset),
+	    cmocka_unit_test_setup(test_overlapping_hotplug_ranges_merge, reset),
+	    cmocka_unit_test_setup(test_overlap_within_a_node_is_fine, reset),
+	    cmocka_unit_test_setup(test_more_domains_than_nodes_rejects_srat, reset),
+	    cmocka_unit_test_setup(test_uncovered_ram_goes_to_the_node_below, reset),
+	    cmocka_unit_test_setup(test_uncovered_ram_below_everything_goes_to_node_0, reset),
+	    cmocka_unit_test_setup(test_cpu_without_affinity_goes_to_node_0, reset),
+	    cmocka_unit_test_setup(test_srat_cpu_not_present_is_ignored, reset),
+	    cmocka_unit_test_setup(test_slit_rules, reset),
+	    cmocka_unit_test_setup(test_slit_with_more_localities_than_domains, reset),
+	    cmocka_unit_test_setup(test_unreachable_comes_last, reset),
+	    cmocka_unit_test_setup(test_memoryless_cpu_node_with_only_unreachable_memory, reset),
+	    cmocka_unit_test_setup(test_cpu_in_two_domains, reset),
+	    cmocka_unit_test_setup(test_range_ending_at_2_64, reset),
+	    cmocka_unit_test_setup(test_node_boundary_inside_a_page, reset),
+	    cmocka_unit_test_setup(test_rejected_tables_from_the_parser, reset),
+	    cmocka_unit_test_setup(test_numa_off_and_noslit, reset),
+	    cmocka_unit_test_setup(test_numa_fake, reset),
+	    cmocka_unit_test_setup(test_numa_fake_clamps, reset),
+	    cmocka_unit_test_setup(test_numa_fake_small_memory_leaves_no_node_empty, reset),
+	    cmocka_unit_test_setup(test_numa_fake_above_nr_nodes, reset),
+	    cmocka_unit_test_setup(test_lookup_matches_brute_force, reset),
+	    cmocka_unit_test_setup(test_lookup_too_fine_uses_binary_search, reset),
+	    cmocka_unit_test_setup(test_print_format, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

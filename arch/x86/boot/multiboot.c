@@ -43,7 +43,7 @@ struct mb1_info {
 } __packed;
 
 struct mb1_mmap_entry {
-	u32 size;	/* of the rest of the entry */
+	u32 size; /* of the rest of the entry */
 	u64 base, len;
 	u32 type;
 } __packed;
@@ -132,11 +132,12 @@ static void mb1_mmap(struct boot_info *bi, const struct mb1_info *mbi)
 
 	while (off + sizeof(struct mb1_mmap_entry) <= mbi->mmap_length) {
 		const struct mb1_mmap_entry *e =
-			x86_boot_phys((paddr_t)mbi->mmap_addr + off, sizeof(*e));
+		    x86_boot_phys((paddr_t)mbi->mmap_addr + off, sizeof(*e));
 
 		if (!e || e->size < sizeof(*e) - 4 || e->size > mbi->mmap_length - off - 4) {
 			pr_warn("multiboot: memory map entry at offset %u is malformed "
-				"(size %u); ignoring the rest of the map\n", off, e ? e->size : 0);
+				"(size %u); ignoring the rest of the map\n",
+				off, e ? e->size : 0);
 			return;
 		}
 		add_range(bi, e->base, e->len, e->type);
@@ -147,7 +148,8 @@ static void mb1_mmap(struct boot_info *bi, const struct mb1_info *mbi)
 static void add_basic_meminfo(struct boot_info *bi, u32 lower_kib, u32 upper_kib)
 {
 	pr_warn("multiboot: no memory map from the boot loader; using the basic "
-		"lower/upper memory sizes (%u KiB, %u KiB)\n", lower_kib, upper_kib);
+		"lower/upper memory sizes (%u KiB, %u KiB)\n",
+		lower_kib, upper_kib);
 	add_range(bi, 0, (u64)lower_kib << 10, MEM_RAM);
 	add_range(bi, MiB(1), (u64)upper_kib << 10, MEM_RAM);
 }
@@ -160,8 +162,8 @@ static int parse_mb1(paddr_t info, struct boot_info *bi)
 		return -EINVAL;
 	bi->protocol = 1;
 	if (mbi->flags & MB1_INFO_CMDLINE)
-		bi->cmdline_truncated = copy_string(mbi->cmdline, bi->cmdline,
-						    sizeof(bi->cmdline), ~0U);
+		bi->cmdline_truncated =
+		    copy_string(mbi->cmdline, bi->cmdline, sizeof(bi->cmdline), ~0U);
 	if (mbi->flags & MB1_INFO_LOADER)
 		copy_string(mbi->boot_loader_name, bi->loader, sizeof(bi->loader), ~0U);
 	if (mbi->flags & MB1_INFO_MMAP)
@@ -208,7 +210,7 @@ static void mb2_rsdp(struct boot_info *bi, paddr_t tag_pa, u32 size)
 
 static int parse_mb2(paddr_t info, struct boot_info *bi)
 {
-	const struct mb2_tag *hdr = x86_boot_phys(info, 8);	/* total_size, reserved */
+	const struct mb2_tag *hdr = x86_boot_phys(info, 8); /* total_size, reserved */
 	u32 total, off, lower = 0, upper = 0;
 	bool meminfo = false, end = false;
 
@@ -235,13 +237,14 @@ static int parse_mb2(paddr_t info, struct boot_info *bi)
 		}
 		if (tag->size < sizeof(*tag) || tag->size > total - off) {
 			pr_warn("multiboot2: tag %u at offset %u has bad size %u; "
-				"ignoring the rest of the block\n", tag->type, off, tag->size);
+				"ignoring the rest of the block\n",
+				tag->type, off, tag->size);
 			break;
 		}
 		switch (tag->type) {
 		case MB2_TAG_CMDLINE:
-			bi->cmdline_truncated = copy_string(pa + 8, bi->cmdline, sizeof(bi->cmdline),
-							    tag->size - 8);
+			bi->cmdline_truncated =
+			    copy_string(pa + 8, bi->cmdline, sizeof(bi->cmdline), tag->size - 8);
 			break;
 		case MB2_TAG_LOADER:
 			copy_string(pa + 8, bi->loader, sizeof(bi->loader), tag->size - 8);

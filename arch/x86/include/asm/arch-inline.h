@@ -2,6 +2,8 @@
 #ifndef ASM_ARCH_INLINE_H
 #define ASM_ARCH_INLINE_H
 
+#include <hv/types.h>
+
 #define X86_EFLAGS_IF 0x200UL
 
 static inline unsigned long arch_irq_save(void)

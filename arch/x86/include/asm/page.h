@@ -11,7 +11,7 @@
 #include <hv/types.h>
 
 #define DIRECTMAP_BASE 0xffff800000000000UL
-#define DIRECTMAP_SIZE (1ULL << 46)	/* 64 TiB of physical address space */
+#define DIRECTMAP_SIZE (1ULL << 46) /* 64 TiB of physical address space */
 
 #define PTE_P (1UL << 0)
 #define PTE_W (1UL << 1)

@@ -12,7 +12,7 @@
 
 #define PERCPU_STACK_SIZE 0x4000
 #define PERCPU_IST_SIZE 0x2000
-#define PERCPU_IST_STACKS 3		/* #DF, NMI, #MC */
+#define PERCPU_IST_STACKS 3 /* #DF, NMI, #MC */
 #define MSR_GS_BASE 0xc0000101
 
 #ifndef __ASSEMBLY__
@@ -30,13 +30,13 @@ struct tss {
 } __attribute__((packed));
 
 struct percpu {
-	struct percpu *self;		/* PERCPU_SELF */
-	u32 cpu_id;			/* PERCPU_CPU_ID: logical CPU number */
+	struct percpu *self; /* PERCPU_SELF */
+	u32 cpu_id;	     /* PERCPU_CPU_ID: logical CPU number */
 	u32 apic_id;
 	nodeid_t node;
-	unsigned long stack_lo, stack_hi;	/* the CPU's normal stack */
-	unsigned long ist_lo;		/* PERCPU_IST_STACKS stacks of PERCPU_IST_SIZE */
-	u64 ticks;			/* local timer interrupts */
+	unsigned long stack_lo, stack_hi; /* the CPU's normal stack */
+	unsigned long ist_lo;		  /* PERCPU_IST_STACKS stacks of PERCPU_IST_SIZE */
+	u64 ticks;			  /* local timer interrupts */
 	u64 gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 };
