@@ -91,3 +91,20 @@ def test_each_node_is_built_by_its_own_cpu(boot):
         assert n == cpu_node, f"node {n} built by CPU{cpu} of node {cpu_node}"
     # Not all by the boot CPU: the work ran on the nodes' own CPUs.
     assert {cpu for _, cpu, _ in built} == {"0", "2", "4", "6"}
+
+
+def test_heap_dump_exact_on_one_node(boot):
+    # One node: every allocation is local and a hit, none foreign or other;
+    # 'm' total is the heap's boot line for the node, to the MiB; nothing
+    # sits in a per-CPU cache that 'H' and 'm' disagree about.
+    m = boot("flat")
+    m.wait_ready()
+    managed = int(re.search(r"^heap: node 0: (\d+) MiB in \d+ ranges?$", m.output, re.M)[1])
+    _, per_node = parse_heap(dump(m, "H", r"^heap node 0: free .*\n"), 1)
+    free, pcp, dirty, hit, miss, foreign, local, other = per_node[0]
+    assert (miss, foreign, other) == (0, 0, 0)
+    assert hit == local and hit > 0
+    (total, mfree, mpcp), = [tuple(int(x) for x in g[1:]) for g in
+                             M_NODE.findall(dump(m, "m", r"^mem node 0: .*\n"))]
+    assert total == managed
+    assert mfree == free >> 8 and mpcp == pcp >> 8

@@ -81,3 +81,22 @@ def test_slab_debug_reports_each_bad_free(boot):
                     r"not poison 0x6b"):
         assert len(re.findall(rf"^{pattern}$", reports, re.M)) == 1, pattern
     assert re.search(r"^selftest slab: [1-9]\d* passed, 0 failed$", out, re.M)
+
+
+@pytest.mark.parametrize("topo,cpus", [("flat", 2), ("default", 8)])
+def test_slab_dump_exact_at_ready(boot, topo, cpus):
+    # At the ready line, with every self-test object freed, the dump is known
+    # exactly: no kmalloc object or large block is left (a leak would show),
+    # every cache has one per-CPU array (a slab-cpu object) per CPU, and
+    # slab-cache holds one struct per cache: slab-cpu and the 13 kmalloc classes.
+    m = boot(topo)
+    m.wait_ready()
+    caches, nodes = parse(dump_slab(m))
+    assert sorted(caches) == sorted(["slab-cache", "slab-cpu"] +
+                                    [f"kmalloc-{s}" for s in CLASSES])
+    for size in CLASSES:
+        c = caches[f"kmalloc-{size}"]
+        assert (c["inuse"], c["total"], c["slabs"], c["pcpu"]) == (0, 0, 0, 0), size
+    assert caches["slab-cpu"]["inuse"] == len(CLASSES) * cpus
+    assert caches["slab-cache"]["inuse"] == 1 + len(CLASSES)
+    assert re.search(r"^slab kmalloc-large: pages 0 allocs 0$", m.output, re.M)
