@@ -677,6 +677,36 @@ static void test_one_page_ranges_punched_into_a_node(void **state)
 	assert_int_equal(heap_check(true), 0);
 }
 
+/*
+ * Buddies never merge across a zone boundary: [0, 64) MiB freed page by
+ * page must come back with no block across 16 MiB (dma | dma32). With
+ * MAX_ORDER >= 13 (blocks of 32 MiB; the second hosted configuration)
+ * the merge at order 12 would otherwise join [0, 16) and [16, 32) MiB.
+ */
+static void test_merging_stops_at_zone_boundaries(void **state)
+{
+	struct heapfx_held held = {0};
+	struct page *pg;
+	unsigned int z, o;
+
+	heapfx_build_nodes(1, 0, MiB(64), 1, NULL);
+	while ((pg = alloc_pages(0, MEMF_EXACT | MEMF_NODE(0) | MEMF_NO_PCP | MEMF_NO_SCRUB)))
+		heapfx_hold(&held, pg, 0);
+	assert_int_equal(held.pages, 16384);
+	heapfx_release(&held, false);
+	pcp_drain_all(); /* the frees went through this CPU's cache */
+	assert_int_equal(heap_check(true), 0);
+	for (z = 0; z < NR_ZONES; z++)
+		for (o = 0; o <= MAX_ORDER; o++)
+			for (pg = heap[0].zone[z].free[o]; pg; pg = pg->next)
+				if (pg->mfn < 0x1000 && pg->mfn + (1UL << o) > 0x1000)
+					fail_msg(
+					    "free block at mfn 0x%llx of order %u crosses 16 MiB",
+					    pg->mfn, o);
+	assert_int_equal(heap[0].zone[ZONE_DMA].free_pages, 4096);
+	assert_int_equal(heap[0].zone[ZONE_DMA32].free_pages, 12288);
+}
+
 /* ---- misuse and rebuilding -------------------------------------------------------- */
 
 static void expect_double_free(struct page *pg, unsigned int order)
@@ -842,6 +872,7 @@ int main(void)
 	    T(test_scrub_step_cleans_dirty_pages_among_clean),
 	    T(test_scrub_step_on_memoryless_node),
 	    T(test_frame_table_failure_leaves_node_out),
+	    T(test_merging_stops_at_zone_boundaries),
 	    T(test_span_frame_failure_leaves_that_span_out),
 	    T(test_interleaved_ranges_all_reach_the_heap),
 	    T(test_one_page_ranges_punched_into_a_node),
