@@ -13,6 +13,7 @@ Usage: check.py --srctree DIR --out DIR [--quick] [--only hosted|boot] [pytest a
 """
 
 import argparse
+import concurrent.futures
 import os
 import re
 import subprocess
@@ -71,6 +72,14 @@ def run_streamed(cmd, env, timeout=1200):
     return status, "".join(lines)
 
 
+def run_captured(cmd, env):
+    """Run cmd to the end; (status, its output with stderr folded in)."""
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, errors="replace", env=env,
+                       timeout=1200)
+    return r.returncode, r.stdout
+
+
 def hosted_tests(srctree, out, quick=False):
     """Build and run every cmocka binary; returns (passed, failed, names)."""
     r = run(["make", "-C", srctree, f"O={out}", "-j2", "hosted"])
@@ -82,9 +91,17 @@ def hosted_tests(srctree, out, quick=False):
     passed = failed = 0
     bad = []
     env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP", PROXIMA_QUICK="1" if quick else "0")
-    for b in binaries:
+    if quick:
+        # Two binaries at a time, one per core; each one's output is printed
+        # whole when it ends (no live progress lines in this mode).
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(lambda b: run_captured([b], env), binaries))
+    else:
+        results = [run_streamed([b], env) for b in binaries]
+    for b, (status, output) in zip(binaries, results):
         name = os.path.basename(b)
-        status, output = run_streamed([b], env)
+        if quick:
+            sys.stdout.write(output)
         ok, nok = count_tap(name, status, output)
         passed += ok
         failed += len(nok)
