@@ -195,6 +195,19 @@ def test_hosted_and_fuzz_objects_follow_their_compiler(tmp_path):
     assert "HOSTCC" not in r.stdout and "FUZZCC" not in r.stdout, r.stdout
 
 
+def test_bench_objects_follow_their_compiler(tmp_path):
+    # The benchmarks' objects too: one built with gcc, then with clang.
+    out = tmp_path / "benchcc"
+    make(f"O={out}", "defconfig")
+    obj = out / "bench/obj/mm/topology.o"
+    make(f"O={out}", str(obj))
+    assert saved_command(obj).startswith("gcc ")
+    r = make(f"O={out}", "BENCH_CC=clang", str(obj))
+    assert "BENCHCC" in r.stdout and saved_command(obj).startswith("clang "), r.stdout
+    r = make(f"O={out}", "BENCH_CC=clang", str(obj))
+    assert "BENCHCC" not in r.stdout, r.stdout
+
+
 @pytest.mark.slow
 def test_numa_off_build_is_one_node(tmp_path, boot):
     # Without CONFIG_NUMA, firmware nodes and numa=fake both give one node, said so.
