@@ -33,9 +33,23 @@ static const char *skip_spaces(const char *p)
 	return p;
 }
 
+/* Append c to t's value, or note that the value is too long. */
+static void value_put(struct token *t, size_t *n, char c, const char **err)
+{
+	if (*n + 1 < VALUE_MAX)
+		t->value[(*n)++] = c;
+	else if (!*err)
+		*err = "value too long";
+}
+
 /*
  * Cut the next token out of p into t. Returns the position after it, and
  * sets *err to a reason when the token is unusable (it is still skipped).
+ * A value that starts with a quote runs to the closing quote, which is
+ * dropped. Inside an unquoted value, a quote with a closing quote after it
+ * opens a run that may hold spaces, and both quotes stay in the value, so
+ * options with values of their own (domain=name=t,args="a b") see them; a
+ * quote with no closing quote after it is an ordinary character.
  */
 static const char *next_token(const char *p, struct token *t, const char **err)
 {
@@ -64,11 +78,11 @@ static const char *next_token(const char *p, struct token *t, const char **err)
 			p++;
 		}
 		while (*p && (quoted ? *p != '"' : !is_space(*p))) {
-			if (n + 1 < VALUE_MAX)
-				t->value[n++] = *p;
-			else if (!*err)
-				*err = "value too long";
-			p++;
+			const char *close = !quoted && *p == '"' ? strchr(p + 1, '"') : NULL;
+			const char *stop = close ? close + 1 : p + 1;
+
+			while (p < stop)
+				value_put(t, &n, *p++, err);
 		}
 		t->value[n] = '\0';
 		if (quoted) {

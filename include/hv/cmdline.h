@@ -4,7 +4,8 @@
  * gathered in the hv_params section and parsed once, early in boot.
  *
  * Syntax: space-separated "name" or "name=value"; a value may be quoted
- * with double quotes to hold spaces. Booleans take 1/0, on/off, yes/no,
+ * with double quotes to hold spaces (a quoted run inside a value keeps
+ * its quotes: domain=name=t,args="a b"). Booleans take 1/0, on/off, yes/no,
  * true/false, or no value (= on); "no-name" turns one off. Sizes take a
  * K, M, G or T suffix. Unknown options are reported and ignored; a malformed
  * value is reported with the option's name and leaves the default.

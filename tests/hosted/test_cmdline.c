@@ -553,6 +553,57 @@ static void test_string_quoted_value_holds_spaces(void **state)
 	assert_string_equal(name, "x\"y");
 }
 
+static void test_quote_inside_a_value_opens_a_run(void **state)
+{
+	/* The run may hold spaces; its quotes stay in the value. */
+	parse_ok("big=name=t,args=\"fault=ud spin\" flag");
+	assert_string_equal(big, "name=t,args=\"fault=ud spin\"");
+	assert_true(flag);
+	parse_ok("big=a\"b c\"d\"e \tf\" count=3");
+	assert_string_equal(big, "a\"b c\"d\"e \tf\"");
+	assert_int_equal(count, 3);
+	parse_ok("big=x\"\"y");
+	assert_string_equal(big, "x\"\"y");
+	/* The run ends at the next quote on the line, whatever lies between. */
+	parse_ok("big=a\"b count=9 c\" count=4");
+	assert_string_equal(big, "a\"b count=9 c\"");
+	assert_int_equal(count, 4);
+	/* With no closing quote after it, a quote is an ordinary character. */
+	parse_ok("name=x\"y flag=off");
+	assert_string_equal(name, "x\"y");
+	assert_false(flag);
+	/* Values that start with a quote are as before: the quotes go. */
+	parse_ok("big=\"a b\"");
+	assert_string_equal(big, "a b");
+}
+
+static void test_quote_inside_a_value_reported_as_written(void **state)
+{
+	char line[400], want[500];
+
+	parse_bad("foo=a\"b c\"", "cmdline: unknown option 'foo=a\"b c\"' ignored\n");
+	parse_bad("count=7\"x y\"",
+		  "cmdline: option 'count=7\"x y\"': not a number, expected 1..100; using default "
+		  "5\n");
+	/* 16 characters with the quotes: one too many. */
+	parse_bad("name=abcdefgh\"i j\"klm",
+		  "cmdline: option 'name=abcdefgh\"i j\"klm': value longer than 15 characters; "
+		  "using default \"old\"\n");
+	parse_ok("name=a\"b c\"");
+	assert_string_equal(name, "a\"b c\"");
+
+	/* 256 bytes with the run: too long, skipped whole, the rest parsed. */
+	strcpy(line, "big=x\"");
+	memset(line + 6, ' ', 254);
+	strcpy(line + 260, "\"");
+	hv_snprintf(want, sizeof(want), "cmdline: option '%s': value too long; ignored\n", line);
+	strcat(line, " count=9");
+	assert_int_equal(parse(line), 1);
+	assert_string_equal(console_text(), want);
+	assert_string_equal(big, "big");
+	assert_int_equal(count, 9);
+}
+
 static void test_string_unterminated_quote_swallows_the_rest(void **state)
 {
 	parse_bad("name=\"abc flag count=9",
@@ -692,6 +743,8 @@ int main(void)
 	    T(test_string_fits),
 	    T(test_string_too_long_keeps_value),
 	    T(test_string_quoted_value_holds_spaces),
+	    T(test_quote_inside_a_value_opens_a_run),
+	    T(test_quote_inside_a_value_reported_as_written),
 	    T(test_string_unterminated_quote_swallows_the_rest),
 	    T(test_custom_parser_accepts),
 	    T(test_custom_parser_rejects),
