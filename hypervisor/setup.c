@@ -140,6 +140,7 @@ void start_hypervisor(struct boot_info *bi)
 	pr_info("memory map from the boot loader (%u range%s):\n", bi->nr_mem,
 		PLURAL_S(bi->nr_mem));
 	memmap_print(bi->mem, bi->nr_mem);
+	bootmod_print(bi);
 
 	arch_setup_memory(bi);
 	arch_describe_firmware(&firmware);

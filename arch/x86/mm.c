@@ -201,12 +201,16 @@ void arch_setup_memory(struct boot_info *bi)
 {
 	paddr_t image_s = (paddr_t)__image_start,
 		image_e = ALIGN_UP((paddr_t)__image_end, PAGE_SIZE);
+	unsigned int i;
 
 	if (!memmap_ram_bytes(bi->mem, bi->nr_mem))
 		panic("no usable RAM in the boot memory map");
 	bootmem_init(bi->mem, bi->nr_mem);
 	bootmem_reserve(0, MiB(1)); /* BIOS data, SMP trampoline */
 	bootmem_reserve(image_s, image_e);
+	for (i = 0; i < bi->nr_modules; i++) /* guest images, read later */
+		bootmem_reserve(ALIGN_DOWN(bi->modules[i].start, PAGE_SIZE),
+				ALIGN_UP(bi->modules[i].end, PAGE_SIZE));
 	if (!bootmem_free_bytes())
 		panic("no usable RAM outside the first MiB and the image");
 

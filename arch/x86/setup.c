@@ -19,12 +19,20 @@ void x86_start(u32 magic, u32 info) __noreturn;
 
 struct boot_info x86_boot_info;
 
+extern char __image_start[], __image_end[]; /* proxima.lds */
+
 const void *x86_boot_phys(paddr_t pa, size_t len)
 {
 	/* head.S identity-maps the first 4 GiB; nothing else is reachable. */
 	if (!pa || pa + len < pa || pa + len > GiB(4))
 		return NULL;
 	return (const void *)(unsigned long)pa;
+}
+
+void x86_image_range(paddr_t *start, paddr_t *end)
+{
+	*start = (paddr_t)__image_start;
+	*end = (paddr_t)__image_end;
 }
 
 void x86_start(u32 magic, u32 info)

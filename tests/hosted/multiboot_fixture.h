@@ -3,7 +3,7 @@
  * test_multiboot2.c for multiboot2 and the loader magic): 64 KiB of fake
  * physical memory at 1 MiB, mapped through fake_arch.c, the boot_info that
  * multiboot_parse() fills, and helpers that write little-endian fields and
- * strings into that memory and check the parsed map. Each test binary
+ * strings into that memory and check the parsed map and modules. Each test binary
  * includes it once and gets its own copy of the statics.
  */
 #ifndef HOSTED_MULTIBOOT_FIXTURE_H
@@ -73,6 +73,23 @@ static inline void check_range(unsigned int i, u64 start, u64 end, u32 type)
 		fail_msg("mem[%u] is %#llx-%#llx type %u, expected %#llx-%#llx type %u", i,
 			 bi.mem[i].start, bi.mem[i].end, bi.mem[i].type, start, end, type);
 }
+
+static inline void check_module(unsigned int i, u64 start, u64 end, const char *cmdline)
+{
+	assert_true(i < bi.nr_modules);
+	if (bi.modules[i].start != start || bi.modules[i].end != end)
+		fail_msg("modules[%u] is %#llx-%#llx, expected %#llx-%#llx", i, bi.modules[i].start,
+			 bi.modules[i].end, start, end);
+	assert_string_equal(bi.modules[i].cmdline, cmdline);
+	assert_false(bi.modules[i].cmdline_truncated);
+}
+
+/*
+ * Where the hosted hypervisor image lies (tests/hosted/fake_image.c):
+ * modules must keep off [IMAGE_START, IMAGE_END).
+ */
+#define IMAGE_START 0x200000
+#define IMAGE_END 0x280000
 
 /* Where a test builds the v1 information structure or the v2 block. */
 #define INFO 0x0

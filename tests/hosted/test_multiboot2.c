@@ -11,6 +11,7 @@
 #define MB2_END 0
 #define MB2_CMDLINE 1
 #define MB2_LOADER 2
+#define MB2_MODULE 3
 #define MB2_MEMINFO 4
 #define MB2_BOOTDEV 5
 #define MB2_MMAP 6
@@ -93,6 +94,30 @@ static void mb2_finish_without_end(void)
 {
 	put32(INFO, mb2_len);
 	put32(INFO + 4, 0);
+}
+
+/*
+ * Multiboot2 specification 2.0, section 3.6.6 "Modules": a tag of type 3
+ * with u32 mod_start, u32 mod_end ("the start and end physical addresses
+ * of the boot module itself") and then u8[n] string, "a zero-terminated
+ * UTF-8 string, just like the kernel command line". "One tag appears per
+ * module. This tag type may appear multiple times." Its size is 16 plus
+ * the string's bytes; GRUB sets mod_end one past the last byte.
+ */
+static unsigned int mb2_module_bytes(u32 start, u32 end, const char *string, size_t n)
+{
+	static u8 payload[8 + 512];
+
+	assert_true(8 + n <= sizeof(payload));
+	memcpy(payload, &start, 4);
+	memcpy(payload + 4, &end, 4);
+	memcpy(payload + 8, string, n);
+	return mb2_tag(MB2_MODULE, payload, 8 + n);
+}
+
+static unsigned int mb2_module(u32 start, u32 end, const char *string)
+{
+	return mb2_module_bytes(start, end, string, strlen(string) + 1);
 }
 
 static int parse_mb2(void)
@@ -607,6 +632,145 @@ static void test_v2_block_at_odd_address(void **state)
 		assert_int_equal(rc, -EINVAL);
 }
 
+/* ---- boot modules (tag 3) ----------------------------------------------------------------- */
+
+static void test_v2_modules(void **state)
+{
+	mb2_begin();
+	mb2_string(MB2_CMDLINE, "/boot/proxima");
+	mb2_module(0x400000, 0x4a0001, "guest.elf a=1 b");
+	mb2_mmap(24, qemu_map, ARRAY_SIZE(qemu_map));
+	mb2_module(0x4a1000, 0x4a1000, ""); /* empty file, empty string */
+	mb2_module(IMAGE_END, IMAGE_END + 0x2000, "next to the image");
+	mb2_end();
+
+	assert_int_equal(parse_mb2(), 0);
+	assert_string_equal(bi.cmdline, "/boot/proxima");
+	check_qemu_map();
+	assert_int_equal(bi.nr_modules, 3);
+	check_module(0, 0x400000, 0x4a0001, "guest.elf a=1 b");
+	check_module(1, 0x4a1000, 0x4a1000, "");
+	check_module(2, 0x280000, 0x282000, "next to the image");
+	assert_int_equal(bi.modules_dropped, 0);
+	assert_console_empty();
+
+	bootmod_print(&bi);
+	assert_string_equal(console_text(),
+			    "module 0: 0x0000000000400000-0x00000000004a0001 655361 bytes "
+			    "\"guest.elf a=1 b\"\n"
+			    "module 1: 0x00000000004a1000-0x00000000004a1000 0 bytes \"\"\n"
+			    "module 2: 0x0000000000280000-0x0000000000282000 8 KiB "
+			    "\"next to the image\"\n");
+}
+
+static void test_v2_module_string_bounded_by_tag(void **state)
+{
+	unsigned int off;
+
+	mb2_begin();
+	/* A tag of exactly 16 bytes: the addresses and no string at all. */
+	mb2_module_bytes(0x400000, 0x401000, "", 0);
+	/* A string without its NUL: the tag's size ends it, not the padding. */
+	off = mb2_module_bytes(0x401000, 0x402000, "abcdefgh", 3);
+	memset(phys + INFO + off + 19, 'Z', 5);
+	mb2_end();
+
+	assert_int_equal(parse_mb2(), 0);
+	assert_int_equal(bi.nr_modules, 2);
+	check_module(0, 0x400000, 0x401000, "");
+	check_module(1, 0x401000, 0x402000, "abc");
+	assert_console_empty();
+}
+
+static void test_v2_module_tag_too_small(void **state)
+{
+	u32 start = 0x400000;
+
+	mb2_begin();
+	mb2_tag(MB2_MODULE, &start, 4); /* size 12: no room for mod_end */
+	mb2_module(0x401000, 0x402000, "after");
+	mb2_end();
+
+	assert_int_equal(parse_mb2(), 0);
+	assert_string_equal(console_text(),
+			    "multiboot2: module 0: tag size 12 is too small for its "
+			    "addresses; skipped\n");
+	assert_int_equal(bi.nr_modules, 1);
+	check_module(0, 0x401000, 0x402000, "after");
+}
+
+static void test_v2_bad_modules_skipped(void **state)
+{
+	mb2_begin();
+	mb2_module(0x400000, 0x401000, "good");
+	mb2_module(0x403000, 0x402000, "backwards");
+	mb2_module(0xfffff000, 0x1000, "past 4 GiB");
+	mb2_module(0x400800, 0x402000, "overlaps good");
+	mb2_module(0x1ff000, 0x201000, "overlaps the image");
+	mb2_module(0x401000, 0x402000, "also good");
+	mb2_module(0x3ff000, 0x400001, "first byte of good");
+	mb2_end();
+
+	assert_int_equal(parse_mb2(), 0);
+	assert_string_equal(console_text(),
+			    "multiboot2: module 1 at 0x403000-0x402000 ends before it starts; "
+			    "skipped\n"
+			    "multiboot2: module 2 at 0xfffff000-0x1000 ends before it starts; "
+			    "skipped\n"
+			    "multiboot2: module 3 at 0x400800-0x402000 overlaps module 0 at "
+			    "0x400000-0x401000; skipped\n"
+			    "multiboot2: module 4 at 0x1ff000-0x201000 overlaps the hypervisor "
+			    "image at 0x200000-0x280000; skipped\n"
+			    "multiboot2: module 6 at 0x3ff000-0x400001 overlaps module 0 at "
+			    "0x400000-0x401000; skipped\n");
+	assert_int_equal(bi.nr_modules, 2);
+	check_module(0, 0x400000, 0x401000, "good");
+	check_module(1, 0x401000, 0x402000, "also good");
+	assert_int_equal(bi.modules_dropped, 0);
+}
+
+static void test_v2_too_many_modules_counted(void **state)
+{
+	unsigned int i;
+
+	mb2_begin();
+	for (i = 0; i < 18; i++)
+		mb2_module(0x400000 + 0x10000 * i, 0x408000 + 0x10000 * i, "m");
+	mb2_string(MB2_CMDLINE, "still parsed");
+	mb2_end();
+
+	assert_int_equal(parse_mb2(), 0);
+	assert_int_equal(bi.nr_modules, 16);
+	assert_int_equal(bi.modules_dropped, 2);
+	check_module(15, 0x4f0000, 0x4f8000, "m");
+	assert_string_equal(bi.cmdline, "still parsed");
+	assert_console_empty();
+	bootmod_print(&bi);
+	assert_console_has("modules: 2 beyond the first 16 were ignored\n");
+}
+
+static void test_v2_module_cmdline_truncated(void **state)
+{
+	static char line[300];
+
+	memset(line, 's', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	mb2_begin();
+	mb2_module(0x400000, 0x401000, line);
+	line[255] = '\0';
+	mb2_module(0x401000, 0x402000, line); /* 255 characters: fits */
+	mb2_end();
+
+	assert_int_equal(parse_mb2(), 0);
+	assert_int_equal(bi.nr_modules, 2);
+	assert_true(bi.modules[0].cmdline_truncated);
+	assert_int_equal(strlen(bi.modules[0].cmdline), 255);
+	assert_memory_equal(bi.modules[0].cmdline, line, 255);
+	check_module(1, 0x401000, 0x402000, line);
+	bootmod_print(&bi);
+	assert_int_equal(console_count("(command line cut)"), 1);
+}
+
 /* ---- magic ---------------------------------------------------------------------------- */
 
 static void test_unknown_magic(void **state)
@@ -666,6 +830,12 @@ int main(void)
 	    T(test_v2_two_mmap_tags_accumulate),
 	    T(test_v2_long_cmdline_truncated),
 	    T(test_v2_cmdline_just_fits),
+	    T(test_v2_modules),
+	    T(test_v2_module_string_bounded_by_tag),
+	    T(test_v2_module_tag_too_small),
+	    T(test_v2_bad_modules_skipped),
+	    T(test_v2_too_many_modules_counted),
+	    T(test_v2_module_cmdline_truncated),
 	    T(test_unknown_magic),
 	    T(test_v2_block_at_odd_address), /* keep last: see there */
 	};

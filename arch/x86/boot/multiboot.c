@@ -5,22 +5,26 @@
  * loader and is not trusted: every length and offset is checked against
  * the block before a byte is read, and a bad part is reported and skipped.
  * Reaches physical memory only through x86_boot_phys(), so the hosted tests
- * can run it over crafted blocks.
+ * can run it over crafted blocks. Boot modules are recorded by range and
+ * string only; their bytes are not read here.
  */
 #include <asm/boot.h>
 #include <asm/setup.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
+#include <hv/panic.h>
 #include <hv/printk.h>
 
 #define MB1_INFO_MEM (1U << 0)
 #define MB1_INFO_CMDLINE (1U << 2)
+#define MB1_INFO_MODS (1U << 3)
 #define MB1_INFO_MMAP (1U << 6)
 #define MB1_INFO_LOADER (1U << 9)
 
 #define MB2_TAG_END 0
 #define MB2_TAG_CMDLINE 1
 #define MB2_TAG_LOADER 2
+#define MB2_TAG_MODULE 3
 #define MB2_TAG_MEMINFO 4
 #define MB2_TAG_MMAP 6
 #define MB2_TAG_ACPI_OLD 14
@@ -48,6 +52,13 @@ struct mb1_mmap_entry {
 	u32 type;
 } __packed;
 
+/* One entry of the v1 module table (Multiboot 0.6.96, section 3.3). */
+struct mb1_module {
+	u32 mod_start, mod_end; /* [mod_start, mod_end), as GRUB and QEMU fill it */
+	u32 string;		/* physical address of a C string, or 0 */
+	u32 reserved;
+} __packed;
+
 struct mb2_tag {
 	u32 type, size;
 } __packed;
@@ -62,6 +73,12 @@ struct mb2_mmap_entry {
 	u32 type, reserved;
 } __packed;
 
+/* Multiboot2 tag 3 (section 3.6.6); the string follows inline. */
+struct mb2_module {
+	u32 type, size;
+	u32 mod_start, mod_end;
+} __packed;
+
 struct mb2_meminfo {
 	u32 type, size;
 	u32 mem_lower, mem_upper;
@@ -69,6 +86,8 @@ struct mb2_meminfo {
 
 _Static_assert(sizeof(struct mb1_info) == 68, "multiboot info layout");
 _Static_assert(sizeof(struct mb2_mmap_entry) == 24, "multiboot2 mmap entry layout");
+_Static_assert(sizeof(struct mb1_module) == 16, "multiboot module entry layout");
+_Static_assert(sizeof(struct mb2_module) == 16, "multiboot2 module tag layout");
 
 static void add_range(struct boot_info *bi, u64 base, u64 len, u32 type)
 {
@@ -126,6 +145,87 @@ static bool copy_string(paddr_t pa, char *dst, size_t size, u32 limit)
 	}
 }
 
+/*
+ * Whether the loader's n-th module entry, at [start, end), may be kept:
+ * a backwards range, or one that overlaps the image or a module kept
+ * before, is reported and left out. The fields are 32-bit in both
+ * protocols, so a module running past 4 GiB shows up as end < start.
+ */
+static bool module_fits(const struct boot_info *bi, const char *proto, unsigned int n,
+			paddr_t start, paddr_t end)
+{
+	paddr_t img_s, img_e;
+	unsigned int i;
+
+	if (end < start) {
+		pr_warn("%s: module %u at 0x%llx-0x%llx ends before it starts; skipped\n", proto, n,
+			start, end);
+		return false;
+	}
+	x86_image_range(&img_s, &img_e);
+	if (start < img_e && img_s < end) {
+		pr_warn("%s: module %u at 0x%llx-0x%llx overlaps the hypervisor image at "
+			"0x%llx-0x%llx; skipped\n",
+			proto, n, start, end, img_s, img_e);
+		return false;
+	}
+	for (i = 0; i < bi->nr_modules; i++) {
+		const struct boot_module *m = &bi->modules[i];
+
+		if (start < m->end && m->start < end) {
+			pr_warn("%s: module %u at 0x%llx-0x%llx overlaps module %u at "
+				"0x%llx-0x%llx; skipped\n",
+				proto, n, start, end, i, m->start, m->end);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Record the loader's n-th module entry, whose string is at most limit
+ * bytes at string_pa (0: none). The callers only count the entries from
+ * BOOT_MODULES_MAX on, so there is room.
+ */
+static void add_module(struct boot_info *bi, const char *proto, unsigned int n, paddr_t start,
+		       paddr_t end, paddr_t string_pa, u32 limit)
+{
+	struct boot_module *m;
+
+	ASSERT(n < BOOT_MODULES_MAX && bi->nr_modules <= n, "entries past the array are counted");
+	if (!module_fits(bi, proto, n, start, end))
+		return;
+	m = &bi->modules[bi->nr_modules];
+	m->start = start;
+	m->end = end;
+	m->cmdline_truncated = copy_string(string_pa, m->cmdline, sizeof(m->cmdline), limit);
+	bi->nr_modules++;
+}
+
+static void mb1_modules(struct boot_info *bi, const struct mb1_info *mbi)
+{
+	u32 i;
+
+	for (i = 0; i < mbi->mods_count; i++) {
+		paddr_t pa = (paddr_t)mbi->mods_addr + (paddr_t)i * sizeof(struct mb1_module);
+		const struct mb1_module *e;
+
+		if (i >= BOOT_MODULES_MAX) {
+			/* Not read: a huge count costs no time. */
+			bi->modules_dropped += mbi->mods_count - i;
+			return;
+		}
+		e = x86_boot_phys(pa, sizeof(*e));
+		if (!e) {
+			pr_warn("multiboot: module table entry %u at 0x%llx is unreadable; "
+				"ignoring the rest of the table\n",
+				i, pa);
+			return;
+		}
+		add_module(bi, "multiboot", i, e->mod_start, e->mod_end, e->string, ~0U);
+	}
+}
+
 static void mb1_mmap(struct boot_info *bi, const struct mb1_info *mbi)
 {
 	u32 off = 0;
@@ -168,6 +268,8 @@ static int parse_mb1(paddr_t info, struct boot_info *bi)
 		copy_string(mbi->boot_loader_name, bi->loader, sizeof(bi->loader), ~0U);
 	if (mbi->flags & MB1_INFO_MMAP)
 		mb1_mmap(bi, mbi);
+	if (mbi->flags & MB1_INFO_MODS)
+		mb1_modules(bi, mbi);
 	if (!bi->nr_mem && (mbi->flags & MB1_INFO_MEM))
 		add_basic_meminfo(bi, mbi->mem_lower, mbi->mem_upper);
 	return 0;
@@ -208,10 +310,30 @@ static void mb2_rsdp(struct boot_info *bi, paddr_t tag_pa, u32 size)
 	bi->rsdp_len = len;
 }
 
+/* Tag 3: one module, the n-th module tag of the block. */
+static void mb2_module(struct boot_info *bi, paddr_t tag_pa, u32 size, unsigned int n)
+{
+	const struct mb2_module *t = x86_boot_phys(tag_pa, sizeof(*t));
+
+	if (n >= BOOT_MODULES_MAX) {
+		bi->modules_dropped++;
+		return;
+	}
+	if (!t || size < sizeof(*t)) {
+		pr_warn("multiboot2: module %u: tag size %u is too small for its addresses; "
+			"skipped\n",
+			n, size);
+		return;
+	}
+	add_module(bi, "multiboot2", n, t->mod_start, t->mod_end, tag_pa + sizeof(*t),
+		   size - sizeof(*t));
+}
+
 static int parse_mb2(paddr_t info, struct boot_info *bi)
 {
 	const struct mb2_tag *hdr = x86_boot_phys(info, 8); /* total_size, reserved */
 	u32 total, off, lower = 0, upper = 0;
+	unsigned int nr_module_tags = 0;
 	bool meminfo = false, end = false;
 
 	if (!hdr)
@@ -248,6 +370,9 @@ static int parse_mb2(paddr_t info, struct boot_info *bi)
 			break;
 		case MB2_TAG_LOADER:
 			copy_string(pa + 8, bi->loader, sizeof(bi->loader), tag->size - 8);
+			break;
+		case MB2_TAG_MODULE:
+			mb2_module(bi, pa, tag->size, nr_module_tags++);
 			break;
 		case MB2_TAG_MEMINFO:
 			if (tag->size >= sizeof(struct mb2_meminfo)) {

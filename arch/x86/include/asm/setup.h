@@ -22,6 +22,12 @@ int multiboot_parse(u32 magic, paddr_t info, struct boot_info *bi);
  */
 const void *x86_boot_phys(paddr_t pa, size_t len);
 
+/*
+ * The physical range [start, end) of the hypervisor image, from the linker
+ * script (setup.c): boot modules must not overlap it.
+ */
+void x86_image_range(paddr_t *start, paddr_t *end);
+
 /* The loader's data, copied at entry (setup.c). */
 extern struct boot_info x86_boot_info;
 
