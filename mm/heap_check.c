@@ -76,6 +76,12 @@ static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
 				m++;
 				continue;
 			}
+			if (pg->flags & PG_OWNED) {
+				pr_err("heap check: node %u: free block at mfn 0x%llx is still "
+				       "owned by a domain\n",
+				       n, m);
+				bad++;
+			}
 			size = 1UL << pg->order;
 			for (i = 1; IS_ENABLED(CONFIG_DEBUG) && i < size && m + i < s->end; i++)
 				if ((pg[i].flags & ~PG_DIRTY) != PG_TAIL) {

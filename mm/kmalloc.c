@@ -105,6 +105,15 @@ void *kzalloc(size_t size)
 	return p;
 }
 
+void *kzalloc_node(size_t size, nodeid_t node)
+{
+	void *p = kmalloc_node(size, node);
+
+	if (p)
+		memset(p, 0, ksize(p));
+	return p;
+}
+
 /* Whether p, on page pg, starts a live large kmalloc block. */
 static bool is_large_head(const void *p, const struct page *pg)
 {

@@ -435,8 +435,8 @@ void free_pages(struct page *pg, unsigned int order, bool dirty)
 
 	if (!pg)
 		return;
-	BUG_ON(order > MAX_ORDER ||
-		   (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_OFFLINE | PG_SLAB | PG_LARGE)),
+	BUG_ON(order > MAX_ORDER || (pg->flags & (PG_FREE | PG_TAIL | PG_PCP | PG_OFFLINE |
+						  PG_SLAB | PG_LARGE | PG_OWNED)),
 	       "free_pages of a block that is not allocated (double free, or wrong order)");
 	if (IS_ENABLED(CONFIG_SCRUB_DEBUG) && !dirty)
 		scrub_poison(pg, order);

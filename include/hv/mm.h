@@ -37,6 +37,7 @@ enum zone_id {
 #define PG_DIRTY_BLOCK (1U << 5) /* on a free block's head: some page may be dirty */
 #define PG_SLAB (1U << 6)	 /* allocated, part of a slab: owner is its struct slab */
 #define PG_LARGE (1U << 7)	 /* allocated, head of a kmalloc block of 2^order pages */
+#define PG_OWNED (1U << 8)	 /* allocated, guest memory: owner is its struct domain */
 
 struct page {
 	union {
@@ -44,7 +45,7 @@ struct page {
 			struct page *next, *prev; /* free list or cache links (free pages) */
 		};
 		struct {
-			void *owner;	       /* allocated pages: their user's (PG_SLAB) */
+			void *owner; /* allocated pages: their user's (PG_SLAB, PG_OWNED) */
 			unsigned long private; /* allocated pages: their user's */
 		};
 	};

@@ -83,6 +83,9 @@ void *kzalloc(size_t size);
 /* kmalloc from node's memory, else the nearest node that has some. */
 void *kmalloc_node(size_t size, nodeid_t node);
 
+/* kmalloc_node, with all ksize() bytes zeroed. */
+void *kzalloc_node(size_t size, nodeid_t node);
+
 /*
  * Free what kmalloc returned. NULL is ignored; anything else that is not
  * a live kmalloc block is reported and left alone.
