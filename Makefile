@@ -57,7 +57,7 @@ CMDLINE ?=
 GIT_REV := $(shell cd $(srctree) && git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 # Targets that must not read or create a configuration.
-no-config-targets := help clean distclean mrproper defconfig %_defconfig \
+no-config-targets := help clean distclean mrproper defconfig %_defconfig run-cmdline \
 	menuconfig nconfig olddefconfig oldconfig savedefconfig deps \
 	check bench format format-check
 config-goals := $(filter-out $(no-config-targets),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),all))
@@ -210,6 +210,9 @@ $(objtree)/%.o: $(srctree)/%.S $(KCONFIG_AUTOHEADER)
 $(foreach o,$(objs),$(call cmd-check,$(o),$(call obj-cmd,$(o))))
 -include $(objs:.o=.d)
 
+# The test guest; adds its image (testguest_blob.o) to objs.
+include $(srctree)/tests/guests/Makefile
+
 # ---------------------------------------------------------------------------
 # Link: pass 1 without symbols, then again with the text symbol table that
 # stack traces print. The table sits after all code, so no code moves.
@@ -256,7 +259,7 @@ $(call cmd-check,$(objtree)/proxima,$(call cmd-objcopy,$(objtree)/proxima,$(objt
 # ---------------------------------------------------------------------------
 # Boot media and running
 
-.PHONY: iso run deps FORCE
+.PHONY: iso run run-cmdline deps FORCE
 # make iso GRUB_CMDLINE="..." sets the command line GRUB passes; rebuilt
 # every time (it takes a fraction of a second) so a new line always lands.
 GRUB_CMDLINE ?= $(CMDLINE)
@@ -270,10 +273,21 @@ deps:
 
 # make run [TOPOLOGY=name] [CMDLINE="..."] [ISO=1]
 TOPOLOGY ?= default
+# The demo domains make run starts (RUN_DOMAINS= for none): one pinned to
+# node 1 that stays up (halted) for 'q', one placed by Proxima that runs
+# its memory test and powers off.
+RUN_DOMAINS ?= domain=name=web,mem=128M,vcpus=2,node=1,policy=strict,args=hlt \
+	domain=name=batch,mem=256M,vcpus=4
+run-append = $(strip $(RUN_DOMAINS) $(CMDLINE))
+
 run: all $(if $(ISO),iso)
 	$(Q)$(srctree)/scripts/qemu-run --topology $(TOPOLOGY) \
 		$(if $(ISO),--iso $(objtree)/proxima.iso,--kernel $(objtree)/proxima) \
-		--append "$(CMDLINE)"
+		--append "$(run-append)"
+
+# The command line make run passes (for the tests of the README).
+run-cmdline:
+	@echo '$(run-append)'
 
 # ---------------------------------------------------------------------------
 # Tests

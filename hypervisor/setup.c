@@ -8,7 +8,9 @@
 #include <hv/arch.h>
 #include <hv/boot.h>
 #include <hv/cmdline.h>
+#include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/hvm.h>
 #include <hv/keyhandler.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -16,6 +18,7 @@
 #include <hv/numa.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
+#include <hv/sched.h>
 #include <hv/setup.h>
 #include <hv/slab.h>
 #include <hv/smp.h>
@@ -25,6 +28,7 @@ static struct arch_firmware firmware;
 static const char *cmdline_opts;
 
 static char test_fault[8];
+static unsigned int hvm_cpus;
 
 /* test_fault=<kind>: raise a CPU exception on purpose (SELFTEST builds). */
 static int parse_test_fault(const char *v)
@@ -105,26 +109,37 @@ static void parse_cmdline(void)
 			BOOT_CMDLINE_MAX - 1);
 }
 
-static void __noreturn idle_loop(void)
+/* The boot CPU's part in the run loop: serve the debug keys. */
+static void poll_console(void)
 {
-	unsigned int idle = 0, ticks;
+	int c;
 
-	for (;;) {
-		int c;
+	while ((c = arch_console_getc()) >= 0)
+		keyhandler_dispatch((unsigned char)c);
+}
 
-		while ((c = arch_console_getc()) >= 0) {
-			arch_irq_enable();
-			keyhandler_dispatch((unsigned char)c);
-			arch_irq_disable();
-			idle = 0;
-		}
-		arch_irq_enable();
-		ticks = idle < ~0U ? idle++ : idle;
-		heap_idle(ticks);
-		slab_idle(ticks);
-		arch_irq_disable();
-		arch_idle();
+static void hvm_enable(void)
+{
+	if (arch_hvm_enable_cpu())
+		pr_err("hvm: CPU%u: no memory for its virtualisation state\n", arch_cpu_id());
+	else
+		__atomic_fetch_add(&hvm_cpus, 1, __ATOMIC_RELAXED);
+}
+
+/* Virtualisation on every CPU, then the domains of the command line. */
+static void start_guests(void)
+{
+	bool ok = arch_hvm_detect();
+	unsigned int online = cpumask_weight(&cpu_online_mask);
+
+	if (ok) {
+		smp_run_on_all(hvm_enable);
+		ok = hvm_cpus == online;
+		if (!ok)
+			pr_err("hvm: enabled on %u of %u CPUs: guests disabled\n", hvm_cpus,
+			       online);
 	}
+	domains_boot(boot, ok);
 }
 
 void start_hypervisor(struct boot_info *bi)
@@ -166,6 +181,8 @@ void start_hypervisor(struct boot_info *bi)
 		pr_info("test_fault=%s: handled, boot continues\n", test_fault);
 	}
 
+	start_guests();
 	printk(LOG_EMERG, "Proxima: ready (press 'h' for debug keys)\n");
-	idle_loop();
+	domains_start();
+	sched_loop(poll_console);
 }

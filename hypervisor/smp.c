@@ -1,7 +1,7 @@
 /*
  * Bringing the other CPUs online and saying how that went, per node, and
  * the one way the boot CPU hands them work (smp_run_on_all: a generation
- * counter the others poll from their idle loop every tick). Owns
+ * counter the others poll from their run loop every tick). Owns
  * cpu_online_mask and the work slot. The arch gets the CPU list and the
  * boot-time node allocator as arguments; it never reads the topology.
  */
@@ -10,6 +10,7 @@
 #include <hv/mm.h>
 #include <hv/numa.h>
 #include <hv/printk.h>
+#include <hv/sched.h>
 #include <hv/slab.h>
 #include <hv/smp.h>
 #include <hv/topology.h>
@@ -65,24 +66,19 @@ void smp_run_on_all(void (*fn)(void))
 	arch_irq_disable();
 }
 
+void smp_poll_work(void)
+{
+	static unsigned int seen[CONFIG_NR_CPUS];
+	unsigned int cpu = arch_cpu_id(), gen = __atomic_load_n(&work_gen, __ATOMIC_ACQUIRE);
+
+	if (cpu == 0 || gen == seen[cpu])
+		return;
+	seen[cpu] = gen;
+	__atomic_load_n(&work_fn, __ATOMIC_RELAXED)();
+	__atomic_fetch_add(&work_done, 1, __ATOMIC_RELEASE);
+}
+
 void smp_ap_idle_loop(void)
 {
-	unsigned int seen = 0, idle = 0, ticks;
-
-	for (;;) {
-		unsigned int gen = __atomic_load_n(&work_gen, __ATOMIC_ACQUIRE);
-
-		arch_irq_enable();
-		if (gen != seen) {
-			seen = gen;
-			__atomic_load_n(&work_fn, __ATOMIC_RELAXED)();
-			__atomic_fetch_add(&work_done, 1, __ATOMIC_RELEASE);
-			idle = 0;
-		}
-		ticks = idle < ~0U ? idle++ : idle;
-		heap_idle(ticks);
-		slab_idle(ticks);
-		arch_irq_disable();
-		arch_idle();
-	}
+	sched_loop(smp_poll_work);
 }

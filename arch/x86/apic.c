@@ -12,6 +12,7 @@
 #include <asm/regs.h>
 #include <asm/setup.h>
 #include <hv/arch.h>
+#include <hv/hvm.h>
 #include <hv/printk.h>
 
 #define APIC_ID 0x20
@@ -223,4 +224,21 @@ void arch_idle(void)
 {
 	/* sti takes effect after hlt starts, so no wake-up is lost. */
 	__asm__ __volatile__("sti; hlt; cli" : : : "memory");
+}
+
+unsigned int arch_tick_hz(void)
+{
+	return TICK_HZ;
+}
+
+u64 arch_time_ns(void)
+{
+	u64 t = rdtsc(), khz = tsc_khz ? tsc_khz : 1000000;
+
+	return t / khz * 1000000 + t % khz * 1000000 / khz;
+}
+
+u64 x86_tsc_khz(void)
+{
+	return tsc_khz;
 }

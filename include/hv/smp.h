@@ -21,8 +21,14 @@ void smp_init(void);
 void smp_run_on_all(void (*fn)(void));
 
 /*
- * The idle loop of a CPU other than the boot CPU: serves smp_run_on_all
- * and the idle-time work of the page allocator. Never returns.
+ * Run the work smp_run_on_all() posted, if the calling CPU has not yet.
+ * CPUs other than the boot CPU call it from their run loop.
+ */
+void smp_poll_work(void);
+
+/*
+ * The run loop of a CPU other than the boot CPU (sched_loop() serving
+ * smp_run_on_all). Never returns.
  */
 void smp_ap_idle_loop(void) __attribute__((noreturn));
 

@@ -58,6 +58,7 @@ def test_help_lists_every_key(boot):
                     ("H", "page allocator: free blocks"), ("m", "memory per node"),
                     ("d", "registers and stack"), ("e", "boot memory map"),
                     ("h", "list the debug keys"), ("n", "NUMA as numactl --hardware"),
+                    ("q", "domains: state, memory per node"),
                     ("u", "NUMA topology"), ("v", "version")]:
         assert re.search(rf"^  '{re.escape(k)}'  {desc}", out, re.M), f"key {k} not listed"
 
@@ -67,7 +68,8 @@ def test_star_runs_every_diagnostic(boot):
     m.wait_ready()
     text = m.key("*", "== done")
     # Exactly the diagnostic keys, in key order.
-    assert re.findall(r"^== '(.)'", text, re.M) == ["H", "d", "e", "m", "n", "s", "u", "v"]
+    assert re.findall(r"^== '(.)'", text, re.M) == ["H", "d", "e", "m", "n", "q", "s", "u",
+                                                     "v"]
     assert "Stack trace:" in text and "RIP:" in text
     assert re.search(r"^  0x0000000000100000-0x[0-9a-f]{16} RAM", text, re.M)
     assert "command line:" in text

@@ -63,8 +63,11 @@ def defconfig_image(tmp_path_factory):
 def test_readme_boot_sample(boot, defconfig_image):
     (sample,) = [b for b in blocks("README.md", "## What you see") if b[0].startswith("Proxima")]
     assert len(sample) > 10
-    m = boot("default", kernel=defconfig_image)
+    cmdline = subprocess.run(["make", "-s", "-C", SRCTREE, "run-cmdline"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
+    m = boot("default", kernel=defconfig_image, append=cmdline)
     m.wait_ready()
+    m.wait_for(sample[-1], timeout=120)
     check_sample(sample, m.output)
 
 

@@ -62,6 +62,9 @@ void x86_apic_nmi_others(void);
 /* Busy-wait about us microseconds, once the TSC is calibrated (apic.c). */
 void x86_udelay(u64 us);
 
+/* The TSC's frequency as calibrated at boot (0 before). */
+u64 x86_tsc_khz(void);
+
 /* Local APIC and its periodic tick (apic.c). */
 void x86_apic_init(void);
 

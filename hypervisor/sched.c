@@ -1,0 +1,197 @@
+/*
+ * The vCPU scheduler: per-CPU run queues of the vCPUs homed there, round
+ * robin with a time slice from the tick, HLT yielding the CPU, and the
+ * reaping of dying domains' vCPUs (see include/hv/sched.h).
+ *
+ * A run queue is a circular list through vcpu.rq_next, changed under its
+ * CPU's lock; the CPU itself is the only one that runs or reaps its
+ * vCPUs. A vCPU's state is written by its CPU (HLT) and by the vCPUs of
+ * its domain (vcpu_up), with atomics; the CPU looks again at least every
+ * tick, so a newly runnable vCPU waits at most one tick.
+ */
+#include <hv/arch.h>
+#include <hv/domain.h>
+#include <hv/hvm.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <hv/slab.h>
+#include <hv/smp.h>
+#include <hv/spinlock.h>
+#include <hv/topology.h>
+
+struct run_queue {
+	struct spinlock lock;
+	struct vcpu *last; /* the vCPU that ran last; the next one follows it */
+	unsigned int nr;
+};
+
+static struct run_queue rq[CONFIG_NR_CPUS];
+
+void sched_add_vcpu(struct vcpu *v)
+{
+	struct run_queue *q = &rq[v->pcpu];
+	unsigned long flags = spin_lock_irqsave(&q->lock);
+
+	if (!q->last) {
+		v->rq_next = v;
+	} else {
+		v->rq_next = q->last->rq_next;
+		q->last->rq_next = v;
+	}
+	q->last = v;
+	q->nr++;
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+unsigned int sched_nr_vcpus(unsigned int cpu)
+{
+	return READ_ONCE(rq[cpu].nr);
+}
+
+unsigned int sched_pick_cpu(nodeid_t n)
+{
+	const struct topo_node *tn = &topo->node[n];
+	unsigned int c, best = ~0U, i;
+	nodeid_t m = n;
+
+	for (i = 0; i <= tn->nr_fallback; i++) {
+		m = i == 0 ? n : tn->fallback[i - 1];
+		for (c = 0; c < topo->nr_cpus; c++) {
+			if (cpu_to_node(c) != m || !cpumask_test(&cpu_online_mask, c))
+				continue;
+			if (best == ~0U || rq[c].nr < rq[best].nr)
+				best = c;
+		}
+		if (best != ~0U)
+			return best;
+	}
+	/* A node with neither CPUs nor memory-holding neighbours: any CPU. */
+	for (c = 0; c < topo->nr_cpus; c++)
+		if (cpumask_test(&cpu_online_mask, c) && (best == ~0U || rq[c].nr < rq[best].nr))
+			best = c;
+	return best == ~0U ? 0 : best;
+}
+
+/* Take v off q (q locked). */
+static void remove_locked(struct run_queue *q, struct vcpu *v)
+{
+	struct vcpu *p = q->last;
+
+	while (p->rq_next != v)
+		p = p->rq_next;
+	if (p == v) {
+		q->last = NULL;
+	} else {
+		p->rq_next = v->rq_next;
+		if (q->last == v)
+			q->last = p;
+	}
+	v->rq_next = NULL;
+	q->nr--;
+}
+
+/*
+ * The next runnable vCPU after the one that ran last, or NULL. vCPUs of
+ * dying domains are taken off the queue and let go on the way.
+ */
+static struct vcpu *pick_next(struct run_queue *q)
+{
+	struct vcpu *gone[8], *v, *found = NULL;
+	unsigned int nr_gone = 0, i, n;
+	unsigned long flags = spin_lock_irqsave(&q->lock);
+
+	v = q->last ? q->last->rq_next : NULL;
+	for (n = q->nr; v && n; n--) {
+		struct vcpu *next = v->rq_next;
+
+		if (READ_ONCE(v->dom->state) == DOM_DYING && nr_gone < ARRAY_SIZE(gone)) {
+			remove_locked(q, v);
+			gone[nr_gone++] = v;
+		} else if (READ_ONCE(v->state) == VCPU_RUNNABLE) {
+			found = v;
+			q->last = v;
+			break;
+		}
+		v = q->last ? next : NULL;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	for (i = 0; i < nr_gone; i++)
+		dom_vcpu_gone(gone[i]);
+	return found;
+}
+
+/* Is another vCPU on q waiting to run? */
+static bool others_runnable(struct run_queue *q, struct vcpu *self)
+{
+	struct vcpu *v;
+	bool any = false;
+	unsigned long flags = spin_lock_irqsave(&q->lock);
+
+	for (v = self->rq_next; v && v != self && !any; v = v->rq_next)
+		any = READ_ONCE(v->state) == VCPU_RUNNABLE || READ_ONCE(v->dom->state) == DOM_DYING;
+	spin_unlock_irqrestore(&q->lock, flags);
+	return any;
+}
+
+/* Run v for up to a slice, until it halts, or until its domain dies. */
+static void run_slice(struct run_queue *q, struct vcpu *v, void (*poll)(void))
+{
+	unsigned int hz = arch_tick_hz();
+	u64 slice = MAX(1ULL, (u64)CONFIG_SCHED_SLICE_MS * hz / 1000);
+	u64 start = arch_cpu_ticks();
+	struct domain *d = v->dom;
+
+	WRITE_ONCE(v->on_cpu, true);
+	for (;;) {
+		enum hvm_exit ev = arch_vcpu_run(v);
+
+		v->exits++;
+		if (ev == HVM_EXIT_CRASH) {
+			dom_shutdown(d, DOM_CRASHED, v);
+			break;
+		}
+		if (ev == HVM_EXIT_HALT) {
+			/* Sleeps until something makes it runnable again. */
+			__atomic_compare_exchange_n(&v->state, &(enum vcpu_state){VCPU_RUNNABLE},
+						    VCPU_BLOCKED, false, __ATOMIC_ACQ_REL,
+						    __ATOMIC_RELAXED);
+		}
+		if (READ_ONCE(d->state) == DOM_DYING || READ_ONCE(v->state) != VCPU_RUNNABLE)
+			break;
+		if (ev == HVM_EXIT_INTR) {
+			if (poll)
+				poll();
+			if (arch_cpu_ticks() - start >= slice && others_runnable(q, v))
+				break;
+		}
+	}
+	WRITE_ONCE(v->on_cpu, false);
+}
+
+void sched_loop(void (*poll)(void))
+{
+	struct run_queue *q = &rq[arch_cpu_id()];
+	unsigned int idle = 0;
+
+	for (;;) {
+		struct vcpu *v;
+
+		arch_irq_enable();
+		if (poll)
+			poll();
+		v = pick_next(q);
+		if (v) {
+			run_slice(q, v, poll);
+			idle = 0;
+			continue;
+		}
+		heap_idle(idle);
+		slab_idle(idle);
+		if (idle < ~0U)
+			idle++;
+		arch_irq_disable();
+		arch_idle();
+	}
+}

@@ -1,0 +1,203 @@
+/*
+ * The guest half of the fake machine: nested page tables as a list of
+ * gfn -> mfn mappings, arch_vcpu_up() with the SVM one's checks, a
+ * recording dom_shutdown(), and a guest built from them (see fake_hvm.h).
+ * The real hooks are in arch/x86/hvm/ and hypervisor/domain.c, neither
+ * built here. One thread: tests set everything up between calls.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hv/arch.h>
+#include <hv/errno.h>
+#include <hv/lib.h>
+
+#include "fake_arch.h"
+#include "fake_hvm.h"
+#include "support_heap.h"
+
+struct fake_map {
+	const struct domain *d;
+	u64 gfn, nr;
+	mfn_t mfn;
+};
+
+static struct fake_map maps[FAKE_HVM_MAPS];
+static unsigned int nr_maps;
+static unsigned int vcpu_up_calls, shutdown_calls;
+static struct fake_vcpu_up_call vcpu_up_last;
+static struct fake_shutdown_call shutdown_last;
+
+void fake_hvm_reset(void)
+{
+	nr_maps = 0;
+	vcpu_up_calls = 0;
+	shutdown_calls = 0;
+	memset(&vcpu_up_last, 0, sizeof(vcpu_up_last));
+	memset(&shutdown_last, 0, sizeof(shutdown_last));
+}
+
+void fake_hvm_map(const struct domain *d, u64 gfn, mfn_t mfn, u64 nr)
+{
+	if (nr_maps == FAKE_HVM_MAPS)
+		fail_msg("fake_hvm_map: more than %d mappings", FAKE_HVM_MAPS);
+	if (!nr || (mfn == INVALID_MFN && nr != 1))
+		fail_msg("fake_hvm_map(gfn 0x%llx, mfn 0x%llx, nr %llu): bad mapping", gfn, mfn,
+			 nr);
+	maps[nr_maps++] = (struct fake_map){d, gfn, nr, mfn};
+}
+
+mfn_t arch_domain_lookup(const struct domain *d, u64 gfn)
+{
+	unsigned int i;
+
+	/* Newest first, so a later mapping (or unmapping) wins. */
+	for (i = nr_maps; i-- > 0;)
+		if (maps[i].d == d && gfn >= maps[i].gfn && gfn - maps[i].gfn < maps[i].nr)
+			return maps[i].mfn == INVALID_MFN ? INVALID_MFN
+							  : maps[i].mfn + (gfn - maps[i].gfn);
+	return INVALID_MFN;
+}
+
+/* Sign-extended from bit 47, as arch/x86/hvm/svm.c checks it. */
+static bool is_canonical(u64 va)
+{
+	return (u64)((long long)(va << 16) >> 16) == va;
+}
+
+int arch_vcpu_up(const struct vcpu *caller, struct vcpu *v, u64 rip, u64 rsp, u64 cr3)
+{
+	const struct fake_vcpu_arch *ca = caller->arch;
+	struct fake_vcpu_arch *va = v->arch;
+	int rc = 0;
+
+	if (!ca || !va)
+		fail_msg("arch_vcpu_up: vCPU %u or %u has no fake arch state", caller->id, v->id);
+	vcpu_up_calls++;
+	if (!ca->long_mode)
+		rc = -EPERM;
+	else if (!is_canonical(rip) || !is_canonical(rsp))
+		rc = -EINVAL;
+	vcpu_up_last = (struct fake_vcpu_up_call){caller, v, rip, rsp, cr3, rc};
+	if (rc)
+		return rc;
+	va->started = true;
+	va->long_mode = true;
+	va->rip = rip;
+	va->rsp = rsp;
+	va->cr3 = cr3;
+	va->rdi = v->id;
+	return 0;
+}
+
+unsigned int fake_vcpu_up_calls(void)
+{
+	return vcpu_up_calls;
+}
+
+const struct fake_vcpu_up_call *fake_vcpu_up_last(void)
+{
+	return &vcpu_up_last;
+}
+
+void dom_shutdown(struct domain *d, enum dom_shutdown why, struct vcpu *v)
+{
+	shutdown_calls++;
+	shutdown_last = (struct fake_shutdown_call){d, why, v};
+}
+
+unsigned int fake_shutdown_calls(void)
+{
+	return shutdown_calls;
+}
+
+const struct fake_shutdown_call *fake_shutdown_last(void)
+{
+	return &shutdown_last;
+}
+
+/* ---- a guest -------------------------------------------------------------------------------- */
+
+u8 fake_guest_pattern(u64 gpa)
+{
+	return (u8)(gpa * 7 + (gpa >> PAGE_SHIFT) * 13 + 1);
+}
+
+/* Give every RAM page of g a frame of g->mem, the last frame to the first page. */
+static void back_ram(struct fake_guest *g)
+{
+	u64 pages = 0, frames, gpa;
+	unsigned int i;
+
+	for (i = 0; i < g->d.nr_ram; i++)
+		pages += (g->d.ram[i].end - g->d.ram[i].start) >> PAGE_SHIFT;
+	if (pages << PAGE_SHIFT > FAKE_GUEST_MAX_BACKED)
+		fail_msg("fake guest: %llu pages of RAM are too many to back", pages);
+	g->mem_len = pages << PAGE_SHIFT;
+	g->mem = malloc(g->mem_len);
+	assert_non_null(g->mem);
+	fake_ram_map(FAKE_GUEST_MADDR, g->mem, g->mem_len);
+	frames = pages;
+	for (i = 0; i < g->d.nr_ram; i++)
+		for (gpa = g->d.ram[i].start; gpa < g->d.ram[i].end; gpa += PAGE_SIZE) {
+			u64 off;
+
+			frames--;
+			fake_hvm_map(&g->d, gpa >> PAGE_SHIFT,
+				     (FAKE_GUEST_MADDR >> PAGE_SHIFT) + frames, 1);
+			for (off = 0; off < PAGE_SIZE; off++)
+				g->mem[(frames << PAGE_SHIFT) + off] =
+				    fake_guest_pattern(gpa + off);
+		}
+}
+
+void fake_guest_init(struct fake_guest *g, unsigned int id, u64 mem, unsigned int nr_vcpus,
+		     bool backed)
+{
+	unsigned int i;
+
+	assert_in_range(nr_vcpus, 1, FAKE_GUEST_VCPUS);
+	fake_hvm_reset();
+	memset(g, 0, sizeof(*g));
+	g->d.id = id;
+	g->d.state = DOM_ALIVE;
+	g->d.nr_vcpus = nr_vcpus;
+	g->d.live_vcpus = nr_vcpus;
+	g->d.vcpu = g->vcpu_ptrs;
+	g->d.nr_pages = mem >> PAGE_SHIFT;
+	spin_lock_init(&g->d.lock);
+	dom_layout_ram(&g->d, mem);
+	for (i = 0; i < nr_vcpus; i++) {
+		struct vcpu *v = &g->vcpus[i];
+
+		v->dom = &g->d;
+		v->id = i;
+		v->pcpu = i;
+		v->state = i ? VCPU_DOWN : VCPU_RUNNABLE;
+		v->tag = 100 + i;
+		v->arch = &g->arch[i];
+		g->arch[i].long_mode = !i;
+		g->arch[i].started = !i;
+		g->vcpu_ptrs[i] = v;
+	}
+	if (backed)
+		back_ram(g);
+}
+
+void fake_guest_free(struct fake_guest *g)
+{
+	if (g->mem)
+		fake_ram_reset();
+	free(g->mem);
+	g->mem = NULL;
+	fake_hvm_reset();
+}
+
+u8 *fake_guest_byte(const struct fake_guest *g, u64 gpa)
+{
+	mfn_t mfn = arch_domain_lookup(&g->d, gpa >> PAGE_SHIFT);
+
+	if (mfn == INVALID_MFN)
+		fail_msg("fake guest: gpa 0x%llx is not mapped", gpa);
+	return (u8 *)arch_maddr_to_virt(mfn << PAGE_SHIFT) + (gpa & (PAGE_SIZE - 1));
+}

@@ -1,0 +1,96 @@
+/*
+ * The guest half of the fake machine (fake_hvm.c), for the tests of
+ * hypervisor/hypercall.c and hypervisor/guest_mem.c:
+ *
+ * - the nested page tables: a table of gfn -> mfn mappings that the test
+ *   fills, read by arch_domain_lookup(); the machine frames are host
+ *   buffers made reachable through fake_ram_map() (fake_mm.c);
+ * - arch_vcpu_up() with the checks of the SVM one (caller in 64-bit mode,
+ *   canonical rip and rsp) over a struct fake_vcpu_arch in vcpu.arch,
+ *   every call recorded;
+ * - dom_shutdown() (hypervisor/domain.c, not built here), recorded only;
+ * - a guest: a struct domain with its vCPUs, RAM laid out by the real
+ *   dom_layout_ram() and, if asked, backed by host memory whose machine
+ *   frames run backwards (no two neighbouring guest pages are neighbours
+ *   in machine memory, so a copy that forgot a page boundary shows).
+ *
+ * One thread; fake_hvm_reset() (done by fake_guest_init()) clears it all.
+ */
+#ifndef HOSTED_FAKE_HVM_H
+#define HOSTED_FAKE_HVM_H
+
+#include <hv/domain.h>
+#include <hv/hvm.h>
+#include <hv/types.h>
+
+/* What the SVM code keeps in the VMCB, as far as vcpu_up goes. */
+struct fake_vcpu_arch {
+	bool long_mode; /* as a caller: in 64-bit mode (EFER.LMA and CS.L) */
+	bool started;	/* arch_vcpu_up() succeeded on it */
+	u64 rip, rsp, cr3, rdi;
+};
+
+/* Forget every mapping and record; callers are in 64-bit mode again. */
+void fake_hvm_reset(void);
+
+/*
+ * Map guest frames [gfn, gfn + nr) of d to [mfn, mfn + nr); a later
+ * mapping of a frame wins, and mfn INVALID_MFN unmaps (nr 1 then).
+ */
+#define FAKE_HVM_MAPS 1100
+void fake_hvm_map(const struct domain *d, u64 gfn, mfn_t mfn, u64 nr);
+
+struct fake_vcpu_up_call {
+	const struct vcpu *caller;
+	struct vcpu *v;
+	u64 rip, rsp, cr3;
+	int rc;
+};
+
+/* Calls of arch_vcpu_up() since the reset, and the last one. */
+unsigned int fake_vcpu_up_calls(void);
+const struct fake_vcpu_up_call *fake_vcpu_up_last(void);
+
+struct fake_shutdown_call {
+	struct domain *d;
+	enum dom_shutdown why;
+	struct vcpu *v;
+};
+
+/* Calls of dom_shutdown() since the reset, and the last one. */
+unsigned int fake_shutdown_calls(void);
+const struct fake_shutdown_call *fake_shutdown_last(void);
+
+/* ---- a guest -------------------------------------------------------------------------------- */
+
+#define FAKE_GUEST_VCPUS 8
+#define FAKE_GUEST_MAX_BACKED MiB(4) /* RAM that may have host memory behind it */
+#define FAKE_GUEST_MADDR GiB(64)     /* machine address of that memory */
+
+struct fake_guest {
+	struct domain d;
+	struct vcpu vcpus[FAKE_GUEST_VCPUS];
+	struct vcpu *vcpu_ptrs[FAKE_GUEST_VCPUS];
+	struct fake_vcpu_arch arch[FAKE_GUEST_VCPUS];
+	u8 *mem; /* the machine memory behind the RAM, or NULL */
+	u64 mem_len;
+};
+
+/*
+ * Reset the fakes and make domain id with mem bytes of RAM (the real
+ * dom_layout_ram()) and nr_vcpus vCPUs: vCPU 0 runnable in 64-bit mode,
+ * the others down. backed: host memory behind every RAM page, filled with
+ * a pattern that depends on the gpa (fake_guest_pattern()).
+ */
+void fake_guest_init(struct fake_guest *g, unsigned int id, u64 mem, unsigned int nr_vcpus,
+		     bool backed);
+/* Free what fake_guest_init() took and unmap it. */
+void fake_guest_free(struct fake_guest *g);
+
+/* The byte a backed guest's RAM holds at gpa after fake_guest_init(). */
+u8 fake_guest_pattern(u64 gpa);
+
+/* The host byte behind guest RAM at gpa (through the fake lookup). */
+u8 *fake_guest_byte(const struct fake_guest *g, u64 gpa);
+
+#endif /* HOSTED_FAKE_HVM_H */

@@ -1,0 +1,206 @@
+"""Boot tests of guests: domains from domain= options run the test guest
+(tests/guests/testguest) on AMD SVM with nested paging under QEMU TCG,
+placed on NUMA nodes; 'q' lists them; faults crash only their domain.
+
+Expected figures come from the issue's rules and the default topology
+(scripts/topology.py: 4 nodes x 2 CPUs x 1 GiB, CPUs 2n and 2n+1 on node
+n): a domain of M MiB holds M * 256 pages of 4 KiB."""
+
+import re
+
+import pytest
+
+Q_DOM = re.compile(r"^domain (\d+) ([a-z0-9_-]+): state (running|blocked|crashed|dying) "
+                   r"vcpus (\d+) memory (\d+) MiB policy (strict|prefer)$", re.M)
+Q_NODE = re.compile(r"^domain (\d+): node (\d+) pages (\d+)$", re.M)
+Q_VCPU = re.compile(r"^domain (\d+): vcpu (\d+) pcpu (\d+) node (\d+) exits (\d+)$", re.M)
+M_NODE = re.compile(r"^mem node (\d+): total (\d+) MiB free (\d+) MiB pcp (\d+) MiB$", re.M)
+
+NODE_OF_CPU = {c: c // 2 for c in range(8)}     # default topology
+
+
+def domains(m):
+    """Press 'q' and parse every domain's lines into a dict by id."""
+    since = m.mark()
+    m.send("qv")        # 'v' ends with "command line:": 'q' has printed all by then
+    m.wait_for("command line:", since=since)
+    text = m.output[since:]
+    doms = {}
+    for g in Q_DOM.findall(text):
+        doms[int(g[0])] = {"name": g[1], "state": g[2], "vcpus": int(g[3]), "mib": int(g[4]),
+                           "policy": g[5], "nodes": {}, "vcpu": {}}
+    for d, n, pages in Q_NODE.findall(text):
+        doms[int(d)]["nodes"][int(n)] = int(pages)
+    for d, v, pcpu, node, exits in Q_VCPU.findall(text):
+        doms[int(d)]["vcpu"][int(v)] = (int(pcpu), int(node), int(exits))
+    assert "mapped" not in text, "debug cross-check against the nested page tables failed"
+    return doms
+
+
+def free_mib(m):
+    since = m.mark()
+    m.send("m")
+    m.wait_for(r"^mem node 3: .*\n", since=since, regex=True)
+    return {int(n): int(free) for n, _, free, _ in M_NODE.findall(m.output[since:])}
+
+
+def test_one_domain_runs_and_shuts_down(boot):
+    m = boot(append="domain=name=one,mem=64M,vcpus=2,node=1,policy=strict")
+    m.wait_ready()
+    m.wait_for(r"^domain 1 one: 64 MiB on node 1 \(strict\), 2 vcpus on CPUs 2-3$", regex=True)
+    m.wait_for("(d1) guest: vcpus 2 memory 64 MiB")
+    m.wait_for("(d1) guest: vcpu 0 up")
+    m.wait_for("(d1) guest: vcpu 1 up")
+    m.wait_for("(d1) guest: memtest ok 64 MiB", timeout=120)
+    m.wait_for("domain 1 one: shut down (poweroff), 64 MiB freed", timeout=60)
+    assert "(d1) guest: proxima abi 1.0 signature ok" in m.output
+    assert "(d1) guest: svm hidden" in m.output
+    # The memory is back on node 1 (scrubbed by the idle CPUs on their own time).
+    free = free_mib(m)
+    assert free[1] >= 1024 - 64, free
+    assert domains(m) == {}
+
+
+def test_three_domains_on_three_nodes(boot):
+    args = " ".join(f"domain=name=d{n},mem={32 * n}M,vcpus=2,node={n},policy=strict,args=hlt"
+                    for n in (1, 2, 3))
+    m = boot(append=args)
+    m.wait_ready()
+    for d in (1, 2, 3):
+        m.wait_for(f"(d{d}) guest: halting", timeout=120)
+    doms = domains(m)
+    assert sorted(doms) == [1, 2, 3]
+    for d, n in ((1, 1), (2, 2), (3, 3)):
+        dom = doms[d]
+        assert dom["name"] == f"d{n}" and dom["policy"] == "strict" and dom["state"] == "blocked"
+        assert dom["mib"] == 32 * n
+        # Every page on the domain's node: 32n MiB = 32n * 256 pages of 4 KiB.
+        assert dom["nodes"] == {n: 32 * n * 256}
+        for v, (pcpu, node, exits) in dom["vcpu"].items():
+            assert node == n and NODE_OF_CPU[pcpu] == n and exits > 0
+
+
+def test_more_vcpus_than_node_cpus(boot):
+    m = boot(append="domain=name=wide,mem=32M,vcpus=5,node=2,args=hlt")
+    m.wait_ready()
+    m.wait_for("(d1) guest: vcpus 5 memory 32 MiB")
+    for v in range(5):
+        m.wait_for(f"(d1) guest: vcpu {v} up", timeout=120)
+    m.wait_for("(d1) guest: halting", timeout=120)
+    dom = domains(m)[1]
+    pcpus = [dom["vcpu"][v][0] for v in range(5)]
+    assert set(pcpus) == {4, 5}     # node 2's CPUs, shared round robin
+    assert sorted(pcpus.count(c) for c in (4, 5)) == [2, 3]
+
+
+def test_domain_too_big_for_one_node_spills(boot):
+    # 1280 MiB cannot fit in node 0's 1 GiB: the rest comes from node 0's
+    # nearest node (ring SLIT: 1 and 3 at 21; ties to the lower id).
+    m = boot(append="domain=name=big,mem=1280M,node=0,args=\"memtest=0 hlt\"")
+    m.wait_ready()
+    line = m.wait_for(r"^domain 1 big: does not fit on node 0: (\d+) (KiB|MiB) on node 0, "
+                      r"(\d+) (KiB|MiB) on node 1$", regex=True, timeout=120)
+    kib = [int(line.group(i)) * (1024 if line.group(i + 1) == "MiB" else 1) for i in (1, 3)]
+    assert sum(kib) == 1280 * 1024
+    m.wait_for("(d1) guest: halting", timeout=120)
+    dom = domains(m)[1]
+    assert set(dom["nodes"]) == {0, 1}
+    assert dom["nodes"][0] * 4 == kib[0] and dom["nodes"][1] * 4 == kib[1]
+    assert sum(dom["nodes"].values()) == 1280 * 256
+
+
+def test_strict_domain_that_does_not_fit(boot):
+    m = boot(append="domain=name=huge,mem=2G,node=1,policy=strict "
+                    "domain=name=small,mem=16M,node=1")
+    m.wait_ready()
+    assert re.search(r"^domain huge: not started: strict: node 1 has \d+ MiB free, "
+                     r"domain needs 2048 MiB$", m.output, re.M)
+    m.wait_for("(d1) guest: memtest ok 16 MiB", timeout=120)
+    m.wait_for("domain 1 small: shut down (poweroff)")
+
+
+@pytest.mark.parametrize("fault,reason", [
+    ("ud", r"the guest asked to \(shutdown crash\)"),
+    ("npf", r"nested page fault at gpa 0x[0-9a-f]+ \(read, not guest RAM\)"),
+    ("triple", r"triple fault \(shutdown\)"),
+])
+def test_fault_crashes_only_its_domain(boot, fault, reason):
+    m = boot(append=f"domain=name=bad,mem=16M,node=0,args=fault={fault} "
+                    "domain=name=good,mem=16M,node=1")
+    m.wait_ready()
+    m.wait_for(r"^\(d1\) crashed: " + reason + "$", regex=True, timeout=120)
+    m.wait_for(r"^\(d1\) vcpu 0: rip 0x[0-9a-f]+ rsp 0x[0-9a-f]+ ", regex=True)
+    m.wait_for(r"^\(d1\) vcpu 0: cr0 0x[0-9a-f]+ cr3 0x[0-9a-f]+ cr4 0x[0-9a-f]+ efer "
+               r"0x[0-9a-f]+$", regex=True)
+    m.wait_for(r"^\(d1\) vcpu 0: exit 0x[0-9a-f]+ info1 0x[0-9a-f]+ info2 0x[0-9a-f]+$",
+               regex=True)
+    m.wait_for("domain 1 bad: shut down (%s), 16 MiB freed" % ("crash" if fault == "ud" else "crashed"))
+    m.wait_for("(d2) guest: memtest ok 16 MiB", timeout=120)
+    m.wait_for("domain 2 good: shut down (poweroff)")
+
+
+def test_spinning_guest_blocks_neither_keys_nor_other_domains(boot):
+    m = boot(append="domain=name=spin,mem=16M,vcpus=2,node=0,args=spin "
+                    "domain=name=other,mem=16M,vcpus=2,node=0")
+    m.wait_ready()
+    m.wait_for("(d1) guest: spinning", timeout=120)
+    m.key("h", "debug keys", timeout=30)
+    m.wait_for("(d2) guest: memtest ok 16 MiB", timeout=120)
+    m.wait_for("domain 2 other: shut down (poweroff)")
+    dom = domains(m)
+    assert dom[1]["state"] == "running"
+
+
+def test_no_svm_boots_without_guests(boot):
+    m = boot(append="domain=name=web,mem=16M", extra=["-cpu", "qemu64"])
+    m.wait_ready()
+    out = m.output
+    assert "hvm: no SVM with nested paging on this CPU: guests disabled" in out
+    assert "domain web: not started: guests are disabled on this machine" in out
+
+
+def test_bad_domain_options_fail_one_line_each(boot):
+    # Each bad option: one line naming the key and the value, and the
+    # domains after it still start.
+    bad = [
+        ("name=a,colour=red", 'colour: unknown key in "colour=red"'),
+        ("mem=16M", "name: missing"),
+        ("name=x1,mem=99999999999999999999G", 'mem: bad size "99999999999999999999G"'),
+        ("name=x2,mem=16Q", 'mem: bad size "16Q"'),
+        ("name=x3,vcpus=0", 'vcpus: bad count "0"'),
+        ("name=x4,vcpus=65", 'vcpus: bad count "65"'),
+        ("name=dup,mem=8M", 'name: duplicate name "dup"'),
+    ]
+    opts = "domain=name=dup,mem=16M,args=hlt " + " ".join(f"domain={v}" for v, _ in bad)
+    opts += " domain=name=x5,node=9 domain=name=x6,mem=2G,node=2,policy=strict"
+    opts += " domain=name=x7,image=3 domain=name=ok,mem=16M,node=3"
+    m = boot(append=opts)
+    m.wait_ready()
+    out = m.output
+    for value, reason in bad:
+        lines = [ln for ln in out.splitlines() if ln.startswith(f"domain={value}: ")]
+        assert len(lines) == 1 and lines[0].startswith(f"domain={value}: {reason}"), (value, lines)
+    assert "domain x5: not started: node 9 does not exist (4 nodes)" in out
+    assert re.search(r"^domain x6: not started: strict: node 2 has \d+ MiB free, "
+                     r"domain needs 2048 MiB$", out, re.M)
+    assert "domain x7: not started: image: no multiboot module 3 (0 given)" in out
+    # Only the good domains got ids: dup is 1, ok is 2.
+    m.wait_for("(d1) guest: halting", timeout=120)
+    m.wait_for("(d2) guest: memtest ok 16 MiB", timeout=120)
+    m.wait_for("domain 2 ok: shut down (poweroff), 16 MiB freed")
+
+
+def test_node_without_memory_is_refused(boot):
+    m = boot("memoryless", append="domain=name=m,node=1 domain=name=ok,mem=16M,node=2")
+    m.wait_ready()
+    assert "domain m: not started: node 1 has no memory" in m.output
+    m.wait_for("(d1) guest: memtest ok 16 MiB", timeout=120)
+
+
+def test_reboot_creates_the_domain_again(boot):
+    m = boot(append="domain=name=r,mem=16M,node=3,args=reboot")
+    m.wait_ready()
+    m.wait_for("domain 1 r: shut down (reboot), 16 MiB freed", timeout=120)
+    m.wait_for("domain 2 r: 16 MiB on node 3 (prefer), 1 vcpu on CPU 6", timeout=60)
+    m.wait_for("(d2) guest: memtest ok 16 MiB", timeout=120)
+    m.wait_for("domain 2 r: shut down (reboot), 16 MiB freed", timeout=120)
