@@ -372,10 +372,18 @@ static void discard_unstarted(struct domain *d)
 		free_domain(d);
 }
 
+static void count_order(void *ctx, u64 gfn, mfn_t mfn, unsigned int order)
+{
+	u64 *n = ctx;
+
+	n[order == 9]++;
+}
+
 /* Print the creation line: where the memory and vCPUs went. */
 static void report_created(const struct domain *d)
 {
 	char where[48 * 4], cpus[64];
+	u64 maps[2] = {0, 0}; /* 4 KiB and 2 MiB mappings */
 	struct cpumask mask;
 	unsigned int i;
 
@@ -391,6 +399,9 @@ static void report_created(const struct domain *d)
 	if (nodemask_weight(&d->spill))
 		printk(LOG_NOTICE, "domain %u %s: does not fit on node %u: %s\n", d->id,
 		       d->cfg.name, d->node, where);
+	arch_domain_walk(d, count_order, maps);
+	pr_info("domain %u %s: nested page tables map %llu of 2 MiB and %llu of 4 KiB\n", d->id,
+		d->cfg.name, maps[1], maps[0]);
 }
 
 void dom_start(struct domain *d)

@@ -48,6 +48,10 @@ def test_one_domain_runs_and_shuts_down(boot):
     m = boot(append="domain=name=one,mem=64M,vcpus=2,node=1,policy=strict")
     m.wait_ready()
     m.wait_for(r"^domain 1 one: 64 MiB on node 1 \(strict\), 2 vcpus on CPUs 2-3$", regex=True)
+    # RAM [0, 0xa0000) and [1 MiB, 64 MiB + 0x60000): 2 MiB-aligned pieces
+    # 2..64 MiB are 31 large mappings; 160 + 256 pages below 2 MiB and 96
+    # above 64 MiB are 512 of 4 KiB (node 1 is not fragmented at boot).
+    m.wait_for("domain 1 one: nested page tables map 31 of 2 MiB and 512 of 4 KiB")
     m.wait_for("(d1) guest: vcpus 2 memory 64 MiB")
     m.wait_for("(d1) guest: vcpu 0 up")
     m.wait_for("(d1) guest: vcpu 1 up")
