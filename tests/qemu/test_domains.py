@@ -6,6 +6,7 @@ Expected figures come from the issue's rules and the default topology
 (scripts/topology.py: 4 nodes x 2 CPUs x 1 GiB, CPUs 2n and 2n+1 on node
 n): a domain of M MiB holds M * 256 pages of 4 KiB."""
 
+import os
 import re
 
 import pytest
@@ -208,3 +209,18 @@ def test_reboot_creates_the_domain_again(boot):
     m.wait_for("domain 2 r: 16 MiB on node 3 (prefer), 1 vcpu on CPU 6", timeout=60)
     m.wait_for("(d2) guest: memtest ok 16 MiB", timeout=120)
     m.wait_for("domain 2 r: shut down (reboot), 16 MiB freed", timeout=120)
+
+
+def test_guest_from_a_multiboot_module(boot, build_dir, tmp_path):
+    # Module 0: the test guest's own ELF, with its arguments on the module's
+    # command line; module 1: not an ELF file.
+    elf = os.path.join(build_dir, "tests", "guests", "testguest.elf")
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"this is not an ELF image\n" * 100)
+    m = boot(append="domain=name=mod,mem=16M,node=1,image=0 domain=name=junk,mem=16M,image=1",
+             extra=["-initrd", f"{elf} hlt,{junk}"])
+    m.wait_ready()
+    assert re.search(r"^domain \d+ junk: not started: .*not an ELF", m.output, re.M), \
+        "a module that is not an ELF image is refused with its reason"
+    m.wait_for("(d1) guest: args hlt", timeout=60)
+    m.wait_for("(d1) guest: halting", timeout=120)
