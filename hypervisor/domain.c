@@ -263,7 +263,10 @@ static bool name_taken(const char *name)
 	return false;
 }
 
-/* Take a slot in the table and an id; false if the table is full or the name in use. */
+/*
+ * Take a slot in the table (the name is d's from now on); false if the table
+ * is full or the name in use. The id comes once the domain is built.
+ */
 static bool register_domain(struct domain *d, char *err, size_t errlen)
 {
 	unsigned long flags = spin_lock_irqsave(&domlist_lock);
@@ -276,7 +279,6 @@ static bool register_domain(struct domain *d, char *err, size_t errlen)
 		for (i = 0; i < DOMAIN_MAX && !ok; i++) {
 			if (!domains[i]) {
 				domains[i] = d;
-				d->id = next_domid++;
 				ok = true;
 			}
 		}
@@ -285,6 +287,16 @@ static bool register_domain(struct domain *d, char *err, size_t errlen)
 	}
 	spin_unlock_irqrestore(&domlist_lock, flags);
 	return ok;
+}
+
+/* Give d its id and show it to 'q': it is whole now. */
+static void publish(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&domlist_lock);
+
+	d->id = next_domid++;
+	d->built = true;
+	spin_unlock_irqrestore(&domlist_lock, flags);
 }
 
 static void unregister_domain(struct domain *d)
@@ -445,10 +457,11 @@ struct domain *dom_create(const struct domain_config *cfg, bool start)
 		goto fail;
 	}
 	if (build_domain(d, err, sizeof(err))) {
-		printk(LOG_ERR, "domain %u %s: not started: %s\n", d->id, cfg->name, err);
+		printk(LOG_ERR, "domain %s: not started: %s\n", cfg->name, err);
 		discard_unstarted(d);
 		return NULL;
 	}
+	publish(d);
 	report_created(d);
 	pr_info("domain %u %s: built in %llu us, %llu us of it allocating, zeroing and mapping "
 		"memory\n",
@@ -592,7 +605,7 @@ static void key_domains(unsigned char key)
 	unsigned int i, shown = 0;
 
 	for (i = 0; i < DOMAIN_MAX; i++) {
-		if (domains[i]) {
+		if (domains[i] && domains[i]->built) {
 			print_domain(domains[i]);
 			shown++;
 		}

@@ -81,6 +81,7 @@ struct domain {
 	struct nodemask spill; /* nodes other than node that hold some */
 	void *arch;
 	struct spinlock lock;
+	bool built;	   /* whole, with an id: 'q' shows it (domlist_lock) */
 	bool failed_start; /* creation failed half-way: destroyed without a word */
 	u64 mem_ns;	   /* time taken to allocate, zero and map its memory */
 };
