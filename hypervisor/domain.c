@@ -1,7 +1,7 @@
 /*
  * Domains: creation from a domain= configuration (placement, memory,
  * nested page tables, guest image, vCPUs), the end of a domain (shutdown,
- * crash, reboot), guest memory access for hypercalls, and the 'q' key.
+ * crash, reboot) and the 'q' key; guest memory access is in guest_mem.c.
  * See include/hv/domain.h for the life of a domain and the lock order.
  *
  * Owns the domain table (domlist_lock) and the "domain" and "vcpu" slab

@@ -2,8 +2,9 @@
  * The generic boot sequence, entered from the arch with the loader's data
  * already copied into a struct boot_info, on the boot CPU with interrupts
  * off. Owns the order of initialisation, the banner, the test-only fault
- * option, the built-in diagnostic keys and the idle loop that serves the
- * debug keys.
+ * option, the built-in diagnostic keys, enabling virtualisation and
+ * starting the boot domains, and the boot CPU's part of the run loop
+ * (serving the debug keys).
  */
 #include <hv/arch.h>
 #include <hv/boot.h>

@@ -6,7 +6,7 @@
  * (through the node_alloc the core hands arch_start_cpus), and waits for
  * it to check in; a CPU that does not answer is reported and left out.
  * Knows CPUs only as the core's list gives them: reads no topology.
- * Secondary CPUs only run their idle loop so far.
+ * Secondary CPUs then run the scheduler's loop (sched_loop).
  */
 #include <asm/boot.h>
 #include <asm/cpu.h>
