@@ -628,6 +628,7 @@ void domains_boot(const struct boot_info *bi, bool hvm_ok)
 		pr_err("domains: no memory for the slab caches: guests disabled\n");
 		hvm_ready = false;
 	}
+	dom_selftest_fragment();
 	for (i = 0; i < domcfg_count(); i++)
 		boot_domains[i] = dom_create(domcfg_get(i), false);
 }

@@ -95,6 +95,12 @@ struct boot_info;
  */
 void domains_boot(const struct boot_info *bi, bool hvm_ok);
 
+/*
+ * Test only (CONFIG_SELFTEST, hypervisor/domain_selftest.c): with
+ * test_fragment=<node>, leave that node without a free 2 MiB block.
+ */
+void dom_selftest_fragment(void);
+
 /* Let the domains domains_boot() created run. Boot CPU, once. */
 void domains_start(void);
 

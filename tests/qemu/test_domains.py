@@ -224,3 +224,16 @@ def test_guest_from_a_multiboot_module(boot, build_dir, tmp_path):
         "a module that is not an ELF image is refused with its reason"
     m.wait_for("(d1) guest: args hlt", timeout=60)
     m.wait_for("(d1) guest: halting", timeout=120)
+
+
+def test_fragmented_node_gives_smaller_blocks(boot):
+    # test_fragment=1 leaves node 1 with 1 MiB free pieces and no 2 MiB
+    # block: the domain is built of smaller blocks, every one of its 64 MiB
+    # mapped in 4 KiB pages (64 MiB / 4 KiB = 16384), still all on node 1.
+    m = boot(append="test_fragment=1 domain=name=f,mem=64M,node=1,policy=strict,args=hlt")
+    m.wait_ready()
+    assert re.search(r"^test_fragment=1: holding \d+ MiB in 1 MiB pieces", m.output, re.M)
+    m.wait_for("domain 1 f: nested page tables map 0 of 2 MiB and 16384 of 4 KiB")
+    m.wait_for("(d1) guest: memtest ok 64 MiB", timeout=120)
+    m.wait_for("(d1) guest: halting")
+    assert domains(m)[1]["nodes"] == {1: 64 * 256}
