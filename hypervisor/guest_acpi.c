@@ -1,0 +1,354 @@
+/*
+ * Builds a guest's ACPI tables (RSDP, XSDT, MADT, SRAT, SLIT) from its
+ * virtual NUMA layout, into a caller's buffer for a given guest-physical
+ * address. Owns only the layout of those tables; mapping them into the
+ * guest is someone else's job. No state, no locks, no printing.
+ *
+ * Invariants: the description is checked in full, and the size needed
+ * computed, before the first byte of buf is written, so every error
+ * leaves buf as it was. The layout structs below are the builder's own,
+ * written from the ACPI 6.2 specification (section numbers are 6.2's),
+ * and deliberately not the parser's in <hv/acpi.h>: the hosted tests read
+ * the result at the specification's byte offsets and through the parser,
+ * so a wrong field in either shows up.
+ */
+#include <hv/compiler.h>
+#include <hv/errno.h>
+#include <hv/guest_acpi.h>
+#include <hv/lib.h>
+
+/* §5.2.6 System Description Table Header */
+struct ga_header {
+	char signature[4];
+	u32 length;
+	u8 revision;
+	u8 checksum;
+	char oem_id[6];
+	char oem_table_id[8];
+	u32 oem_revision;
+	char creator_id[4];
+	u32 creator_revision;
+} __packed;
+
+/* §5.2.5.3 Root System Description Pointer, revision 2 */
+struct ga_rsdp {
+	char signature[8];
+	u8 checksum; /* bytes 0..19 */
+	char oem_id[6];
+	u8 revision;
+	u32 rsdt_address;
+	u32 length;
+	u64 xsdt_address;
+	u8 ext_checksum; /* all 36 bytes */
+	u8 reserved[3];
+} __packed;
+
+/* §5.2.8 Extended System Description Table: our three tables. */
+#define GA_NR_TABLES 3
+struct ga_xsdt {
+	struct ga_header h;
+	u64 entry[GA_NR_TABLES];
+} __packed;
+
+/* §5.2.12 Multiple APIC Description Table */
+struct ga_madt {
+	struct ga_header h;
+	u32 lapic_address;
+	u32 flags; /* bit 0 PCAT_COMPAT */
+} __packed;
+
+/* §5.2.12.2 Processor Local APIC Structure */
+struct ga_madt_lapic {
+	u8 type; /* 0 */
+	u8 length;
+	u8 processor_uid;
+	u8 apic_id;
+	u32 flags; /* bit 0 Enabled */
+} __packed;
+
+/* §5.2.16 System Resource Affinity Table */
+struct ga_srat {
+	struct ga_header h;
+	u32 reserved1; /* 1, for compatibility */
+	u64 reserved2;
+} __packed;
+
+/* §5.2.16.1 Processor Local APIC/SAPIC Affinity Structure */
+struct ga_srat_cpu {
+	u8 type; /* 0 */
+	u8 length;
+	u8 pxm_lo; /* proximity domain [7:0] */
+	u8 apic_id;
+	u32 flags; /* bit 0 Enabled */
+	u8 sapic_eid;
+	u8 pxm_hi[3]; /* proximity domain [31:8] */
+	u32 clock_domain;
+} __packed;
+
+/* §5.2.16.2 Memory Affinity Structure */
+struct ga_srat_mem {
+	u8 type; /* 1 */
+	u8 length;
+	u32 pxm;
+	u16 reserved1;
+	u64 base;
+	u64 len;
+	u32 reserved2;
+	u32 flags; /* bit 0 Enabled */
+	u64 reserved3;
+} __packed;
+
+/* §5.2.17 System Locality Distance Information Table */
+struct ga_slit {
+	struct ga_header h;
+	u64 locality_count; /* count * count bytes follow */
+} __packed;
+
+_Static_assert(sizeof(struct ga_header) == 36, "ACPI header layout");
+_Static_assert(sizeof(struct ga_rsdp) == 36, "RSDP layout");
+_Static_assert(__builtin_offsetof(struct ga_rsdp, xsdt_address) == 24, "RSDP XSDT address");
+_Static_assert(__builtin_offsetof(struct ga_rsdp, ext_checksum) == 32, "RSDP ext checksum");
+_Static_assert(sizeof(struct ga_xsdt) == 36 + 8 * GA_NR_TABLES, "XSDT layout");
+_Static_assert(sizeof(struct ga_madt) == 44, "MADT layout");
+_Static_assert(sizeof(struct ga_madt_lapic) == 8, "MADT local APIC layout");
+_Static_assert(sizeof(struct ga_srat) == 48, "SRAT layout");
+_Static_assert(sizeof(struct ga_srat_cpu) == 16, "SRAT CPU affinity layout");
+_Static_assert(__builtin_offsetof(struct ga_srat_cpu, pxm_hi) == 9, "SRAT CPU pxm [31:8]");
+_Static_assert(sizeof(struct ga_srat_mem) == 40, "SRAT memory affinity layout");
+_Static_assert(__builtin_offsetof(struct ga_srat_mem, base) == 8, "SRAT memory base");
+_Static_assert(__builtin_offsetof(struct ga_srat_mem, flags) == 28, "SRAT memory flags");
+_Static_assert(sizeof(struct ga_slit) == 44, "SLIT layout");
+
+#define GA_RSDP_V1_LEN 20 /* what the RSDP's first checksum covers */
+#define GA_LAPIC_ADDRESS 0xfee00000U
+#define GA_ENABLED 1U
+#define GA_DIST_LOCAL 10
+#define GA_DIST_MIN_REMOTE 11 /* 0..9 reserved, 10 local */
+#define GA_BELOW_4G 0x100000000ULL
+
+/* Where each table goes: offsets from the start of the buffer. */
+struct ga_layout {
+	size_t xsdt, madt, srat, slit, end;
+};
+
+static void ga_layout(const struct guest_vnuma *v, struct ga_layout *l)
+{
+	size_t n = v->nr_vnodes;
+
+	l->xsdt = ALIGN_UP(sizeof(struct ga_rsdp), 8);
+	l->madt = ALIGN_UP(l->xsdt + sizeof(struct ga_xsdt), 8);
+	l->srat = ALIGN_UP(
+	    l->madt + sizeof(struct ga_madt) + v->nr_vcpus * sizeof(struct ga_madt_lapic), 8);
+	l->slit =
+	    ALIGN_UP(l->srat + sizeof(struct ga_srat) + v->nr_vcpus * sizeof(struct ga_srat_cpu) +
+			 v->nr_ranges * sizeof(struct ga_srat_mem),
+		     8);
+	l->end = l->slit + sizeof(struct ga_slit) + n * n;
+}
+
+/* Write a one-line reason to err (errlen bytes, 0: none) and return rc. */
+static int __printf(4, 5) ga_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* -EINVAL with a reason, or 0 when the ranges are non-empty and disjoint. */
+static int ga_check_ranges(const struct guest_vnuma *v, char *err, size_t errlen)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < v->nr_ranges; i++) {
+		const struct guest_acpi_range *r = &v->range[i];
+
+		if (r->vnode >= v->nr_vnodes)
+			return ga_fail(err, errlen, -EINVAL, "range %u: vnode %u >= nr_vnodes %u",
+				       i, r->vnode, v->nr_vnodes);
+		if (r->start >= r->end)
+			return ga_fail(err, errlen, -EINVAL, "range %u: empty [%#llx, %#llx)", i,
+				       (unsigned long long)r->start, (unsigned long long)r->end);
+		for (j = 0; j < i; j++) {
+			const struct guest_acpi_range *o = &v->range[j];
+
+			if (r->start < o->end && o->start < r->end)
+				return ga_fail(err, errlen, -EINVAL, "range %u overlaps range %u",
+					       i, j);
+		}
+	}
+	return 0;
+}
+
+static int ga_check(const struct guest_vnuma *v, u64 base, char *err, size_t errlen)
+{
+	unsigned int i, j;
+
+	if (!v->nr_vnodes || v->nr_vnodes > GUEST_ACPI_MAX_VNODES)
+		return ga_fail(err, errlen, -EINVAL, "nr_vnodes %u not in 1..%u", v->nr_vnodes,
+			       GUEST_ACPI_MAX_VNODES);
+	if (!v->nr_vcpus || v->nr_vcpus > GUEST_ACPI_MAX_VCPUS)
+		return ga_fail(err, errlen, -EINVAL, "nr_vcpus %u not in 1..%u", v->nr_vcpus,
+			       GUEST_ACPI_MAX_VCPUS);
+	if (!v->nr_ranges || v->nr_ranges > GUEST_ACPI_MAX_RANGES)
+		return ga_fail(err, errlen, -EINVAL, "nr_ranges %u not in 1..%u", v->nr_ranges,
+			       GUEST_ACPI_MAX_RANGES);
+	if (base & 15)
+		return ga_fail(err, errlen, -EINVAL, "base %#llx not 16-byte aligned",
+			       (unsigned long long)base);
+	for (i = 0; i < v->nr_vcpus; i++)
+		if (v->vcpu_vnode[i] >= v->nr_vnodes)
+			return ga_fail(err, errlen, -EINVAL, "vcpu %u: vnode %u >= nr_vnodes %u", i,
+				       v->vcpu_vnode[i], v->nr_vnodes);
+	for (i = 0; i < v->nr_vnodes; i++)
+		for (j = 0; j < v->nr_vnodes; j++) {
+			u8 d = v->distance[i][j];
+
+			if (i == j && d != GA_DIST_LOCAL)
+				return ga_fail(err, errlen, -EINVAL,
+					       "distance[%u][%u] = %u, not 10", i, j, d);
+			if (i != j && d < GA_DIST_MIN_REMOTE)
+				return ga_fail(err, errlen, -EINVAL,
+					       "distance[%u][%u] = %u, below 11", i, j, d);
+		}
+	return ga_check_ranges(v, err, errlen);
+}
+
+/* The value that makes len bytes at p sum to 0, its own byte counted as 0. */
+static u8 ga_checksum(const void *p, size_t len)
+{
+	const u8 *b = p;
+	u8 sum = 0;
+
+	while (len--)
+		sum += *b++;
+	return (u8)-sum;
+}
+
+static void ga_header(struct ga_header *h, const char *sig, u32 length, u8 revision)
+{
+	memcpy(h->signature, sig, 4);
+	h->length = length;
+	h->revision = revision;
+	memcpy(h->oem_id, "PRXIMA", 6);
+	memcpy(h->oem_table_id, "PROXIMA ", 8);
+	h->oem_revision = 1;
+	memcpy(h->creator_id, "PRXM", 4);
+	h->creator_revision = 1;
+}
+
+/* Close a table laid out from h: its checksum over its length. */
+static void ga_seal(struct ga_header *h)
+{
+	h->checksum = 0;
+	h->checksum = ga_checksum(h, h->length);
+}
+
+static void ga_build_madt(const struct guest_vnuma *v, u8 *t)
+{
+	struct ga_madt *m = (struct ga_madt *)t;
+	struct ga_madt_lapic *e = (struct ga_madt_lapic *)(m + 1);
+	unsigned int i;
+
+	ga_header(&m->h, "APIC", sizeof(*m) + v->nr_vcpus * sizeof(*e), 4);
+	m->lapic_address = GA_LAPIC_ADDRESS;
+	m->flags = 0; /* no 8259 PICs */
+	for (i = 0; i < v->nr_vcpus; i++, e++) {
+		e->type = 0;
+		e->length = sizeof(*e);
+		e->processor_uid = (u8)i;
+		e->apic_id = (u8)i;
+		e->flags = GA_ENABLED;
+	}
+	ga_seal(&m->h);
+}
+
+static void ga_build_srat(const struct guest_vnuma *v, u8 *t)
+{
+	struct ga_srat *s = (struct ga_srat *)t;
+	struct ga_srat_cpu *c = (struct ga_srat_cpu *)(s + 1);
+	struct ga_srat_mem *m = (struct ga_srat_mem *)(c + v->nr_vcpus);
+	unsigned int i;
+
+	ga_header(&s->h, "SRAT", sizeof(*s) + v->nr_vcpus * sizeof(*c) + v->nr_ranges * sizeof(*m),
+		  3);
+	s->reserved1 = 1;
+	for (i = 0; i < v->nr_vcpus; i++, c++) {
+		c->type = 0;
+		c->length = sizeof(*c);
+		c->pxm_lo = v->vcpu_vnode[i]; /* vnodes < 64: pxm_hi stays 0 */
+		c->apic_id = (u8)i;
+		c->flags = GA_ENABLED;
+	}
+	for (i = 0; i < v->nr_ranges; i++, m++) {
+		m->type = 1;
+		m->length = sizeof(*m);
+		m->pxm = v->range[i].vnode;
+		m->base = v->range[i].start;
+		m->len = v->range[i].end - v->range[i].start;
+		m->flags = GA_ENABLED;
+	}
+	ga_seal(&s->h);
+}
+
+static void ga_build_slit(const struct guest_vnuma *v, u8 *t)
+{
+	struct ga_slit *s = (struct ga_slit *)t;
+	u8 *row = (u8 *)(s + 1);
+	unsigned int n = v->nr_vnodes, i;
+
+	ga_header(&s->h, "SLIT", sizeof(*s) + n * n, 1);
+	s->locality_count = n;
+	for (i = 0; i < n; i++, row += n)
+		memcpy(row, v->distance[i], n);
+	ga_seal(&s->h);
+}
+
+int guest_acpi_build(const struct guest_vnuma *v, u64 base, void *buf, size_t size, size_t *used,
+		     char *err, size_t errlen)
+{
+	struct ga_layout l;
+	struct ga_rsdp *rsdp = buf;
+	struct ga_xsdt *xsdt;
+	u8 *p = buf;
+	int rc;
+
+	if (!err)
+		errlen = 0;
+	rc = ga_check(v, base, err, errlen);
+	if (rc)
+		return rc;
+	ga_layout(v, &l);
+	if (base >= GA_BELOW_4G || l.end > GA_BELOW_4G - base)
+		return ga_fail(err, errlen, -EINVAL, "tables at %#llx + %zu reach past 4 GiB",
+			       (unsigned long long)base, l.end);
+	if (size < l.end)
+		return ga_fail(err, errlen, -ENOSPC, "tables need %zu bytes, buffer has %zu", l.end,
+			       size);
+
+	memset(buf, 0, l.end);
+	ga_build_madt(v, p + l.madt);
+	ga_build_srat(v, p + l.srat);
+	ga_build_slit(v, p + l.slit);
+
+	xsdt = (struct ga_xsdt *)(p + l.xsdt);
+	ga_header(&xsdt->h, "XSDT", sizeof(*xsdt), 1);
+	xsdt->entry[0] = base + l.madt;
+	xsdt->entry[1] = base + l.srat;
+	xsdt->entry[2] = base + l.slit;
+	ga_seal(&xsdt->h);
+
+	memcpy(rsdp->signature, "RSD PTR ", 8);
+	memcpy(rsdp->oem_id, "PRXIMA", 6);
+	rsdp->revision = 2;
+	rsdp->rsdt_address = 0;
+	rsdp->length = sizeof(*rsdp);
+	rsdp->xsdt_address = base + l.xsdt;
+	rsdp->checksum = ga_checksum(rsdp, GA_RSDP_V1_LEN);
+	rsdp->ext_checksum = ga_checksum(rsdp, sizeof(*rsdp));
+
+	*used = l.end;
+	return 0;
+}
