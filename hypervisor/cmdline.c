@@ -126,8 +126,7 @@ static int parse_bool(const char *v, bool *out)
 	return -EINVAL;
 }
 
-/* A whole-string unsigned number, with an optional K/M/G/T suffix if sized. */
-static int parse_number(const char *v, bool sized, u64 *out)
+int cmdline_parse_number(const char *v, bool sized, u64 *out)
 {
 	const char *end;
 	u64 n, mult = 1;
@@ -204,7 +203,7 @@ static int apply_param(const struct boot_param *prm, const struct token *t, bool
 			report_bad(t, "needs a value", dflt);
 			return -EINVAL;
 		}
-		rc = parse_number(t->value, prm->type == PARAM_SIZE, &n);
+		rc = cmdline_parse_number(t->value, prm->type == PARAM_SIZE, &n);
 		if (rc || n < prm->min || n > prm->max) {
 			char why[96];
 

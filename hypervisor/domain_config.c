@@ -106,51 +106,6 @@ static const char *next_item(const char *p, struct item *it, struct parse_state 
 	return p;
 }
 
-/*
- * A whole-string unsigned number, decimal or 0x hex (a leading 0 is not
- * octal), with a K, M, G or T suffix when sized. -EINVAL if it is not one,
- * -ERANGE if it does not fit in 64 bits.
- */
-static int parse_number(const char *v, bool sized, u64 *out)
-{
-	const char *end;
-	u64 n, mult = 1;
-
-	if (*v < '0' || *v > '9')
-		return -EINVAL;
-	n = hv_strtoull(v, &end, v[0] == '0' && (v[1] == 'x' || v[1] == 'X') ? 16 : 10);
-	if (end == v)
-		return n == UINT64_MAX ? -ERANGE : -EINVAL;
-	if (sized && *end) {
-		switch (*end++) {
-		case 'k':
-		case 'K':
-			mult = KiB(1);
-			break;
-		case 'm':
-		case 'M':
-			mult = MiB(1);
-			break;
-		case 'g':
-		case 'G':
-			mult = GiB(1);
-			break;
-		case 't':
-		case 'T':
-			mult = GiB(1024);
-			break;
-		default:
-			return -EINVAL;
-		}
-	}
-	if (*end)
-		return -EINVAL;
-	if (n > UINT64_MAX / mult)
-		return -ERANGE;
-	*out = n * mult;
-	return 0;
-}
-
 static bool is_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
@@ -179,7 +134,7 @@ static int set_name(struct parse_state *ps, const char *v)
 static int set_mem(struct parse_state *ps, const char *v)
 {
 	u64 n = 0;
-	int rc = parse_number(v, true, &n);
+	int rc = cmdline_parse_number(v, true, &n);
 
 	if (rc == -EINVAL)
 		snprintf(ps->err, ps->errlen, "mem: bad size \"%s\" (a number with K, M, G or T)",
@@ -201,7 +156,7 @@ static int parse_uint(const char *v, u64 lo, u64 hi, u64 *out)
 {
 	u64 n = 0;
 
-	if (parse_number(v, false, &n) == 0 && n >= lo && n <= hi) {
+	if (cmdline_parse_number(v, false, &n) == 0 && n >= lo && n <= hi) {
 		*out = n;
 		return 0;
 	}

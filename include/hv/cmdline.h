@@ -60,6 +60,14 @@ struct boot_param {
 int cmdline_parse(const char *line, const struct boot_param *first, const struct boot_param *last);
 
 /*
+ * A whole-string unsigned number, decimal or 0x hex (a leading 0 is not
+ * octal), with a K, M, G or T suffix (powers of 1024) when sized. 0 with
+ * *out set; -EINVAL if v is not one, -ERANGE if it does not fit in 64
+ * bits (*out untouched). Shared by every option parser.
+ */
+int cmdline_parse_number(const char *v, bool sized, u64 *out);
+
+/*
  * Boot loaders put the image's own path first on the command line (QEMU
  * -kernel and GRUB do). Return line past that word when the first word is
  * a path: it holds a '/' and no '='. Otherwise return line unchanged.
