@@ -15,6 +15,7 @@
 #include <hv/cpumask.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/guest_acpi.h>
 #include <hv/hvm.h>
 #include <hv/keyhandler.h>
 #include <hv/lib.h>
@@ -26,8 +27,6 @@
 #include <hv/slab.h>
 #include <hv/smp.h>
 #include <hv/topology.h>
-
-#define BLOCK_ORDER 9 /* 2 MiB */
 
 extern const char testguest_image_start[], testguest_image_end[];
 
@@ -50,110 +49,6 @@ static const char *const shutdown_names[] = {
 static int image_write(void *ctx, u64 gpa, const void *src, u64 len)
 {
 	return dom_copy_to_guest(ctx, gpa, src, len);
-}
-
-/* --- memory --------------------------------------------------------- */
-
-/* The nodes d's memory may come from, in order: its node, then (prefer) its fallback list. */
-static unsigned int alloc_nodes(const struct domain *d, nodeid_t *order)
-{
-	const struct topo_node *tn = &topo->node[d->node];
-	unsigned int n = 0, i;
-
-	order[n++] = d->node;
-	if (d->cfg.policy == DOM_POLICY_PREFER)
-		for (i = 0; i < tn->nr_fallback; i++)
-			if (tn->fallback[i] != d->node)
-				order[n++] = tn->fallback[i];
-	return n;
-}
-
-/* Record pg (2^order pages) as d's and chain it on d's page list. */
-static void own_block(struct domain *d, struct page *pg, unsigned int order)
-{
-	u64 i;
-
-	for (i = 0; i < (1ULL << order); i++) {
-		pg[i].flags |= PG_OWNED;
-		pg[i].owner = d;
-		pg[i].private = 0;
-	}
-	pg->private = (unsigned long)d->pages;
-	pg->order = order;
-	d->pages = pg;
-	d->nr_pages += 1ULL << order;
-	d->node_pages[pg->node] += 1ULL << order;
-	if (pg->node != d->node)
-		nodemask_set(&d->spill, pg->node);
-}
-
-static void free_memory(struct domain *d)
-{
-	struct page *pg = d->pages;
-
-	while (pg) {
-		struct page *next = (struct page *)pg->private;
-		unsigned int order = pg->order;
-		u64 i;
-
-		for (i = 0; i < (1ULL << order); i++) {
-			pg[i].flags &= ~PG_OWNED;
-			pg[i].owner = NULL;
-			pg[i].private = 0;
-		}
-		d->node_pages[pg->node] -= 1ULL << order;
-		d->nr_pages -= 1ULL << order;
-		free_pages(pg, order, true);
-		pg = next;
-	}
-	d->pages = NULL;
-}
-
-/*
- * Back guest frames [gfn, end) with memory: the largest aligned blocks
- * that fit (2 MiB at most), smaller ones where a node is fragmented, the
- * next node in line when one has nothing left. *cursor: index in nodes.
- */
-static int back_range(struct domain *d, u64 gfn, u64 end, const nodeid_t *nodes, unsigned int nr,
-		      unsigned int *cursor)
-{
-	while (gfn < end) {
-		unsigned int max = BLOCK_ORDER, o;
-		struct page *pg = NULL;
-
-		while (max && (!IS_ALIGNED(gfn, 1ULL << max) || gfn + (1ULL << max) > end))
-			max--;
-		while (!pg && *cursor < nr) {
-			for (o = max + 1; !pg && o-- > 0;)
-				pg = alloc_pages(o, MEMF_EXACT | MEMF_NODE(nodes[*cursor]) |
-							MEMF_NO_SCRUB);
-			if (!pg)
-				(*cursor)++;
-		}
-		if (!pg)
-			return -ENOMEM;
-		memset(arch_maddr_to_virt(page_to_maddr(pg)), 0, PAGE_SIZE << o);
-		own_block(d, pg, o);
-		if (arch_domain_map(d, gfn, page_to_mfn(pg), o))
-			return -ENOMEM;
-		gfn += 1ULL << o;
-	}
-	return 0;
-}
-
-static int alloc_memory(struct domain *d)
-{
-	nodeid_t nodes[MAX_NODES];
-	unsigned int nr = alloc_nodes(d, nodes), cursor = 0, i;
-
-	for (i = 0; i < d->nr_ram; i++) {
-		int rc = back_range(d, d->ram[i].start >> PAGE_SHIFT, d->ram[i].end >> PAGE_SHIFT,
-				    nodes, nr, &cursor);
-
-		if (rc)
-			return rc;
-	}
-	return 0;
 }
 
 /* "512 MiB on node 0, 512 MiB on node 1" for the creation line (KiB when not whole MiB). */
@@ -219,7 +114,7 @@ static void free_domain(struct domain *d)
 		slab_free(vcpu_cache, d->vcpu[i]);
 	}
 	kfree(d->vcpu);
-	free_memory(d);
+	dom_free_memory(d);
 	arch_domain_free(d);
 	kfree(d->node_pages);
 	slab_free(domain_cache, d);
@@ -227,28 +122,34 @@ static void free_domain(struct domain *d)
 
 static int create_vcpus(struct domain *d)
 {
-	unsigned int i;
+	unsigned int v, i;
 
 	d->vcpu = kzalloc_node(d->nr_vcpus * sizeof(*d->vcpu), d->node);
 	if (!d->vcpu)
 		return -ENOMEM;
-	for (i = 0; i < d->nr_vcpus; i++) {
-		struct vcpu *v = slab_alloc_node(vcpu_cache, d->node);
+	for (v = 0; v < d->nr_vnodes; v++) {
+		nodeid_t p = d->vnode[v].pnode;
 
-		if (!v)
-			return -ENOMEM;
-		memset(v, 0, sizeof(*v));
-		d->vcpu[i] = v;
-		v->dom = d;
-		v->id = i;
-		v->pcpu = sched_pick_cpu(d->node);
-		v->node = cpu_to_node(v->pcpu);
-		v->state = VCPU_DOWN;
-		v->tag = __atomic_fetch_add(&next_vcpu_tag, 1, __ATOMIC_RELAXED);
-		if (arch_vcpu_init(v))
-			return -ENOMEM;
-		/* Counted now, so the next vCPU's CPU is chosen knowing this one. */
-		sched_add_vcpu(v);
+		for (i = d->vnode[v].first_vcpu; i < d->vnode[v].first_vcpu + d->vnode[v].nr_vcpus;
+		     i++) {
+			struct vcpu *vc = slab_alloc_node(vcpu_cache, p);
+
+			if (!vc)
+				return -ENOMEM;
+			memset(vc, 0, sizeof(*vc));
+			d->vcpu[i] = vc;
+			vc->dom = d;
+			vc->id = i;
+			vc->vnode = v;
+			vc->pcpu = sched_pick_cpu(p);
+			vc->node = cpu_to_node(vc->pcpu);
+			vc->state = VCPU_DOWN;
+			vc->tag = __atomic_fetch_add(&next_vcpu_tag, 1, __ATOMIC_RELAXED);
+			if (arch_vcpu_init(vc))
+				return -ENOMEM;
+			/* Counted now, so the next vCPU's CPU is chosen knowing this one. */
+			sched_add_vcpu(vc);
+		}
 	}
 	return 0;
 }
@@ -310,19 +211,37 @@ static void unregister_domain(struct domain *d)
 	spin_unlock_irqrestore(&domlist_lock, flags);
 }
 
-static int place(const struct domain_config *cfg, nodeid_t *node, char *err, size_t errlen)
+/*
+ * Placement of cfg on a snapshot of the nodes: the node of each virtual
+ * node, and the sum of the SLIT distances between them.
+ */
+static int place(const struct domain_config *cfg, nodeid_t *out, u32 *sum, char *err, size_t errlen)
 {
-	struct place_node nodes[MAX_NODES];
-	unsigned int n, c;
+	unsigned int nr = topo->nr_nodes, n, m, c;
+	struct place_node *nodes = kzalloc_node(nr * sizeof(*nodes), cpu_to_node(arch_cpu_id()));
+	u8 *dist = kzalloc_node(nr * nr, cpu_to_node(arch_cpu_id()));
+	int rc = -ENOMEM;
 
-	for (n = 0; n < topo->nr_nodes; n++) {
+	if (!nodes || !dist) {
+		snprintf(err, errlen, "no memory to place it");
+		goto out;
+	}
+	for (n = 0; n < nr; n++) {
 		nodes[n].present = topo->node[n].present;
 		nodes[n].free = node_free_bytes(n);
 		nodes[n].cpus = 0;
 		for (c = 0; c < topo->nr_cpus; c++)
 			nodes[n].cpus += cpu_to_node(c) == n && cpumask_test(&cpu_online_mask, c);
+		for (m = 0; m < nr; m++)
+			dist[n * nr + m] = node_distance(n, m);
 	}
-	return dom_place(cfg, nodes, topo->nr_nodes, node, err, errlen);
+	rc = dom_place(cfg, nodes, nr, dist, out, err, errlen);
+	if (!rc)
+		*sum = place_distance_sum(out, cfg->vnodes, dist, nr);
+out:
+	kfree(nodes);
+	kfree(dist);
+	return rc;
 }
 
 /* Everything after placement; the domain is not yet visible to anyone. */
@@ -340,9 +259,8 @@ static int build_domain(struct domain *d, char *err, size_t errlen)
 		snprintf(err, errlen, "no memory for its structures");
 		return -ENOMEM;
 	}
-	dom_layout_ram(d, d->cfg.mem);
 	d->mem_ns = arch_time_ns();
-	rc = alloc_memory(d);
+	rc = dom_alloc_memory(d);
 	d->mem_ns = arch_time_ns() - d->mem_ns;
 	if (rc) {
 		snprintf(err, errlen, "out of memory after %llu of %llu MiB%s",
@@ -350,6 +268,9 @@ static int build_domain(struct domain *d, char *err, size_t errlen)
 			 d->cfg.policy == DOM_POLICY_STRICT ? " (strict: its node only)" : "");
 		return -ENOMEM;
 	}
+	rc = dom_build_firmware(d, err, errlen);
+	if (rc)
+		return rc;
 	image = domain_image(&d->cfg, &len, &args, err, errlen);
 	if (!image)
 		return -EINVAL;
@@ -391,26 +312,81 @@ static void count_order(void *ctx, u64 gfn, mfn_t mfn, unsigned int order)
 	n[order == 9]++;
 }
 
-/* Print the creation line: where the memory and vCPUs went. */
-static void report_created(const struct domain *d)
+/* "1+3": the nodes behind the virtual nodes. */
+static void nodes_str(const struct domain *d, char *buf, size_t size)
 {
-	char where[48 * 4], cpus[64];
-	u64 maps[2] = {0, 0}; /* 4 KiB and 2 MiB mappings */
+	size_t len = 0;
+	unsigned int v;
+
+	buf[0] = '\0';
+	for (v = 0; v < d->nr_vnodes; v++)
+		len += snprintf(buf + len, size - MIN(len, size), "%s%u", v ? "+" : "",
+				d->vnode[v].pnode);
+}
+
+/* The CPUs of vCPUs [first, first + nr) as a list ("2-3,6"). */
+static unsigned int cpus_str(const struct domain *d, unsigned int first, unsigned int nr, char *buf,
+			     size_t size)
+{
 	struct cpumask mask;
 	unsigned int i;
 
 	cpumask_clear(&mask);
-	for (i = 0; i < d->nr_vcpus; i++)
+	for (i = first; i < first + nr; i++)
 		cpumask_set(&mask, d->vcpu[i]->pcpu);
-	cpumask_format(cpus, sizeof(cpus), &mask);
+	cpumask_format(buf, size, &mask);
+	return cpumask_weight(&mask);
+}
+
+/* Print the creation lines: where the memory and vCPUs went. */
+static void report_created(const struct domain *d)
+{
+	char where[48 * 4], cpus[64], nodes[4 * DOMAIN_MAX_VNODES];
+	u64 maps[2] = {0, 0}; /* 4 KiB and 2 MiB mappings */
+	const char *policy = d->cfg.policy == DOM_POLICY_STRICT ? "strict" : "prefer";
+	unsigned int w = cpus_str(d, 0, d->nr_vcpus, cpus, sizeof(cpus)), v;
+
 	where_str(d, where, sizeof(where));
-	printk(LOG_NOTICE, "domain %u %s: %llu MiB on node %u (%s), %u vcpu%s on CPU%s %s\n", d->id,
-	       d->cfg.name, d->cfg.mem >> 20, d->node,
-	       d->cfg.policy == DOM_POLICY_STRICT ? "strict" : "prefer", d->nr_vcpus,
-	       PLURAL_S(d->nr_vcpus), cpumask_weight(&mask) == 1 ? "" : "s", cpus);
-	if (nodemask_weight(&d->spill))
-		printk(LOG_NOTICE, "domain %u %s: does not fit on node %u: %s\n", d->id,
-		       d->cfg.name, d->node, where);
+	if (d->nr_vnodes == 1) {
+		printk(LOG_NOTICE,
+		       "domain %u %s: %llu MiB on node %u (%s), %u vcpu%s on CPU%s %s\n", d->id,
+		       d->cfg.name, d->cfg.mem >> 20, d->node, policy, d->nr_vcpus,
+		       PLURAL_S(d->nr_vcpus), w == 1 ? "" : "s", cpus);
+	} else {
+		nodes_str(d, nodes, sizeof(nodes));
+		printk(LOG_NOTICE,
+		       "domain %u %s: %llu MiB on nodes %s (%s), %u vcpus on CPU%s %s, %u virtual "
+		       "nodes%s%u)\n",
+		       d->id, d->cfg.name, d->cfg.mem >> 20, nodes, policy, d->nr_vcpus,
+		       w == 1 ? "" : "s", cpus, d->nr_vnodes,
+		       d->cfg.vnode_node[0] < 0 ? ", nodes chosen by distance (sum "
+						: " (distance sum ",
+		       d->distance_sum);
+		for (v = 0; v < d->nr_vnodes; v++) {
+			const struct dom_vnode *vn = &d->vnode[v];
+
+			char ids[24];
+
+			w = cpus_str(d, vn->first_vcpu, vn->nr_vcpus, cpus, sizeof(cpus));
+			if (vn->nr_vcpus == 1)
+				snprintf(ids, sizeof(ids), "vcpu %u", vn->first_vcpu);
+			else
+				snprintf(ids, sizeof(ids), "vcpus %u-%u", vn->first_vcpu,
+					 vn->first_vcpu + vn->nr_vcpus - 1);
+			printk(LOG_NOTICE,
+			       "domain %u %s: vnode %u on node %u: %llu MiB, %s on CPU%s %s\n",
+			       d->id, d->cfg.name, v, vn->pnode, d->cfg.vnode_mem[v] >> 20, ids,
+			       w == 1 ? "" : "s", cpus);
+		}
+	}
+	if (nodemask_weight(&d->spill)) {
+		if (d->nr_vnodes == 1)
+			printk(LOG_NOTICE, "domain %u %s: does not fit on node %u: %s\n", d->id,
+			       d->cfg.name, d->node, where);
+		else
+			printk(LOG_NOTICE, "domain %u %s: does not fit on nodes %s: %s\n", d->id,
+			       d->cfg.name, nodes, where);
+	}
 	arch_domain_walk(d, count_order, maps);
 	pr_info("domain %u %s: nested page tables map %llu of 2 MiB and %llu of 4 KiB\n", d->id,
 		d->cfg.name, maps[1], maps[0]);
@@ -425,8 +401,10 @@ struct domain *dom_create(const struct domain_config *cfg, bool start)
 {
 	char err[DOMCFG_ERR_MAX];
 	u64 t0 = arch_time_ns();
+	nodeid_t node[DOMAIN_MAX_VNODES];
 	struct domain *d;
-	nodeid_t node;
+	unsigned int v;
+	u32 d_sum = 0;
 
 	err[0] = '\0';
 	if (!hvm_ready) {
@@ -439,19 +417,24 @@ struct domain *dom_create(const struct domain_config *cfg, bool start)
 			 boot ? boot->nr_modules : 0);
 		goto fail;
 	}
-	if (place(cfg, &node, err, sizeof(err)))
+	if (place(cfg, node, &d_sum, err, sizeof(err)))
 		goto fail;
-	d = slab_alloc_node(domain_cache, node);
+	d = slab_alloc_node(domain_cache, node[0]);
 	if (!d) {
 		snprintf(err, sizeof(err), "no memory for its structures");
 		goto fail;
 	}
 	memset(d, 0, sizeof(*d));
 	d->cfg = *cfg;
-	d->node = node;
+	d->node = node[0];
 	d->nr_vcpus = cfg->vcpus;
 	d->live_vcpus = cfg->vcpus;
 	spin_lock_init(&d->lock);
+	spin_lock_init(&d->mem_lock);
+	dom_layout_ram(d);
+	for (v = 0; v < d->nr_vnodes; v++)
+		d->vnode[v].pnode = node[v];
+	d->distance_sum = d_sum;
 	if (!register_domain(d, err, sizeof(err))) {
 		slab_free(domain_cache, d);
 		goto fail;
@@ -539,64 +522,100 @@ static const char *state_name(const struct domain *d)
 	return "blocked";
 }
 
+/* What a walk of a domain's nested page tables finds. */
 struct npt_count {
-	u64 *per_node;
-	u64 foreign; /* mapped frames the domain does not own */
+	const struct domain *d;
+	u64 *per_node;			  /* mapped pages per machine node */
+	u64 vpages[DOMAIN_MAX_VNODES];	  /* mapped pages per virtual node */
+	u64 misplaced[DOMAIN_MAX_VNODES]; /* of them, not on the vnode's node */
+	u64 foreign;			  /* mapped frames the domain does not own */
 };
 
 static void count_mapping(void *ctx, u64 gfn, mfn_t mfn, unsigned int order)
 {
 	struct npt_count *c = ctx;
+	int v = dom_gfn_vnode(c->d, gfn);
 	u64 i;
 
 	for (i = 0; i < (1ULL << order); i++) {
 		struct page *pg = mfn_to_page(mfn + i);
 
-		if (!pg || !(pg->flags & PG_OWNED))
+		if (!pg || !(pg->flags & PG_OWNED) || pg->owner != c->d) {
 			c->foreign++;
-		else
-			c->per_node[pg->node]++;
+			continue;
+		}
+		c->per_node[pg->node]++;
+		if (v >= 0) {
+			c->vpages[v]++;
+			c->misplaced[v] += pg->node != c->d->vnode[v].pnode;
+		}
 	}
 }
 
-/* Debug builds: the page list's counts against a walk of the nested page tables. */
-static void cross_check(const struct domain *d)
+/* Walk d's nested page tables into c (per_node: topo->nr_nodes entries, zeroed here). */
+static void walk_domain(struct domain *d, struct npt_count *c, u64 *per_node)
 {
-	static u64 walked[MAX_NODES];
-	struct npt_count c = {walked, 0};
-	unsigned int n;
+	unsigned long flags;
 
-	memset(walked, 0, sizeof(walked));
-	arch_domain_walk(d, count_mapping, &c);
-	for (n = 0; n < topo->nr_nodes; n++)
-		if (walked[n] != d->node_pages[n])
-			printk(LOG_EMERG,
-			       "domain %u: node %u: %llu pages in the page list, %llu mapped\n",
-			       d->id, n, d->node_pages[n], walked[n]);
-	if (c.foreign)
-		printk(LOG_EMERG, "domain %u: %llu mapped pages are not the domain's\n", d->id,
-		       c.foreign);
+	memset(c, 0, sizeof(*c));
+	memset(per_node, 0, topo->nr_nodes * sizeof(*per_node));
+	c->d = d;
+	c->per_node = per_node;
+	flags = spin_lock_irqsave(&d->mem_lock);
+	arch_domain_walk(d, count_mapping, c);
+	spin_unlock_irqrestore(&d->mem_lock, flags);
 }
 
-static void print_domain(const struct domain *d)
+/* Debug builds: the page list's counts against a walk of the nested page tables. */
+static void cross_check(const struct domain *d, const struct npt_count *c)
 {
+	unsigned int n;
+
+	for (n = 0; n < topo->nr_nodes; n++)
+		if (c->per_node[n] != d->node_pages[n])
+			printk(LOG_EMERG,
+			       "domain %u: node %u: %llu pages in the page list, %llu mapped\n",
+			       d->id, n, d->node_pages[n], c->per_node[n]);
+	if (c->foreign)
+		printk(LOG_EMERG, "domain %u: %llu mapped pages are not the domain's\n", d->id,
+		       c->foreign);
+}
+
+static void print_domain(struct domain *d)
+{
+	static u64 walked[MAX_NODES];
+	struct npt_count c;
 	unsigned int n, i;
 
+	walk_domain(d, &c, walked);
 	printk(LOG_EMERG, "domain %u %s: state %s vcpus %u memory %llu MiB policy %s\n", d->id,
-	       d->cfg.name, state_name(d), d->nr_vcpus, d->cfg.mem >> 20,
+	       d->cfg.name, state_name(d), d->nr_vcpus,
+	       (READ_ONCE(d->nr_pages) - d->fw_pages) >> (20 - PAGE_SHIFT),
 	       d->cfg.policy == DOM_POLICY_STRICT ? "strict" : "prefer");
 	for (n = 0; n < topo->nr_nodes; n++)
 		if (d->node_pages[n])
 			printk(LOG_EMERG, "domain %u: node %u pages %llu\n", d->id, n,
 			       d->node_pages[n]);
+	for (i = 0; i < d->nr_vnodes; i++)
+		printk(LOG_EMERG, "domain %u: vnode %u pnode %u pages %llu misplaced %llu\n", d->id,
+		       i, d->vnode[i].pnode, c.vpages[i], c.misplaced[i]);
 	for (i = 0; i < d->nr_vcpus; i++) {
 		const struct vcpu *v = d->vcpu[i];
 
-		printk(LOG_EMERG, "domain %u: vcpu %u pcpu %u node %u exits %llu\n", d->id, v->id,
-		       v->pcpu, v->node, READ_ONCE(v->exits));
+		printk(LOG_EMERG, "domain %u: vcpu %u vnode %u pcpu %u node %u exits %llu\n", d->id,
+		       v->id, v->vnode, v->pcpu, v->node, READ_ONCE(v->exits));
 	}
-	if (IS_ENABLED(CONFIG_DEBUG))
-		cross_check(d);
+	if (READ_ONCE(d->memop_batches))
+		printk(LOG_EMERG, "domain %u: memory_op continuations %llu\n", d->id,
+		       READ_ONCE(d->memop_batches));
+	if (IS_ENABLED(CONFIG_DEBUG)) {
+		cross_check(d, &c);
+		for (i = 0; i < d->nr_vnodes; i++)
+			if (c.vpages[i] != d->vnode[i].pages)
+				printk(LOG_EMERG,
+				       "domain %u: vnode %u: %llu pages counted, %llu mapped\n",
+				       d->id, i, d->vnode[i].pages, c.vpages[i]);
+	}
 }
 
 static void key_domains(unsigned char key)
@@ -615,13 +634,73 @@ static void key_domains(unsigned char key)
 		printk(LOG_EMERG, "no domains\n");
 }
 
+/* --- 'n': numastat ------------------------------------------------- */
+
+/*
+ * numastat lines from the counters kept as pages move; a debug build
+ * checks them against page walks and reports any difference (none while
+ * no domain is being built or destroyed).
+ */
+static void numastat(void)
+{
+	static u64 sum[MAX_NODES], walked[MAX_NODES];
+	static char line[48 + 24 * MAX_NODES];
+	unsigned long flags;
+	unsigned int n, i;
+
+	for (n = 0; n < topo->nr_nodes; n++) {
+		u64 total = topo->node[n].present >> PAGE_SHIFT;
+		u64 free = node_free_bytes(n) >> PAGE_SHIFT, dom = dom_node_pages(n);
+
+		printk(LOG_EMERG,
+		       "numastat node %u: total %llu free %llu hypervisor %llu domains %llu\n", n,
+		       total, free, total - MIN(total, free + dom), dom);
+	}
+	memset(sum, 0, sizeof(sum));
+	flags = spin_lock_irqsave(&domlist_lock);
+	for (i = 0; i < DOMAIN_MAX; i++) {
+		struct domain *d = domains[i];
+		size_t len;
+
+		if (!d)
+			continue;
+		for (n = 0; n < topo->nr_nodes; n++)
+			sum[n] += d->node_pages[n];
+		if (!d->built)
+			continue;
+		len = (size_t)snprintf(line, sizeof(line), "numastat domain %u %s:", d->id,
+				       d->cfg.name);
+		for (n = 0; n < topo->nr_nodes; n++)
+			if (d->node_pages[n])
+				len += snprintf(line + len, sizeof(line) - MIN(len, sizeof(line)),
+						" node %u %llu", n, d->node_pages[n]);
+		printk(LOG_EMERG, "%s\n", line);
+		if (IS_ENABLED(CONFIG_DEBUG)) {
+			struct npt_count c;
+
+			walk_domain(d, &c, walked);
+			cross_check(d, &c);
+		}
+	}
+	spin_unlock_irqrestore(&domlist_lock, flags);
+	if (IS_ENABLED(CONFIG_DEBUG))
+		for (n = 0; n < topo->nr_nodes; n++)
+			if (sum[n] != dom_node_pages(n))
+				printk(LOG_EMERG,
+				       "numastat node %u: counter says %llu domain pages, the "
+				       "domains hold %llu\n",
+				       n, dom_node_pages(n), sum[n]);
+}
+
 void domains_boot(const struct boot_info *bi, bool hvm_ok)
 {
 	unsigned int i;
 
 	boot = bi;
 	hvm_ready = hvm_ok;
-	keyhandler_register('q', key_domains, "domains: state, memory per node, vCPUs", true);
+	keyhandler_register('q', key_domains,
+			    "domains: state, memory per node and virtual node, vCPUs", true);
+	numa_set_stat_hook(numastat);
 	domain_cache = slab_cache_create("domain", sizeof(struct domain), 0, NULL, 0);
 	vcpu_cache = slab_cache_create("vcpu", sizeof(struct vcpu), 0, NULL, 0);
 	if (!domain_cache || !vcpu_cache) {

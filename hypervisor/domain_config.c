@@ -19,11 +19,32 @@
 _Static_assert(MAX_NODES <= DOMAIN_NODE_MAX + 1, "node= takes every node id the build may have");
 _Static_assert(DOMAIN_ARGS_MAX >= DOMAIN_TEXT_MAX, "args= can hold any value the text holds");
 
-enum dom_key { KEY_NAME, KEY_MEM, KEY_VCPUS, KEY_NODE, KEY_POLICY, KEY_IMAGE, KEY_ARGS, NR_KEYS };
+enum dom_key {
+	KEY_NAME,
+	KEY_MEM,
+	KEY_VCPUS,
+	KEY_NODE,
+	KEY_POLICY,
+	KEY_IMAGE,
+	KEY_ARGS,
+	KEY_VNODES,
+	KEY_NODES,
+	KEY_MAXMEM,
+	KEY_CONTROL,
+	NR_KEYS
+};
 
 static const char *const key_name[NR_KEYS] = {
-    [KEY_NAME] = "name",     [KEY_MEM] = "mem",	    [KEY_VCPUS] = "vcpus", [KEY_NODE] = "node",
-    [KEY_POLICY] = "policy", [KEY_IMAGE] = "image", [KEY_ARGS] = "args",
+    [KEY_NAME] = "name",     [KEY_MEM] = "mem",		[KEY_VCPUS] = "vcpus",
+    [KEY_NODE] = "node",     [KEY_POLICY] = "policy",	[KEY_IMAGE] = "image",
+    [KEY_ARGS] = "args",     [KEY_VNODES] = "vnodes",	[KEY_NODES] = "nodes",
+    [KEY_MAXMEM] = "maxmem", [KEY_CONTROL] = "control",
+};
+
+/* A key's value split at '+': one part per virtual node. */
+struct parts {
+	unsigned int nr;
+	u64 v[DOMAIN_MAX_VNODES];
 };
 
 /* A piece of the option's text: not terminated. */
@@ -43,7 +64,8 @@ struct item {
 /* The work of one domcfg_parse(): the result and what each key was given. */
 struct parse_state {
 	struct domain_config cfg;
-	struct span seen[NR_KEYS]; /* .s != NULL: the key was given, with this value */
+	struct span seen[NR_KEYS];	/* .s != NULL: the key was given, with this value */
+	struct parts mem, vcpus, nodes; /* as given; spread over the virtual nodes at the end */
 	char *err;
 	size_t errlen;
 };
@@ -131,23 +153,25 @@ static int set_name(struct parse_state *ps, const char *v)
 	return 0;
 }
 
-static int set_mem(struct parse_state *ps, const char *v)
+/* A size of at least 2M; -EINVAL with err set (what names the value in messages). */
+static int parse_size(struct parse_state *ps, const char *key, const char *v, const char *what,
+		      u64 *out)
 {
 	u64 n = 0;
 	int rc = cmdline_parse_number(v, true, &n);
 
 	if (rc == -EINVAL)
-		snprintf(ps->err, ps->errlen, "mem: bad size \"%s\" (a number with K, M, G or T)",
-			 v);
+		snprintf(ps->err, ps->errlen, "%s: bad size \"%s\"%s (a number with K, M, G or T)",
+			 key, v, what);
 	else if (rc)
-		snprintf(ps->err, ps->errlen, "mem: bad size \"%s\" (more than 64 bits of bytes)",
-			 v);
+		snprintf(ps->err, ps->errlen, "%s: bad size \"%s\"%s (more than 64 bits of bytes)",
+			 key, v, what);
 	else if (n < DOMAIN_MEM_MIN)
-		snprintf(ps->err, ps->errlen, "mem: bad size \"%s\" (at least %lluM)", v,
-			 DOMAIN_MEM_MIN >> 20);
+		snprintf(ps->err, ps->errlen, "%s: bad size \"%s\"%s (at least %lluM)", key, v,
+			 what, DOMAIN_MEM_MIN >> 20);
 	if (rc || n < DOMAIN_MEM_MIN)
 		return -EINVAL;
-	ps->cfg.mem = n;
+	*out = n;
 	return 0;
 }
 
@@ -176,6 +200,74 @@ static int set_policy(struct parse_state *ps, const char *v)
 	return 0;
 }
 
+/*
+ * Split v at '+' into p, each part checked by one(): mem=256M+768M,
+ * vcpus=2+2, nodes=1+3. At most DOMAIN_MAX_VNODES parts, none empty.
+ */
+static int parse_parts(struct parse_state *ps, enum dom_key k, const char *v, struct parts *p,
+		       int (*one)(struct parse_state *ps, enum dom_key k, const char *part,
+				  const char *what, u64 *out))
+{
+	const char *s = v;
+
+	p->nr = 0;
+	for (;;) {
+		const char *plus = strchr(s, '+');
+		size_t len = plus ? (size_t)(plus - s) : strlen(s);
+		char part[DOMAIN_TEXT_MAX], what[48];
+
+		if (p->nr == DOMAIN_MAX_VNODES) {
+			snprintf(ps->err, ps->errlen, "%s: more than %d parts in \"%s\"",
+				 key_name[k], DOMAIN_MAX_VNODES, v);
+			return -EINVAL;
+		}
+		memcpy(part, s, len);
+		part[len] = '\0';
+		what[0] = '\0';
+		if (plus || p->nr)
+			snprintf(what, sizeof(what), " (part %u of \"%.24s\")", p->nr, v);
+		if (!len && (plus || p->nr)) {
+			snprintf(ps->err, ps->errlen, "%s: empty part %u in \"%s\"", key_name[k],
+				 p->nr, v);
+			return -EINVAL;
+		}
+		if (one(ps, k, part, what, &p->v[p->nr]))
+			return -EINVAL;
+		p->nr++;
+		if (!plus)
+			return 0;
+		s = plus + 1;
+	}
+}
+
+static int one_size(struct parse_state *ps, enum dom_key k, const char *part, const char *what,
+		    u64 *out)
+{
+	return parse_size(ps, key_name[k], part, what, out);
+}
+
+static int one_vcpus(struct parse_state *ps, enum dom_key k, const char *part, const char *what,
+		     u64 *out)
+{
+	if (parse_uint(part, 1, DOMAIN_MAX_VCPUS, out)) {
+		snprintf(ps->err, ps->errlen, "vcpus: bad count \"%s\"%s (1 to %d)", part, what,
+			 DOMAIN_MAX_VCPUS);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int one_node(struct parse_state *ps, enum dom_key k, const char *part, const char *what,
+		    u64 *out)
+{
+	if (parse_uint(part, 0, DOMAIN_NODE_MAX, out)) {
+		snprintf(ps->err, ps->errlen, "%s: bad node id \"%s\"%s (a number from 0 to %d)",
+			 key_name[k], part, what, DOMAIN_NODE_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Store the value v (terminated, quotes of a quoted value removed) of key k. */
 static int set_key(struct parse_state *ps, enum dom_key k, const char *v)
 {
@@ -185,23 +277,33 @@ static int set_key(struct parse_state *ps, enum dom_key k, const char *v)
 	case KEY_NAME:
 		return set_name(ps, v);
 	case KEY_MEM:
-		return set_mem(ps, v);
+		return parse_parts(ps, k, v, &ps->mem, one_size);
 	case KEY_VCPUS:
-		if (parse_uint(v, 1, DOMAIN_MAX_VCPUS, &n)) {
-			snprintf(ps->err, ps->errlen, "vcpus: bad count \"%s\" (1 to %d)", v,
-				 DOMAIN_MAX_VCPUS);
-			return -EINVAL;
-		}
-		ps->cfg.vcpus = (unsigned int)n;
-		return 0;
+		return parse_parts(ps, k, v, &ps->vcpus, one_vcpus);
 	case KEY_NODE:
-		if (parse_uint(v, 0, DOMAIN_NODE_MAX, &n)) {
-			snprintf(ps->err, ps->errlen,
-				 "node: bad node id \"%s\" (a number from 0 to %d)", v,
-				 DOMAIN_NODE_MAX);
+		if (one_node(ps, k, v, "", &n))
+			return -EINVAL;
+		ps->nodes.nr = 1;
+		ps->nodes.v[0] = n;
+		return 0;
+	case KEY_NODES:
+		return parse_parts(ps, k, v, &ps->nodes, one_node);
+	case KEY_VNODES:
+		if (parse_uint(v, 1, DOMAIN_MAX_VNODES, &n)) {
+			snprintf(ps->err, ps->errlen, "vnodes: bad count \"%s\" (1 to %d)", v,
+				 DOMAIN_MAX_VNODES);
 			return -EINVAL;
 		}
-		ps->cfg.node = (int)n;
+		ps->cfg.vnodes = (unsigned int)n;
+		return 0;
+	case KEY_MAXMEM:
+		return parse_size(ps, "maxmem", v, "", &ps->cfg.maxmem);
+	case KEY_CONTROL:
+		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
+			snprintf(ps->err, ps->errlen, "control: bad value \"%s\" (0 or 1)", v);
+			return -EINVAL;
+		}
+		ps->cfg.control = v[0] == '1';
 		return 0;
 	case KEY_POLICY:
 		return set_policy(ps, v);
@@ -243,8 +345,8 @@ static int take_item(struct parse_state *ps, const struct item *it)
 			break;
 	if (k == NR_KEYS) {
 		snprintf(ps->err, ps->errlen,
-			 "%.*s: unknown key in \"%.*s\" (keys: name, mem, vcpus, node, policy, "
-			 "image, args)",
+			 "%.*s: unknown key in \"%.*s\" (keys: name, vnodes, mem, maxmem, vcpus, "
+			 "node, nodes, policy, control, image, args)",
 			 (int)it->key.len, it->key.s, (int)it->text.len, it->text.s);
 		return -EINVAL;
 	}
@@ -266,12 +368,114 @@ static int take_item(struct parse_state *ps, const struct item *it)
 	return set_key(ps, k, v);
 }
 
+/*
+ * A list key given with a number of parts other than the virtual nodes';
+ * false (err set) if so.
+ */
+static bool parts_match(struct parse_state *ps, enum dom_key k, const struct parts *p)
+{
+	unsigned int k_vn = ps->cfg.vnodes;
+
+	if (!ps->seen[k].s || p->nr == 1 || p->nr == k_vn)
+		return true;
+	snprintf(ps->err, ps->errlen,
+		 "%s: %u parts in \"%.*s\" for vnodes=%u (one per virtual node)", key_name[k],
+		 p->nr, (int)ps->seen[k].len, ps->seen[k].s, k_vn);
+	return false;
+}
+
+/* Spread mem, vCPUs and nodes over the virtual nodes; check how they combine. */
+static int finish(struct parse_state *ps)
+{
+	struct domain_config *c = &ps->cfg;
+	unsigned int k = c->vnodes, v;
+	u64 units, total = 0;
+
+	if (ps->seen[KEY_NODE].s && ps->seen[KEY_NODES].s) {
+		snprintf(ps->err, ps->errlen, "node: given with nodes= (use one of them)");
+		return -EINVAL;
+	}
+	if (ps->seen[KEY_NODE].s && k > 1) {
+		snprintf(ps->err, ps->errlen,
+			 "node: one node for vnodes=%u (use nodes=, one per virtual node)", k);
+		return -EINVAL;
+	}
+	if (ps->seen[KEY_NODES].s && ps->nodes.nr != k) {
+		snprintf(ps->err, ps->errlen,
+			 "nodes: %u node%s in \"%.*s\" for vnodes=%u (one per virtual node)",
+			 ps->nodes.nr, PLURAL_S(ps->nodes.nr), (int)ps->seen[KEY_NODES].len,
+			 ps->seen[KEY_NODES].s, k);
+		return -EINVAL;
+	}
+	if (!parts_match(ps, KEY_MEM, &ps->mem) || !parts_match(ps, KEY_VCPUS, &ps->vcpus))
+		return -EINVAL;
+	for (v = 0; v < k; v++)
+		c->vnode_node[v] = ps->nodes.nr ? (int)ps->nodes.v[v] : -1;
+
+	/* Memory: as given per virtual node, or split in 2 MiB units. */
+	if (ps->mem.nr > 1) {
+		for (v = 0; v < k; v++) {
+			c->vnode_mem[v] = ps->mem.v[v];
+			if (total + c->vnode_mem[v] < total) {
+				snprintf(ps->err, ps->errlen,
+					 "mem: the parts add up to more than 64 bits");
+				return -EINVAL;
+			}
+			total += c->vnode_mem[v];
+		}
+	} else {
+		total = ps->mem.nr ? ps->mem.v[0] : DOMAIN_MEM_DFLT;
+		units = total / DOMAIN_MEM_MIN;
+		if (units < k) {
+			snprintf(ps->err, ps->errlen,
+				 "mem: %llu KiB cannot give %u virtual nodes %lluM each",
+				 total >> 10, k, DOMAIN_MEM_MIN >> 20);
+			return -EINVAL;
+		}
+		for (v = 0; v < k; v++)
+			c->vnode_mem[v] = (units / k + (v < units % k)) * DOMAIN_MEM_MIN;
+		c->vnode_mem[0] += total % DOMAIN_MEM_MIN;
+	}
+	c->mem = total;
+
+	/* vCPUs likewise: per virtual node, or split evenly, lower ones first. */
+	if (ps->vcpus.nr > 1) {
+		c->vcpus = 0;
+		for (v = 0; v < k; v++) {
+			c->vnode_vcpus[v] = (unsigned int)ps->vcpus.v[v];
+			c->vcpus += c->vnode_vcpus[v];
+		}
+		if (c->vcpus > DOMAIN_MAX_VCPUS) {
+			snprintf(ps->err, ps->errlen, "vcpus: %u in all (at most %d)", c->vcpus,
+				 DOMAIN_MAX_VCPUS);
+			return -EINVAL;
+		}
+	} else {
+		c->vcpus = ps->vcpus.nr ? (unsigned int)ps->vcpus.v[0] : k;
+		if (c->vcpus < k) {
+			snprintf(ps->err, ps->errlen,
+				 "vcpus: %u for vnodes=%u (at least one per virtual node)",
+				 c->vcpus, k);
+			return -EINVAL;
+		}
+		for (v = 0; v < k; v++)
+			c->vnode_vcpus[v] = c->vcpus / k + (v < c->vcpus % k);
+	}
+
+	if (!ps->seen[KEY_MAXMEM].s) {
+		c->maxmem = c->mem;
+	} else if (c->maxmem < c->mem) {
+		snprintf(ps->err, ps->errlen, "maxmem: %llu MiB is below mem (%llu MiB)",
+			 c->maxmem >> 20, c->mem >> 20);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int domcfg_parse(const char *value, struct domain_config *cfg, char *err, size_t errlen)
 {
 	static const struct domain_config dflt = {
-	    .mem = DOMAIN_MEM_DFLT,
-	    .vcpus = 1,
-	    .node = -1,
+	    .vnodes = 1,
 	    .policy = DOM_POLICY_PREFER,
 	    .image = -1,
 	    .state = DOMCFG_OK,
@@ -303,6 +507,8 @@ int domcfg_parse(const char *value, struct domain_config *cfg, char *err, size_t
 		snprintf(err, errlen, "name: missing (every domain needs name=)");
 		return -EINVAL;
 	}
+	if (finish(&ps))
+		return -EINVAL;
 	*cfg = ps.cfg;
 	return 0;
 }

@@ -122,6 +122,7 @@ _Static_assert(sizeof(struct ga_slit) == 44, "SLIT layout");
 #define GA_RSDP_V1_LEN 20 /* what the RSDP's first checksum covers */
 #define GA_LAPIC_ADDRESS 0xfee00000U
 #define GA_ENABLED 1U
+#define GA_HOTPLUG 2U /* SRAT memory affinity: Hot Pluggable */
 #define GA_DIST_LOCAL 10
 #define GA_DIST_MIN_REMOTE 11 /* 0..9 reserved, 10 local */
 #define GA_BELOW_4G 0x100000000ULL
@@ -288,7 +289,7 @@ static void ga_build_srat(const struct guest_vnuma *v, u8 *t)
 		m->pxm = v->range[i].vnode;
 		m->base = v->range[i].start;
 		m->len = v->range[i].end - v->range[i].start;
-		m->flags = GA_ENABLED;
+		m->flags = GA_ENABLED | (v->range[i].hotplug ? GA_HOTPLUG : 0);
 	}
 	ga_seal(&s->h);
 }

@@ -156,6 +156,13 @@ static void print_node_cpus(nodeid_t n)
  * every day: node list, each node's CPUs, size and free memory (numactl's
  * "MB" are MiB), then the distance matrix with a header row.
  */
+static void (*stat_hook)(void);
+
+void numa_set_stat_hook(void (*fn)(void))
+{
+	stat_hook = fn;
+}
+
 static void key_numactl(unsigned char key)
 {
 	static char line[16 + 5 * MAX_NODES];
@@ -181,6 +188,8 @@ static void key_numactl(unsigned char key)
 			    snprintf(line + len, sizeof(line) - len, " %3u", topo->distance[n][m]);
 		printk(LOG_EMERG, "%s\n", line);
 	}
+	if (stat_hook)
+		stat_hook();
 }
 
 static void key_numa(unsigned char key)
@@ -247,7 +256,8 @@ void numa_init(const struct boot_info *bi, const struct arch_firmware *fw)
 		pr_info("  node %u: pxm %u, %llu MiB, cpus %s\n", n, topo->node[n].pxm,
 			topo->node[n].present >> 20, cpus);
 	}
-	keyhandler_register('n', key_numactl, "NUMA as numactl --hardware shows it", true);
+	keyhandler_register('n', key_numactl, "NUMA as numactl --hardware shows it, then numastat",
+			    true);
 	keyhandler_register('u', key_numa, "NUMA topology: nodes, memory, distances, fallback",
 			    true);
 }

@@ -25,7 +25,12 @@
 
 struct page;
 
-#define DOMAIN_MAX 64	  /* domains alive at once */
+#define DOMAIN_MAX 64 /* domains alive at once */
+/* Guest RAM ranges at creation: virtual node 0 has two below 4 GiB, any may be split at 3 GiB. */
+#define DOM_MAX_RAM (2 * DOMAIN_MAX_VNODES + 2)
+/* The guest's firmware area (BIOS area of a PC): its ACPI tables live here. */
+#define DOM_FW_START 0xe0000ULL
+#define DOM_FW_ORDER 5	  /* 128 KiB, to 1 MiB */
 #define VCPU_LINE_MAX 160 /* a guest console line longer than this is split */
 
 enum vcpu_state {
@@ -50,11 +55,21 @@ enum dom_shutdown {
 struct vcpu {
 	struct domain *dom;
 	unsigned int id;
-	unsigned int pcpu; /* home physical CPU */
-	nodeid_t node;	   /* pcpu's node; the VMCB lives there */
+	unsigned int vnode; /* its virtual node */
+	unsigned int pcpu;  /* home physical CPU, on the virtual node's node if it has CPUs */
+	nodeid_t node;	    /* pcpu's node; the VMCB lives there */
 	enum vcpu_state state;
-	bool on_cpu;	      /* inside its CPU's run loop right now */
-	u64 exits;	      /* every exit to the hypervisor */
+	bool on_cpu; /* inside its CPU's run loop right now */
+	u64 exits;   /* every exit to the hypervisor */
+	/* Guest TLB shootdown (memory_op decrease): in_guest is set around
+	 * VMRUN, runs counts them, tlb_gen is the domain's tlb_gen the CPU
+	 * flushed for last. */
+	bool in_guest;
+	u64 runs;
+	u64 tlb_gen;
+	/* A hypercall asks to be issued again (a continuation) with this RDI. */
+	bool hcall_again;
+	u64 hcall_rdi;
 	u64 tag;	      /* unique for the life of the hypervisor (TLB flushes) */
 	struct vcpu *rq_next; /* its CPU's run queue, circular */
 	void *arch;
@@ -63,22 +78,45 @@ struct vcpu {
 	char line[VCPU_LINE_MAX];
 };
 
+/* A virtual NUMA node of a domain. */
+struct dom_vnode {
+	nodeid_t pnode;			   /* the physical node behind it */
+	unsigned int first_vcpu, nr_vcpus; /* its vCPUs: consecutive ids */
+	u64 hot_start, hot_end;		   /* its hot-plug range; empty when maxmem == mem */
+	u64 pages;			   /* guest pages of it now (boot RAM and hot-plug) */
+	u64 hot_next;			   /* gfn where increase_reservation looks first */
+};
+
 struct domain {
 	unsigned int id;
 	struct domain_config cfg;
-	nodeid_t node; /* home node: its memory and vCPUs go here first */
+	nodeid_t node; /* home node (virtual node 0's): its structures live here */
 	enum dom_state state;
 	enum dom_shutdown why;
 	unsigned int nr_vcpus;
 	unsigned int live_vcpus; /* not yet let go by their CPUs */
 	struct vcpu **vcpu;
-	/* Guest-physical RAM (PC layout) and the memory behind it. */
-	struct guest_ram_range ram[3];
+	/*
+	 * Guest-physical RAM at creation (PC layout, one run per virtual
+	 * node, sorted), and the memory behind it. RAM is what the nested
+	 * page tables map inside these ranges or the hot-plug ranges: memory_op
+	 * may take some away or add more, under mem_lock, which guards the
+	 * page list, the counts and the nested page tables after creation.
+	 */
+	struct guest_ram_range ram[DOM_MAX_RAM];
+	u8 ram_vnode[DOM_MAX_RAM];
 	unsigned int nr_ram;
-	u64 nr_pages;
+	unsigned int nr_vnodes;
+	struct dom_vnode vnode[DOMAIN_MAX_VNODES];
+	u32 distance_sum;      /* SLIT distances between the vnodes' nodes, both ways */
+	u64 nr_pages;	       /* all pages held, firmware area included */
+	u64 fw_pages;	       /* of them, the firmware area's */
 	struct page *pages;    /* heads of the blocks, chained through private */
 	u64 *node_pages;       /* per node: pages of the domain there */
-	struct nodemask spill; /* nodes other than node that hold some */
+	struct nodemask spill; /* nodes that hold some of a virtual node not theirs */
+	struct spinlock mem_lock;
+	u64 tlb_gen;	   /* bumped when a mapping goes away */
+	u64 memop_batches; /* memory_op continuations, for 'q' */
 	void *arch;
 	struct spinlock lock;
 	bool built;	   /* whole, with an id: 'q' shows it (domlist_lock) */
@@ -121,25 +159,72 @@ void dom_start(struct domain *d);
  */
 void dom_shutdown(struct domain *d, enum dom_shutdown why, struct vcpu *v);
 
+/*
+ * A new domain's memory (hypervisor/dom_memory.c), with d->ram, vnode[]
+ * and node_pages set up and d not yet visible: dom_alloc_memory() backs
+ * all its RAM (0 or -ENOMEM, what was allocated stays on the page list);
+ * dom_build_firmware() maps the firmware area at DOM_FW_START and builds
+ * the ACPI tables there (0 or -errno with a reason in err). Both before
+ * the vCPUs exist. dom_free_memory() frees every page d holds: creation
+ * failed, or every vCPU is gone.
+ */
+int dom_alloc_memory(struct domain *d);
+int dom_build_firmware(struct domain *d, char *err, size_t errlen);
+void dom_free_memory(struct domain *d);
+
+/*
+ * memory_op's work on one extent [gfn, gfn + 2^order) of d (hypervisor/
+ * domain.c); the caller has checked the arguments (order at most the
+ * cap, gfn aligned to the extent, the extent inside one RAM or hot-plug
+ * range of virtual node v). Either all of it is done or nothing is.
+ * dom_populate: back it with new zeroed memory for virtual node v, from
+ * v's node, then (a prefer domain, !exact) its fallback list; 0, -EEXIST
+ * (a frame is RAM already), -ENOMEM (no memory, or it would pass
+ * maxmem). dom_release: give its memory back; 0, -ENOENT (a frame is not
+ * RAM of d), -EINVAL (it would split a block d holds, e.g. 4 KiB of a
+ * 2 MiB mapping). Neither holds a lock across the other's work; the
+ * guest's TLBs are flushed before released memory is reused.
+ */
+int dom_populate(struct domain *d, unsigned int v, u64 gfn, unsigned int order, bool exact);
+int dom_release(struct domain *d, u64 gfn, unsigned int order);
+
+/* Pages domains hold on node n now (a counter kept as pages move). */
+u64 dom_node_pages(nodeid_t n);
+
 /* Called by a CPU when it lets v go for good (v's domain is dying). */
 void dom_vcpu_gone(struct vcpu *v);
 
 /*
- * Lay out mem bytes of guest RAM in d->ram as on a PC (hypervisor/
- * guest_mem.c): [0, 0xa0000), then from 1 MiB up to 3 GiB, the rest from
- * 4 GiB; exactly mem bytes in all, the 384 KiB legacy hole pushed up.
+ * Lay out the guest RAM of d->cfg in d->ram as on a PC (hypervisor/
+ * guest_mem.c), virtual node by virtual node: virtual node 0 from 0 (to
+ * 0xa0000, then on from 1 MiB), each next one from the next 2 MiB
+ * boundary; a run reaching 3 GiB goes on at 4 GiB. Exactly vnode_mem[v]
+ * bytes each, the 384 KiB legacy hole pushed up. With maxmem above mem,
+ * each virtual node also gets a hot-plug range of maxmem - mem bytes
+ * (rounded up to 2 MiB), 1 GiB aligned, above all RAM and 4 GiB.
+ * Sets ram, ram_vnode, nr_ram, nr_vnodes and the vnodes' ranges and vCPUs
+ * (pnode is the caller's).
  */
-void dom_layout_ram(struct domain *d, u64 mem);
+void dom_layout_ram(struct domain *d);
+
+/* The virtual node whose RAM or hot-plug range holds gfn, or -1. */
+int dom_gfn_vnode(const struct domain *d, u64 gfn);
+
+/* The virtual node of the one RAM or hot-plug range [gpa, gpa + len) lies in, or -1. */
+int dom_range_vnode(const struct domain *d, u64 gpa, u64 len);
 
 /*
  * Copy between the hypervisor and guest RAM. -EFAULT unless [gpa, gpa +
- * len) lies inside one guest RAM range (nothing copied then).
+ * len) is guest RAM (nothing copied then).
  */
-int dom_copy_from_guest(const struct domain *d, void *dst, u64 gpa, u64 len);
-int dom_copy_to_guest(const struct domain *d, u64 gpa, const void *src, u64 len);
+int dom_copy_from_guest(struct domain *d, void *dst, u64 gpa, u64 len);
+int dom_copy_to_guest(struct domain *d, u64 gpa, const void *src, u64 len);
 
-/* Is [gpa, gpa + len) inside guest RAM? */
-bool dom_gpa_is_ram(const struct domain *d, u64 gpa, u64 len);
+/*
+ * Is [gpa, gpa + len) guest RAM: inside the RAM or hot-plug ranges and
+ * mapped, page by page? (A snapshot: memory_op may change it after.)
+ */
+bool dom_gpa_is_ram(struct domain *d, u64 gpa, u64 len);
 
 /* Append guest console output of v; whole lines go out with "(d<id>) ". */
 void dom_console_write(struct vcpu *v, const char *s, size_t len);

@@ -10,11 +10,25 @@
  *
  * Keys, comma-separated, each at most once:
  *   name    required; 1 to 15 of a-z, 0-9, '_' and '-'; unique
- *   mem     bytes, with an optional K, M, G or T suffix; at least 2M; 64M
- *   vcpus   1 to DOMAIN_MAX_VCPUS; 1
- *   node    the physical node to place the domain on; none (placement picks)
- *   policy  prefer (that node first, then by distance) or strict (all
- *           memory on that node, or the domain does not start); prefer
+ *   vnodes  virtual NUMA nodes the guest sees, 1 to DOMAIN_MAX_VNODES; 1
+ *   mem     bytes, with an optional K, M, G or T suffix; at least 2M per
+ *           virtual node; 64M. Split over the virtual nodes evenly in
+ *           2 MiB units, lower virtual nodes first (a rest below 2 MiB goes
+ *           to virtual node 0), or given per virtual node: mem=256M+768M
+ *   maxmem  the most memory the guest may hold (memory_op adds the rest
+ *           later), at least mem; mem
+ *   vcpus   1 to DOMAIN_MAX_VCPUS, at least one per virtual node; split
+ *           evenly, lower virtual nodes first, or given per virtual node
+ *           (vcpus=2+2); 1 per virtual node
+ *   node    the physical node to place a domain with one virtual node on;
+ *           none (placement picks)
+ *   nodes   the physical node behind each virtual node, one per virtual
+ *           node (nodes=1+3; a node may repeat); none (placement picks)
+ *   policy  prefer (each virtual node's node first, then by distance) or
+ *           strict (all of a virtual node's memory on its node, or the
+ *           domain does not start); prefer
+ *   control 1: the control domain, which may read the host's topology
+ *           (physinfo, numainfo, cputopo hypercalls); 0
  *   image   the multiboot module index of the guest; the built-in test guest
  *   args    the guest's command line; empty
  * Numbers are decimal or 0x hex. A value that starts with '"' runs to the
@@ -27,6 +41,7 @@
 #include <hv/types.h>
 
 #define DOMAIN_MAX_VCPUS 64
+#define DOMAIN_MAX_VNODES 16
 #define DOMAIN_CONFIG_MAX 16	/* domain= options the table holds */
 #define DOMAIN_NAME_MAX 16	/* name bytes with the terminating NUL */
 #define DOMAIN_ARGS_MAX 256	/* args bytes with the terminating NUL */
@@ -50,9 +65,16 @@ enum domcfg_state {
 
 struct domain_config {
 	char name[DOMAIN_NAME_MAX];
-	u64 mem;	    /* bytes */
-	unsigned int vcpus; /* 1..DOMAIN_MAX_VCPUS */
-	int node;	    /* physical node id, -1 when not given */
+	u64 mem;			  /* bytes, the sum of vnode_mem[] */
+	u64 maxmem;			  /* bytes, >= mem */
+	unsigned int vcpus;		  /* 1..DOMAIN_MAX_VCPUS, the sum of vnode_vcpus[] */
+	unsigned int vnodes;		  /* 1..DOMAIN_MAX_VNODES */
+	u64 vnode_mem[DOMAIN_MAX_VNODES]; /* bytes of each virtual node, >= 2 MiB */
+	unsigned int vnode_vcpus[DOMAIN_MAX_VNODES]; /* vCPUs of each, >= 1; lower ids first */
+	/* Physical node behind each virtual node (node= or nodes=), or -1 for
+	 * all of them when neither was given. */
+	int vnode_node[DOMAIN_MAX_VNODES];
+	bool control; /* control=1: may read the host's topology */
 	enum dom_policy policy;
 	int image;		    /* multiboot module index, -1 for the built-in guest */
 	char args[DOMAIN_ARGS_MAX]; /* the guest's command line, quotes removed */

@@ -18,10 +18,11 @@
 #define GUEST_ACPI_MAX_VCPUS 64
 #define GUEST_ACPI_MAX_RANGES 128
 
-/* Guest RAM [start, end) of a virtual node. */
+/* Guest RAM [start, end) of a virtual node; hotplug: memory that may be added later. */
 struct guest_acpi_range {
 	u64 start, end;
 	u8 vnode;
+	bool hotplug;
 };
 
 /* A guest's virtual NUMA layout: vnode v is ACPI proximity domain v. */

@@ -56,6 +56,14 @@ void arch_domain_free(struct domain *d);
  */
 int arch_domain_map(struct domain *d, u64 gfn, mfn_t mfn, unsigned int order);
 
+/*
+ * Remove the mappings of guest frames [gfn, gfn + 2^order), which were
+ * mapped by arch_domain_map() calls each wholly inside the range. The
+ * guest's TLBs still hold them until its vCPUs next enter with a new
+ * d->tlb_gen (arch_vcpu_run flushes then). Callers hold d->mem_lock.
+ */
+void arch_domain_unmap(struct domain *d, u64 gfn, unsigned int order);
+
 /* The machine frame behind gfn, or INVALID_MFN when it is not mapped. */
 mfn_t arch_domain_lookup(const struct domain *d, u64 gfn);
 

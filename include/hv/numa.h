@@ -34,4 +34,10 @@ paddr_t numa_boot_alloc(u64 size, nodeid_t node, nodeid_t *from);
  */
 u64 node_free_bytes(nodeid_t n);
 
+/*
+ * fn prints more lines after 'n' (numactl --hardware): the domains'
+ * numastat (hypervisor/domain.c). One hook; a later call replaces it.
+ */
+void numa_set_stat_hook(void (*fn)(void));
+
 #endif /* HV_NUMA_H */

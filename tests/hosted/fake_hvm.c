@@ -11,6 +11,9 @@
 #include <hv/arch.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/numa.h>
+#include <hv/smp.h>
 
 #include "fake_arch.h"
 #include "fake_hvm.h"
@@ -57,6 +60,58 @@ mfn_t arch_domain_lookup(const struct domain *d, u64 gfn)
 			return maps[i].mfn == INVALID_MFN ? INVALID_MFN
 							  : maps[i].mfn + (gfn - maps[i].gfn);
 	return INVALID_MFN;
+}
+
+int arch_domain_map(struct domain *d, u64 gfn, mfn_t mfn, unsigned int order)
+{
+	fake_hvm_map(d, gfn, mfn, 1ULL << order);
+	return 0;
+}
+
+void arch_domain_unmap(struct domain *d, u64 gfn, unsigned int order)
+{
+	u64 end = gfn + (1ULL << order), g;
+	unsigned int i, k = 0;
+
+	/* Mappings wholly inside go; what is left mapped inside is unmapped page by page. */
+	for (i = 0; i < nr_maps; i++)
+		if (!(maps[i].d == d && maps[i].gfn >= gfn && maps[i].gfn + maps[i].nr <= end))
+			maps[k++] = maps[i];
+	nr_maps = k;
+	for (g = gfn; g < end; g++)
+		if (arch_domain_lookup(d, g) != INVALID_MFN)
+			fake_hvm_map(d, g, INVALID_MFN, 1);
+}
+
+void arch_domain_walk(const struct domain *d,
+		      void (*fn)(void *ctx, u64 gfn, mfn_t mfn, unsigned int order), void *ctx)
+{
+	unsigned int i;
+	u64 k;
+
+	/* Page by page, each frame as the newest mapping has it. */
+	for (i = 0; i < nr_maps; i++)
+		for (k = 0; maps[i].d == d && k < maps[i].nr; k++) {
+			u64 g = maps[i].gfn + k;
+			mfn_t m = arch_domain_lookup(d, g);
+			unsigned int j;
+			bool seen = false;
+
+			for (j = i + 1; j < nr_maps && !seen; j++)
+				seen = maps[j].d == d && g >= maps[j].gfn &&
+				       g - maps[j].gfn < maps[j].nr;
+			if (!seen && m != INVALID_MFN)
+				fn(ctx, g, m, 0);
+		}
+}
+
+struct cpumask cpu_online_mask;
+
+u64 fake_node_free[MAX_NODES];
+
+u64 node_free_bytes(nodeid_t n)
+{
+	return fake_node_free[n];
 }
 
 /* Sign-extended from bit 47, as arch/x86/hvm/svm.c checks it. */
@@ -166,7 +221,11 @@ void fake_guest_init(struct fake_guest *g, unsigned int id, u64 mem, unsigned in
 	g->d.vcpu = g->vcpu_ptrs;
 	g->d.nr_pages = mem >> PAGE_SHIFT;
 	spin_lock_init(&g->d.lock);
-	dom_layout_ram(&g->d, mem);
+	spin_lock_init(&g->d.mem_lock);
+	g->d.cfg.vnodes = 1;
+	g->d.cfg.mem = g->d.cfg.maxmem = g->d.cfg.vnode_mem[0] = mem;
+	g->d.cfg.vcpus = g->d.cfg.vnode_vcpus[0] = nr_vcpus;
+	dom_layout_ram(&g->d);
 	for (i = 0; i < nr_vcpus; i++) {
 		struct vcpu *v = &g->vcpus[i];
 

@@ -30,6 +30,9 @@ struct fake_vcpu_arch {
 	u64 rip, rsp, cr3, rdi;
 };
 
+/* What node_free_bytes() (mm/numa.c, not built here) returns per node. */
+extern u64 fake_node_free[MAX_NODES];
+
 /* Forget every mapping and record; callers are in 64-bit mode again. */
 void fake_hvm_reset(void);
 

@@ -22,7 +22,7 @@
 
 #include "fake_arch.h"
 
-#define KEYS "(keys: name, mem, vcpus, node, policy, image, args)"
+#define KEYS "(keys: name, vnodes, mem, maxmem, vcpus, node, nodes, policy, control, image, args)"
 
 static int setup(void **state)
 {
@@ -77,7 +77,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg.name, "a");
 	assert_int_equal(cfg.mem, 67108864);
 	assert_int_equal(cfg.vcpus, 1);
-	assert_int_equal(cfg.node, -1);
+	assert_int_equal(cfg.vnode_node[0], -1);
 	assert_int_equal(cfg.policy, DOM_POLICY_PREFER);
 	assert_int_equal(cfg.image, -1);
 	assert_string_equal(cfg.args, "");
@@ -92,7 +92,7 @@ static void test_every_key(void **state)
 	assert_string_equal(cfg.name, "web");
 	assert_int_equal(cfg.mem, 268435456);
 	assert_int_equal(cfg.vcpus, 2);
-	assert_int_equal(cfg.node, 1);
+	assert_int_equal(cfg.vnode_node[0], 1);
 	assert_int_equal(cfg.policy, DOM_POLICY_STRICT);
 	assert_int_equal(cfg.image, 3);
 	assert_string_equal(cfg.args, "console");
@@ -104,7 +104,7 @@ static void test_every_key(void **state)
 	assert_string_equal(cfg.name, "z");
 	assert_int_equal(cfg.mem, 2097152);
 	assert_int_equal(cfg.vcpus, 64);
-	assert_int_equal(cfg.node, 0);
+	assert_int_equal(cfg.vnode_node[0], 0);
 	assert_int_equal(cfg.policy, DOM_POLICY_PREFER);
 	assert_int_equal(cfg.image, 0);
 }
@@ -158,11 +158,11 @@ static void test_numbers_decimal_and_hex(void **state)
 	struct domain_config cfg = parse_ok("name=a,vcpus=0x40,node=0x3,image=0X1f");
 
 	assert_int_equal(cfg.vcpus, 64);
-	assert_int_equal(cfg.node, 3);
+	assert_int_equal(cfg.vnode_node[0], 3);
 	assert_int_equal(cfg.image, 31);
 	cfg = parse_ok("name=a,vcpus=010,node=255,image=255");
 	assert_int_equal(cfg.vcpus, 10);
-	assert_int_equal(cfg.node, 255);
+	assert_int_equal(cfg.vnode_node[0], 255);
 	assert_int_equal(cfg.image, 255);
 }
 
@@ -227,6 +227,110 @@ static void test_null_and_empty_values(void **state)
 {
 	parse_bad(NULL, "name: missing (every domain needs name=)");
 	parse_bad("", "name: missing (every domain needs name=)");
+}
+
+/* ---- virtual nodes --------------------------------------------------------------- */
+
+static void test_vnodes_defaults_split_evenly(void **state)
+{
+	/* Default: 64M (DOMAIN_MEM_DFLT) in 2 MiB units, one vCPU per virtual node. */
+	struct domain_config cfg = parse_ok("name=a,vnodes=2");
+
+	assert_int_equal(cfg.vnodes, 2);
+	assert_int_equal(cfg.mem, 67108864);
+	assert_int_equal(cfg.vnode_mem[0], 33554432);
+	assert_int_equal(cfg.vnode_mem[1], 33554432);
+	assert_int_equal(cfg.vcpus, 2);
+	assert_int_equal(cfg.vnode_vcpus[0], 1);
+	assert_int_equal(cfg.vnode_vcpus[1], 1);
+	assert_int_equal(cfg.vnode_node[0], -1);
+	assert_int_equal(cfg.vnode_node[1], -1);
+	assert_int_equal(cfg.maxmem, 67108864);
+	assert_false(cfg.control);
+
+	/* 10M over 3: five 2 MiB units, lower virtual nodes first (4M 4M 2M, in bytes). */
+	cfg = parse_ok("name=a,vnodes=3,mem=10M,vcpus=5");
+	assert_int_equal(cfg.vnode_mem[0], 4194304);
+	assert_int_equal(cfg.vnode_mem[1], 4194304);
+	assert_int_equal(cfg.vnode_mem[2], 2097152);
+	assert_int_equal(cfg.vnode_vcpus[0], 2);
+	assert_int_equal(cfg.vnode_vcpus[1], 2);
+	assert_int_equal(cfg.vnode_vcpus[2], 1);
+
+	/* A rest below 2 MiB goes to virtual node 0: 5M = 2 units + 1 MiB. */
+	cfg = parse_ok("name=a,vnodes=2,mem=5M");
+	assert_int_equal(cfg.vnode_mem[0], 3145728);
+	assert_int_equal(cfg.vnode_mem[1], 2097152);
+	assert_int_equal(cfg.mem, 5242880);
+
+	/* One virtual node: everything on it. */
+	cfg = parse_ok("name=a,mem=7M,vcpus=3");
+	assert_int_equal(cfg.vnodes, 1);
+	assert_int_equal(cfg.vnode_mem[0], 7340032);
+	assert_int_equal(cfg.vnode_vcpus[0], 3);
+}
+
+static void test_vnodes_parts_given(void **state)
+{
+	struct domain_config cfg =
+	    parse_ok("name=a,vnodes=2,mem=256M+768M,vcpus=1+3,nodes=3+1,maxmem=2G,control=1");
+
+	assert_int_equal(cfg.mem, 1073741824);
+	assert_int_equal(cfg.vnode_mem[0], 268435456);
+	assert_int_equal(cfg.vnode_mem[1], 805306368);
+	assert_int_equal(cfg.vcpus, 4);
+	assert_int_equal(cfg.vnode_vcpus[0], 1);
+	assert_int_equal(cfg.vnode_vcpus[1], 3);
+	assert_int_equal(cfg.vnode_node[0], 3);
+	assert_int_equal(cfg.vnode_node[1], 1);
+	assert_int_equal(cfg.maxmem, 2147483648);
+	assert_true(cfg.control);
+
+	/* A node may back several virtual nodes. */
+	cfg = parse_ok("name=a,vnodes=3,nodes=2+2+0,mem=6M");
+	assert_int_equal(cfg.vnode_node[0], 2);
+	assert_int_equal(cfg.vnode_node[1], 2);
+	assert_int_equal(cfg.vnode_node[2], 0);
+
+	/* node= is nodes= for one virtual node. */
+	cfg = parse_ok("name=a,node=5");
+	assert_int_equal(cfg.vnode_node[0], 5);
+	cfg = parse_ok("name=a,nodes=5");
+	assert_int_equal(cfg.vnode_node[0], 5);
+	assert_false(parse_ok("name=a,control=0").control);
+}
+
+static void test_vnodes_bad_combinations(void **state)
+{
+	parse_bad("name=a,vnodes=0", "vnodes: bad count \"0\" (1 to 16)");
+	parse_bad("name=a,vnodes=17", "vnodes: bad count \"17\" (1 to 16)");
+	parse_bad("name=a,vnodes=2,nodes=1",
+		  "nodes: 1 node in \"1\" for vnodes=2 (one per virtual node)");
+	parse_bad("name=a,nodes=1+3",
+		  "nodes: 2 nodes in \"1+3\" for vnodes=1 (one per virtual node)");
+	parse_bad("name=a,vnodes=2,node=1",
+		  "node: one node for vnodes=2 (use nodes=, one per virtual node)");
+	parse_bad("name=a,node=1,nodes=1", "node: given with nodes= (use one of them)");
+	parse_bad("name=a,vnodes=3,vcpus=2",
+		  "vcpus: 2 for vnodes=3 (at least one per virtual node)");
+	parse_bad("name=a,vnodes=2,vcpus=1+1+1",
+		  "vcpus: 3 parts in \"1+1+1\" for vnodes=2 (one per virtual node)");
+	parse_bad("name=a,vnodes=2,mem=2M", "mem: 2048 KiB cannot give 2 virtual nodes 2M each");
+	parse_bad("name=a,vnodes=2,mem=256M+0",
+		  "mem: bad size \"0\" (part 1 of \"256M+0\") (at least 2M)");
+	parse_bad("name=a,vnodes=2,mem=256M+", "mem: empty part 1 in \"256M+\"");
+	parse_bad("name=a,vnodes=2,vcpus=0+2",
+		  "vcpus: bad count \"0\" (part 0 of \"0+2\") (1 to 64)");
+	parse_bad("name=a,vnodes=2,nodes=1+256",
+		  "nodes: bad node id \"256\" (part 1 of \"1+256\") (a number from 0 to 255)");
+	parse_bad("name=a,vnodes=2,vcpus=33+32", "vcpus: 65 in all (at most 64)");
+	parse_bad("name=a,vnodes=2,mem=0x8000000000000000+0x8000000000000000",
+		  "mem: the parts add up to more than 64 bits");
+	parse_bad("name=a,mem=1G,maxmem=512M", "maxmem: 512 MiB is below mem (1024 MiB)");
+	parse_bad("name=a,control=2", "control: bad value \"2\" (0 or 1)");
+	parse_bad("name=a,control=yes", "control: bad value \"yes\" (0 or 1)");
+	parse_bad("name=a,vnodes=2,nodes=1+2+3+4+5+6+7+8+9+10+11+12+13+14+15+16+17",
+		  "nodes: more than 16 parts in \"1+2+3+4+5+6+7+8+9+10+11+12+13+14+15+16+17\"");
 }
 
 /* ---- bad values ------------------------------------------------------------------ */
@@ -410,7 +514,7 @@ static void test_table_keeps_good_domains_in_order(void **state)
 	assert_string_equal(domcfg_get(0)->name, "web");
 	assert_int_equal(domcfg_get(0)->mem, 268435456);
 	assert_int_equal(domcfg_get(0)->vcpus, 2);
-	assert_int_equal(domcfg_get(0)->node, 1);
+	assert_int_equal(domcfg_get(0)->vnode_node[0], 1);
 	assert_int_equal(domcfg_get(0)->policy, DOM_POLICY_STRICT);
 	assert_int_equal(domcfg_get(0)->state, DOMCFG_OK);
 	assert_string_equal(domcfg_get(0)->text, "name=web,mem=256M,vcpus=2,node=1,policy=strict");
@@ -589,6 +693,9 @@ int main(void)
 	    T(test_longest_text_taken),
 	    T(test_text_recreates_the_domain),
 	    T(test_null_and_empty_values),
+	    T(test_vnodes_defaults_split_evenly),
+	    T(test_vnodes_parts_given),
+	    T(test_vnodes_bad_combinations),
 	    T(test_unknown_key),
 	    T(test_missing_name),
 	    T(test_bad_name),

@@ -76,7 +76,7 @@ static void set_distances(unsigned int n, const u8 *m)
 
 static void add_range(u64 start, u64 end, u8 vnode)
 {
-	vn.range[vn.nr_ranges++] = (struct guest_acpi_range){start, end, vnode};
+	vn.range[vn.nr_ranges++] = (struct guest_acpi_range){start, end, vnode, false};
 }
 
 /* A PC guest: one node, one vCPU, 640 KiB and 1 MiB .. 0x4060000. */

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include <hv/domain.h>
+#include <hv/domain_config.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 
@@ -44,18 +45,47 @@ static int teardown(void **state)
 
 static struct domain laid;
 
-static void layout(u64 mem)
+/* Lay out the domain of a domain= value (the real parser's config). */
+static void layout_cfg(const char *value)
 {
+	char err[DOMCFG_ERR_MAX];
 	u64 sum = 0;
 	unsigned int i;
 
 	/* Whatever the structure held before must not matter. */
 	memset(&laid, 0xa5, sizeof(laid));
-	dom_layout_ram(&laid, mem);
-	assert_in_range(laid.nr_ram, 2, 3);
-	for (i = 0; i < laid.nr_ram; i++)
+	if (domcfg_parse(value, &laid.cfg, err, sizeof(err)))
+		fail_msg("%s: %s", value, err);
+	dom_layout_ram(&laid);
+	spin_lock_init(&laid.mem_lock);
+	/*
+	 * RAM is what is mapped inside the ranges: map it all (to any frames;
+	 * only the copies, on g, read them). Earlier layouts' maps go.
+	 */
+	fake_hvm_reset();
+	for (i = 0; i < laid.nr_ram; i++) {
+		fake_hvm_map(&laid, laid.ram[i].start >> PAGE_SHIFT, 0x1000,
+			     (laid.ram[i].end - laid.ram[i].start) >> PAGE_SHIFT);
 		sum += laid.ram[i].end - laid.ram[i].start;
-	assert_int_equal(sum, mem);
+	}
+	assert_int_equal(sum, laid.cfg.mem);
+}
+
+static void layout(u64 mem)
+{
+	char value[64];
+
+	snprintf(value, sizeof(value), "name=t,mem=%llu", mem);
+	layout_cfg(value);
+	assert_in_range(laid.nr_ram, 2, 3);
+	assert_int_equal(laid.nr_vnodes, 1);
+	assert_int_equal(laid.vnode[0].hot_start, laid.vnode[0].hot_end);
+}
+
+static void assert_vnode_of(unsigned int i, unsigned int v)
+{
+	if (laid.ram_vnode[i] != v)
+		fail_msg("ram[%u] is virtual node %u's, expected %u's", i, laid.ram_vnode[i], v);
 }
 
 static void assert_range(unsigned int i, u64 start, u64 end)
@@ -107,6 +137,85 @@ static void test_layout_4gib(void **state)
 	assert_range(0, 0x0, 0xa0000);
 	assert_range(1, 0x100000, 0xc0000000);
 	assert_range(2, 0x100000000, 0x140060000);
+}
+
+/*
+ * Two virtual nodes of 128 MiB: node 0 as a PC (640 KiB, then from 1 MiB
+ * to 0x100000 + 128 MiB - 640 KiB = 0x8060000); node 1 from the next 2 MiB
+ * boundary, 0x8200000, for 128 MiB (to 0x10200000).
+ */
+static void test_layout_two_vnodes(void **state)
+{
+	layout_cfg("name=t,vnodes=2,mem=256M,vcpus=3");
+	assert_int_equal(laid.nr_vnodes, 2);
+	assert_int_equal(laid.nr_ram, 3);
+	assert_range(0, 0x0, 0xa0000);
+	assert_range(1, 0x100000, 0x8060000);
+	assert_range(2, 0x8200000, 0x10200000);
+	assert_vnode_of(0, 0);
+	assert_vnode_of(1, 0);
+	assert_vnode_of(2, 1);
+	/* vCPUs 0-1 on virtual node 0, vCPU 2 on 1. */
+	assert_int_equal(laid.vnode[0].first_vcpu, 0);
+	assert_int_equal(laid.vnode[0].nr_vcpus, 2);
+	assert_int_equal(laid.vnode[1].first_vcpu, 2);
+	assert_int_equal(laid.vnode[1].nr_vcpus, 1);
+	/* The gap between them is no one's. */
+	assert_int_equal(dom_gfn_vnode(&laid, 0x8060), 0 - 1);
+	assert_int_equal(dom_gfn_vnode(&laid, 0x805f), 0);
+	assert_int_equal(dom_gfn_vnode(&laid, 0x8200), 1);
+	assert_int_equal(dom_gfn_vnode(&laid, 0x101ff), 1);
+	assert_int_equal(dom_gfn_vnode(&laid, 0x10200), 0 - 1);
+	assert_int_equal(dom_gfn_vnode(&laid, 0xa0), 0 - 1);
+	/* A range check is of one range: not across the low hole, not across nodes. */
+	assert_int_equal(dom_range_vnode(&laid, 0x0, 0x200000), 0 - 1);
+	assert_int_equal(dom_range_vnode(&laid, 0x200000, 0x200000), 0);
+	assert_int_equal(dom_range_vnode(&laid, 0x8000000, 0x400000), 0 - 1);
+	assert_int_equal(dom_range_vnode(&laid, 0x8200000, 0x8000000), 1);
+	assert_int_equal(dom_range_vnode(&laid, 0x8200000, 0x8001000), 0 - 1);
+	assert_int_equal(dom_range_vnode(&laid, 0xfffffffffffff000, 0x2000), 0 - 1);
+}
+
+/*
+ * 4 GiB over two: node 0 to 0x80060000; node 1 from 0x80200000 to 3 GiB
+ * (0x3fe00000 bytes), its other 0x40200000 bytes from 4 GiB.
+ */
+static void test_layout_two_vnodes_across_the_pci_hole(void **state)
+{
+	layout_cfg("name=t,vnodes=2,mem=4G");
+	assert_int_equal(laid.nr_ram, 4);
+	assert_range(0, 0x0, 0xa0000);
+	assert_range(1, 0x100000, 0x80060000);
+	assert_range(2, 0x80200000, 0xc0000000);
+	assert_range(3, 0x100000000, 0x140200000);
+	assert_vnode_of(2, 1);
+	assert_vnode_of(3, 1);
+}
+
+/*
+ * maxmem 1G over mem 256M: each virtual node gets a hot-plug range of
+ * 768 MiB (0x30000000), the first at 4 GiB (all RAM is below), the next
+ * at the next 1 GiB boundary after it (0x140000000).
+ */
+static void test_layout_hotplug_ranges(void **state)
+{
+	layout_cfg("name=t,vnodes=2,mem=256M,maxmem=1G");
+	assert_int_equal(laid.vnode[0].hot_start, 0x100000000);
+	assert_int_equal(laid.vnode[0].hot_end, 0x130000000);
+	assert_int_equal(laid.vnode[1].hot_start, 0x140000000);
+	assert_int_equal(laid.vnode[1].hot_end, 0x170000000);
+	assert_int_equal(dom_gfn_vnode(&laid, 0x100000), 0);
+	assert_int_equal(dom_gfn_vnode(&laid, 0x12ffff), 0);
+	assert_int_equal(dom_gfn_vnode(&laid, 0x130000), 0 - 1);
+	assert_int_equal(dom_gfn_vnode(&laid, 0x140000), 1);
+	assert_int_equal(dom_range_vnode(&laid, 0x12fe00000, 0x200000), 0);
+	assert_int_equal(dom_range_vnode(&laid, 0x12fe00000, 0x400000), 0 - 1);
+
+	/* RAM above 4 GiB: the hot-plug ranges start at the 1 GiB boundary after it. */
+	layout_cfg("name=t,mem=4G,maxmem=0x100200000");
+	assert_range(2, 0x100000000, 0x140060000);
+	assert_int_equal(laid.vnode[0].hot_start, 0x180000000);
+	assert_int_equal(laid.vnode[0].hot_end, 0x180200000);
 }
 
 static void test_layout_6gib(void **state)
@@ -458,6 +567,9 @@ int main(void)
 	    T(test_layout_one_page_over_3gib),
 	    T(test_layout_4gib),
 	    T(test_layout_6gib),
+	    T(test_layout_two_vnodes),
+	    T(test_layout_two_vnodes_across_the_pci_hole),
+	    T(test_layout_hotplug_ranges),
 	    T(test_gpa_inside),
 	    T(test_gpa_straddles_range_end),
 	    T(test_gpa_straddles_hole),

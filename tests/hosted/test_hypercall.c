@@ -97,8 +97,10 @@ static void assert_as_snapshot(void)
 	unsigned int i;
 
 	assert_false(spin_is_locked(&g.d.lock));
+	assert_false(spin_is_locked(&g.d.mem_lock));
 	memcpy(&d, &g.d, sizeof(d));
 	d.lock = snap.d.lock;
+	d.mem_lock = snap.d.mem_lock;
 	assert_same_bytes(&d, &snap.d, sizeof(d), "struct domain");
 	for (i = 0; i < FAKE_GUEST_VCPUS; i++) {
 		assert_same_bytes(&g.vcpus[i], &snap.vcpus[i], sizeof(g.vcpus[i]), "a struct vcpu");
@@ -158,7 +160,7 @@ static void test_version(void **state)
 
 static void test_unknown_numbers(void **state)
 {
-	static const u64 nr[] = {4, 5, 1000, 0x100000000, 0x8000000000000000, ~0ULL};
+	static const u64 nr[] = {8, 9, 1000, 0x100000000, 0x8000000000000000, ~0ULL};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(nr); i++)

@@ -13,8 +13,11 @@ import pytest
 
 Q_DOM = re.compile(r"^domain (\d+) ([a-z0-9_-]+): state (running|blocked|crashed|dying) "
                    r"vcpus (\d+) memory (\d+) MiB policy (strict|prefer)$", re.M)
+# Every domain also holds its firmware area: 128 KiB at 0xe0000 = 32 pages.
+FW_PAGES = 32
 Q_NODE = re.compile(r"^domain (\d+): node (\d+) pages (\d+)$", re.M)
-Q_VCPU = re.compile(r"^domain (\d+): vcpu (\d+) pcpu (\d+) node (\d+) exits (\d+)$", re.M)
+Q_VCPU = re.compile(r"^domain (\d+): vcpu (\d+) vnode \d+ pcpu (\d+) node (\d+) exits (\d+)$",
+                    re.M)
 M_NODE = re.compile(r"^mem node (\d+): total (\d+) MiB free (\d+) MiB pcp (\d+) MiB$", re.M)
 
 NODE_OF_CPU = {c: c // 2 for c in range(8)}     # default topology
@@ -50,9 +53,10 @@ def test_one_domain_runs_and_shuts_down(boot):
     m.wait_ready()
     m.wait_for(r"^domain 1 one: 64 MiB on node 1 \(strict\), 2 vcpus on CPUs 2-3$", regex=True)
     # RAM [0, 0xa0000) and [1 MiB, 64 MiB + 0x60000): 2 MiB-aligned pieces
-    # 2..64 MiB are 31 large mappings; 160 + 256 pages below 2 MiB and 96
-    # above 64 MiB are 512 of 4 KiB (node 1 is not fragmented at boot).
-    m.wait_for("domain 1 one: nested page tables map 31 of 2 MiB and 512 of 4 KiB")
+    # 2..64 MiB are 31 large mappings; 160 + 256 pages below 2 MiB, 96
+    # above 64 MiB and the 32 of the firmware area (128 KiB at 0xe0000) are
+    # 544 of 4 KiB (node 1 is not fragmented at boot).
+    m.wait_for("domain 1 one: nested page tables map 31 of 2 MiB and 544 of 4 KiB")
     m.wait_for("(d1) guest: vcpus 2 memory 64 MiB")
     m.wait_for("(d1) guest: vcpu 0 up")
     m.wait_for("(d1) guest: vcpu 1 up")
@@ -79,8 +83,9 @@ def test_three_domains_on_three_nodes(boot):
         dom = doms[d]
         assert dom["name"] == f"d{n}" and dom["policy"] == "strict" and dom["state"] == "blocked"
         assert dom["mib"] == 32 * n
-        # Every page on the domain's node: 32n MiB = 32n * 256 pages of 4 KiB.
-        assert dom["nodes"] == {n: 32 * n * 256}
+        # Every page on the domain's node: 32n MiB = 32n * 256 pages of 4 KiB,
+        # and the 32 pages of the firmware area.
+        assert dom["nodes"] == {n: 32 * n * 256 + FW_PAGES}
         for v, (pcpu, node, exits) in dom["vcpu"].items():
             assert node == n and NODE_OF_CPU[pcpu] == n and exits > 0
 
@@ -106,12 +111,12 @@ def test_domain_too_big_for_one_node_spills(boot):
     line = m.wait_for(r"^domain 1 big: does not fit on node 0: (\d+) (KiB|MiB) on node 0, "
                       r"(\d+) (KiB|MiB) on node 1$", regex=True, timeout=120)
     kib = [int(line.group(i)) * (1024 if line.group(i + 1) == "MiB" else 1) for i in (1, 3)]
-    assert sum(kib) == 1280 * 1024
+    assert sum(kib) == 1280 * 1024 + 128     # and the firmware area's 128 KiB
     m.wait_for("(d1) guest: halting", timeout=120)
     dom = domains(m)[1]
     assert set(dom["nodes"]) == {0, 1}
     assert dom["nodes"][0] * 4 == kib[0] and dom["nodes"][1] * 4 == kib[1]
-    assert sum(dom["nodes"].values()) == 1280 * 256
+    assert sum(dom["nodes"].values()) == 1280 * 256 + FW_PAGES
 
 
 def test_strict_domain_that_does_not_fit(boot):
@@ -229,11 +234,12 @@ def test_guest_from_a_multiboot_module(boot, build_dir, tmp_path):
 def test_fragmented_node_gives_smaller_blocks(boot):
     # test_fragment=1 leaves node 1 with 1 MiB free pieces and no 2 MiB
     # block: the domain is built of smaller blocks, every one of its 64 MiB
-    # mapped in 4 KiB pages (64 MiB / 4 KiB = 16384), still all on node 1.
+    # mapped in 4 KiB pages (64 MiB / 4 KiB = 16384, and the 32 of the
+    # firmware area), still all on node 1.
     m = boot(append="test_fragment=1 domain=name=f,mem=64M,node=1,policy=strict,args=hlt")
     m.wait_ready()
     assert re.search(r"^test_fragment=1: holding \d+ MiB in 1 MiB pieces", m.output, re.M)
-    m.wait_for("domain 1 f: nested page tables map 0 of 2 MiB and 16384 of 4 KiB")
+    m.wait_for("domain 1 f: nested page tables map 0 of 2 MiB and 16416 of 4 KiB")
     m.wait_for("(d1) guest: memtest ok 64 MiB", timeout=120)
     m.wait_for("(d1) guest: halting")
-    assert domains(m)[1]["nodes"] == {1: 64 * 256}
+    assert domains(m)[1]["nodes"] == {1: 64 * 256 + FW_PAGES}

@@ -4,8 +4,10 @@
  * APM vol. 2, 15.25). Owns struct npt (domain.arch). Table pages come
  * from the domain's home node; a 2 MiB block of the domain aligned in
  * both address spaces is one large entry. Built while the domain is
- * created and torn down after all its vCPUs are gone, so nothing here
- * runs concurrently with a guest of the same domain; no lock.
+ * created, changed later only by memory_op under the domain's mem_lock
+ * (entries are written whole, a new table is zeroed before it is linked,
+ * so the CPU's walk and arch_domain_lookup() see either state), torn down
+ * after all its vCPUs are gone.
  */
 #include <asm/page.h>
 #include <hv/domain.h>
@@ -69,13 +71,45 @@ static int map_one(struct npt *n, u64 gfn, mfn_t mfn, unsigned int level)
 
 			if (!pa)
 				return -ENOMEM;
-			*e = pa | NPT_RWX;
+			/* The zeroed table before the entry that links it. */
+			__atomic_store_n(e, pa | NPT_RWX, __ATOMIC_RELEASE);
 		}
 		ASSERT(!(*e & PTE_PS), "a large mapping is never split");
 		t = maddr_to_virt(*e & PTE_ADDR);
 	}
-	t[npt_index(gfn, level)] = (mfn << PAGE_SHIFT) | NPT_RWX | (level == 2 ? PTE_PS : 0);
+	__atomic_store_n(&t[npt_index(gfn, level)],
+			 (mfn << PAGE_SHIFT) | NPT_RWX | (level == 2 ? PTE_PS : 0),
+			 __ATOMIC_RELEASE);
 	return 0;
+}
+
+/* Clear the entry that maps gfn: a 2 MiB one (returns 512) or a 4 KiB one (1); 1 if none. */
+static u64 unmap_one(struct npt *n, u64 gfn)
+{
+	u64 *t = maddr_to_virt(n->root);
+	unsigned int l;
+
+	for (l = NPT_LEVELS; l >= 1; l--) {
+		u64 *e = &t[npt_index(gfn, l)];
+
+		if (!(*e & PTE_P))
+			return 1;
+		if (l == 1 || (*e & PTE_PS)) {
+			ASSERT(l == 1 || IS_ALIGNED(gfn, 512), "a large mapping is never split");
+			__atomic_store_n(e, 0, __ATOMIC_RELEASE);
+			return l == 1 ? 1 : 512;
+		}
+		t = maddr_to_virt(*e & PTE_ADDR);
+	}
+	return 1;
+}
+
+void arch_domain_unmap(struct domain *d, u64 gfn, unsigned int order)
+{
+	u64 end = gfn + (1ULL << order);
+
+	while (gfn < end)
+		gfn += unmap_one(d->arch, gfn);
 }
 
 int arch_domain_map(struct domain *d, u64 gfn, mfn_t mfn, unsigned int order)

@@ -12,7 +12,8 @@
  * every port is intercepted, every MSR is except those VMLOAD/VMSAVE
  * switch). A vCPU runs only on its home CPU, so its VMCB is never used by
  * two CPUs at once. All guests share ASID 1, and a CPU flushes it
- * whenever it runs a vCPU other than the one it ran last.
+ * whenever it runs a vCPU other than the one it ran last, or one whose
+ * domain has unmapped memory since (struct domain tlb_gen).
  */
 #include <asm/cpu.h>
 #include <asm/page.h>
@@ -378,10 +379,19 @@ static enum hvm_exit exit_cpuid(struct vcpu *v, struct svm_vcpu *sv, struct vmcb
 static enum hvm_exit exit_vmmcall(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *vm)
 {
 	u64 args[5] = {sv->g.rdi, sv->g.rsi, sv->g.rdx, sv->g.r10, sv->g.r8};
-	u64 nr = vm->rax;
+	u64 nr = vm->rax, rip = vm->rip;
+	long rc;
 
 	skip_insn(vm, 3);
-	vm->rax = (u64)hcall_dispatch(v, nr, args);
+	rc = hcall_dispatch(v, nr, args);
+	if (v->hcall_again) {
+		/* A continuation: the guest issues the call again, RAX untouched. */
+		v->hcall_again = false;
+		vm->rip = rip;
+		sv->g.rdi = v->hcall_rdi;
+		return HVM_EXIT_HANDLED;
+	}
+	vm->rax = (u64)rc;
 	return HVM_EXIT_HANDLED;
 }
 
@@ -507,18 +517,31 @@ enum hvm_exit arch_vcpu_run(struct vcpu *v)
 	struct svm_cpu *sc = svm_cpu[arch_cpu_id()];
 	struct vmcb *vm = sv->vmcb;
 	unsigned int i;
+	u64 gen;
 
 	arch_irq_disable();
-	if (sc->last_tag != v->tag) {
+	/*
+	 * in_guest before reading tlb_gen; the CPU that unmaps bumps tlb_gen
+	 * before reading in_guest: one of the two sees the other (both fences
+	 * sequentially consistent), so a stale TLB is flushed or waited for.
+	 */
+	__atomic_store_n(&v->in_guest, true, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	gen = __atomic_load_n(&v->dom->tlb_gen, __ATOMIC_RELAXED);
+	if (sc->last_tag != v->tag || v->tlb_gen != gen) {
 		vm->tlb_ctl =
 		    svm_features & SVM_FEAT_FLUSH_BY_ASID ? TLB_FLUSH_GUEST : TLB_FLUSH_ALL;
-		__asm__ __volatile__("fxrstor64 %0" : : "m"(sv->fxsave));
+		if (sc->last_tag != v->tag)
+			__asm__ __volatile__("fxrstor64 %0" : : "m"(sv->fxsave));
 		sc->last_tag = v->tag;
+		v->tlb_gen = gen;
 	} else {
 		vm->tlb_ctl = 0;
 	}
 	vm->clean = 0;
 	svm_vmrun(sv->vmcb_pa, sc->host_pa, &sv->g);
+	__atomic_store_n(&v->runs, v->runs + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 	__asm__ __volatile__("fxsave64 %0" : "=m"(sv->fxsave));
 	/* An event the exit interrupted is delivered again on the next VMRUN. */
 	vm->event_inj = (vm->exit_int_info & EVENT_VALID) ? vm->exit_int_info : 0;
