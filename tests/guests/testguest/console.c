@@ -6,8 +6,6 @@
  */
 #include "guest.h"
 
-#define CONSOLE_LINE_MAX 512
-
 struct out {
 	char *buf;
 	size_t size, len; /* len counts what did not fit too */
@@ -105,6 +103,49 @@ void gprintf(const char *fmt, ...)
 	n = vformat(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	console_write(buf, n < CONSOLE_LINE_MAX ? (u64)n : CONSOLE_LINE_MAX - 1);
+}
+
+void line_add(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vformat(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
+	va_end(ap);
+	l->len += (size_t)n;
+	if (l->len >= sizeof(l->buf))
+		l->len = sizeof(l->buf) - 1;
+}
+
+void line_add_ids(struct line *l, const bool *set, unsigned int n)
+{
+	unsigned int i = 0, j;
+	bool first = true;
+
+	while (i < n) {
+		if (!set[i]) {
+			i++;
+			continue;
+		}
+		for (j = i; j + 1 < n && set[j + 1]; j++)
+			;
+		if (!first)
+			line_add(l, ",");
+		if (j > i)
+			line_add(l, "%u-%u", i, j);
+		else
+			line_add(l, "%u", i);
+		first = false;
+		i = j + 1;
+	}
+	if (first)
+		line_add(l, "none");
+}
+
+void line_print(const struct line *l)
+{
+	console_write(l->buf, l->len);
 }
 
 void crash(const char *fmt, ...)

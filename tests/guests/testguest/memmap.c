@@ -1,12 +1,15 @@
 /*
  * Guest memory: what the multiboot information block says (RAM ranges,
- * command line), the identity map above 4 GiB, and a bump allocator for
- * what the guest needs beyond its image (page directories, AP stacks).
+ * command line), the identity map above 4 GiB, RAM added and given back
+ * at run time (memory_op, reserve.c), and a bump allocator for what the
+ * guest needs beyond its image (page directories, AP stacks, buffers).
  *
- * Owns guest_mem, written by vCPU 0 before any other vCPU starts and only
- * read afterwards. The MBI is read once, in mem_init(): the memory test
- * may overwrite it later. Everything from GUEST_LOAD_ADDR up to
- * guest_mem.reserved_end is the guest's own and never tested.
+ * Owns guest_mem and the page directories above 4 GiB, written by vCPU 0
+ * before any other vCPU starts (mem_remove_ram() later, while the others
+ * wait at a barrier) and only read otherwise. The MBI is read once, in
+ * mem_init(): the memory test may overwrite it later. Everything from
+ * GUEST_LOAD_ADDR up to guest_mem.reserved_end is the guest's own and
+ * never tested.
  */
 #include "guest.h"
 
@@ -45,6 +48,7 @@ _Static_assert(sizeof(struct mb_mmap_entry) == 24, "multiboot v1 mmap entry");
 #define LOW_RAM_END 0xa0000ull
 #define PDE_2M 0x83ull
 #define PTE_TABLE 0x03ull
+#define PTE_PRESENT 0x01ull
 /* One PDPT: the identity map ends here. */
 #define MAP_LIMIT (512 * GIB)
 
@@ -200,20 +204,112 @@ void *boot_alloc(u64 size)
 	return memset((void *)p, 0, size);
 }
 
+/* Identity-maps GiB number gib with 2 MiB pages, unless it is mapped already. */
+static void map_gib(u64 gib)
+{
+	u64 *pd, i;
+
+	if (boot_pdpt[gib] & PTE_PRESENT)
+		return;
+	pd = boot_alloc(PAGE_SIZE);
+	for (i = 0; i < 512; i++)
+		pd[i] = (gib * GIB + i * (2 * MIB)) | PDE_2M;
+	boot_pdpt[gib] = (u64)pd | PTE_TABLE;
+}
+
 void mem_map_all(void)
 {
 	/* One page more than RAM: fault=npf reads it. head.S mapped 4 GiB. */
 	u64 limit = ROUND_UP(guest_mem.ram_top + PAGE_SIZE, GIB);
-	u64 gib, i;
+	u64 gib;
 
 	if (limit > MAP_LIMIT)
 		limit = MAP_LIMIT;
-	for (gib = 4; gib < limit / GIB; gib++) {
-		u64 *pd = boot_alloc(PAGE_SIZE);
-
-		for (i = 0; i < 512; i++)
-			pd[i] = (gib * GIB + i * (2 * MIB)) | PDE_2M;
-		boot_pdpt[gib] = (u64)pd | PTE_TABLE;
-	}
+	for (gib = 4; gib < limit / GIB; gib++)
+		map_gib(gib);
 	write_cr3(read_cr3());
+}
+
+void mem_map_range(u64 start, u64 end)
+{
+	u64 gib;
+
+	if (end > MAP_LIMIT || start >= end)
+		crash("guest: cannot map 0x%lx-0x%lx: the map ends at %lu GiB\n", start, end,
+		      MAP_LIMIT / GIB);
+	for (gib = start / GIB; gib < ROUND_UP(end, GIB) / GIB; gib++)
+		map_gib(gib);
+	/* Only not-present entries changed, but a reload costs nothing here. */
+	write_cr3(read_cr3());
+}
+
+void mem_add_ram(u64 start, u64 end)
+{
+	struct guest_mem *m = &guest_mem;
+	unsigned int i;
+
+	for (i = 0; i < m->nr_ram; i++)
+		if (start < m->ram[i].end && m->ram[i].start < end)
+			crash("guest: new RAM 0x%lx-0x%lx overlaps RAM 0x%lx-0x%lx\n", start, end,
+			      m->ram[i].start, m->ram[i].end);
+	/* Grow a range it touches: reserve= adds hundreds of adjacent extents. */
+	for (i = 0; i < m->nr_ram; i++) {
+		if (m->ram[i].end != start && m->ram[i].start != end)
+			continue;
+		if (m->ram[i].end == start)
+			m->ram[i].end = end;
+		else
+			m->ram[i].start = start;
+		m->ram_bytes += end - start;
+		if (end > m->ram_top)
+			m->ram_top = end;
+		sort_ram(); /* it may touch its other neighbour now */
+		return;
+	}
+	add_ram(start, end - start);
+	sort_ram();
+}
+
+/* The end of the highest RAM range, after some went away. */
+static u64 top_of_ram(void)
+{
+	u64 top = 0;
+	unsigned int i;
+
+	for (i = 0; i < guest_mem.nr_ram; i++)
+		if (guest_mem.ram[i].end > top)
+			top = guest_mem.ram[i].end;
+	return top;
+}
+
+void mem_remove_ram(u64 start, u64 end)
+{
+	struct guest_mem *m = &guest_mem;
+	struct ram_range *r = NULL;
+	unsigned int i;
+
+	for (i = 0; i < m->nr_ram && !r; i++)
+		if (m->ram[i].start <= start && end <= m->ram[i].end)
+			r = &m->ram[i];
+	if (!r || start >= end)
+		crash("guest: 0x%lx-0x%lx to take off the RAM list is not RAM\n", start, end);
+	if (r->start < start && end < r->end) {
+		/* A hole in the middle: the rest above becomes a range of its own. */
+		if (m->nr_ram == MAX_RAM_RANGES)
+			crash("guest: more than %u RAM ranges\n", MAX_RAM_RANGES);
+		m->ram[m->nr_ram].start = end;
+		m->ram[m->nr_ram].end = r->end;
+		m->nr_ram++;
+		r->end = start;
+	} else if (r->start < start) {
+		r->end = start;
+	} else if (end < r->end) {
+		r->start = end;
+	} else {
+		*r = m->ram[--m->nr_ram];
+	}
+	sort_ram();
+	m->ram_bytes -= end - start;
+	if (end >= m->ram_top)
+		m->ram_top = top_of_ram();
 }

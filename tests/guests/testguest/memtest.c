@@ -6,9 +6,11 @@
  *
  * Testable RAM is the RAM of guest_mem above guest_mem.reserved_end (the
  * image, its page tables and stacks lie below), plus low RAM from
- * guest_mem.low_start to 1 MiB when the MBI lies down there. The plan is
- * made by vCPU 0 before the others start and read-only afterwards; slot v
- * of fails[] is written by vCPU v only.
+ * guest_mem.low_start to 1 MiB when the MBI lies down there. The same
+ * RAM, in the same slices, is what `mark` fills with GUEST_MARKER and
+ * `checkmark` searches. The plan is made by vCPU 0 before the others
+ * start (and made again by vCPU 0 while they wait at a barrier) and
+ * read-only otherwise; slot v of fails[] is written by vCPU v only.
  */
 #include "guest.h"
 
@@ -54,16 +56,19 @@ static void plan_window(u64 lo, u64 hi)
 
 void memtest_plan(unsigned int nr_vcpus)
 {
+	plan.nr = 0;
+	plan.words = 0;
 	plan.nr_slices = nr_vcpus;
 	if (guest_mem.low_start)
 		plan_window(guest_mem.low_start, MIB);
 	plan_window(guest_mem.reserved_end, ~0ull);
 }
 
-static void fill(volatile u64 *p, volatile u64 *end)
+static bool fill(volatile u64 *p, volatile u64 *end, struct memtest_fail *f)
 {
 	for (; p < end; p++)
 		*p = pattern((u64)p);
+	return true;
 }
 
 static bool check(volatile u64 *p, volatile u64 *end, struct memtest_fail *f)
@@ -82,12 +87,21 @@ static bool check(volatile u64 *p, volatile u64 *end, struct memtest_fail *f)
 	return true;
 }
 
+static bool mark(volatile u64 *p, volatile u64 *end, struct memtest_fail *f)
+{
+	for (; p < end; p++)
+		*p = GUEST_MARKER;
+	return true;
+}
+
 /*
  * Slice s is words [words * s / n, words * (s + 1) / n) of the plan's
- * ranges laid end to end. Fills it (f == NULL) or checks it, stopping at
- * the first wrong word.
+ * ranges laid end to end. Runs fn over it, run by run, until fn returns
+ * false.
  */
-static void walk_slice(unsigned int s, struct memtest_fail *f)
+static void walk_slice(unsigned int s,
+		       bool (*fn)(volatile u64 *p, volatile u64 *end, struct memtest_fail *f),
+		       struct memtest_fail *f)
 {
 	u64 first = plan.words * s / plan.nr_slices;
 	u64 last = plan.words * (s + 1) / plan.nr_slices;
@@ -102,9 +116,7 @@ static void walk_slice(unsigned int s, struct memtest_fail *f)
 		if (a < b) {
 			volatile u64 *p = (volatile u64 *)(plan.r[i].start + (a - pos) * 8);
 
-			if (!f)
-				fill(p, p + (b - a));
-			else if (!check(p, p + (b - a), f))
+			if (!fn(p, p + (b - a), f))
 				return;
 		}
 		pos += n;
@@ -113,12 +125,45 @@ static void walk_slice(unsigned int s, struct memtest_fail *f)
 
 void memtest_fill(unsigned int vcpu)
 {
-	walk_slice(vcpu, NULL);
+	walk_slice(vcpu, fill, NULL);
 }
 
 void memtest_check(unsigned int vcpu)
 {
-	walk_slice((vcpu + 1) % plan.nr_slices, &fails[vcpu]);
+	walk_slice((vcpu + 1) % plan.nr_slices, check, &fails[vcpu]);
+}
+
+void memtest_mark(unsigned int vcpu)
+{
+	walk_slice(vcpu, mark, NULL);
+}
+
+u64 memtest_mib(void)
+{
+	return plan.words * 8 >> 20;
+}
+
+void memtest_find_marker(void)
+{
+	u64 first = 0, count = 0;
+	unsigned int i;
+
+	for (i = 0; i < plan.nr; i++) {
+		const volatile u64 *p = (const volatile u64 *)plan.r[i].start;
+		const volatile u64 *end = (const volatile u64 *)plan.r[i].end;
+
+		for (; p < end; p++) {
+			if (*p != GUEST_MARKER)
+				continue;
+			if (!count++)
+				first = (u64)p;
+		}
+	}
+	if (count)
+		gprintf("guest: marker found at 0x%lx: %lu words in %lu MiB\n", first, count,
+			memtest_mib());
+	else
+		gprintf("guest: no marker in %lu MiB\n", memtest_mib());
 }
 
 void memtest_report(void)
