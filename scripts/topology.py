@@ -100,6 +100,12 @@ TOPOLOGIES = {
         Topology("skewed", "3 nodes where node 0's nearest is node 2 (SLIT 0-1 31, 0-2 21)",
                  nodes=[Node([0, 1], 512), Node([2, 3], 512), Node([4, 5], 512)],
                  cpus=6, dist=[[10, 31, 21], [31, 10, 21], [21, 21, 10]]),
+        Topology("asym", "4 nodes x 1 CPU x 512 MiB, asymmetric SLIT (0->1 16, 1->0 26)",
+                 nodes=[Node([i], 512) for i in range(4)], cpus=4,
+                 dist=[[10, 16, 32, 22],
+                       [26, 10, 22, 32],
+                       [32, 22, 10, 16],
+                       [22, 28, 26, 10]]),
         Topology("8node", "8 nodes x 1 CPU x 256 MiB, no SLIT (10/20 assumed)",
                  nodes=[Node([i], 256) for i in range(8)], cpus=8),
     ]
