@@ -1,14 +1,14 @@
 /*
- * Domains: creation from a domain= configuration (placement, memory,
- * nested page tables, guest image, vCPUs), the end of a domain (shutdown,
- * crash, reboot) and the 'q' key; guest memory access is in guest_mem.c.
- * See include/hv/domain.h for the life of a domain and the lock order.
+ * Domains: creation from a domain= configuration (placement of its
+ * virtual nodes, memory, firmware tables, guest image, vCPUs), the end of
+ * a domain (shutdown, crash, reboot), the 'q' key and the numastat lines
+ * of 'n'. A domain's memory is in dom_memory.c, guest memory access in
+ * guest_mem.c. See include/hv/domain.h for the life of a domain and the
+ * lock order.
  *
  * Owns the domain table (domlist_lock) and the "domain" and "vcpu" slab
- * caches. Guest memory is allocated whole at creation, 2 MiB blocks
- * where the guest-physical layout allows, and never changes afterwards
- * until the domain is destroyed; so the page list and the per-node counts
- * need no lock of their own.
+ * caches. 'q' and 'n' walk a domain's nested page tables under its
+ * mem_lock, inside domlist_lock.
  */
 #include <hv/arch.h>
 #include <hv/boot.h>

@@ -1,18 +1,21 @@
 /*
- * Domains and their vCPUs (hypervisor/domain.c). A domain is created at
- * boot from a domain= option: its memory is allocated whole, on the node
- * its placement chose (then along that node's fallback list, for a
- * "prefer" domain), mapped by the arch's nested page tables and scrubbed
- * before the guest sees it; its structures come from slab caches on that
- * node. Every page a domain holds has PG_OWNED set and owner = the
- * domain; the heads of its blocks are chained through page.private (the
- * domain's page list).
+ * Domains and their vCPUs (hypervisor/domain.c, dom_memory.c). A domain
+ * is created at boot from a domain= option. It has one or more virtual
+ * NUMA nodes, each backed by a physical node its placement chose: the
+ * memory of virtual node v comes from that node (then along its fallback
+ * list, for a "prefer" domain), and v's vCPUs run on its CPUs. The memory
+ * is zeroed before the guest sees it and mapped by the arch's nested page
+ * tables; the guest may add and give back memory later (memory_op).
+ * Every page a domain holds has PG_OWNED set and owner = the domain; the
+ * heads of its blocks are chained through page.private (the domain's
+ * page list).
  *
  * Lifetime: created -> running -> dying (shut down or crashed) ->
  * destroyed by the CPU whose vCPU leaves last. A dying domain's vCPUs are
  * dropped by their CPUs at their next look (every exit, every tick), so a
  * domain is never freed under a running vCPU. Lock order: a CPU's run
- * queue lock, then a domain's lock.
+ * queue lock, then a domain's lock; domlist_lock, then a domain's
+ * mem_lock.
  */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H

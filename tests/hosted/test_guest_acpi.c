@@ -240,9 +240,9 @@ static void check_srat_cpu(const struct expect *e, unsigned int i, u8 apic, u32 
 	assert_int_equal(acpi_fx_r32(s, FX_SRAT_CPU_CLOCK), 0);
 }
 
-/* An SRAT memory entry at index i, after nr_cpus processor entries. */
-static void check_srat_mem(const struct expect *e, unsigned int nr_cpus, unsigned int i, u64 base,
-			   u64 len, u32 pxm)
+/* An SRAT memory entry at index i, after nr_cpus processor entries, with its flags. */
+static void check_srat_mem_flags(const struct expect *e, unsigned int nr_cpus, unsigned int i,
+				 u64 base, u64 len, u32 pxm, u32 flags)
 {
 	const u8 *s = buf + e->srat + FX_SRAT_SIZE + nr_cpus * 16 + i * 40;
 
@@ -253,9 +253,16 @@ static void check_srat_mem(const struct expect *e, unsigned int nr_cpus, unsigne
 	assert_int_equal(acpi_fx_r32(s, FX_SRAT_MEM_BASE_HI), base >> 32);
 	assert_int_equal(acpi_fx_r32(s, FX_SRAT_MEM_LENGTH_LO), (u32)len);
 	assert_int_equal(acpi_fx_r32(s, FX_SRAT_MEM_LENGTH_HI), len >> 32);
-	assert_int_equal(acpi_fx_r32(s, FX_SRAT_MEM_FLAGS), 1);
+	assert_int_equal(acpi_fx_r32(s, FX_SRAT_MEM_FLAGS), flags);
 	assert_int_equal(acpi_fx_r32(s, 6) | acpi_fx_r32(s, 24), 0);
 	assert_int_equal(acpi_fx_r64(s, 32), 0);
+}
+
+/* The same, enabled (flags bit 0, ACPI 6.2 table 5-76) and not hot-pluggable. */
+static void check_srat_mem(const struct expect *e, unsigned int nr_cpus, unsigned int i, u64 base,
+			   u64 len, u32 pxm)
+{
+	check_srat_mem_flags(e, nr_cpus, i, base, len, pxm, 1);
 }
 
 static void check_srat_head(const struct expect *e)
@@ -397,6 +404,40 @@ static void test_two_nodes(void **state)
 	check_desc_mem(2, 0x40000000, 0x40000000, 1);
 	assert_int_equal(desc.nr_localities, 2);
 	assert_memory_equal(desc.dist, dist_2node, 4);
+}
+
+/*
+ * The two-node guest with room to grow: a hot-plug range for node 1 at
+ * 4 GiB. Its SRAT entry has flags Enabled | Hot Pluggable (bits 0 and 1,
+ * ACPI 6.2 table 5-76) = 3; one more 40-byte entry moves the SLIT down.
+ */
+static const struct expect expect_hotplug = {
+    .used = 504,
+    .madt = 104,
+    .madt_len = 76,
+    .srat = 184,
+    .srat_len = 272, /* 48 + 4 * 16 + 4 * 40 */
+    .slit = 456,
+    .slit_len = 48,
+};
+
+static void test_hotplug_range(void **state)
+{
+	fixture_2node();
+	vn.range[vn.nr_ranges++] = (struct guest_acpi_range){0x100000000, 0x140000000, 1, true};
+	build_ok(&expect_hotplug);
+	check_srat_head(&expect_hotplug);
+	check_srat_mem(&expect_hotplug, 4, 2, 0x40000000, 0x40000000, 1);
+	check_srat_mem_flags(&expect_hotplug, 4, 3, 0x100000000, 0x40000000, 1, 3);
+	check_slit(&expect_hotplug, 2, dist_2node);
+
+	parse_back();
+	assert_int_equal(desc.nr_mem, 4);
+	check_desc_mem(2, 0x40000000, 0x40000000, 1);
+	assert_int_equal(desc.mem[3].start, 0x100000000);
+	assert_int_equal(desc.mem[3].len, 0x40000000);
+	assert_int_equal(desc.mem[3].pxm, 1);
+	assert_int_equal(desc.mem[3].flags, TOPO_MEM_HOTPLUG);
 }
 
 static void test_four_nodes_unreachable(void **state)
@@ -601,9 +642,11 @@ static void test_exact_size(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_pc_guest),	      T(test_two_nodes),     T(test_four_nodes_unreachable),
-	    T(test_maxima),	      T(test_bad_counts),    T(test_bad_vnodes),
-	    T(test_bad_ranges),	      T(test_bad_distances), T(test_bad_base),
+	    T(test_pc_guest),	      T(test_two_nodes),
+	    T(test_hotplug_range),    T(test_four_nodes_unreachable),
+	    T(test_maxima),	      T(test_bad_counts),
+	    T(test_bad_vnodes),	      T(test_bad_ranges),
+	    T(test_bad_distances),    T(test_bad_base),
 	    T(test_buffer_too_small), T(test_exact_size),
 	};
 
