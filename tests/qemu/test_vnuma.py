@@ -222,3 +222,23 @@ def test_next_domain_finds_no_marker(boot):
                timeout=240)
     assert re.search(r"\(d2\) guest: no marker in \d+ MiB", m.output), \
         "the next domain found the previous one's data"
+
+
+def test_memory_given_back(boot):
+    # 64 MiB added in 2 MiB extents alternating between the two virtual
+    # nodes (one vCPU each), then the last 32 MiB (16 extents, 8 per
+    # virtual node) given back while the other vCPU runs: each virtual node
+    # ends with 32 + 32 - 16 = 48 MiB = 12288 pages, and 'q' (nested page
+    # table walk) and 'n' (counters) agree.
+    m = boot(append="domain=name=r,vnodes=2,mem=64M,maxmem=128M,nodes=1+2,"
+                    "args=\"reserve=64 release=32 hlt\"")
+    m.wait_ready()
+    m.wait_for("(d1) guest: reservation +64 MiB: vnode 0 32 MiB vnode 1 32 MiB", timeout=60)
+    m.wait_for("(d1) guest: memtest ok 128 MiB", timeout=120)
+    m.wait_for("(d1) guest: released 32 MiB", timeout=60)
+    m.wait_for("(d1) guest: halting", timeout=60)
+    dom = q_domains(m)[1]
+    assert dom["vnode"] == {0: (1, 12288, 0), 1: (2, 12288, 0)}
+    assert dom["nodes"] == {1: 12288 + FW_PAGES, 2: 12288}
+    _, doms, _ = numastat(m)
+    assert doms[1] == dom["nodes"]
