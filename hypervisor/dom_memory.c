@@ -177,6 +177,11 @@ int dom_alloc_memory(struct domain *d)
  * The guest's firmware area: 128 KiB at DOM_FW_START from the home node
  * (or the nearest that has it), holding its ACPI tables.
  */
+const u8 *dom_rsdp(const struct domain *d)
+{
+	return d->fw ? arch_maddr_to_virt(page_to_maddr(d->fw)) : NULL;
+}
+
 int dom_build_firmware(struct domain *d, char *err, size_t errlen)
 {
 	struct guest_vnuma *vn = kzalloc_node(sizeof(*vn), d->node);
@@ -191,6 +196,7 @@ int dom_build_firmware(struct domain *d, char *err, size_t errlen)
 	}
 	memset(arch_maddr_to_virt(page_to_maddr(pg)), 0, PAGE_SIZE << DOM_FW_ORDER);
 	own_block(d, pg, DOM_FW_ORDER, -1);
+	d->fw = pg;
 	if (arch_domain_map(d, DOM_FW_START >> PAGE_SHIFT, page_to_mfn(pg), DOM_FW_ORDER)) {
 		snprintf(err, errlen, "no memory for its nested page tables");
 		goto out;

@@ -274,7 +274,7 @@ static int build_domain(struct domain *d, char *err, size_t errlen)
 	image = domain_image(&d->cfg, &len, &args, err, errlen);
 	if (!image)
 		return -EINVAL;
-	gm = (struct guest_mem){d->ram, d->nr_ram, image_write, d};
+	gm = (struct guest_mem){d->ram, d->nr_ram, image_write, d, dom_rsdp(d)};
 	rc = guest_image_load(image, len, args, &gm, &entry, err, errlen);
 	if (rc)
 		return rc;

@@ -1,7 +1,8 @@
 /*
- * The multiboot (v1) ELF guest image loader: checks the image, copies its
- * segments into guest RAM and builds the multiboot information block
- * (include/hv/guest_image.h says what is accepted and where things go).
+ * The multiboot ELF guest image loader (Multiboot2 or multiboot v1):
+ * checks the image, copies its segments into guest RAM and builds the
+ * multiboot information (include/hv/guest_image.h says what is accepted
+ * and where things go).
  * Owns no state and takes no lock. The image is untrusted: fields are read
  * with memcpy (the image need not be aligned), every offset and size is
  * checked against the file and every address against the guest's RAM,
@@ -29,6 +30,37 @@
 #define MBI_LOADER_NAME (1U << 9)
 #define MBI_MMAP_RAM 1
 #define MBI_MMAP_RESERVED 2
+
+/* Multiboot2 1.0 (2016), section 3.1: the header and its tags. */
+#define MB2_HEADER_MAGIC 0xE85250D6
+#define MB2_SEARCH_END 32768 /* the header lies wholly in the first 32 KiB */
+#define MB2_HEADER_LEN 16    /* magic, architecture, header_length, checksum */
+#define MB2_ARCH_I386 0
+#define MB2_TAG_OPTIONAL 1 /* tag flags bit 0 */
+#define MB2_HT_END 0
+#define MB2_HT_INFO_REQUEST 1
+#define MB2_HT_ADDRESS 2
+#define MB2_HT_ENTRY 3
+#define MB2_HT_CONSOLE 4
+#define MB2_HT_FRAMEBUFFER 5
+#define MB2_HT_MODULE_ALIGN 6
+#define MB2_HT_EFI_BS 7
+#define MB2_HT_EFI32_ENTRY 8
+#define MB2_HT_EFI64_ENTRY 9
+#define MB2_HT_RELOCATABLE 10
+#define MB2_CONSOLE_REQUIRED 1 /* console_flags bit 0 */
+
+/* Multiboot2 1.0, section 3.6: the information's tags Proxima gives. */
+#define MBI2_END 0
+#define MBI2_CMDLINE 1
+#define MBI2_LOADER_NAME 2
+#define MBI2_MEMINFO 4
+#define MBI2_MMAP 6
+#define MBI2_ACPI_OLD 14
+#define MBI2_ACPI_NEW 15
+#define MBI2_ALIGN 8
+#define MBI2_MMAP_ENTRY 24
+#define RSDP_V1_LEN 20 /* ACPI 6.2, 5.2.5.3: the part an ACPI 1.0 RSDP has */
 
 /* The legacy hole between low memory and 1 MiB (VGA, option ROMs, BIOS). */
 #define HOLE_START 0xa0000ULL
@@ -123,6 +155,14 @@ struct segment {
 	u64 offset, paddr, filesz, memsz;
 };
 
+/* What a Multiboot2 header asks of the loader. */
+struct mb2_request {
+	bool found;
+	size_t offset;
+	bool has_entry; /* an entry address tag */
+	u32 entry;
+};
+
 /* The reason for a refusal, in err; returns rc. */
 static int __printf(4, 5) refuse(char *err, size_t errlen, int rc, const char *fmt, ...)
 {
@@ -139,6 +179,14 @@ static int __printf(4, 5) refuse(char *err, size_t errlen, int rc, const char *f
 static u32 get32(const u8 *p)
 {
 	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static u16 get16(const u8 *p)
+{
+	u16 v;
 
 	memcpy(&v, p, sizeof(v));
 	return v;
@@ -284,6 +332,133 @@ static int check_multiboot_header(const struct elf_image *elf, char *err, size_t
 	return 0;
 }
 
+/* Whether Proxima gives Multiboot2 information tag type t. */
+static bool mbi2_gives(u32 t, bool acpi)
+{
+	return t == MBI2_END || t == MBI2_CMDLINE || t == MBI2_LOADER_NAME || t == MBI2_MEMINFO ||
+	       t == MBI2_MMAP || (acpi && (t == MBI2_ACPI_OLD || t == MBI2_ACPI_NEW));
+}
+
+/* Check one header tag at p (size bytes, inside the header); may fill req. */
+static int mb2_header_tag(const u8 *p, u16 type, u16 flags, u32 size, bool acpi,
+			  struct mb2_request *req, char *err, size_t errlen)
+{
+	bool optional = flags & MB2_TAG_OPTIONAL;
+	u32 i;
+
+	switch (type) {
+	case MB2_HT_INFO_REQUEST:
+		for (i = 8; i + 4 <= size; i += 4)
+			if (!mbi2_gives(get32(p + i), acpi) && !optional)
+				return refuse(
+				    err, errlen, -EINVAL,
+				    "multiboot2 header asks for information tag %u, which "
+				    "we do not give",
+				    get32(p + i));
+		return 0;
+	case MB2_HT_ADDRESS:
+		if (optional)
+			return 0;
+		return refuse(
+		    err, errlen, -EINVAL,
+		    "multiboot2 address tag (a.out kludge) is not supported: an ELF image "
+		    "needs none");
+	case MB2_HT_ENTRY:
+		if (size < 12)
+			return refuse(err, errlen, -EINVAL,
+				      "multiboot2 entry address tag of %u bytes (12 needed)", size);
+		req->has_entry = true;
+		req->entry = get32(p + 8);
+		return 0;
+	case MB2_HT_CONSOLE:
+		if (size < 12)
+			return refuse(err, errlen, -EINVAL,
+				      "multiboot2 console flags tag of %u bytes (12 needed)", size);
+		if (!optional && (get32(p + 8) & MB2_CONSOLE_REQUIRED))
+			return refuse(err, errlen, -EINVAL,
+				      "multiboot2 header requires a console, which we do not "
+				      "provide (a serial line only)");
+		return 0;
+	case MB2_HT_FRAMEBUFFER:
+		if (optional)
+			return 0;
+		return refuse(err, errlen, -EINVAL,
+			      "multiboot2 header asks for a framebuffer, which we do not set up");
+	case MB2_HT_MODULE_ALIGN: /* we pass no modules */
+	case MB2_HT_EFI_BS:	  /* EFI only: not an EFI machine */
+	case MB2_HT_EFI32_ENTRY:
+	case MB2_HT_EFI64_ENTRY:
+	case MB2_HT_RELOCATABLE: /* loaded at its link address, which it allows */
+		return 0;
+	default:
+		if (optional)
+			return 0;
+		return refuse(err, errlen, -EINVAL,
+			      "multiboot2 header tag type %u is unknown and not optional", type);
+	}
+}
+
+/*
+ * The Multiboot2 header: the first 8-byte aligned one in the first 32 KiB
+ * whose checksum holds. None: req->found false and 0 (the image may still
+ * be a multiboot v1 one); *bad is the offset of the first one with a wrong
+ * checksum, or ~0. A header that is there but asks for what Proxima cannot
+ * do refuses the image.
+ */
+static int find_mb2_header(const struct elf_image *elf, bool acpi, struct mb2_request *req,
+			   size_t *bad, char *err, size_t errlen)
+{
+	size_t end = MIN(elf->len, (size_t)MB2_SEARCH_END), off, hend, t;
+	u32 arch = 0, hlen = 0;
+
+	*bad = ~(size_t)0;
+	for (off = 0; off + MB2_HEADER_LEN <= end; off += 8) {
+		if (get32(elf->p + off) != MB2_HEADER_MAGIC)
+			continue;
+		arch = get32(elf->p + off + 4);
+		hlen = get32(elf->p + off + 8);
+		if ((u32)(MB2_HEADER_MAGIC + arch + hlen + get32(elf->p + off + 12)) == 0)
+			break;
+		if (*bad == ~(size_t)0)
+			*bad = off;
+	}
+	if (off + MB2_HEADER_LEN > end)
+		return 0;
+	req->found = true;
+	req->offset = off;
+	if (arch != MB2_ARCH_I386)
+		return refuse(err, errlen, -EINVAL,
+			      "multiboot2 header architecture %u is not i386 (0)", arch);
+	if (hlen < MB2_HEADER_LEN + 8 || hlen > end - off)
+		return refuse(err, errlen, -EINVAL,
+			      "multiboot2 header length %u at offset %zu does not fit the first %u "
+			      "bytes of the file (%zu bytes) with an end tag",
+			      hlen, off, MB2_SEARCH_END, elf->len);
+	hend = off + hlen;
+	for (t = off + MB2_HEADER_LEN;; t += ALIGN_UP((size_t)get32(elf->p + t + 4), 8)) {
+		u16 type, flags;
+		u32 size;
+		int rc;
+
+		if (t + 8 > hend)
+			return refuse(err, errlen, -EINVAL,
+				      "multiboot2 header at offset %zu has no end tag", off);
+		type = get16(elf->p + t);
+		flags = get16(elf->p + t + 2);
+		size = get32(elf->p + t + 4);
+		if (size < 8 || size > hend - t)
+			return refuse(err, errlen, -EINVAL,
+				      "multiboot2 header tag at offset %zu: size %u runs past the "
+				      "header's %u bytes",
+				      t, size, hlen);
+		if (type == MB2_HT_END)
+			return 0;
+		rc = mb2_header_tag(elf->p + t, type, flags, size, acpi, req, err, errlen);
+		if (rc)
+			return rc;
+	}
+}
+
 /* The RAM range that holds all of [start, end) (start < end), or NULL. */
 static const struct guest_ram_range *ram_holding(const struct guest_mem *gm, u64 start, u64 end)
 {
@@ -395,7 +570,10 @@ static bool hole_reserved(const struct guest_mem *gm)
 	return true;
 }
 
-static int check_mbi(const struct guest_mem *gm, const char *cmdline, char *err, size_t errlen)
+static u64 mbi2_size(const struct guest_mem *gm, const char *cmdline);
+
+static int check_mbi(const struct guest_mem *gm, const char *cmdline, bool mb2, char *err,
+		     size_t errlen)
 {
 	unsigned int hole = hole_reserved(gm);
 
@@ -406,7 +584,11 @@ static int check_mbi(const struct guest_mem *gm, const char *cmdline, char *err,
 	if (strnlen(cmdline, GUEST_CMDLINE_MAX) == GUEST_CMDLINE_MAX)
 		return refuse(err, errlen, -E2BIG, "command line is longer than %u bytes",
 			      GUEST_CMDLINE_MAX - 1);
-	if (gm->nr_ram > GUEST_MMAP_MAX - hole)
+	if (mb2 && mbi2_size(gm, cmdline) > GUEST_MBI_SIZE)
+		return refuse(err, errlen, -E2BIG,
+			      "%u RAM ranges do not fit the multiboot2 information (%u bytes)",
+			      gm->nr_ram, GUEST_MBI_SIZE);
+	if (!mb2 && gm->nr_ram > GUEST_MMAP_MAX - hole)
 		return refuse(err, errlen, -E2BIG,
 			      "%u RAM ranges do not fit the multiboot memory map (at most %u "
 			      "entries)",
@@ -434,34 +616,48 @@ static int load_segments(const struct elf_image *elf, const struct guest_mem *gm
 	return 0;
 }
 
-static int write_mmap_entry(const struct guest_mem *gm, unsigned int n, u64 base, u64 len, u32 type)
-{
-	struct mbi_mmap_entry e = {
-	    .size = sizeof(e) - sizeof(e.size), .base = base, .len = len, .type = type};
-
-	return gm->write(gm->ctx, GUEST_MBI_ADDR + GUEST_MBI_MMAP_OFF + n * sizeof(e), &e,
-			 sizeof(e));
-}
-
-/* The memory map in address order, the hole among the RAM ranges; entries written. */
-static int write_mmap(const struct guest_mem *gm, unsigned int *nr)
+/* Entry n of the guest's memory map: the RAM ranges in order, the hole among them. */
+static bool mmap_entry(const struct guest_mem *gm, unsigned int n, u64 *base, u64 *len, u32 *type)
 {
 	bool hole = hole_reserved(gm);
-	unsigned int i, n = 0;
-	int rc;
+	unsigned int i;
 
-	for (i = 0; i <= gm->nr_ram; i++) {
-		if (hole && (i == gm->nr_ram || gm->ram[i].start >= HOLE_END)) {
-			rc = write_mmap_entry(gm, n++, HOLE_START, HOLE_END - HOLE_START,
-					      MBI_MMAP_RESERVED);
-			if (rc)
-				return rc;
+	for (i = 0; i < gm->nr_ram; i++) {
+		if (hole && gm->ram[i].start >= HOLE_END) {
+			if (n-- == 0)
+				goto give_hole;
 			hole = false;
 		}
-		if (i == gm->nr_ram)
-			break;
-		rc = write_mmap_entry(gm, n++, gm->ram[i].start, gm->ram[i].end - gm->ram[i].start,
-				      MBI_MMAP_RAM);
+		if (n-- == 0) {
+			*base = gm->ram[i].start;
+			*len = gm->ram[i].end - gm->ram[i].start;
+			*type = MBI_MMAP_RAM;
+			return true;
+		}
+	}
+	if (!hole || n != 0)
+		return false;
+give_hole:
+	*base = HOLE_START;
+	*len = HOLE_END - HOLE_START;
+	*type = MBI_MMAP_RESERVED;
+	return true;
+}
+
+/* The memory map in multiboot v1 form; entries written. */
+static int write_mmap(const struct guest_mem *gm, unsigned int *nr)
+{
+	unsigned int n;
+	u64 base, len;
+	u32 type;
+	int rc;
+
+	for (n = 0; mmap_entry(gm, n, &base, &len, &type); n++) {
+		struct mbi_mmap_entry e = {
+		    .size = sizeof(e) - sizeof(e.size), .base = base, .len = len, .type = type};
+
+		rc = gm->write(gm->ctx, GUEST_MBI_ADDR + GUEST_MBI_MMAP_OFF + n * sizeof(e), &e,
+			       sizeof(e));
 		if (rc)
 			return rc;
 	}
@@ -495,11 +691,87 @@ static int write_mbi(const struct guest_mem *gm, const char *cmdline)
 	return gm->write(gm->ctx, GUEST_MBI_ADDR, &mbi, sizeof(mbi));
 }
 
+/* --- the Multiboot2 information ------------------------------------ */
+
+/* Bytes of the Multiboot2 information for gm and cmdline. */
+static u64 mbi2_size(const struct guest_mem *gm, const char *cmdline)
+{
+	unsigned int n = gm->nr_ram + hole_reserved(gm);
+	u64 size = 8;
+
+	size += ALIGN_UP(8 + strlen(cmdline) + 1, MBI2_ALIGN);
+	size += ALIGN_UP(8 + sizeof(LOADER_NAME), MBI2_ALIGN);
+	size += 16;			       /* basic memory information */
+	size += 16 + (u64)n * MBI2_MMAP_ENTRY; /* memory map */
+	if (gm->rsdp)			       /* both ACPI tags */
+		size += ALIGN_UP(8 + RSDP_V1_LEN, MBI2_ALIGN) +
+			ALIGN_UP(8 + GUEST_RSDP_LEN, MBI2_ALIGN);
+	return size + 8; /* end tag */
+}
+
+/* Write a tag's type and size at *off, then its payload parts; *off moves past its padding. */
+static int mbi2_tag(const struct guest_mem *gm, u64 *off, u32 type, const void *a, u32 alen,
+		    const void *b, u32 blen)
+{
+	u32 head[2] = {type, 8 + alen + blen};
+	int rc = gm->write(gm->ctx, GUEST_MBI_ADDR + *off, head, sizeof(head));
+
+	if (!rc && alen)
+		rc = gm->write(gm->ctx, GUEST_MBI_ADDR + *off + 8, a, alen);
+	if (!rc && b && blen)
+		rc = gm->write(gm->ctx, GUEST_MBI_ADDR + *off + 8 + alen, b, blen);
+	*off += ALIGN_UP((u64)head[1], MBI2_ALIGN);
+	return rc;
+}
+
+static int write_mbi2(const struct guest_mem *gm, const char *cmdline)
+{
+	u32 meminfo[2] = {MIN(contiguous_ram_end(gm, 0), HOLE_START) >> 10,
+			  MIN((contiguous_ram_end(gm, HOLE_END) - HOLE_END) >> 10, 0xffffffffULL)};
+	u32 mmap_head[2] = {MBI2_MMAP_ENTRY, 0}, total[2] = {0, 0};
+	u64 off = 8, base, len, mm_off;
+	unsigned int n;
+	u32 type;
+	int rc;
+
+	rc = mbi2_tag(gm, &off, MBI2_CMDLINE, cmdline, strlen(cmdline) + 1, NULL, 0);
+	if (!rc)
+		rc =
+		    mbi2_tag(gm, &off, MBI2_LOADER_NAME, LOADER_NAME, sizeof(LOADER_NAME), NULL, 0);
+	if (!rc)
+		rc = mbi2_tag(gm, &off, MBI2_MEMINFO, meminfo, sizeof(meminfo), NULL, 0);
+	/* The memory map: its header, then the entries after it. */
+	for (n = 0; mmap_entry(gm, n, &base, &len, &type); n++)
+		;
+	mm_off = off + 16;
+	if (!rc)
+		rc = mbi2_tag(gm, &off, MBI2_MMAP, mmap_head, sizeof(mmap_head), NULL,
+			      n * MBI2_MMAP_ENTRY);
+	for (n = 0; !rc && mmap_entry(gm, n, &base, &len, &type); n++) {
+		u32 e[6] = {(u32)base, base >> 32, (u32)len, len >> 32, type, 0};
+
+		rc =
+		    gm->write(gm->ctx, GUEST_MBI_ADDR + mm_off + n * MBI2_MMAP_ENTRY, e, sizeof(e));
+	}
+	if (!rc && gm->rsdp)
+		rc = mbi2_tag(gm, &off, MBI2_ACPI_OLD, gm->rsdp, RSDP_V1_LEN, NULL, 0);
+	if (!rc && gm->rsdp)
+		rc = mbi2_tag(gm, &off, MBI2_ACPI_NEW, gm->rsdp, GUEST_RSDP_LEN, NULL, 0);
+	if (!rc)
+		rc = mbi2_tag(gm, &off, MBI2_END, NULL, 0, NULL, 0);
+	total[0] = (u32)off;
+	if (!rc)
+		rc = gm->write(gm->ctx, GUEST_MBI_ADDR, total, sizeof(total));
+	return rc;
+}
+
 int guest_image_load(const void *image, size_t len, const char *cmdline, const struct guest_mem *gm,
 		     struct guest_entry *entry, char *err, size_t errlen)
 {
 	struct elf_image elf = {.p = image, .len = len};
+	struct mb2_request mb2 = {0};
 	struct guest_entry e = {0};
+	size_t bad_mb2 = ~(size_t)0;
 	unsigned int i;
 	int rc;
 
@@ -513,25 +785,36 @@ int guest_image_load(const void *image, size_t len, const char *cmdline, const s
 		err[0] = '\0';
 	rc = read_elf_header(&elf, err, errlen);
 	if (!rc)
+		rc = find_mb2_header(&elf, gm->rsdp != NULL, &mb2, &bad_mb2, err, errlen);
+	if (!rc && !mb2.found) {
 		rc = check_multiboot_header(&elf, err, errlen);
+		if (rc && bad_mb2 != ~(size_t)0)
+			rc = refuse(err, errlen, rc,
+				    "multiboot2 header checksum wrong (at offset %zu), and no "
+				    "multiboot v1 header",
+				    bad_mb2);
+	}
+	if (!rc && mb2.has_entry)
+		elf.entry = mb2.entry;
 	if (!rc)
 		rc = check_program_headers(&elf, err, errlen);
 	if (!rc)
 		rc = check_segments(&elf, gm, &e, err, errlen);
 	if (!rc)
-		rc = check_mbi(gm, cmdline, err, errlen);
+		rc = check_mbi(gm, cmdline, mb2.found, err, errlen);
 	if (rc)
 		return rc;
-
 	rc = load_segments(&elf, gm, err, errlen);
 	if (rc)
 		return rc;
-	rc = write_mbi(gm, cmdline);
+	rc = mb2.found ? write_mbi2(gm, cmdline) : write_mbi(gm, cmdline);
 	if (rc)
-		return refuse(err, errlen, rc, "writing the multiboot information failed (%d)", rc);
+		return refuse(err, errlen, rc, "writing the multiboot%s information failed (%d)",
+			      mb2.found ? "2" : "", rc);
 	e.eip = (u32)elf.entry;
-	e.eax = GUEST_MB1_LOADER_MAGIC;
+	e.eax = mb2.found ? GUEST_MB2_LOADER_MAGIC : GUEST_MB1_LOADER_MAGIC;
 	e.ebx = GUEST_MBI_ADDR;
+	e.protocol = mb2.found ? 2 : 1;
 	*entry = e;
 	return 0;
 }

@@ -114,6 +114,7 @@ struct domain {
 	u32 distance_sum;      /* SLIT distances between the vnodes' nodes, both ways */
 	u64 nr_pages;	       /* all pages held, firmware area included */
 	u64 fw_pages;	       /* of them, the firmware area's */
+	struct page *fw;       /* the firmware area: the ACPI tables, RSDP first */
 	struct page *pages;    /* heads of the blocks, chained through private */
 	u64 *node_pages;       /* per node: pages of the domain there */
 	struct nodemask spill; /* nodes that hold some of a virtual node not theirs */
@@ -173,6 +174,9 @@ void dom_shutdown(struct domain *d, enum dom_shutdown why, struct vcpu *v);
  */
 int dom_alloc_memory(struct domain *d);
 int dom_build_firmware(struct domain *d, char *err, size_t errlen);
+
+/* The guest's RSDP in the firmware area (GUEST_RSDP_LEN bytes), or NULL before it is built. */
+const u8 *dom_rsdp(const struct domain *d);
 void dom_free_memory(struct domain *d);
 
 /*
