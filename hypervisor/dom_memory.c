@@ -74,6 +74,9 @@ static void own_block(struct domain *d, struct page *pg, unsigned int order, int
 		nodemask_set(&d->spill, pg->node);
 }
 
+/* uncount_block()'s v for a block whose virtual node is not known: the domain is going. */
+#define VNODE_ANY (-2)
+
 /* Take pg (off the page list already) out of d's counts. */
 static void uncount_block(struct domain *d, struct page *pg, int v)
 {
@@ -82,9 +85,9 @@ static void uncount_block(struct domain *d, struct page *pg, int v)
 	d->node_pages[pg->node] -= n;
 	d->nr_pages -= n;
 	__atomic_sub_fetch(&node_dom_pages[pg->node], n, __ATOMIC_RELAXED);
-	if (v < 0)
+	if (v == -1)
 		d->fw_pages -= n;
-	else
+	else if (v >= 0)
 		d->vnode[v].pages -= n;
 }
 
@@ -115,8 +118,8 @@ void dom_free_memory(struct domain *d)
 	while (pg) {
 		struct page *next = (struct page *)pg->private;
 
-		/* Per-vnode counts die with the domain: no need to find each block's. */
-		disown_block(d, pg, 0);
+		/* The per-vnode counts go with the domain: no need to find each block's. */
+		disown_block(d, pg, VNODE_ANY);
 		pg = next;
 	}
 	d->pages = NULL;
