@@ -2,10 +2,11 @@
  * The guest's ACPI tables as Proxima lays them out: the RSDP (revision 2)
  * on a 16-byte boundary in 0xE0000-0xFFFFF, the XSDT, and through it the
  * MADT, SRAT and SLIT. Finds and checks them (signatures, checksums,
- * lengths, and the rules that tie them to each other, to CPUID and to the
- * multiboot memory map) and keeps what they say in guest_numa for the
- * rest of the guest. The tables are under test: a broken rule crashes the
- * domain with a line that names it; nothing falls back.
+ * lengths, and the rules that tie them to each other, to CPUID, to the
+ * multiboot memory map and, booted the Multiboot2 way, to the RSDP copies
+ * of the MBI2) and keeps what they say in guest_numa for the rest of the
+ * guest. The tables are under test: a broken rule crashes the domain with
+ * a line that names it; nothing falls back.
  *
  * Owns guest_numa, written by vCPU 0 in acpi_init() before any other vCPU
  * starts and only read afterwards. The tables must lie below 4 GiB, in
@@ -16,7 +17,6 @@
 
 #define RSDP_AREA_START ((u64)0xe0000)
 #define RSDP_AREA_END ((u64)0x100000)
-#define RSDP_V1_LEN 20 /* what the RSDP's first checksum covers */
 #define TABLES_END (4 * GIB)
 #define TABLE_MAX_LEN MIB /* a longer table is a broken length field */
 #define SLIT_LOCAL 10
@@ -104,7 +104,8 @@ struct acpi_slit {
 	u64 localities;
 } __attribute__((packed));
 
-_Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP layout");
+_Static_assert(sizeof(struct acpi_rsdp) == RSDP_V2_LEN, "RSDP layout");
+_Static_assert(__builtin_offsetof(struct acpi_rsdp, length) == RSDP_V1_LEN, "RSDP v1 part");
 _Static_assert(__builtin_offsetof(struct acpi_rsdp, xsdt_address) == 24, "RSDP layout");
 _Static_assert(sizeof(struct acpi_header) == 36, "ACPI header layout");
 _Static_assert(sizeof(struct acpi_madt) == 44, "MADT layout");
@@ -135,10 +136,12 @@ static u8 sum_bytes(const void *p, u64 len)
 	return sum;
 }
 
-static bool bytes_equal(const char *a, const char *b, size_t n)
+static bool bytes_equal(const void *a, const void *b, size_t n)
 {
+	const u8 *x = a, *y = b;
+
 	while (n--)
-		if (*a++ != *b++)
+		if (*x++ != *y++)
 			return false;
 	return true;
 }
@@ -176,6 +179,36 @@ static const struct acpi_rsdp *find_rsdp(void)
 	crash("guest: no rsdp in 0x%lx-0x%lx\n", RSDP_AREA_START, RSDP_AREA_END);
 }
 
+/*
+ * The MBI2's copy of the RSDP (tag 15, which mem_init() made sure of) is
+ * an RSDP by itself: signature, revision 2 with 36 bytes, both checksums.
+ */
+static void check_mbi_rsdp(void)
+{
+	const struct acpi_rsdp *c = (const void *)guest_mem.rsdp_v2;
+
+	if (!bytes_equal(c->signature, "RSD PTR ", 8))
+		crash("guest: multiboot2 rsdp copy (tag 15) has no RSD PTR signature\n");
+	if (sum_bytes(c, RSDP_V1_LEN))
+		crash("guest: multiboot2 rsdp copy (tag 15): checksum of its first 20 bytes is "
+		      "wrong\n");
+	if (c->revision < 2 || c->length != sizeof(*c))
+		crash("guest: multiboot2 rsdp copy (tag 15): revision %u length %u, not 2 and 36\n",
+		      c->revision, c->length);
+	if (sum_bytes(c, sizeof(*c)))
+		crash("guest: multiboot2 rsdp copy (tag 15): extended checksum is wrong\n");
+}
+
+/* The MBI2's copies equal the RSDP the scan found: all 36 bytes (tag 15), the first 20 (14). */
+static void compare_mbi_rsdp(const struct acpi_rsdp *r)
+{
+	if (!bytes_equal(guest_mem.rsdp_v2, r, RSDP_V2_LEN))
+		crash("guest: rsdp 0x%lx differs from the multiboot2 copy (tag 15)\n", (u64)r);
+	if (guest_mem.has_rsdp_v1 && !bytes_equal(guest_mem.rsdp_v1, r, RSDP_V1_LEN))
+		crash("guest: rsdp 0x%lx: first 20 bytes differ from the tag 14 copy\n", (u64)r);
+	gprintf("guest: rsdp 0x%lx also in the multiboot information\n", (u64)r);
+}
+
 /* The table at addr, once its place, length and checksum are right. */
 static const struct acpi_header *get_table(u64 addr, const char *from)
 {
@@ -208,9 +241,8 @@ static const struct acpi_header **table_slot(struct acpi_tables *t, const struct
 	return NULL;
 }
 
-static void find_tables(struct acpi_tables *t)
+static void find_tables(const struct acpi_rsdp *rsdp, struct acpi_tables *t)
 {
-	const struct acpi_rsdp *rsdp = find_rsdp();
 	const struct acpi_header *xsdt = get_table(rsdp->xsdt_address, "rsdp");
 	u32 off;
 	char sig[5];
@@ -458,8 +490,14 @@ static void sum_vnodes(void)
 void acpi_init(unsigned int cpuid_vcpus)
 {
 	struct acpi_tables t = {NULL, NULL, NULL};
+	const struct acpi_rsdp *rsdp;
 
-	find_tables(&t);
+	if (guest_mem.mb2)
+		check_mbi_rsdp();
+	rsdp = find_rsdp();
+	if (guest_mem.mb2)
+		compare_mbi_rsdp(rsdp);
+	find_tables(rsdp, &t);
 	read_slit(t.slit);
 	read_madt(t.madt, cpuid_vcpus);
 	read_srat(t.srat);

@@ -24,6 +24,21 @@
 /* The ABI's numbers, for head.S too. */
 #include <public/hypercall.h>
 
+/*
+ * Multiboot2 information tag types (Multiboot2 1.0, section 3.6) that the
+ * guest reads; mb2.S asks for CMDLINE, MMAP and ACPI_NEW, and mem_init()
+ * crashes without them.
+ */
+#define MB2_TAG_END 0
+#define MB2_TAG_CMDLINE 1
+#define MB2_TAG_MODULE 3
+#define MB2_TAG_MMAP 6
+#define MB2_TAG_ACPI_OLD 14
+#define MB2_TAG_ACPI_NEW 15
+/* What the ACPI tags copy: the RSDP's first 20 bytes (14), a whole revision-2 RSDP (15). */
+#define RSDP_V1_LEN 20
+#define RSDP_V2_LEN 36
+
 #ifndef __ASSEMBLY__
 
 #include <stdarg.h>
@@ -36,7 +51,9 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 
+/* %eax at entry: multiboot v1, Multiboot2. */
 #define MB_LOADER_MAGIC 0x2badb002u
+#define MB2_LOADER_MAGIC 0x36d76289u
 #define PAGE_SIZE ((u64)0x1000)
 #define MIB ((u64)1 << 20)
 #define GIB ((u64)1 << 30)
@@ -123,7 +140,7 @@ void traps_break(void);
 /* Called by head.S's stubs on any exception; reports it and crashes. */
 __attribute__((noreturn)) void guest_trap(const struct trap_frame *f);
 
-/* memmap.c: guest RAM as the multiboot memory map describes it. */
+/* memmap.c: guest RAM as the multiboot (v1 or 2) memory map describes it. */
 #define MAX_RAM_RANGES 64
 struct ram_range {
 	u64 start, end;
@@ -136,10 +153,17 @@ struct guest_mem {
 	u64 low_start;	  /* first free byte above the MBI; 0 if the MBI is not below 1 MiB */
 	u64 reserved_end; /* end of the image and of what boot_alloc() handed out */
 	const char *cmdline;
+	bool mb2;		       /* booted the Multiboot2 way */
+	bool has_rsdp_v1, has_rsdp_v2; /* the MBI2 had ACPI tag 14, 15 */
+	u8 rsdp_v1[RSDP_V1_LEN];       /* their copies, checked by acpi_init() */
+	u8 rsdp_v2[RSDP_V2_LEN];
 };
 extern struct guest_mem guest_mem;
-/* Copies what the guest needs out of the MBI (which memtest may overwrite). */
-void mem_init(u32 mbi_pa);
+/*
+ * Copies what the guest needs out of the MBI (which memtest may
+ * overwrite): a v1 MBI for MB_LOADER_MAGIC, an MBI2 for MB2_LOADER_MAGIC.
+ */
+void mem_init(u32 magic, u32 mbi_pa);
 /* Extends the identity map to cover RAM above 4 GiB and one page more. */
 void mem_map_all(void);
 /* Identity-maps [start, end) too (2 MiB pages, whole GiBs); crashes above the map's limit. */
@@ -190,10 +214,11 @@ struct guest_numa {
 };
 extern struct guest_numa guest_numa;
 /*
- * vCPU 0, after mem_init(): finds the RSDP, checks the XSDT, MADT, SRAT
- * and SLIT against each other, against the memory map and against the
- * CPUID vCPU count, and fills guest_numa. Crashes with a line on any
- * broken rule.
+ * vCPU 0, after mem_init(): finds the RSDP (which must equal the MBI2's
+ * copies, if booted the Multiboot2 way), checks the XSDT, MADT, SRAT and
+ * SLIT against each other, against the memory map and against the CPUID
+ * vCPU count, and fills guest_numa. Crashes with a line on any broken
+ * rule.
  */
 void acpi_init(unsigned int cpuid_vcpus);
 /* Prints the vnodes line and each vnode's range, hotplug and distance lines. */

@@ -1,7 +1,8 @@
 /*
- * Test guest entry code: the multiboot v1 header; vCPU 0's way from the
- * loader's 32-bit protected mode into long mode; the 64-bit entry of the
- * other vCPUs (vcpu_up); the 32 exception stubs.
+ * Test guest entry code: the multiboot v1 header (the Multiboot2 one is
+ * mb2.S's); vCPU 0's way from the loader's 32-bit protected mode into
+ * long mode; the 64-bit entry of the other vCPUs (vcpu_up); the 32
+ * exception stubs.
  *
  * Owns the GDT, vCPU 0's stack and the boot page tables: one PML4, one
  * PDPT and four page directories identity-mapping the first 4 GiB with
@@ -37,8 +38,9 @@ multiboot_header:
 	.long -(MB_HEADER_MAGIC + MB_HEADER_FLAGS)
 
 	/*
-	 * Multiboot v1 entry: %eax magic, %ebx MBI, flat segments, paging
-	 * off, no stack. Both registers go to .data before .bss is cleared.
+	 * Multiboot v1 and Multiboot2 entry: %eax magic, %ebx MBI (or MBI2),
+	 * flat segments, paging off, no stack. Both registers go to .data
+	 * before .bss is cleared; guest_main() tells the two apart.
 	 */
 	.globl start
 start:

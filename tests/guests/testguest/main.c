@@ -1,10 +1,10 @@
 /*
  * The test guest's flow: vCPU 0 checks that it runs on Proxima, reads the
- * MBI and its arguments, maps all RAM, reads the ACPI tables and the host
- * topology, adds memory_op memory when asked, starts the other vCPUs, and
- * then every vCPU runs vcpu_run(): the requested fault, or the first
- * writes of new memory, the memory test, a release and the marking, then
- * power-off (vCPU 0) or a halt.
+ * MBI (multiboot v1 or Multiboot2) and its arguments, maps all RAM, reads
+ * the ACPI tables and the host topology, adds memory_op memory when
+ * asked, starts the other vCPUs, and then every vCPU runs vcpu_run(): the
+ * requested fault, or the first writes of new memory, the memory test, a
+ * release and the marking, then power-off (vCPU 0) or a halt.
  *
  * The console lines are parsed by the boot tests: keep their formats (see
  * tests/guests/testguest/README.md). Globals here are written by vCPU 0
@@ -433,9 +433,14 @@ void guest_main(u32 magic, u32 mbi_pa)
 
 	traps_init();
 	check_hypervisor();
-	if (magic != MB_LOADER_MAGIC)
-		crash("guest: multiboot magic 0x%x, not 0x%x\n", magic, MB_LOADER_MAGIC);
-	mem_init(mbi_pa);
+	if (magic == MB2_LOADER_MAGIC)
+		gprintf("guest: boot protocol multiboot2\n");
+	else if (magic == MB_LOADER_MAGIC)
+		gprintf("guest: boot protocol multiboot\n");
+	else
+		crash("guest: boot magic 0x%x, not 0x%x (multiboot) or 0x%x (multiboot2)\n", magic,
+		      MB_LOADER_MAGIC, MB2_LOADER_MAGIC);
+	mem_init(magic, mbi_pa);
 	gprintf("guest: args %s\n", *guest_mem.cmdline ? guest_mem.cmdline : "(none)");
 	parse_args(guest_mem.cmdline);
 	gprintf("guest: vcpus %u memory %lu MiB\n", nr_vcpus, guest_mem.ram_bytes >> 20);
