@@ -32,7 +32,7 @@
 #define PRX_CPUID_SIG_EDX 0x72657079u /* "yper" */
 
 #define PRX_ABI_MAJOR 1
-#define PRX_ABI_MINOR 0
+#define PRX_ABI_MINOR 1 /* 1.1: physinfo, numainfo, cputopo, memory_op */
 #define PRX_ABI_VERSION ((PRX_ABI_MAJOR << 16) | PRX_ABI_MINOR)
 
 /*
@@ -186,7 +186,9 @@
  * the extent or outside the allowed ranges, an extent that would split a
  * block), -PRX_EFAULT (args or the array not guest RAM), -PRX_EEXIST
  * (populate: already RAM), -PRX_ENOENT (decrease: not RAM of the domain),
- * -PRX_ENOMEM (no memory on the node, or past maxmem).
+ * -PRX_ENOMEM (no memory on the node, or past maxmem), -PRX_EBUSY
+ * (increase: other vCPUs of the domain kept taking the free extents it
+ * found; try again).
  */
 #define PRX_HC_MEMORY_OP 7
 #define PRX_MEMOP_INCREASE_RESERVATION 0

@@ -152,8 +152,8 @@ static int teardown_snapshot(void **state)
 static void test_version(void **state)
 {
 	take_snapshot();
-	assert_int_equal(hc(0, 0, 0, 0, 0, 0), 0x00010000);
-	assert_int_equal(hc(2, 0, ~0ULL, ~0ULL, ~0ULL, ~0ULL), 0x00010000);
+	assert_int_equal(hc(0, 0, 0, 0, 0, 0), 0x00010001);
+	assert_int_equal(hc(2, 0, ~0ULL, ~0ULL, ~0ULL, ~0ULL), 0x00010001);
 	assert_console_empty();
 	assert_as_snapshot();
 }

@@ -62,7 +62,7 @@ def test_one_domain_runs_and_shuts_down(boot):
     m.wait_for("(d1) guest: vcpu 1 up")
     m.wait_for("(d1) guest: memtest ok 64 MiB", timeout=120)
     m.wait_for("domain 1 one: shut down (poweroff), 64 MiB freed", timeout=60)
-    assert "(d1) guest: proxima abi 1.0 signature ok" in m.output
+    assert "(d1) guest: proxima abi 1.1 signature ok" in m.output
     assert "(d1) guest: svm hidden" in m.output
     # The memory is back on node 1 (scrubbed by the idle CPUs on their own time).
     free = free_mib(m)
@@ -229,6 +229,26 @@ def test_guest_from_a_multiboot_module(boot, build_dir, tmp_path):
         "a module that is not an ELF image is refused with its reason"
     m.wait_for("(d1) guest: args hlt", timeout=60)
     m.wait_for("(d1) guest: halting", timeout=120)
+
+
+def test_multiboot2_and_v1_guests(boot, build_dir):
+    # The built-in guest has both headers: Proxima prefers Multiboot2 and
+    # gives it the RSDP in its information (tag 15), which the guest
+    # compares with the one it finds in the BIOS area at 0xe0000. The same
+    # guest linked without its Multiboot2 header, as module 0, boots the
+    # v1 way (EAX 0x2BADB002) and has no RSDP in its information.
+    mb1 = os.path.join(build_dir, "tests", "guests", "testguest-mb1.elf")
+    m = boot(append="domain=name=two,mem=32M,args=memtest=0 domain=name=one,mem=32M,image=0",
+             extra=["-initrd", f"{mb1} memtest=0"])
+    m.wait_ready()
+    m.wait_for("(d1) guest: boot protocol multiboot2", timeout=60)
+    m.wait_for("(d1) guest: rsdp 0xe0000 also in the multiboot information", timeout=60)
+    m.wait_for("(d2) guest: boot protocol multiboot\n", timeout=60)
+    m.wait_for("domain 1 two: shut down (poweroff)", timeout=60)
+    m.wait_for("domain 2 one: shut down (poweroff)", timeout=60)
+    assert "(d2) guest: rsdp" not in m.output
+    assert "(d1) guest: vnodes 1 vcpus 1 memory 32 MiB" in m.output
+    assert "(d2) guest: vnodes 1 vcpus 1 memory 32 MiB" in m.output
 
 
 def test_fragmented_node_gives_smaller_blocks(boot):
