@@ -274,10 +274,11 @@ deps:
 # make run [TOPOLOGY=name] [CMDLINE="..."] [ISO=1]
 TOPOLOGY ?= default
 # The demo domains make run starts (RUN_DOMAINS= for none): one pinned to
-# node 1 that stays up (halted) for 'q', one placed by Proxima that runs
-# its memory test and powers off.
+# node 1 that stays up (halted) for 'q'; one with two virtual NUMA nodes
+# placed by Proxima, the control domain, that reads its ACPI tables and the
+# host's topology, grows by 64 MiB, runs its memory test and powers off.
 RUN_DOMAINS ?= domain=name=web,mem=128M,vcpus=2,node=1,policy=strict,args=hlt \
-	domain=name=batch,mem=256M,vcpus=4
+	domain=name=batch,vnodes=2,mem=256M,maxmem=320M,vcpus=4,control=1,args=reserve=64
 run-append = $(strip $(RUN_DOMAINS) $(CMDLINE))
 
 run: all $(if $(ISO),iso)
