@@ -176,30 +176,37 @@ int dom_alloc_memory(struct domain *d)
 	return 0;
 }
 
-/*
- * The guest's firmware area: 128 KiB at DOM_FW_START from the home node
- * (or the nearest that has it), holding its ACPI tables.
- */
 const u8 *dom_rsdp(const struct domain *d)
 {
 	return d->fw ? arch_maddr_to_virt(page_to_maddr(d->fw)) : NULL;
 }
 
+/*
+ * The guest's firmware area: 128 KiB at DOM_FW_START from the home node
+ * (or the nearest that has it), holding its ACPI tables. Owned by the
+ * domain as soon as it is allocated, so a failure later frees it with the
+ * rest.
+ */
 int dom_build_firmware(struct domain *d, char *err, size_t errlen)
 {
-	struct guest_vnuma *vn = kzalloc_node(sizeof(*vn), d->node);
 	struct page *pg = alloc_pages(DOM_FW_ORDER, MEMF_PREFER | MEMF_NODE(d->node));
+	struct guest_vnuma *vn = NULL;
 	unsigned int v, w, i;
 	size_t used;
 	int rc = -ENOMEM;
 
-	if (!vn || !pg) {
+	if (!pg) {
 		snprintf(err, errlen, "no memory for its firmware tables");
-		goto out;
+		return -ENOMEM;
 	}
 	memset(arch_maddr_to_virt(page_to_maddr(pg)), 0, PAGE_SIZE << DOM_FW_ORDER);
 	own_block(d, pg, DOM_FW_ORDER, -1);
 	d->fw = pg;
+	vn = kzalloc_node(sizeof(*vn), d->node);
+	if (!vn) {
+		snprintf(err, errlen, "no memory for its firmware tables");
+		goto out;
+	}
 	if (arch_domain_map(d, DOM_FW_START >> PAGE_SHIFT, page_to_mfn(pg), DOM_FW_ORDER)) {
 		snprintf(err, errlen, "no memory for its nested page tables");
 		goto out;

@@ -364,7 +364,6 @@ static void report_created(const struct domain *d)
 		       d->distance_sum);
 		for (v = 0; v < d->nr_vnodes; v++) {
 			const struct dom_vnode *vn = &d->vnode[v];
-
 			char ids[24];
 
 			w = cpus_str(d, vn->first_vcpu, vn->nr_vcpus, cpus, sizeof(cpus));
