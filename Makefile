@@ -68,7 +68,7 @@ all: $(objtree)/proxima
 
 # Goals that a fresh machine can be asked for first install what they need
 # before anything else runs (kconfig-conf is needed to read the config).
-ifneq ($(filter run check menuconfig nconfig iso,$(MAKECMDGOALS)),)
+ifneq ($(filter run check bench menuconfig nconfig iso,$(MAKECMDGOALS)),)
 $(shell $(srctree)/scripts/install-deps --quiet 1>&2)
 ifneq ($(.SHELLSTATUS),0)
 $(error scripts/install-deps failed; see above)
