@@ -22,6 +22,7 @@
 #include "bench_run.h"
 
 _Thread_local unsigned int hosted_cpu_id;
+bool hosted_spin_yields; /* <asm/arch-inline.h>: false, spin like a hypervisor CPU */
 
 static struct topology fixture_topo;
 struct topology *topo = &fixture_topo;

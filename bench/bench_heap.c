@@ -12,7 +12,8 @@
  * Each timed run starts from a fresh heap; Proxima and the baseline take
  * turns run by run so that noise on the host hits both alike, and the
  * median of the per-run ratios is shown. Threads pretend to be CPUs by
- * setting hosted_cpu_id; they are not pinned to host CPUs.
+ * setting hosted_cpu_id, each pinned to a host CPU of its own while there
+ * are enough (bench_run.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -433,11 +434,12 @@ int main(int argc, char **argv)
 	       IS_ENABLED(CONFIG_PCP) ? "y" : "n", CONFIG_PCP_BATCH, CONFIG_PCP_HIGH, MAX_ORDER,
 	       IS_ENABLED(CONFIG_SCRUB_DEBUG) ? "y" : "n", IS_ENABLED(CONFIG_DEBUG) ? "y" : "n",
 	       bench_host_cpus);
-	printf("note: a contended lock spins with sched_yield() here (the hosted\n"
-	       "arch_cpu_relax), and a thread may be preempted holding or queued for a\n"
-	       "ticket lock; where a lock is contended (the baseline's, from 2 threads on)\n"
-	       "ratios swing from run to run (min-max column) and overstate what a\n"
-	       "hypervisor, whose CPUs are never preempted in a spinlock, would see\n");
+	bench_lock_calibration();
+	printf("note: with no more threads than host CPUs, each thread is pinned to a host\n"
+	       "CPU of its own and a lock waiter spins with PAUSE, as a hypervisor CPU does\n"
+	       "(both sides use the same ticket lock); rows marked * have more threads than\n"
+	       "host CPUs: they time-share, waiters yield, and a lock may go to a thread\n"
+	       "that is not running, so those ratios are not comparable\n");
 	bench_throughput();
 	if (bench_only_threads) {
 		printf("(--threads %u: throughput rows only; took %.0f s)\n", bench_only_threads,

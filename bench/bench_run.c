@@ -4,7 +4,10 @@
  * the start barrier of the one run at a time; only the main thread calls
  * in here, except bench_stopped() and the start of each worker.
  */
+#define _GNU_SOURCE /* pthread_setaffinity_np, CPU_SET */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 
 #include <hv/arch.h>
 #include <hv/compiler.h>
+#include <hv/spinlock.h>
 
 #include "bench.h"
 #include "bench_run.h"
@@ -93,6 +97,47 @@ const char *bench_oversubscribed(unsigned int threads)
 	return threads > bench_host_cpus ? "*" : " ";
 }
 
+/* ---- what a lock costs on this host ---------------------------------------- */
+
+static struct spinlock calib_lock;
+static u64 calib_count;
+
+static void calib_thread(struct bench_thread *t)
+{
+	while (!bench_stopped()) {
+		spin_lock(&calib_lock);
+		calib_count++;
+		spin_unlock(&calib_lock);
+		t->ops++;
+	}
+}
+
+void bench_lock_calibration(void)
+{
+	struct bench_thread t[2];
+	double one, two;
+	unsigned int i;
+
+	memset(t, 0, sizeof(t));
+	for (i = 0; i < 2; i++)
+		bench_thread_init(&t[i], i, true);
+	one = bench_threads_run(t, sizeof(t[0]), 1, calib_thread);
+	if (bench_host_cpus < 2) {
+		printf("host: the lock, uncontended: %.1f M acquisitions/s; one host CPU, no "
+		       "hand-off measured\n",
+		       one / 1e6);
+		return;
+	}
+	memset(t, 0, sizeof(t));
+	for (i = 0; i < 2; i++)
+		bench_thread_init(&t[i], i, true);
+	two = bench_threads_run(t, sizeof(t[0]), 2, calib_thread);
+	printf("host: the benchmarks' ticket lock, uncontended on one CPU: %.1f M acquisitions/s;\n"
+	       "  passed between 2 pinned threads: %.1f M/s (moving its cache line between host\n"
+	       "  CPUs: a ceiling for any row where one lock is taken by 2 CPUs in turn)\n",
+	       one / 1e6, two / 1e6);
+}
+
 /* ---- threads that stand for CPUs -------------------------------------------- */
 
 void bench_thread_init(struct bench_thread *t, unsigned int i, bool one_node)
@@ -112,6 +157,14 @@ static void *thread_main(void *arg)
 	struct bench_thread *t = arg;
 
 	hosted_cpu_id = t->cpu;
+	if (t->host_cpu >= 0) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(t->host_cpu, &one);
+		if (pthread_setaffinity_np(pthread_self(), sizeof(one), &one))
+			bench_die("cannot pin a thread to its host CPU");
+	}
 	pthread_barrier_wait(&start_line);
 	t->fn(t);
 	t->end = bench_now();
@@ -133,12 +186,15 @@ double bench_threads_run(struct bench_thread *first, size_t stride, unsigned int
 	unsigned int i;
 
 	stop_flag = 0;
+	/* A host CPU each, spinning like a hypervisor's CPUs; or time-sharing, yielding. */
+	hosted_spin_yields = nr > bench_host_cpus;
 	if (pthread_barrier_init(&start_line, NULL, nr + 1))
 		bench_die("pthread_barrier_init failed");
 	for (i = 0; i < nr; i++) {
 		struct bench_thread *t = nth_thread(first, stride, i);
 
 		t->fn = fn;
+		t->host_cpu = hosted_spin_yields ? -1 : (int)i;
 		if (pthread_create(&t->thread, NULL, thread_main, t))
 			bench_die("pthread_create failed");
 	}

@@ -48,6 +48,14 @@ u64 bench_rng_next(u64 *s);
 /* "*" when threads are more than the host's CPUs (they time-share), else " ". */
 const char *bench_oversubscribed(unsigned int threads);
 
+/*
+ * Print what the benchmarks' spinlock costs on this host: uncontended on
+ * one thread, and passed between two pinned threads (the cost of moving
+ * its cache line between host CPUs), so that the lock-bound rows can be
+ * read against it.
+ */
+void bench_lock_calibration(void);
+
 /* ---- threads that stand for CPUs -------------------------------------------- */
 
 /* The runner's part of a worker; a benchmark's struct worker embeds one. */
@@ -55,6 +63,7 @@ struct bench_thread {
 	pthread_t thread;
 	void (*fn)(struct bench_thread *t);
 	unsigned int cpu; /* hosted_cpu_id of the thread */
+	int host_cpu;	  /* the host CPU it is pinned to, or -1 (set by the runner) */
 	u64 rng;	  /* for bench_rng_next(), seeded per thread */
 	u64 ops;	  /* operations done, counted by fn */
 	double end;	  /* when fn returned */
@@ -77,7 +86,10 @@ void bench_thread_init(struct bench_thread *t, unsigned int i, bool one_node);
 /*
  * Run fn on nr threads at once, t[i] at (char *)first + i * stride, each
  * as CPU t[i].cpu, started together and told to stop (bench_stopped())
- * after bench_seconds. Returns the operations they counted per second,
+ * after bench_seconds. With no more threads than host CPUs, thread i is
+ * pinned to host CPU i and a lock waiter spins (hosted_spin_yields
+ * false); with more, threads float and waiters yield, and such rows are
+ * marked oversubscribed. Returns the operations they counted per second,
  * from the start to the last thread's end. The main thread only waits
  * meanwhile.
  */

@@ -16,7 +16,8 @@
  *
  * Each run starts from fresh heaps; Proxima and the baseline take turns
  * run by run, and the median of the per-run ratios is shown. Threads
- * pretend to be CPUs by setting hosted_cpu_id; they are not pinned.
+ * pretend to be CPUs by setting hosted_cpu_id, each pinned to a host CPU
+ * of its own while there are enough (bench_run.h).
  */
 #include <sched.h>
 #include <stdio.h>
@@ -496,11 +497,11 @@ int main(int argc, char **argv)
 	       "SLIT ring 10/21/31; each on its own page allocator\n",
 	       BENCH_NODES, BENCH_CPUS_PER_NODE, (unsigned int)(BENCH_NODE_BYTES >> 20));
 	print_config();
-	printf("note: as for the page allocator, a contended lock spins with sched_yield()\n"
-	       "here and a thread may be preempted holding it; rows where the baseline's\n"
-	       "one lock is contended (2 threads and more) swing from run to run and\n"
-	       "overstate what a hypervisor, whose CPUs are never preempted in a spinlock,\n"
-	       "would see. Rows marked * have more threads than host CPUs: they time-share\n");
+	bench_lock_calibration();
+	printf("note: as for the page allocator, threads are pinned and lock waiters spin\n"
+	       "with PAUSE while there are no more threads than host CPUs; rows marked *\n"
+	       "have more threads than host CPUs: they time-share, waiters yield, and\n"
+	       "those ratios are not comparable\n");
 	bench_throughput();
 	bench_rings();
 	if (bench_only_threads) {

@@ -37,11 +37,29 @@ static inline bool arch_irq_enabled(void)
 	return false;
 }
 
+#ifdef HOSTED_BENCH
+/*
+ * The benchmarks (bench/, built with -DHOSTED_BENCH): a waiter spins with
+ * PAUSE, as a hypervisor CPU does, while every thread has a host CPU of
+ * its own (pinned); only when threads time-share host CPUs does it yield,
+ * so that the holder can run at all (bench_run.c sets the flag per run).
+ */
+extern bool hosted_spin_yields;
+
+static inline void arch_cpu_relax(void)
+{
+	if (hosted_spin_yields)
+		sched_yield();
+	else
+		__builtin_ia32_pause();
+}
+#else
 /* A spinning thread lets the holder run instead of burning its slice. */
 static inline void arch_cpu_relax(void)
 {
 	sched_yield();
 }
+#endif
 
 static inline unsigned int arch_cpu_id(void)
 {
