@@ -41,6 +41,23 @@ struct node_heap {
 };
 
 extern struct node_heap heap[MAX_NODES];
+
+/*
+ * The frame directory: mfn_to_page() in constant time. Entry c covers the
+ * 2^FRAME_DIR_SHIFT frames from c << FRAME_DIR_SHIFT; when one span holds
+ * all of them, frames and start are that span's (the page of mfn is
+ * frames + (mfn - start)), else frames is NULL and the lookup searches
+ * the spans. Built by heap_alloc_frames() for frames below
+ * FRAME_DIR_MAX << FRAME_DIR_SHIFT (8 TiB); above, always the search.
+ */
+#define FRAME_DIR_SHIFT 15 /* 128 MiB of 4 KiB frames per entry */
+#define FRAME_DIR_MAX 65536
+struct frame_dir_entry {
+	mfn_t start;
+	struct page *frames;
+};
+extern struct frame_dir_entry *frame_dir;
+extern u64 frame_dir_entries;
 extern const char *const zone_names[NR_ZONES];
 
 /* The zone a page frame belongs to. */

@@ -73,11 +73,18 @@ static struct heap_span *span_of(struct node_heap *h, mfn_t mfn)
 	return NULL;
 }
 
+struct frame_dir_entry *frame_dir;
+u64 frame_dir_entries;
+
 struct page *mfn_to_page(mfn_t mfn)
 {
+	u64 c = mfn >> FRAME_DIR_SHIFT;
 	struct heap_span *s;
 	unsigned int n;
 
+	/* Constant time where one span holds the whole entry: nearly always. */
+	if (c < frame_dir_entries && frame_dir[c].frames)
+		return &frame_dir[c].frames[mfn - frame_dir[c].start];
 	if (topo->nr_nodes) {
 		n = topo_paddr_to_node(topo, mfn << PAGE_SHIFT);
 		s = n < MAX_NODES ? span_of(&heap[n], mfn) : NULL;

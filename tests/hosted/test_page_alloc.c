@@ -523,6 +523,41 @@ static void test_memoryless_and_cpuless_nodes(void **state)
 	assert_all_free();
 }
 
+/*
+ * mfn_to_page() through the frame directory (heap_internal.h: one entry
+ * per 128 MiB, 2^15 frames): nodes of 384 MiB from 16 MiB give node 0
+ * [16, 400) MiB and node 1 [400, 784) MiB. Entry 0 ([0, 128) MiB) starts
+ * before RAM, entry 3 ([384, 512)) straddles the nodes and entry 6
+ * ([768, 896)) runs past RAM: those three search; entries 1, 2, 4 and 5
+ * lie wholly in one span. Every frame must come back as itself, on its
+ * node, either way, and a frame outside RAM as NULL.
+ */
+static void test_frame_lookup_in_constant_time(void **state)
+{
+	mfn_t m;
+
+	heapfx_build_nodes(2, MiB(16), MiB(384), 1, NULL);
+	assert_int_equal(frame_dir_entries, 7);
+	assert_null(frame_dir[0].frames);
+	assert_non_null(frame_dir[1].frames);
+	assert_non_null(frame_dir[2].frames);
+	assert_null(frame_dir[3].frames);
+	assert_non_null(frame_dir[4].frames);
+	assert_non_null(frame_dir[5].frames);
+	assert_null(frame_dir[6].frames);
+	for (m = MiB(16) >> PAGE_SHIFT; m < MiB(784) >> PAGE_SHIFT; m++) {
+		struct page *pg = mfn_to_page(m);
+
+		if (!pg || pg->mfn != m || pg->node != (m < (MiB(400) >> PAGE_SHIFT) ? 0 : 1))
+			fail_msg("frame 0x%llx: %p (mfn 0x%llx node %d)", m, (void *)pg,
+				 pg ? pg->mfn : 0, pg ? pg->node : -1);
+	}
+	assert_null(mfn_to_page((MiB(16) >> PAGE_SHIFT) - 1));
+	assert_null(mfn_to_page(MiB(784) >> PAGE_SHIFT));
+	assert_null(mfn_to_page(MiB(895) >> PAGE_SHIFT));
+	assert_null(mfn_to_page(~0ULL >> PAGE_SHIFT));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, heapfx_setup, heapfx_cmocka_teardown)
 
 int main(void)
@@ -539,6 +574,7 @@ int main(void)
 	    T(test_address_width),
 	    T(test_zones_highest_first),
 	    T(test_memoryless_and_cpuless_nodes),
+	    T(test_frame_lookup_in_constant_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
