@@ -11,9 +11,10 @@
  * stack of free object indices, so nothing is ever stored inside a free
  * object) followed by the objects. Every page of a slab has PG_SLAB and
  * owner = its header. A slab sits on the partial, full or empty list of
- * its own node (where its memory is) in its cache; at most
- * SLAB_NODE_RESERVE empty slabs per node and cache stay, the rest go back
- * at once. Each CPU has, per cache, an array of objects of its home node
+ * its own node (where its memory is) in its cache; at most c->reserve
+ * empty slabs per node and cache stay (a few arrays' worth, so that bursts
+ * reuse them; trimmed to SLAB_NODE_RESERVE when a CPU of the node idles),
+ * the rest go back at once. Each CPU has, per cache, an array of objects of its home node
  * (its node, or the nearest node with memory) that it refills from and
  * overflows to that node a batch at a time, and a buffer of other nodes'
  * objects freed on it that goes home, grouped by node, when full. Only
@@ -312,7 +313,7 @@ static void put_locked(struct slab_cache *c, struct slab_node *sn, struct slab *
 	s->free[s->nr_free++] = (u16)slab_obj_index(c, s, obj);
 	sn->out--;
 	relist(c, sn, s);
-	if (s->list == LIST_EMPTY && sn->nr[LIST_EMPTY] > SLAB_NODE_RESERVE) {
+	if (s->list == LIST_EMPTY && sn->nr[LIST_EMPTY] > c->reserve) {
 		list_take(sn, s);
 		s->next = *spare;
 		*spare = s;
@@ -357,7 +358,7 @@ static bool grow(struct slab_cache *c, unsigned int memf, void **want)
 		return false;
 	sn = &c->node[s->node];
 	flags = spin_lock_irqsave(&sn->lock);
-	if (want || sn->nr[LIST_EMPTY] < SLAB_NODE_RESERVE)
+	if (want || sn->nr[LIST_EMPTY] < c->reserve)
 		list_put(sn, s, LIST_EMPTY);
 	else
 		spare = s;
@@ -717,6 +718,13 @@ static void cache_setup(struct slab_cache *c, const char *name, size_t size, siz
 					       : 8;
 		c->batch = c->limit / 2;
 	}
+	c->reserve = SLAB_NODE_RESERVE;
+	if (c->limit) {
+		unsigned int bytes = PAGE_SIZE << c->order;
+		unsigned int want = DIV_ROUND_UP(SLAB_RESERVE_ARRAYS * c->limit, c->nr_objs);
+
+		c->reserve = MAX(SLAB_NODE_RESERVE, MIN(want, SLAB_RESERVE_BYTES / bytes));
+	}
 	for (n = 0; n < MAX_NODES; n++)
 		spin_lock_init(&c->node[n].lock);
 }
@@ -864,6 +872,22 @@ unsigned long slab_shrink(void)
 	return pages;
 }
 
+/* Keep only SLAB_NODE_RESERVE empty slabs of c on node n: the busy reserve goes. */
+static void trim_empty(struct slab_cache *c, nodeid_t n, struct slab **spare)
+{
+	struct slab_node *sn = &c->node[n];
+	unsigned long flags = spin_lock_irqsave(&sn->lock);
+
+	while (sn->nr[LIST_EMPTY] > SLAB_NODE_RESERVE) {
+		struct slab *s = sn->list[LIST_EMPTY];
+
+		list_take(sn, s);
+		s->next = *spare;
+		*spare = s;
+	}
+	spin_unlock_irqrestore(&sn->lock, flags);
+}
+
 void slab_idle(unsigned int idle_ticks)
 {
 	unsigned int cpu = arch_cpu_id();
@@ -885,6 +909,7 @@ void slab_idle(unsigned int idle_ticks)
 		if (idle) {
 			__atomic_store_n(&sc->drain, 0, __ATOMIC_RELAXED);
 			drain_array(c, sc, &spare);
+			trim_empty(c, sc->home, &spare);
 		} else {
 			drain_if_asked(c, sc, &spare);
 		}

@@ -82,6 +82,7 @@ void slab_cache_info(const struct slab_cache *c, struct slab_info *info)
 	info->objs_per_slab = c->nr_objs;
 	info->order = c->order;
 	info->limit = c->limit;
+	info->reserve = c->reserve;
 	info->batch = c->batch;
 }
 
@@ -305,7 +306,7 @@ static unsigned int check_node(const struct slab_cache *c, nodeid_t n, u64 *matc
 	if (out != sn->out)
 		bad += VIOLATION("%s: node %u: %llu objects out of its slabs, counted %llu\n",
 				 c->name, n, out, sn->out);
-	if (sn->nr[LIST_EMPTY] > SLAB_NODE_RESERVE)
+	if (sn->nr[LIST_EMPTY] > c->reserve)
 		bad += VIOLATION("%s: node %u keeps %llu empty slabs\n", c->name, n,
 				 sn->nr[LIST_EMPTY]);
 	if (!slab_node_has_memory(n) && out)

@@ -20,9 +20,18 @@
 #define SLAB_MIN_OBJS 8 /* per slab, where the waste allows */
 #define SLAB_MAX_OBJS ((PAGE_SIZE << SLAB_MAX_ORDER) / 8)
 _Static_assert((PAGE_SIZE << SLAB_MAX_ORDER) <= 65536, "slab_obj_index() needs offsets below 2^16");
-#define SLAB_NODE_RESERVE 1 /* empty slabs kept per node and cache */
-#define SLAB_CPU_MAX 64	    /* largest per-CPU array */
-#define SLAB_REMOTE_MAX 16  /* other nodes' objects buffered per CPU and cache */
+/*
+ * Empty slabs a node keeps per cache: while CPUs are busy, enough for
+ * SLAB_RESERVE_ARRAYS per-CPU arrays' worth of objects (so bursts larger
+ * than an array do not create and destroy slabs every time), at most
+ * SLAB_RESERVE_BYTES of slabs; an idle CPU trims its home node's back to
+ * SLAB_NODE_RESERVE. Caches without per-CPU arrays keep SLAB_NODE_RESERVE.
+ */
+#define SLAB_NODE_RESERVE 1
+#define SLAB_RESERVE_ARRAYS 4
+#define SLAB_RESERVE_BYTES (64 * 1024)
+#define SLAB_CPU_MAX 64	   /* largest per-CPU array */
+#define SLAB_REMOTE_MAX 16 /* other nodes' objects buffered per CPU and cache */
 
 /* Cache flags beside the public SLAB_* ones. */
 #define CACHE_PERMANENT (1U << 30) /* internal and kmalloc caches: never destroyed */
@@ -78,6 +87,7 @@ struct slab_cache {
 	unsigned int obj_off; /* object within its slot (the left red zone) */
 	unsigned int first;   /* first slot within the slab */
 	unsigned int nr_objs, order, limit, batch;
+	unsigned int reserve; /* empty slabs a node may keep while busy (SLAB_RESERVE_*) */
 	void (*ctor)(void *obj);
 	struct slab_cpu *cpu[CONFIG_NR_CPUS];
 	struct slab_node node[MAX_NODES];

@@ -458,7 +458,7 @@ static void test_cpu_array_counts(void **state)
 				 alloc ? "alloc" : "free", nr, info.pcpu, model);
 		assert_int_equal(info.inuse, nr);
 		assert_true(info.inuse + info.pcpu <= info.total);
-		assert_true(slabfx_node_info(c, 0).empty <= 1);
+		assert_true(slabfx_node_info(c, 0).empty <= info.reserve);
 	}
 	/* Another CPU has an array of its own. */
 	on(1);
@@ -565,8 +565,8 @@ static void test_shrink_gives_pages_back(void **state)
 		slab_free(c, p[i]);
 	}
 	slabfx_assert_pages_are_slabs();
-	/* Empty slabs beyond one per node went back at once. */
-	assert_true(slabfx_node_info(c, 0).empty <= 1);
+	/* Empty slabs beyond the node's busy reserve went back at once. */
+	assert_true(slabfx_node_info(c, 0).empty <= slabfx_info(c).reserve);
 	assert_true(slabfx_info(c).pcpu > 0);
 	on(0);
 	assert_true(slab_shrink() > 0);
@@ -589,6 +589,50 @@ static void test_shrink_gives_pages_back(void **state)
 }
 
 /* The page allocator calls slab_shrink() when it runs dry. */
+/*
+ * Bursts larger than a per-CPU array (64 here) reuse the node's empty
+ * slabs instead of creating and destroying slabs every time: the busy
+ * reserve holds at least SLAB_RESERVE_ARRAYS (4) arrays' worth of objects
+ * in the fewest slabs, within SLAB_RESERVE_BYTES (64 KiB). After a first
+ * burst of 256, ten more take no page from the page allocator and give
+ * none back; an idle CPU then trims the reserve to one slab.
+ */
+static void test_bursts_reuse_slabs(void **state)
+{
+	static void *p[256];
+	struct slab_cache *c;
+	struct slab_info info;
+	unsigned int i, round;
+	u64 pages;
+
+	build_one();
+	c = slab_cache_create("bursty", 64, 0, NULL, 0);
+	info = slabfx_info(c);
+	assert_int_equal(info.limit, 64);
+	assert_true((u64)info.reserve * info.objs_per_slab >= 4 * 64);
+	assert_true((u64)(info.reserve - 1) * info.objs_per_slab < 4 * 64);
+	assert_true((u64)info.reserve * (PAGE_SIZE << info.order) <= 64 * 1024);
+	for (round = 0; round <= 10; round++) {
+		for (i = 0; i < ARRAY_SIZE(p); i++)
+			assert_non_null(p[i] = slab_alloc(c));
+		for (i = 0; i < ARRAY_SIZE(p); i++)
+			slab_free(c, p[i]);
+		if (round == 0)
+			pages = slabfx_allocated();
+		else if (slabfx_allocated() != pages)
+			fail_msg(
+			    "burst %u: %llu pages from the page allocator, %llu after the first",
+			    round, slabfx_allocated(), pages);
+	}
+	assert_true(slabfx_node_info(c, 0).empty > 1);
+	slabfx_assert_check();
+	slab_idle(SLAB_IDLE_DRAIN_TICKS);
+	assert_int_equal(slabfx_info(c).pcpu, 0);
+	assert_true(slabfx_node_info(c, 0).empty <= 1);
+	slabfx_assert_check();
+	assert_int_equal(slab_cache_destroy(c), 0);
+}
+
 /*
  * A CPU idle for a second gives its cached objects back, so its slabs can
  * empty and go home to the page allocator; a shorter idle keeps them.
@@ -619,7 +663,7 @@ static void test_idle_cpu_gives_objects_back(void **state)
 	slab_idle(SLAB_IDLE_DRAIN_TICKS);
 	assert_int_equal(slabfx_info(c).pcpu, 0);
 	assert_int_equal(slabfx_info(c).inuse, 0);
-	/* Only the one empty slab a node keeps is left. */
+	/* Only the one empty slab an idle node keeps is left (SLAB_NODE_RESERVE). */
 	assert_true(slabfx_info(c).slabs <= 1);
 	slabfx_assert_check();
 	on(0);
@@ -804,6 +848,7 @@ int main(void)
 	    T(test_cpu_array_counts),
 	    T(test_remote_frees_go_home),
 	    T(test_shrink_gives_pages_back),
+	    T(test_bursts_reuse_slabs),
 	    T(test_idle_cpu_gives_objects_back),
 	    T(test_reclaim_hook),
 	    T(test_destroy_refuses_while_in_use),
