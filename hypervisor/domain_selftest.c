@@ -2,8 +2,10 @@
  * Test-only help for the domain boot tests (CONFIG_SELFTEST builds):
  * test_fragment=<node> leaves a node with no free 2 MiB block, so a
  * domain placed there must be built from smaller blocks. It takes every
- * 1 MiB block the node has, then gives back every other one: the half it
- * keeps stays allocated for good, and no two free halves can merge.
+ * 1 MiB block the node has, then gives back the upper half of each 2 MiB
+ * block of which it holds both halves: in every 2 MiB block it got any of,
+ * a half stays allocated for good, so no free 2 MiB block can form later,
+ * whatever other CPUs free meanwhile (their cached pages, idle slabs).
  */
 #include <hv/cmdline.h>
 #include <hv/domain.h>
@@ -14,6 +16,9 @@
 #include <hv/topology.h>
 
 #define PIECE_ORDER 8 /* 1 MiB */
+
+/* pg->owner of a piece this code holds (an allocated block's owner is its user's). */
+static const char held_mark;
 
 static int fragment_node = -1;
 
@@ -47,19 +52,30 @@ void dom_selftest_fragment(void)
 	while ((
 	    pg = alloc_pages(PIECE_ORDER, MEMF_EXACT | MEMF_NODE(fragment_node) | MEMF_NO_SCRUB))) {
 		pg->private = (unsigned long)held;
+		pg->owner = (void *)&held_mark;
 		held = pg;
+	}
+	/* Upper halves whose lower half is held too go back; the rest stay. */
+	for (pg = held; pg; pg = (struct page *)pg->private) {
+		mfn_t m = page_to_mfn(pg);
+		struct page *upper =
+		    (m >> PIECE_ORDER) & 1 ? NULL : mfn_to_page(m + (1UL << PIECE_ORDER));
+
+		if (upper && upper->owner == &held_mark)
+			upper->owner = NULL; /* to be freed below */
 	}
 	while (held) {
 		pg = held;
 		held = (struct page *)pg->private;
 		pg->private = 0;
+		give_back = pg->owner != &held_mark;
+		pg->owner = NULL;
 		if (give_back) {
 			free_pages(pg, PIECE_ORDER, false);
 			freed++;
 		} else {
 			kept++;
 		}
-		give_back = !give_back;
 	}
 	pr_warn("test_fragment=%d: holding %llu MiB in 1 MiB pieces, %llu MiB free between "
 		"them\n",
