@@ -439,7 +439,27 @@ static void drain_array(struct slab_cache *c, struct slab_cpu *sc, struct slab *
 	give_back(c, sc->home, sc->objs, sc->avail, spare);
 	sc->avail = 0;
 	flush_remote(c, sc, spare);
+	/* Empty again: back to the cache's size until the next burst. */
+	sc->limit = c->limit;
+	sc->batch = c->batch;
+	sc->last_slow = 0;
 	arch_irq_restore(flags);
+}
+
+enum { SLOW_REFILL = 1, SLOW_OVERFLOW };
+
+/*
+ * The array took a slow path (event): after the other kind, the working
+ * set is larger than the array, so double it (up to limit_max). The
+ * owning CPU, interrupts off.
+ */
+static void adapt(const struct slab_cache *c, struct slab_cpu *sc, unsigned int event)
+{
+	if (sc->last_slow && sc->last_slow != event && sc->limit < c->limit_max) {
+		sc->limit = MIN(sc->limit * 2, c->limit_max);
+		sc->batch = sc->limit / 2;
+	}
+	sc->last_slow = event;
 }
 
 /* Honour another CPU's request to drain; interrupts off. */
@@ -463,6 +483,8 @@ static struct slab_cpu *cpu_array(struct slab_cache *c, unsigned int cpu)
 		return NULL;
 	memset(sc, 0, sizeof(*sc));
 	sc->home = slab_cpu_home[cpu];
+	sc->limit = c->limit;
+	sc->batch = c->batch;
 	flags = arch_irq_save();
 	old = c->cpu[cpu]; /* an interrupt handler may have made one meanwhile */
 	if (!old)
@@ -495,10 +517,12 @@ static void *alloc_refill(struct slab_cache *c, unsigned int cpu)
 	for (;;) {
 		flags = arch_irq_save();
 		drain_if_asked(c, sc, &spare);
-		if (sc->avail < c->batch)
+		if (!grown)
+			adapt(c, sc, SLOW_REFILL);
+		if (sc->avail < sc->batch)
 			sc->avail +=
-			    take_batch(c, home, sc->objs + sc->avail, c->batch - sc->avail);
-		if (sc->avail >= c->batch || (grown && sc->avail))
+			    take_batch(c, home, sc->objs + sc->avail, sc->batch - sc->avail);
+		if (sc->avail >= sc->batch || (grown && sc->avail))
 			obj = sc->objs[--sc->avail];
 		arch_irq_restore(flags);
 		if (obj || !slab_node_has_memory(home) ||
@@ -588,11 +612,13 @@ static void free_slow(struct slab_cache *c, struct slab *s, void *obj, unsigned 
 	flags = arch_irq_save();
 	drain_if_asked(c, sc, &spare);
 	if (s->node == sc->home) {
-		if (sc->avail == c->limit) {
+		if (sc->avail >= sc->limit)
+			adapt(c, sc, SLOW_OVERFLOW);
+		if (sc->avail >= sc->limit) {
 			/* Overflow: the oldest batch goes back. */
-			give_back(c, sc->home, sc->objs, c->batch, &spare);
-			sc->avail -= c->batch;
-			memmove(sc->objs, sc->objs + c->batch, sc->avail * sizeof(sc->objs[0]));
+			give_back(c, sc->home, sc->objs, sc->batch, &spare);
+			sc->avail -= sc->batch;
+			memmove(sc->objs, sc->objs + sc->batch, sc->avail * sizeof(sc->objs[0]));
 		}
 		sc->objs[sc->avail++] = obj;
 	} else {
@@ -622,7 +648,7 @@ void slab_free_object(struct slab_cache *c, struct slab *s, void *obj, nodeid_t 
 	}
 	flags = arch_irq_save();
 	sc = c->cpu[cpu];
-	if (likely(sc && node == sc->home && sc->avail < c->limit)) {
+	if (likely(sc && node == sc->home && sc->avail < sc->limit)) {
 		sc->objs[sc->avail++] = obj;
 		arch_irq_restore(flags);
 		return;
@@ -717,6 +743,7 @@ static void cache_setup(struct slab_cache *c, const char *name, size_t size, siz
 			   : c->stride <= 4096 ? 16
 					       : 8;
 		c->batch = c->limit / 2;
+		c->limit_max = MIN(MAX(SLAB_CPU_BYTES / c->stride, c->limit), SLAB_CPU_MAX);
 	}
 	c->reserve = SLAB_NODE_RESERVE;
 	if (c->limit) {

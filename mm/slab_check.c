@@ -82,6 +82,7 @@ void slab_cache_info(const struct slab_cache *c, struct slab_info *info)
 	info->objs_per_slab = c->nr_objs;
 	info->order = c->order;
 	info->limit = c->limit;
+	info->limit_max = c->limit_max;
 	info->reserve = c->reserve;
 	info->batch = c->batch;
 }
@@ -175,11 +176,12 @@ static unsigned int check_arrays(const struct slab_cache *c, u64 *entries)
 
 		if (!sc)
 			continue;
-		if (sc->avail > c->limit || sc->nr_remote >= SLAB_REMOTE_MAX ||
-		    sc->home != slab_cpu_home[cpu] || (c->flags & SLAB_NO_CPU_CACHE))
+		if (sc->avail > sc->limit || sc->limit > c->limit_max ||
+		    sc->nr_remote >= SLAB_REMOTE_MAX || sc->home != slab_cpu_home[cpu] ||
+		    (c->flags & SLAB_NO_CPU_CACHE))
 			return bad + VIOLATION("%s: CPU %u: array of %u holds %u, remote %u, "
 					       "home %u\n",
-					       c->name, cpu, c->limit, sc->avail, sc->nr_remote,
+					       c->name, cpu, sc->limit, sc->avail, sc->nr_remote,
 					       sc->home);
 		for (i = 0; i < sc->avail; i++)
 			bad += check_cached(c, cpu, sc->objs[i], false, 0);
@@ -222,7 +224,7 @@ static unsigned int mark_cached(const struct slab_cache *c, const struct slab *s
 
 		if (!sc)
 			continue;
-		for (i = 0; i < MIN(sc->avail, c->limit); i++)
+		for (i = 0; i < MIN(sc->avail, sc->limit); i++)
 			bad += mark_one(c, s, sc->objs[i], matched);
 		for (i = 0; i < MIN(sc->nr_remote, SLAB_REMOTE_MAX - 1U); i++)
 			bad += mark_one(c, s, sc->remote[i], matched);

@@ -30,7 +30,14 @@ _Static_assert((PAGE_SIZE << SLAB_MAX_ORDER) <= 65536, "slab_obj_index() needs o
 #define SLAB_NODE_RESERVE 1
 #define SLAB_RESERVE_ARRAYS 4
 #define SLAB_RESERVE_BYTES (64 * 1024)
-#define SLAB_CPU_MAX 64	   /* largest per-CPU array */
+/*
+ * Per-CPU arrays start at the cache's limit and double, up to its
+ * limit_max, whenever a CPU's array both runs empty and overflows in turn
+ * (a burst larger than the array); an idle or drained array goes back to
+ * the limit. limit_max: SLAB_CPU_BYTES of objects, at most SLAB_CPU_MAX.
+ */
+#define SLAB_CPU_MAX 256
+#define SLAB_CPU_BYTES (64 * 1024)
 #define SLAB_REMOTE_MAX 16 /* other nodes' objects buffered per CPU and cache */
 
 /* Cache flags beside the public SLAB_* ones. */
@@ -70,7 +77,9 @@ struct slab_node {
 
 struct slab_cpu {
 	unsigned int avail, nr_remote;
-	unsigned int drain; /* set by another CPU: drain at the next chance */
+	unsigned int limit, batch; /* now: the cache's, or more after bursts */
+	unsigned int last_slow;	   /* SLOW_REFILL or SLOW_OVERFLOW: the last slow path */
+	unsigned int drain;	   /* set by another CPU: drain at the next chance */
 	nodeid_t home;
 	nodeid_t remote_node[SLAB_REMOTE_MAX];
 	void *remote[SLAB_REMOTE_MAX];
@@ -87,7 +96,8 @@ struct slab_cache {
 	unsigned int obj_off; /* object within its slot (the left red zone) */
 	unsigned int first;   /* first slot within the slab */
 	unsigned int nr_objs, order, limit, batch;
-	unsigned int reserve; /* empty slabs a node may keep while busy (SLAB_RESERVE_*) */
+	unsigned int limit_max; /* what a CPU's array may grow to */
+	unsigned int reserve;	/* empty slabs a node may keep while busy (SLAB_RESERVE_*) */
 	void (*ctor)(void *obj);
 	struct slab_cpu *cpu[CONFIG_NR_CPUS];
 	struct slab_node node[MAX_NODES];

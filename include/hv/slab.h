@@ -159,6 +159,7 @@ struct slab_info {
 	u32 objs_per_slab;
 	u32 order;	  /* of each slab */
 	u32 limit, batch; /* per-CPU cache size and refill/overflow batch (0: none) */
+	u32 limit_max;	  /* what a CPU's array grows to under bursts */
 	u32 reserve;	  /* empty slabs a node may keep while busy */
 };
 void slab_cache_info(const struct slab_cache *c, struct slab_info *info);
