@@ -499,9 +499,10 @@ static struct slab_cpu *cpu_array(struct slab_cache *c, unsigned int cpu)
 
 /*
  * The calling CPU's array is empty: refill it with a batch from the home
- * node, partial slabs first, then empty ones, then a new slab. If the
- * node has no room, one object from the fallback nodes, bypassing the
- * array.
+ * node, partial slabs first, then empty ones, then new slabs until the
+ * batch is whole (a grown array's batch may need several). If the node
+ * has no room for a whole batch, what it gave; if none, one object from
+ * the fallback nodes, bypassing the array.
  */
 static void *alloc_refill(struct slab_cache *c, unsigned int cpu)
 {
@@ -522,7 +523,7 @@ static void *alloc_refill(struct slab_cache *c, unsigned int cpu)
 		if (sc->avail < sc->batch)
 			sc->avail +=
 			    take_batch(c, home, sc->objs + sc->avail, sc->batch - sc->avail);
-		if (sc->avail >= sc->batch || (grown && sc->avail))
+		if (sc->avail >= sc->batch)
 			obj = sc->objs[--sc->avail];
 		arch_irq_restore(flags);
 		if (obj || !slab_node_has_memory(home) ||
