@@ -384,12 +384,11 @@ static bool parts_match(struct parse_state *ps, enum dom_key k, const struct par
 	return false;
 }
 
-/* Spread mem, vCPUs and nodes over the virtual nodes; check how they combine. */
-static int finish(struct parse_state *ps)
+/* node= and nodes= against vnodes=; sets vnode_node[]. */
+static int spread_nodes(struct parse_state *ps)
 {
 	struct domain_config *c = &ps->cfg;
 	unsigned int k = c->vnodes, v;
-	u64 units, total = 0;
 
 	if (ps->seen[KEY_NODE].s && ps->seen[KEY_NODES].s) {
 		snprintf(ps->err, ps->errlen, "node: given with nodes= (use one of them)");
@@ -407,12 +406,18 @@ static int finish(struct parse_state *ps)
 			 ps->seen[KEY_NODES].s, k);
 		return -EINVAL;
 	}
-	if (!parts_match(ps, KEY_MEM, &ps->mem) || !parts_match(ps, KEY_VCPUS, &ps->vcpus))
-		return -EINVAL;
 	for (v = 0; v < k; v++)
 		c->vnode_node[v] = ps->nodes.nr ? (int)ps->nodes.v[v] : -1;
+	return 0;
+}
 
-	/* Memory: as given per virtual node, or split in 2 MiB units. */
+/* Memory: as given per virtual node, or split in 2 MiB units (a rest to vnode 0). */
+static int spread_mem(struct parse_state *ps)
+{
+	struct domain_config *c = &ps->cfg;
+	unsigned int k = c->vnodes, v;
+	u64 units, total = 0;
+
 	if (ps->mem.nr > 1) {
 		for (v = 0; v < k; v++) {
 			c->vnode_mem[v] = ps->mem.v[v];
@@ -437,8 +442,15 @@ static int finish(struct parse_state *ps)
 		c->vnode_mem[0] += total % DOMAIN_MEM_MIN;
 	}
 	c->mem = total;
+	return 0;
+}
 
-	/* vCPUs likewise: per virtual node, or split evenly, lower ones first. */
+/* vCPUs: as given per virtual node, or split evenly, lower ones first. */
+static int spread_vcpus(struct parse_state *ps)
+{
+	struct domain_config *c = &ps->cfg;
+	unsigned int k = c->vnodes, v;
+
 	if (ps->vcpus.nr > 1) {
 		c->vcpus = 0;
 		for (v = 0; v < k; v++) {
@@ -450,18 +462,30 @@ static int finish(struct parse_state *ps)
 				 DOMAIN_MAX_VCPUS);
 			return -EINVAL;
 		}
-	} else {
-		c->vcpus = ps->vcpus.nr ? (unsigned int)ps->vcpus.v[0] : k;
-		if (c->vcpus < k) {
-			snprintf(ps->err, ps->errlen,
-				 "vcpus: %u for vnodes=%u (at least one per virtual node)",
-				 c->vcpus, k);
-			return -EINVAL;
-		}
-		for (v = 0; v < k; v++)
-			c->vnode_vcpus[v] = c->vcpus / k + (v < c->vcpus % k);
+		return 0;
 	}
+	c->vcpus = ps->vcpus.nr ? (unsigned int)ps->vcpus.v[0] : k;
+	if (c->vcpus < k) {
+		snprintf(ps->err, ps->errlen,
+			 "vcpus: %u for vnodes=%u (at least one per virtual node)", c->vcpus, k);
+		return -EINVAL;
+	}
+	for (v = 0; v < k; v++)
+		c->vnode_vcpus[v] = c->vcpus / k + (v < c->vcpus % k);
+	return 0;
+}
 
+/* Spread mem, vCPUs and nodes over the virtual nodes; check how they combine. */
+static int finish(struct parse_state *ps)
+{
+	struct domain_config *c = &ps->cfg;
+
+	if (spread_nodes(ps))
+		return -EINVAL;
+	if (!parts_match(ps, KEY_MEM, &ps->mem) || !parts_match(ps, KEY_VCPUS, &ps->vcpus))
+		return -EINVAL;
+	if (spread_mem(ps) || spread_vcpus(ps))
+		return -EINVAL;
 	if (!ps->seen[KEY_MAXMEM].s) {
 		c->maxmem = c->mem;
 	} else if (c->maxmem < c->mem) {
