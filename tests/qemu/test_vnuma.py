@@ -201,8 +201,10 @@ def test_numastat_adds_up_with_the_heap(boot):
                     3: {1: 8192 + FW_PAGES}}
     for n in range(4):
         assert nodes[n]["dom"] == sum(d.get(n, 0) for d in doms.values())
-        # 'n' free is what 'H' shows free and cached; the rest adds up.
-        assert nodes[n]["free"] == heap[n]
+        # 'n' free is what 'H' shows free and cached, read a moment later:
+        # other CPUs' page caches may refill or drain meanwhile, a few
+        # batches at most (PCP_BATCH: 64 pages in the debug build).
+        assert abs(nodes[n]["free"] - heap[n]) <= 64 * 4, (n, nodes[n]["free"], heap[n])
         assert nodes[n]["total"] == nodes[n]["free"] + nodes[n]["hv"] + nodes[n]["dom"]
     # Two virtual nodes on one physical node: 11 apart (10 is the node itself).
     m.wait_for("(d3) guest: vnode 0: distance 10 11")
