@@ -34,7 +34,10 @@ static void key_heap(unsigned char key)
 {
 	static struct node_heap snap; /* the idle loop runs one key at a time */
 	unsigned int n, z, o;
+	u64 taken, unreachable;
 
+	pcp_takeovers(&taken, &unreachable);
+	printk(LOG_EMERG, "heap pcp: taken over %llu unreachable %llu\n", taken, unreachable);
 	for (n = 0; n < topo->nr_nodes; n++) {
 		struct node_heap *h = &snap;
 		char orders[16 * (MAX_ORDER + 1)];

@@ -60,6 +60,16 @@ extern struct frame_dir_entry *frame_dir;
 extern u64 frame_dir_entries;
 extern const char *const zone_names[NR_ZONES];
 
+/* mfn_to_page() with its constant-time case inline, for the hot paths (kfree). */
+static __always_inline struct page *frame_lookup(mfn_t mfn)
+{
+	u64 c = mfn >> FRAME_DIR_SHIFT;
+
+	if (likely(c < frame_dir_entries && frame_dir[c].frames))
+		return &frame_dir[c].frames[mfn - frame_dir[c].start];
+	return mfn_to_page(mfn);
+}
+
 /* The zone a page frame belongs to. */
 enum zone_id zone_of(mfn_t mfn);
 
@@ -136,6 +146,8 @@ bool pcp_free(struct page *pg, unsigned int order, bool dirty);
 unsigned int pcp_drain_all(void);	 /* pages returned */
 unsigned int pcp_drain_node(nodeid_t n); /* every cache's pages of node n */
 void pcp_drain_cpu(unsigned int cpu);
+/* Caches another CPU took over to drain, and owners it could not reach. */
+void pcp_takeovers(u64 *taken, u64 *unreachable);
 int pcp_init(void *(*meta)(u64 bytes, nodeid_t node));
 
 /* Take the free block headed by pg out of its lists; h->lock held. */

@@ -2,7 +2,8 @@
  * The page allocator's boot self-test (CONFIG_SELFTEST). Every CPU runs the
  * concurrent part at the same time: local allocation, exact-node failure,
  * pages of another node freed here, dirty pages coming back zeroed. The
- * boot CPU then checks the fallback order, drains every cache, exhausts
+ * boot CPU then checks the fallback order, drains every cache (the other
+ * CPUs' by taking them over, see mm/pcp.c), exhausts
  * its own node to see the next page come from its nearest node, and runs
  * the invariant checker. Prints "selftest mm: N passed, N failed".
  */
@@ -155,6 +156,17 @@ static void exhaust(nodeid_t n)
 	}
 }
 
+/* The other CPUs' caches are taken over through arch_cpu_sync() (IPIs). */
+static bool all_caches_empty(void)
+{
+	unsigned int n;
+
+	for (n = 0; n < topo->nr_nodes; n++)
+		if (heap_cached((nodeid_t)n))
+			return false;
+	return true;
+}
+
 void heap_selftest(void)
 {
 	nodeid_t node = cpu_to_node(arch_cpu_id());
@@ -162,6 +174,7 @@ void heap_selftest(void)
 	smp_run_on_all(concurrent_part);
 	fallback_order(node);
 	pcp_drain_all();
+	check(all_caches_empty(), "every CPU's cache drained by the boot CPU");
 	check(heap_check(true) == 0, "heap invariants after every CPU's test");
 	if (topo->node[node].present)
 		exhaust(node);

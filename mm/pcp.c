@@ -8,15 +8,27 @@
  * frees per node (statistics, pages allocated), so the hot paths share no counter; readers sum over
  * CPUs. Owns pcp_of[].
  *
- * Locking: each cache has a lock, taken by its CPU on every cache
- * operation (it is uncontended then) and by another CPU only to drain it,
- * so no page is ever stranded where an allocation that needs it would
- * fail. Order: cache lock, then a heap lock; a cache's page counts change
- * under the heap lock together with the pages they count. The counters
- * are written by their CPU only, never from interrupt context.
+ * Locking: a cache belongs to its CPU, which touches it with interrupts
+ * off and no atomic operation: it marks itself busy with a plain store,
+ * checks that no other CPU has taken the cache over, and clears busy when
+ * done (enter() and leave()). Another CPU that must empty a cache (a node
+ * runs short, a drain) takes it over: it sets remote, has the owner pass
+ * a full memory barrier with arch_cpu_sync() (an IPI in the hypervisor,
+ * membarrier() in user space), waits for busy to clear, and works on the
+ * cache as if it were the owner; an owner that finds remote set waits
+ * until it clears. The barrier on the owner's side is what its own fast
+ * path leaves out: either the owner's busy store is visible to the remote
+ * CPU, or the owner sees remote. A CPU that arch_cpu_sync() cannot reach
+ * (not online, or interrupts off for too long) keeps its cache, and the
+ * next attempt gets it. No page is ever lost or handed out twice.
+ * Order: cache (owned, or taken over under remote_lock), then a heap
+ * lock; a cache's page counts change under the heap lock together with
+ * the pages they count. The counters are written by their CPU only,
+ * never from interrupt context.
  */
 #include <hv/arch.h>
 #include <hv/lib.h>
+#include <hv/panic.h>
 
 #include "heap_internal.h"
 
@@ -30,13 +42,16 @@
 #define CONFIG_PCP_MAX_ORDER 0
 #endif
 #define PCP_ORDERS (CONFIG_PCP_MAX_ORDER + 1)
+#define ANY_NODE ((nodeid_t)~0U) /* drain(): every node's pages */
 
 /* Blocks of order o moved per refill or drain, and kept at most. */
 #define BATCH_OF(o) MAX((unsigned int)CONFIG_PCP_BATCH >> (o), 1U)
 #define HIGH_OF(o) MAX((unsigned int)CONFIG_PCP_HIGH >> (o), 2U)
 
 struct pcp {
-	struct spinlock lock;
+	unsigned int busy;   /* written by the owner: inside enter() .. leave() */
+	unsigned int remote; /* another CPU has taken the cache over */
+	unsigned int cpu;    /* the owner */
 	nodeid_t node;
 	unsigned int count[PCP_ORDERS]; /* blocks of each order */
 	struct page *list[PCP_ORDERS];
@@ -45,9 +60,12 @@ struct pcp {
 	/* This CPU's counters, per node the pages belong to. */
 	struct node_stats stats[MAX_NODES];
 	s64 allocated[MAX_NODES];
+	struct spinlock remote_lock; /* one CPU at a time takes the cache over */
 };
 
 static struct pcp *pcp_of[CONFIG_NR_CPUS];
+/* Caches taken over by another CPU, and owners that could not be reached. */
+static u64 taken_over, unreachable;
 
 int pcp_init(void *(*meta)(u64 bytes, nodeid_t node))
 {
@@ -63,14 +81,15 @@ int pcp_init(void *(*meta)(u64 bytes, nodeid_t node))
 			rc = -1; /* that CPU uses the heap and shared counters */
 			continue;
 		}
-		spin_lock_init(&p->lock);
+		spin_lock_init(&p->remote_lock);
+		p->cpu = cpu;
 		p->node = cpu_to_node(cpu);
 		pcp_of[cpu] = p;
 	}
 	return rc;
 }
 
-static struct pcp *this_pcp(void)
+static __always_inline struct pcp *this_pcp(void)
 {
 	unsigned int cpu = arch_cpu_id();
 
@@ -214,15 +233,100 @@ static void refill(struct pcp *p, unsigned int o)
 	p->list[o] = list ? list : p->list[o];
 }
 
+/* enter() found its cache taken over: wait, interrupts as they were, and enter. */
+static __noinline void enter_slow(struct pcp *p, unsigned long *flags)
+{
+	do {
+		__atomic_store_n(&p->busy, 0, __ATOMIC_RELEASE);
+		arch_irq_restore(*flags);
+		while (__atomic_load_n(&p->remote, __ATOMIC_ACQUIRE))
+			arch_cpu_relax();
+		*flags = arch_irq_save();
+		__atomic_store_n(&p->busy, 1, __ATOMIC_RELAXED);
+		arch_sync_fence();
+	} while (__atomic_load_n(&p->remote, __ATOMIC_ACQUIRE));
+}
+
+/*
+ * Enter the calling CPU's cache as its owner: interrupts off, busy set,
+ * and no other CPU holding it. NULL, with interrupts untouched, when the
+ * CPU has no cache.
+ */
+static __always_inline struct pcp *enter(unsigned long *flags)
+{
+	struct pcp *p = this_pcp();
+
+	if (unlikely(!p))
+		return NULL;
+	*flags = arch_irq_save();
+	ASSERT(!p->busy, "a per-CPU cache entered twice (two threads on one CPU?)");
+	__atomic_store_n(&p->busy, 1, __ATOMIC_RELAXED);
+	arch_sync_fence(); /* the other half is arch_cpu_sync() in take() */
+	if (unlikely(__atomic_load_n(&p->remote, __ATOMIC_ACQUIRE)))
+		enter_slow(p, flags);
+	return p;
+}
+
+static __always_inline void leave(struct pcp *p, unsigned long flags)
+{
+	__atomic_store_n(&p->busy, 0, __ATOMIC_RELEASE);
+	arch_irq_restore(flags);
+}
+
+/*
+ * Take another CPU's cache over (see Locking above); false if its owner
+ * cannot be reached now, and the cache must be left alone. The caller is
+ * in no cache of its own.
+ */
+static bool take(struct pcp *p, unsigned long *flags)
+{
+	*flags = spin_lock_irqsave(&p->remote_lock);
+	__atomic_store_n(&p->remote, 1, __ATOMIC_SEQ_CST);
+	if (!arch_cpu_sync(p->cpu)) {
+		__atomic_store_n(&p->remote, 0, __ATOMIC_RELEASE);
+		spin_unlock_irqrestore(&p->remote_lock, *flags);
+		__atomic_fetch_add(&unreachable, 1, __ATOMIC_RELAXED);
+		return false;
+	}
+	__atomic_fetch_add(&taken_over, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&p->busy, __ATOMIC_ACQUIRE))
+		arch_cpu_relax();
+	return true;
+}
+
+static void untake(struct pcp *p, unsigned long flags)
+{
+	__atomic_store_n(&p->remote, 0, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&p->remote_lock, flags);
+}
+
+/* Hold cache p, the caller's own or another CPU's; false: leave it alone. */
+static bool hold(struct pcp *p, unsigned long *flags)
+{
+	if (p == this_pcp())
+		return enter(flags) != NULL;
+	return take(p, flags);
+}
+
+static void unhold(struct pcp *p, unsigned long flags)
+{
+	if (p == this_pcp())
+		leave(p, flags);
+	else
+		untake(p, flags);
+}
+
 struct page *pcp_alloc(unsigned int o)
 {
-	struct pcp *p = IS_ENABLED(CONFIG_PCP) ? this_pcp() : NULL;
 	struct page *pg = NULL;
 	unsigned long flags;
+	struct pcp *p;
 
-	if (!p || o >= PCP_ORDERS)
+	if (!IS_ENABLED(CONFIG_PCP) || o >= PCP_ORDERS)
 		return NULL;
-	flags = spin_lock_irqsave(&p->lock);
+	p = enter(&flags);
+	if (!p)
+		return NULL;
 	if (!p->count[o])
 		refill(p, o);
 	if (p->count[o]) {
@@ -236,7 +340,7 @@ struct page *pcp_alloc(unsigned int o)
 		p->stats[p->node].local++;
 		p->allocated[p->node] += 1L << o;
 	}
-	spin_unlock_irqrestore(&p->lock, flags);
+	leave(p, flags);
 	return pg;
 }
 
@@ -256,18 +360,19 @@ static void mark_block_dirty(struct page *pg, unsigned int o)
 
 bool pcp_free(struct page *pg, unsigned int o, bool dirty)
 {
-	struct pcp *p = this_pcp();
 	unsigned long flags;
 	nodeid_t n = pg->node;
+	struct pcp *p = enter(&flags);
 
 	if (!p) {
 		__atomic_fetch_sub(&heap[n].allocated, 1UL << o, __ATOMIC_RELAXED);
 		return false;
 	}
 	p->allocated[n] -= 1L << o;
-	if (!IS_ENABLED(CONFIG_PCP) || o >= PCP_ORDERS || (o && n != p->node))
+	if (!IS_ENABLED(CONFIG_PCP) || o >= PCP_ORDERS || (o && n != p->node)) {
+		leave(p, flags);
 		return false;
-	flags = spin_lock_irqsave(&p->lock);
+	}
 	pg->flags &= PG_DIRTY;
 	if (dirty)
 		mark_block_dirty(pg, o);
@@ -285,48 +390,61 @@ bool pcp_free(struct page *pg, unsigned int o, bool dirty)
 		if (++p->out_count[n] >= CONFIG_PCP_BATCH)
 			give_back(&p->out[n], ~0U, n, &p->out_count[n], 0);
 	}
-	spin_unlock_irqrestore(&p->lock, flags);
+	leave(p, flags);
 	return true;
 }
 
-static unsigned int drain(struct pcp *p)
+/* Give back every block of cache p that belongs to node n (or every block: ANY_NODE). */
+static unsigned int drain(struct pcp *p, nodeid_t n)
 {
-	unsigned int n, o, done = 0;
-	unsigned long flags = spin_lock_irqsave(&p->lock);
+	unsigned int m, o, done = 0;
+	unsigned long flags;
 
-	for (o = 0; o < PCP_ORDERS; o++)
-		done += give_back(&p->list[o], ~0U, p->node, &p->count[o], o);
-	for (n = 0; n < topo->nr_nodes; n++)
-		if (p->out[n])
-			done += give_back(&p->out[n], ~0U, (nodeid_t)n, &p->out_count[n], 0);
-	spin_unlock_irqrestore(&p->lock, flags);
+	if (!hold(p, &flags))
+		return 0;
+	if (n == ANY_NODE || n == p->node)
+		for (o = 0; o < PCP_ORDERS; o++)
+			done += give_back(&p->list[o], ~0U, p->node, &p->count[o], o);
+	for (m = 0; m < topo->nr_nodes; m++)
+		if (p->out[m] && (n == ANY_NODE || n == m))
+			done += give_back(&p->out[m], ~0U, (nodeid_t)m, &p->out_count[m], 0);
+	unhold(p, flags);
 	return done;
+}
+
+/* Whether cache p may hold pages of node n (any: ANY_NODE); a hint, read unlocked. */
+static bool may_hold(const struct pcp *p, nodeid_t n)
+{
+	unsigned int m, o;
+
+	for (o = 0; o < PCP_ORDERS && (n == ANY_NODE || n == p->node); o++)
+		if (READ_ONCE(p->count[o]))
+			return true;
+	for (m = 0; m < topo->nr_nodes; m++)
+		if ((n == ANY_NODE || n == m) && READ_ONCE(p->out_count[m]))
+			return true;
+	return false;
+}
+
+void pcp_takeovers(u64 *taken, u64 *refused)
+{
+	*taken = __atomic_load_n(&taken_over, __ATOMIC_RELAXED);
+	*refused = __atomic_load_n(&unreachable, __ATOMIC_RELAXED);
 }
 
 void pcp_drain_cpu(unsigned int cpu)
 {
 	if (cpu < CONFIG_NR_CPUS && pcp_of[cpu])
-		drain(pcp_of[cpu]);
+		drain(pcp_of[cpu], ANY_NODE);
 }
 
 unsigned int pcp_drain_node(nodeid_t n)
 {
-	unsigned int cpu, o, done = 0;
+	unsigned int cpu, done = 0;
 
-	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
-		struct pcp *p = pcp_of[cpu];
-		unsigned long flags;
-
-		if (!p || (p->node != n && !READ_ONCE(p->out_count[n])))
-			continue;
-		flags = spin_lock_irqsave(&p->lock);
-		if (p->node == n)
-			for (o = 0; o < PCP_ORDERS; o++)
-				done += give_back(&p->list[o], ~0U, n, &p->count[o], o);
-		if (p->out[n])
-			done += give_back(&p->out[n], ~0U, n, &p->out_count[n], 0);
-		spin_unlock_irqrestore(&p->lock, flags);
-	}
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		if (pcp_of[cpu] && may_hold(pcp_of[cpu], n))
+			done += drain(pcp_of[cpu], n);
 	return done;
 }
 
@@ -335,7 +453,7 @@ unsigned int pcp_drain_all(void)
 	unsigned int cpu, done = 0;
 
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
-		if (pcp_of[cpu])
-			done += drain(pcp_of[cpu]);
+		if (pcp_of[cpu] && may_hold(pcp_of[cpu], ANY_NODE))
+			done += drain(pcp_of[cpu], ANY_NODE);
 	return done;
 }

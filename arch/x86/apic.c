@@ -1,9 +1,9 @@
 /*
- * The local APICs and their periodic tick, inter-processor interrupts,
- * and taming the legacy 8259 PICs (remapped away from the exception
- * vectors, then all masked). The tick only wakes idle CPUs (the boot CPU
- * then polls the console for debug keys); the boot CPU calibrates it and
- * the TSC against the PIT once, and every CPU then uses those figures.
+ * The local APICs and their periodic tick, inter-processor interrupts
+ * (bring-up, NMIs for panic, and the barrier of arch_cpu_sync()), and taming the legacy 8259 PICs
+ * (remapped away from the exception vectors, then all masked). The tick only wakes idle CPUs (the
+ * boot CPU then polls the console for debug keys); the boot CPU calibrates it and the TSC against
+ * the PIT once, and every CPU then uses those figures.
  */
 #include <asm/cpu.h>
 #include <asm/io.h>
@@ -14,6 +14,7 @@
 #include <hv/arch.h>
 #include <hv/hvm.h>
 #include <hv/printk.h>
+#include <hv/smp.h>
 
 #define APIC_ID 0x20
 #define APIC_VERSION 0x30
@@ -42,6 +43,7 @@
 #define APIC_DIV_16 0x3
 
 #define VEC_TIMER 0xf0
+#define VEC_SYNC 0xf1
 #define VEC_ERROR 0xfe
 #define VEC_SPURIOUS 0xff
 #define VEC_PIC_BASE 0x20
@@ -49,6 +51,7 @@
 #define TICK_HZ 100
 #define PIT_HZ 1193182
 #define CALIBRATE_MS 10
+#define SYNC_WAIT_MS 20 /* two ticks: a CPU with interrupts on answers within one */
 
 static volatile u32 *apic;
 static u32 apic_ticks_per_tick;
@@ -109,9 +112,26 @@ static bool calibrate(u32 *apic_count, u64 *tsc_count)
 	return *apic_count != 0;
 }
 
+/*
+ * The calling CPU passes a full barrier (a locked add) where it may: in an
+ * interrupt, or waiting in arch_cpu_sync() itself.
+ */
+static void sync_ack(void)
+{
+	__atomic_fetch_add(&this_cpu()->sync_acks, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Any interrupt is a point outside the sections arch_cpu_sync() guards. */
 static void timer_interrupt(struct cpu_regs *regs)
 {
 	this_cpu()->ticks++;
+	sync_ack();
+	apic_write(APIC_EOI, 0);
+}
+
+static void sync_interrupt(struct cpu_regs *regs)
+{
+	sync_ack();
 	apic_write(APIC_EOI, 0);
 }
 
@@ -176,6 +196,35 @@ void x86_apic_nmi_others(void)
 		send_ipi(0, ICR_NMI | ICR_ASSERT | ICR_ALL_BUT_SELF);
 }
 
+bool arch_cpu_sync(unsigned int cpu)
+{
+	u64 start, limit = SYNC_WAIT_MS * (tsc_khz ? tsc_khz : 1000000);
+	const struct percpu *pc;
+	unsigned long flags;
+	u32 seen;
+
+	if (cpu == arch_cpu_id()) {
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		return true;
+	}
+	if (cpu >= CONFIG_NR_CPUS || !apic || !cpumask_test(&cpu_online_mask, cpu) ||
+	    !percpu_of[cpu])
+		return false;
+	pc = percpu_of[cpu];
+	seen = __atomic_load_n(&pc->sync_acks, __ATOMIC_SEQ_CST);
+	flags = arch_irq_save(); /* the two ICR writes belong together */
+	send_ipi(pc->apic_id, ICR_ASSERT | VEC_SYNC);
+	arch_irq_restore(flags);
+	start = rdtsc();
+	while (__atomic_load_n(&pc->sync_acks, __ATOMIC_ACQUIRE) == seen) {
+		sync_ack(); /* answer a CPU that waits for this one */
+		if (rdtsc() - start > limit)
+			return false;
+		arch_cpu_relax();
+	}
+	return true;
+}
+
 void x86_udelay(u64 us)
 {
 	u64 start = rdtsc(), cycles = us * (tsc_khz ? tsc_khz : 1000000) / 1000;
@@ -200,6 +249,7 @@ void x86_apic_init(void)
 	x86_set_irq_handler(VEC_SPURIOUS, spurious_interrupt);
 	x86_set_irq_handler(VEC_ERROR, error_interrupt);
 	x86_set_irq_handler(VEC_TIMER, timer_interrupt);
+	x86_set_irq_handler(VEC_SYNC, sync_interrupt);
 
 	if (!calibrate(&apic_count, &tsc_count)) {
 		pr_warn("apic: PIT calibration failed; assuming a 100 MHz APIC timer\n");

@@ -68,6 +68,9 @@ struct arch_cpu {
  *   void arch_irq_enable(void) / arch_irq_disable(void)
  *   void arch_cpu_relax(void)           spin-wait hint
  *   unsigned int arch_cpu_id(void)      dense id of the calling CPU (0 = boot CPU)
+ *   void arch_sync_fence(void)          the cheap half of arch_cpu_sync(): orders
+ *                                       a CPU's own data against another's sync
+ *                                       (a compiler barrier where sync interrupts)
  */
 
 /*
@@ -129,6 +132,21 @@ void arch_init_irq(void);
  * them disabled again. Called from the idle loop only.
  */
 void arch_idle(void);
+
+/*
+ * Have cpu pass a full memory barrier, and wait until it has, at a point
+ * where it runs with interrupts enabled (or, user space, any point after
+ * its last arch_sync_fence()). Afterwards every store cpu made before its
+ * arch_sync_fence() is visible to the caller, and cpu sees every store
+ * the caller made before the call. The asymmetric half of a handshake
+ * whose hot side is arch_sync_fence() (mm/pcp.c). Returns false when cpu
+ * could not be reached in time (not online, or interrupts off too long):
+ * the caller must then leave cpu's data alone. The calling CPU itself is
+ * at such a point: true at once for itself, and a CPU waiting for it is
+ * answered while it waits. Any context but interrupts; not from inside
+ * the section the handshake protects.
+ */
+bool arch_cpu_sync(unsigned int cpu);
 
 /* Print the calling CPU's registers and a stack trace. Any context. */
 void arch_dump_cpu_state(void);

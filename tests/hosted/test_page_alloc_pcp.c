@@ -4,8 +4,11 @@
  * another node's pages sent home in a batch, draining one CPU or all,
  * a failing allocation that drains the caches and succeeds, which
  * requests bypass the cache, and hit/miss/foreign/local/other for a
- * scripted sequence. Counters are checked after every step.
+ * scripted sequence. Counters are checked after every step. One test
+ * runs two threads: a CPU busy in its own cache while another CPU keeps
+ * taking the cache over to drain it.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -471,6 +474,78 @@ static void test_statistics_for_a_script(void **state)
 	assert_all_free();
 }
 
+/*
+ * CPU 0 (a thread) allocates and frees pages through its cache as fast as
+ * it can, tagging each page it holds and checking the tag before freeing,
+ * while CPU 2 (the test's thread) drains CPU 0's cache, node 0 and all
+ * caches in turn: the take-over protocol of mm/pcp.c under real
+ * concurrency. Nothing may be handed out twice, lost or miscounted, and
+ * the drains must actually have found pages.
+ */
+#define OWNER_ROUNDS 5000
+#define OWNER_HOLD 40
+
+static unsigned int owner_done, owner_bad;
+
+static void *owner_cpu(void *arg)
+{
+	struct page *held[OWNER_HOLD];
+	unsigned int r, i;
+
+	hosted_cpu_id = 0;
+	for (r = 0; r < OWNER_ROUNDS; r++) {
+		unsigned int n = 1 + r % OWNER_HOLD;
+
+		for (i = 0; i < n; i++) {
+			held[i] = alloc_pages(0, MEMF_LOCAL | MEMF_NO_SCRUB);
+			if (!held[i] || held[i]->node != 0)
+				owner_bad++;
+			else
+				heapfx_page_mem(held[i])[0] = (u8)(i + 1);
+		}
+		for (i = 0; i < n; i++) {
+			if (!held[i])
+				continue;
+			if (heapfx_page_mem(held[i])[0] != (u8)(i + 1))
+				owner_bad++; /* someone else got this page too */
+			free_pages(held[i], 0, false);
+		}
+	}
+	__atomic_store_n(&owner_done, 1, __ATOMIC_RELEASE);
+	return arg;
+}
+
+static void test_drain_while_the_owner_runs(void **state)
+{
+	unsigned int drains = 0, found = 0;
+	pthread_t t;
+
+	build_two();
+	owner_done = owner_bad = 0;
+	assert_int_equal(pthread_create(&t, NULL, owner_cpu, NULL), 0);
+	hosted_cpu_id = 2;
+	while (!__atomic_load_n(&owner_done, __ATOMIC_ACQUIRE)) {
+		unsigned int got;
+
+		if (drains % 3 == 0)
+			got = pcp_drain_node(0);
+		else if (drains % 3 == 1)
+			got = pcp_drain_all();
+		else
+			got = (pcp_drain_cpu(0), 1);
+		found += got != 0;
+		drains++;
+	}
+	pthread_join(t, NULL);
+	print_message("%u drains while CPU 0 ran, %u found pages\n", drains, found);
+	assert_int_equal(owner_bad, 0);
+	assert_true(found > 0);
+	assert_int_equal(heap_check(false), 0);
+	heapfx_assert_counts();
+	assert_int_equal(heap_allocated(0), 0);
+	assert_all_free();
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, heapfx_setup, heapfx_cmocka_teardown)
 
 int main(void)
@@ -485,6 +560,7 @@ int main(void)
 	    T(test_short_node_drains_before_falling_back),
 	    T(test_statistics_for_a_script),
 	    T(test_small_blocks_are_cached),
+	    T(test_drain_while_the_owner_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,6 +43,15 @@ static inline void arch_cpu_relax(void)
 	__asm__ __volatile__("pause" : : : "memory");
 }
 
+/*
+ * Interrupts are off where this is used, and arch_cpu_sync() waits for an
+ * interrupt: only the compiler must keep the order.
+ */
+static inline void arch_sync_fence(void)
+{
+	__asm__ __volatile__("" : : : "memory");
+}
+
 /* The logical CPU number, from the per-CPU area the GS base points at. */
 static inline unsigned int arch_cpu_id(void)
 {

@@ -2,7 +2,8 @@
  * Per-CPU data on x86-64: one struct percpu per CPU, reached through the
  * GS base, which points at it. The boot CPU's is static; every other CPU's
  * comes from its own node's memory at bring-up. Fields are written by the
- * owning CPU (or by the boot CPU before that CPU starts).
+ * owning CPU (or by the boot CPU before that CPU starts); others read
+ * sync_acks.
  */
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H
@@ -37,6 +38,7 @@ struct percpu {
 	unsigned long stack_lo, stack_hi; /* the CPU's normal stack */
 	unsigned long ist_lo;		  /* PERCPU_IST_STACKS stacks of PERCPU_IST_SIZE */
 	u64 ticks;			  /* local timer interrupts */
+	u32 sync_acks;			  /* barriers passed for arch_cpu_sync() */
 	u64 gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 };

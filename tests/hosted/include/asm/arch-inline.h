@@ -61,6 +61,22 @@ static inline void arch_cpu_relax(void)
 }
 #endif
 
+/*
+ * arch_cpu_sync() (fake_sync.c) is membarrier(): every running thread of
+ * the process passes a full barrier, so this side needs only the
+ * compiler's. Where the kernel refuses membarrier, hosted_sync_fallback
+ * is set before main() and this side fences itself.
+ */
+extern bool hosted_sync_fallback;
+
+static inline void arch_sync_fence(void)
+{
+	if (__builtin_expect(hosted_sync_fallback, 0))
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	else
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
 static inline unsigned int arch_cpu_id(void)
 {
 	return hosted_cpu_id;
