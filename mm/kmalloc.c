@@ -93,7 +93,7 @@ void *kmalloc(size_t size)
 		return NULL;
 	if (size > SLAB_MAX_OBJ_SIZE)
 		return large_alloc(size, cpu_to_node(arch_cpu_id()));
-	return slab_alloc(kmalloc_cache(size));
+	return slab_alloc_fast(kmalloc_cache(size));
 }
 
 void *kzalloc(size_t size)
@@ -142,7 +142,7 @@ void kfree(const void *p)
 			slab_report("slab %s: free of %p: not an object of this cache\n", c->name,
 				    p);
 		else
-			slab_free_object(c, s, (void *)p, pg->node);
+			slab_free_fast(c, s, (void *)p, pg->node);
 		return;
 	}
 	/* Claim the block: of two racing frees, one finds the mark gone. */

@@ -542,25 +542,28 @@ static void *alloc_refill(struct slab_cache *c, unsigned int cpu)
 	return obj ? obj : alloc_nodes(c, home, false);
 }
 
-void *slab_alloc(struct slab_cache *c)
+void *slab_alloc_slow(struct slab_cache *c, unsigned int cpu)
 {
-	unsigned int cpu = arch_cpu_id();
 	struct slab_cpu *sc;
 	unsigned long flags;
 	void *obj;
 
-	ASSERT(cpu < CONFIG_NR_CPUS, "arch_cpu_id() is a logical CPU number");
 	if (c->flags & SLAB_NO_CPU_CACHE)
 		return hand_out(c, alloc_nodes(c, slab_cpu_home[cpu], true));
 	flags = arch_irq_save();
 	sc = c->cpu[cpu];
-	if (likely(sc && sc->avail)) {
+	if (sc && sc->avail) {
 		obj = sc->objs[--sc->avail];
 		arch_irq_restore(flags);
 		return hand_out(c, obj);
 	}
 	arch_irq_restore(flags);
 	return hand_out(c, alloc_refill(c, cpu));
+}
+
+void *slab_alloc(struct slab_cache *c)
+{
+	return slab_alloc_fast(c);
 }
 
 void *slab_alloc_node(struct slab_cache *c, nodeid_t node)
@@ -667,7 +670,7 @@ void slab_free(struct slab_cache *c, void *obj)
 		return;
 	s = checked_slab(c, obj, &node);
 	if (s)
-		slab_free_object(c, s, obj, node);
+		slab_free_fast(c, s, obj, node);
 }
 
 /* ---- caches ------------------------------------------------------------------ */
@@ -738,6 +741,8 @@ static void cache_setup(struct slab_cache *c, const char *name, size_t size, siz
 	c->recip = (u32)((1ULL << 32) / c->stride + 1);
 	choose_order(c);
 	ASSERT(c->nr_objs > 0, "slab_cache_create sized the slab for one object at least");
+	c->obj_base = c->first + c->obj_off;
+	c->obj_bytes = c->nr_objs * c->stride;
 	if (!(flags & SLAB_NO_CPU_CACHE)) {
 		c->limit = c->stride <= 256    ? 64
 			   : c->stride <= 1024 ? 32

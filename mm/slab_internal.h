@@ -12,9 +12,12 @@
 
 #include <hv/arch.h>
 #include <hv/mm.h>
+#include <hv/panic.h>
 #include <hv/slab.h>
 #include <hv/spinlock.h>
 #include <hv/topology.h>
+
+#include "heap_internal.h"
 
 #define SLAB_MAX_ORDER 4
 #define SLAB_MIN_OBJS 8 /* per slab, where the waste allows */
@@ -87,19 +90,23 @@ struct slab_cpu {
 };
 
 struct slab_cache {
-	char name[SLAB_NAME_MAX];
-	struct slab_cache *next, *prev;
-	size_t size; /* what the creator asked for */
-	unsigned int flags, align;
+	/* What every allocation and free reads, in one cache line with cpu[0]. */
+	unsigned int flags;
 	unsigned int stride;  /* bytes per object slot */
 	u32 recip;	      /* 2^32 / stride + 1: slab_obj_index() multiplies */
 	unsigned int obj_off; /* object within its slot (the left red zone) */
 	unsigned int first;   /* first slot within the slab */
-	unsigned int nr_objs, order, limit, batch;
+	unsigned int nr_objs;
+	unsigned int obj_base;	/* first + obj_off: the first object within the slab */
+	unsigned int obj_bytes; /* nr_objs * stride: where the last slot ends */
+	struct slab_cpu *cpu[CONFIG_NR_CPUS];
+	char name[SLAB_NAME_MAX];
+	struct slab_cache *next, *prev;
+	size_t size; /* what the creator asked for */
+	unsigned int align, order, limit, batch;
 	unsigned int limit_max; /* what a CPU's array may grow to */
 	unsigned int reserve;	/* empty slabs a node may keep while busy (SLAB_RESERVE_*) */
 	void (*ctor)(void *obj);
-	struct slab_cpu *cpu[CONFIG_NR_CPUS];
 	struct slab_node node[MAX_NODES];
 };
 
@@ -115,7 +122,7 @@ static inline struct page *slab_virt_to_page(const void *p)
 {
 	paddr_t pa = arch_virt_to_maddr(p);
 
-	return pa == INVALID_PADDR ? NULL : mfn_to_page(pa >> PAGE_SHIFT);
+	return pa == INVALID_PADDR ? NULL : frame_lookup(pa >> PAGE_SHIFT);
 }
 
 /* The cache of a PG_SLAB page (kept beside owner, to save a load on free). */
@@ -140,13 +147,11 @@ static inline void *slab_obj_at(const struct slab_cache *c, const struct slab *s
 /* The index of the object starting at p in s, or -1 if no object starts there. */
 static inline int slab_obj_index(const struct slab_cache *c, const struct slab *s, const void *p)
 {
-	uintptr_t base = (uintptr_t)s + c->first + c->obj_off, off;
+	uintptr_t off = (uintptr_t)p - ((uintptr_t)s + c->obj_base);
 	u32 i;
 
-	if ((uintptr_t)p < base)
-		return -1;
-	off = (uintptr_t)p - base;
-	if (off >= (uintptr_t)c->nr_objs * c->stride)
+	/* Below the first object, off wraps around and is too large too. */
+	if (off >= c->obj_bytes)
 		return -1;
 	/*
 	 * off / stride without a divide (the free path's hottest instruction):
@@ -204,5 +209,56 @@ void slab_free_object(struct slab_cache *c, struct slab *s, void *obj, nodeid_t 
 
 /* Make the kmalloc caches (mm/kmalloc.c); from slab_init(). */
 void slab_kmalloc_init(void);
+
+/*
+ * The per-CPU array fast paths, inline in slab_alloc(), slab_free() and
+ * kmalloc()/kfree(): the calling CPU's array of c, interrupts off, and
+ * nothing shared. Everything else (no array, empty, full, another node's
+ * object, SLAB_DEBUG, SLAB_NO_CPU_CACHE) goes to slab.c's full paths.
+ */
+void *slab_alloc_slow(struct slab_cache *c, unsigned int cpu);
+
+static __always_inline void *slab_alloc_fast(struct slab_cache *c)
+{
+	unsigned int cpu = arch_cpu_id();
+	struct slab_cpu *sc;
+	unsigned long flags;
+	void *obj;
+
+	ASSERT(cpu < CONFIG_NR_CPUS, "arch_cpu_id() is a logical CPU number");
+	if (!IS_ENABLED(CONFIG_SLAB_DEBUG) && likely(!(c->flags & SLAB_NO_CPU_CACHE))) {
+		flags = arch_irq_save();
+		sc = c->cpu[cpu];
+		if (likely(sc && sc->avail)) {
+			obj = sc->objs[--sc->avail];
+			arch_irq_restore(flags);
+			return obj;
+		}
+		arch_irq_restore(flags);
+	}
+	return slab_alloc_slow(c, cpu);
+}
+
+/* Free obj, an object of slab s of c on node (checked by the caller). */
+static __always_inline void slab_free_fast(struct slab_cache *c, struct slab *s, void *obj,
+					   nodeid_t node)
+{
+	unsigned int cpu = arch_cpu_id();
+	struct slab_cpu *sc;
+	unsigned long flags;
+
+	ASSERT(cpu < CONFIG_NR_CPUS, "arch_cpu_id() is a logical CPU number");
+	if (!IS_ENABLED(CONFIG_SLAB_DEBUG) && likely(!(c->flags & SLAB_NO_CPU_CACHE))) {
+		flags = arch_irq_save();
+		sc = c->cpu[cpu];
+		if (likely(sc && node == sc->home && sc->avail < sc->limit)) {
+			sc->objs[sc->avail++] = obj;
+			arch_irq_restore(flags);
+			return;
+		}
+		arch_irq_restore(flags);
+	}
+	slab_free_object(c, s, obj, node);
+}
 
 #endif /* MM_SLAB_INTERNAL_H */
