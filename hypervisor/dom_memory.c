@@ -253,8 +253,9 @@ static bool any_mapped(const struct domain *d, u64 gfn, u64 end)
 
 /*
  * Wait until no vCPU of d can still use a mapping removed before
- * d->tlb_gen was bumped: each one in guest mode now has left it once
- * (a host timer tick makes it exit), so it enters again with a flush.
+ * d->tlb_gen was bumped: each one in guest mode now has left it once, so
+ * it enters again with a flush. arch_cpu_sync() sends its CPU an IPI,
+ * which makes it exit at once (its timer tick would, within 10 ms).
  */
 static void shootdown(struct domain *d)
 {
@@ -265,6 +266,8 @@ static void shootdown(struct domain *d)
 		struct vcpu *u = d->vcpu[i];
 		u64 runs = __atomic_load_n(&u->runs, __ATOMIC_ACQUIRE);
 
+		if (__atomic_load_n(&u->in_guest, __ATOMIC_ACQUIRE) && u->pcpu != arch_cpu_id())
+			arch_cpu_sync(u->pcpu);
 		while (__atomic_load_n(&u->in_guest, __ATOMIC_ACQUIRE) &&
 		       __atomic_load_n(&u->runs, __ATOMIC_ACQUIRE) == runs)
 			arch_cpu_relax();
