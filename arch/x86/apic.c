@@ -51,7 +51,12 @@
 #define TICK_HZ 100
 #define PIT_HZ 1193182
 #define CALIBRATE_MS 10
-#define SYNC_WAIT_MS 20 /* two ticks: a CPU with interrupts on answers within one */
+/*
+ * How long arch_cpu_sync() waits: a CPU with interrupts on answers within
+ * a tick, but an emulated CPU (QEMU's TCG on a busy host) may not run at
+ * all for tens of milliseconds.
+ */
+#define SYNC_WAIT_MS 200
 
 static volatile u32 *apic;
 static u32 apic_ticks_per_tick;
