@@ -106,10 +106,9 @@ void heap_init_node_frames(nodeid_t n)
 
 /*
  * The frame directory over every span (see heap_internal.h), in memory
- * from meta on node 0; without it (no memory, or no frames below the
- * directory's limit) every lookup searches, as before. Its entries only
- * point into frame tables, so it costs 16 bytes per 128 MiB of address
- * space up to the highest frame: 2 KiB for 16 GiB.
+ * from meta on node 0; without it (no memory) every lookup searches. Its
+ * entries only point into frame tables: 16 bytes per 2 MiB of address
+ * space up to the highest frame (128 KiB for 16 GiB), at most 1 MiB.
  */
 static void build_frame_dir(void *(*meta)(u64 bytes, nodeid_t node))
 {
@@ -122,7 +121,10 @@ static void build_frame_dir(void *(*meta)(u64 bytes, nodeid_t node))
 	for (n = 0; n < MAX_NODES; n++)
 		for (k = 0; k < heap[n].nr_spans; k++)
 			top = MAX(top, heap[n].span[k].end);
-	nr = MIN((top + (1ULL << FRAME_DIR_SHIFT) - 1) >> FRAME_DIR_SHIFT, (u64)FRAME_DIR_MAX);
+	frame_dir_shift = FRAME_DIR_MIN_SHIFT;
+	while (((top + (1ULL << frame_dir_shift) - 1) >> frame_dir_shift) > FRAME_DIR_MAX)
+		frame_dir_shift++;
+	nr = (top + (1ULL << frame_dir_shift) - 1) >> frame_dir_shift;
 	if (!nr || !(frame_dir = meta(nr * sizeof(*frame_dir), 0)))
 		return;
 	memset(frame_dir, 0, nr * sizeof(*frame_dir));
@@ -131,8 +133,8 @@ static void build_frame_dir(void *(*meta)(u64 bytes, nodeid_t node))
 			const struct heap_span *sp = &heap[n].span[k];
 
 			/* The entries whose frames all lie in this span. */
-			for (c = ALIGN_UP(sp->start, 1ULL << FRAME_DIR_SHIFT) >> FRAME_DIR_SHIFT;
-			     c < nr && (c + 1) << FRAME_DIR_SHIFT <= sp->end; c++)
+			for (c = ALIGN_UP(sp->start, 1ULL << frame_dir_shift) >> frame_dir_shift;
+			     c < nr && (c + 1) << frame_dir_shift <= sp->end; c++)
 				frame_dir[c] = (struct frame_dir_entry){sp->start, sp->frames};
 		}
 	}

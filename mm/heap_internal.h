@@ -44,13 +44,16 @@ extern struct node_heap heap[MAX_NODES];
 
 /*
  * The frame directory: mfn_to_page() in constant time. Entry c covers the
- * 2^FRAME_DIR_SHIFT frames from c << FRAME_DIR_SHIFT; when one span holds
+ * 2^frame_dir_shift frames from c << frame_dir_shift; when one span holds
  * all of them, frames and start are that span's (the page of mfn is
  * frames + (mfn - start)), else frames is NULL and the lookup searches
- * the spans. Built by heap_alloc_frames() for frames below
- * FRAME_DIR_MAX << FRAME_DIR_SHIFT (8 TiB); above, always the search.
+ * the spans. Built by heap_alloc_frames() with the finest granularity,
+ * from 2 MiB (FRAME_DIR_MIN_SHIFT), that covers every frame in at most
+ * FRAME_DIR_MAX entries (1 MiB of directory): 2 MiB up to 128 GiB of
+ * physical address space, 4 MiB up to 256 GiB, and so on, so that only
+ * the entries where a span starts or ends off that granularity search.
  */
-#define FRAME_DIR_SHIFT 15 /* 128 MiB of 4 KiB frames per entry */
+#define FRAME_DIR_MIN_SHIFT 9
 #define FRAME_DIR_MAX 65536
 struct frame_dir_entry {
 	mfn_t start;
@@ -58,12 +61,13 @@ struct frame_dir_entry {
 };
 extern struct frame_dir_entry *frame_dir;
 extern u64 frame_dir_entries;
+extern unsigned int frame_dir_shift;
 extern const char *const zone_names[NR_ZONES];
 
 /* mfn_to_page() with its constant-time case inline, for the hot paths (kfree). */
 static __always_inline struct page *frame_lookup(mfn_t mfn)
 {
-	u64 c = mfn >> FRAME_DIR_SHIFT;
+	u64 c = mfn >> frame_dir_shift;
 
 	if (likely(c < frame_dir_entries && frame_dir[c].frames))
 		return &frame_dir[c].frames[mfn - frame_dir[c].start];

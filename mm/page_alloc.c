@@ -75,10 +75,11 @@ static struct heap_span *span_of(struct node_heap *h, mfn_t mfn)
 
 struct frame_dir_entry *frame_dir;
 u64 frame_dir_entries;
+unsigned int frame_dir_shift = FRAME_DIR_MIN_SHIFT;
 
 struct page *mfn_to_page(mfn_t mfn)
 {
-	u64 c = mfn >> FRAME_DIR_SHIFT;
+	u64 c = mfn >> frame_dir_shift;
 	struct heap_span *s;
 	unsigned int n;
 

@@ -523,39 +523,61 @@ static void test_memoryless_and_cpuless_nodes(void **state)
 	assert_all_free();
 }
 
-/*
- * mfn_to_page() through the frame directory (heap_internal.h: one entry
- * per 128 MiB, 2^15 frames): nodes of 384 MiB from 16 MiB give node 0
- * [16, 400) MiB and node 1 [400, 784) MiB. Entry 0 ([0, 128) MiB) starts
- * before RAM, entry 3 ([384, 512)) straddles the nodes and entry 6
- * ([768, 896)) runs past RAM: those three search; entries 1, 2, 4 and 5
- * lie wholly in one span. Every frame must come back as itself, on its
- * node, either way, and a frame outside RAM as NULL.
- */
-static void test_frame_lookup_in_constant_time(void **state)
+/* Every frame of [lo, hi) MiB comes back as itself, on node 0 below split MiB, else node 1. */
+static void assert_frames(u64 lo, u64 hi, u64 split)
 {
 	mfn_t m;
 
-	heapfx_build_nodes(2, MiB(16), MiB(384), 1, NULL);
-	assert_int_equal(frame_dir_entries, 7);
-	assert_null(frame_dir[0].frames);
-	assert_non_null(frame_dir[1].frames);
-	assert_non_null(frame_dir[2].frames);
-	assert_null(frame_dir[3].frames);
-	assert_non_null(frame_dir[4].frames);
-	assert_non_null(frame_dir[5].frames);
-	assert_null(frame_dir[6].frames);
-	for (m = MiB(16) >> PAGE_SHIFT; m < MiB(784) >> PAGE_SHIFT; m++) {
+	for (m = MiB(lo) >> PAGE_SHIFT; m < MiB(hi) >> PAGE_SHIFT; m++) {
 		struct page *pg = mfn_to_page(m);
 
-		if (!pg || pg->mfn != m || pg->node != (m < (MiB(400) >> PAGE_SHIFT) ? 0 : 1))
+		if (!pg || pg->mfn != m || pg->node != (m < (MiB(split) >> PAGE_SHIFT) ? 0 : 1))
 			fail_msg("frame 0x%llx: %p (mfn 0x%llx node %d)", m, (void *)pg,
 				 pg ? pg->mfn : 0, pg ? pg->node : -1);
 	}
-	assert_null(mfn_to_page((MiB(16) >> PAGE_SHIFT) - 1));
-	assert_null(mfn_to_page(MiB(784) >> PAGE_SHIFT));
-	assert_null(mfn_to_page(MiB(895) >> PAGE_SHIFT));
+	assert_null(mfn_to_page((MiB(lo) >> PAGE_SHIFT) - 1));
+	assert_null(mfn_to_page(MiB(hi) >> PAGE_SHIFT));
 	assert_null(mfn_to_page(~0ULL >> PAGE_SHIFT));
+}
+
+/*
+ * mfn_to_page() through the frame directory (heap_internal.h: 2 MiB, 512
+ * frames, per entry while the directory stays within 65536 entries):
+ * nodes of 383 MiB from 16 MiB give node 0 [16, 399) MiB and node 1
+ * [399, 782) MiB, 391 entries. Entries 0-7 ([0, 16) MiB) lie before RAM,
+ * entry 199 ([398, 400)) straddles the nodes: those search; 8-198 and
+ * 200-390 lie wholly in one span. Every frame must come back as itself,
+ * on its node, either way, and a frame outside RAM as NULL.
+ */
+static void test_frame_lookup_in_constant_time(void **state)
+{
+	heapfx_build_nodes(2, MiB(16), MiB(383), 1, NULL);
+	assert_int_equal(frame_dir_shift, 9);
+	assert_int_equal(frame_dir_entries, 391);
+	assert_null(frame_dir[7].frames);
+	assert_non_null(frame_dir[8].frames);
+	assert_non_null(frame_dir[198].frames);
+	assert_null(frame_dir[199].frames);
+	assert_non_null(frame_dir[200].frames);
+	assert_non_null(frame_dir[390].frames);
+	assert_frames(16, 782, 399);
+}
+
+/*
+ * Memory high up: two nodes of 64 MiB from 256 GiB end at frame 0x4008000
+ * (256 GiB + 128 MiB). 2 MiB entries would need 131136, 4 MiB 65568: the
+ * directory takes 8 MiB entries (shift 11), 32784 of them, 32768 to 32783
+ * on RAM.
+ */
+static void test_frame_directory_grows_its_entries(void **state)
+{
+	heapfx_build_nodes(2, GiB(256), MiB(64), 1, NULL);
+	assert_int_equal(frame_dir_shift, 11);
+	assert_int_equal(frame_dir_entries, 32784);
+	assert_null(frame_dir[32767].frames);
+	assert_non_null(frame_dir[32768].frames);
+	assert_non_null(frame_dir[32783].frames);
+	assert_frames(262144, 262144 + 128, 262144 + 64);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, heapfx_setup, heapfx_cmocka_teardown)
@@ -575,6 +597,7 @@ int main(void)
 	    T(test_zones_highest_first),
 	    T(test_memoryless_and_cpuless_nodes),
 	    T(test_frame_lookup_in_constant_time),
+	    T(test_frame_directory_grows_its_entries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
