@@ -1,10 +1,12 @@
 /*
- * The fixture machine both benchmarks run on (bench_fixture.c): its
+ * The fixture machine the benchmarks run on (bench_fixture.c): its
  * topology, its one range of RAM, and the two page heaps on it, Proxima's
- * and the baseline's, with host memory for their metadata. What stands
- * behind the RAM is each benchmark's own fixture's business
- * (bench_heap_fixture.c: nothing; bench_slab_fixture.c: real host
- * memory), and so are the direct map and making Proxima's heap clean.
+ * and the baseline's, with host memory for their metadata; and machines
+ * of other shapes built the same way (the sweep's). What stands behind
+ * the RAM is each benchmark's own fixture's business
+ * (bench_heap_fixture.c: one scratch page, or real host memory;
+ * bench_slab_fixture.c: real host memory; bench_sweep_fixture.c: host
+ * memory backed where touched), and so is the direct map.
  */
 #ifndef BENCH_BENCH_H
 #define BENCH_BENCH_H
@@ -19,7 +21,6 @@
 #define BENCH_NODE_BYTES MiB(128)
 #define BENCH_RAM_BASE GiB(4)
 #define BENCH_RAM_BYTES (BENCH_NODES * BENCH_NODE_BYTES)
-#define BENCH_ARENA_MAX 64
 
 /* All of the fixture's RAM, node 0's first: one range for heap_add_free(). */
 extern const struct mem_range bench_ram;
@@ -27,12 +28,34 @@ extern const struct mem_range bench_ram;
 /* Build the fixture topology (topo) once, on the main thread, before anything else. */
 void bench_fixture_init(void);
 
+/*
+ * A machine's shape: nodes of node_bytes each, one after the other from
+ * BENCH_RAM_BASE, with cpus_per_node CPUs each (node 0's first), and the
+ * SLIT dist[nodes * nodes], row-major. The fixture above is one; the
+ * sweep (bench_sweep_fixture.c) builds others.
+ */
+struct bench_shape {
+	unsigned int nodes, cpus_per_node;
+	u64 node_bytes;
+	const u8 *dist;
+};
+
+/* The one RAM range of a shape's memory map. */
+struct mem_range bench_shape_ram(const struct bench_shape *s);
+
+/*
+ * Describe s as firmware would (SRAT, SLIT, CPUs) and build *out with the
+ * real topo_build(); panics unless the result has s's nodes, CPUs,
+ * distances and memory placement. Main thread only (one static work area).
+ */
+void bench_topo_build(const struct bench_shape *s, struct topology *out);
+
 /* ---- the two page heaps ------------------------------------------------------ */
 
 /* Host memory handed to one side's heaps by their meta() callbacks, counted by purpose. */
 struct bench_arena {
-	void *blk[BENCH_ARENA_MAX];
-	unsigned int nr;
+	void **blk; /* blocks handed out, nr of them, room for cap */
+	unsigned int nr, cap;
 	u64 *count;	 /* where the next blocks are counted */
 	u64 frame_bytes; /* frame tables, and anything else not below */
 	u64 cache_bytes; /* Proxima's per-CPU caches */
@@ -47,6 +70,17 @@ extern struct bench_arena bench_proxima_arena, bench_baseline_arena;
  * caller's: how depends on what stands behind the RAM.
  */
 void bench_proxima_heap_init(void);
+
+/* The same for the machine topo describes now, holding the RAM of ram. */
+void bench_proxima_heap_build(const struct mem_range *ram);
+
+/*
+ * Take every free block of every node of Proxima's heap out, bypassing
+ * the per-CPU caches, and give it back clean. zero: as allocation does,
+ * zeroing the pages freed dirty; else with MEMF_NO_SCRUB, the pages as
+ * they are (for a heap whose RAM is zero already, or that nothing reads).
+ */
+void bench_proxima_cycle(bool zero);
 
 /*
  * A fresh baseline page heap holding all of bench_ram, free and clean,

@@ -1,11 +1,13 @@
 /*
- * The fixture machine of both benchmarks (bench.h): the topology, built
- * once from a firmware-like description, the hypervisor functions every
- * allocator object calls (console, panic, assertions), and the setup of
- * the two page heaps. Owns topo, hosted_cpu_id and the metadata arenas.
- * The direct map, and whatever stands behind the RAM, belong to each
- * benchmark's own fixture (bench_heap_fixture.c, bench_slab_fixture.c).
- * Resets are not thread-safe: the main thread runs them alone.
+ * The fixture machine of the benchmarks (bench.h): the topology, built
+ * from a firmware-like description of a shape (the fixture's, once, or
+ * the sweep's, one machine after another), the hypervisor functions
+ * every allocator object calls (console, panic, assertions), and the
+ * setup of the two page heaps. Owns topo, hosted_cpu_id and the metadata
+ * arenas. The direct map, and whatever stands behind the RAM, belong to
+ * each benchmark's own fixture (bench_heap_fixture.c,
+ * bench_slab_fixture.c, bench_sweep_fixture.c). Resets are not
+ * thread-safe: the main thread runs them alone.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,39 +78,75 @@ void assert_failed(const char *expr, const char *why, const char *file, int line
 
 /* ---- the fixture --------------------------------------------------------- */
 
-void bench_fixture_init(void)
+struct mem_range bench_shape_ram(const struct bench_shape *s)
+{
+	return (struct mem_range){
+	    .start = BENCH_RAM_BASE,
+	    .end = BENCH_RAM_BASE + s->nodes * s->node_bytes,
+	    .type = MEM_RAM,
+	};
+}
+
+/* The firmware's view of s: CPUs, their affinity, memory affinity, the SLIT. */
+static void describe_shape(const struct bench_shape *s, struct topo_desc *d)
+{
+	unsigned int nr_cpus = s->nodes * s->cpus_per_node, c, n;
+
+	memset(d, 0, sizeof(*d));
+	d->source = TOPO_SRC_ACPI;
+	d->have_affinity = true;
+	for (c = 0; c < nr_cpus; c++) {
+		d->cpu_hwid[c] = c;
+		d->aff[c].hwid = c;
+		d->aff[c].pxm = c / s->cpus_per_node;
+	}
+	d->nr_cpus = d->nr_aff = nr_cpus;
+	for (n = 0; n < s->nodes; n++) {
+		d->mem[n].start = BENCH_RAM_BASE + n * s->node_bytes;
+		d->mem[n].len = s->node_bytes;
+		d->mem[n].pxm = n;
+	}
+	d->nr_mem = s->nodes;
+	d->nr_localities = s->nodes;
+	memcpy(d->dist, s->dist, (size_t)s->nodes * s->nodes);
+}
+
+void bench_topo_build(const struct bench_shape *s, struct topology *out)
 {
 	static struct topo_desc d;
 	struct topo_opts opts = {0};
-	unsigned int c, n;
+	struct mem_range ram = bench_shape_ram(s);
+	unsigned int n, m;
 
-	d.source = TOPO_SRC_ACPI;
-	d.have_affinity = true;
-	for (c = 0; c < BENCH_CPUS; c++) {
-		d.cpu_hwid[c] = c;
-		d.aff[c].hwid = c;
-		d.aff[c].pxm = c / BENCH_CPUS_PER_NODE;
+	if (s->nodes > MAX_NODES || s->nodes * s->cpus_per_node > CONFIG_NR_CPUS)
+		panic("fixture: %u nodes of %u CPUs do not fit NR_NODES=%u, NR_CPUS=%u", s->nodes,
+		      s->cpus_per_node, MAX_NODES, CONFIG_NR_CPUS);
+	describe_shape(s, &d);
+	topo_build(&d, &ram, 1, &opts, out);
+	if (out->nr_nodes != s->nodes || out->nr_cpus != s->nodes * s->cpus_per_node)
+		panic("fixture: topo_build made %u nodes and %u CPUs, not %u and %u", out->nr_nodes,
+		      out->nr_cpus, s->nodes, s->nodes * s->cpus_per_node);
+	for (n = 0; n < s->nodes; n++) {
+		for (m = 0; m < s->nodes; m++)
+			if (out->distance[n][m] != s->dist[n * s->nodes + m])
+				panic("fixture: distance %u-%u is %u, not %u", n, m,
+				      out->distance[n][m], s->dist[n * s->nodes + m]);
+		if (topo_paddr_to_node(out, BENCH_RAM_BASE + n * s->node_bytes) != n)
+			panic("fixture: RAM of node %u is not where the shape says", n);
 	}
-	d.nr_cpus = d.nr_aff = BENCH_CPUS;
-	for (n = 0; n < BENCH_NODES; n++) {
-		d.mem[n].start = BENCH_RAM_BASE + n * BENCH_NODE_BYTES;
-		d.mem[n].len = BENCH_NODE_BYTES;
-		d.mem[n].pxm = n;
-	}
-	d.nr_mem = BENCH_NODES;
-	d.nr_localities = BENCH_NODES;
-	memcpy(d.dist, ring4, sizeof(ring4));
-	topo_build(&d, &bench_ram, 1, &opts, &fixture_topo);
-	if (topo->nr_nodes != BENCH_NODES || topo->nr_cpus != BENCH_CPUS)
-		panic("fixture: topo_build made %u nodes and %u CPUs, not %u and %u",
-		      topo->nr_nodes, topo->nr_cpus, BENCH_NODES, BENCH_CPUS);
-	for (n = 0; n < BENCH_NODES; n++) {
-		if (topo->distance[0][n] != ring4[n])
-			panic("fixture: distance 0-%u is %u, not %u", n, topo->distance[0][n],
-			      ring4[n]);
-		if (topo_paddr_to_node(topo, BENCH_RAM_BASE + n * BENCH_NODE_BYTES) != n)
-			panic("fixture: RAM of node %u is not where bench.h says", n);
-	}
+}
+
+void bench_fixture_init(void)
+{
+	static const struct bench_shape fixture = {
+	    .nodes = BENCH_NODES,
+	    .cpus_per_node = BENCH_CPUS_PER_NODE,
+	    .node_bytes = BENCH_NODE_BYTES,
+	    .dist = ring4,
+	};
+
+	bench_topo_build(&fixture, &fixture_topo);
+	topo = &fixture_topo;
 }
 
 /* ---- the two page heaps ------------------------------------------------ */
@@ -119,7 +157,16 @@ static void *arena_get(struct bench_arena *a, u64 bytes)
 {
 	void *p;
 
-	if (a->nr == BENCH_ARENA_MAX || !(p = calloc(1, bytes)))
+	if (a->nr == a->cap) {
+		unsigned int cap = a->cap ? 2 * a->cap : 64;
+		void **blk = realloc(a->blk, cap * sizeof(*blk));
+
+		if (!blk)
+			return NULL;
+		a->blk = blk;
+		a->cap = cap;
+	}
+	if (!(p = calloc(1, bytes)))
 		return NULL;
 	a->blk[a->nr++] = p;
 	*a->count += bytes;
@@ -145,7 +192,7 @@ void *bench_baseline_meta(u64 bytes, nodeid_t node)
 	return arena_get(&bench_baseline_arena, bytes);
 }
 
-void bench_proxima_heap_init(void)
+void bench_proxima_heap_build(const struct mem_range *ram)
 {
 	hosted_cpu_id = 0;
 	arena_reset(&bench_proxima_arena);
@@ -154,7 +201,38 @@ void bench_proxima_heap_init(void)
 	bench_proxima_arena.count = &bench_proxima_arena.cache_bytes;
 	if (pcp_init(proxima_meta))
 		panic("fixture: pcp_init failed");
-	heap_add_free(&bench_ram, 1);
+	heap_add_free(ram, 1);
+}
+
+void bench_proxima_heap_init(void)
+{
+	bench_proxima_heap_build(&bench_ram);
+}
+
+void bench_proxima_cycle(bool zero)
+{
+	struct page *held = NULL, *pg;
+	unsigned int n;
+	int o;
+
+	for (n = 0; n < topo->nr_nodes; n++) {
+		for (o = MAX_ORDER; o >= 0; o--) {
+			unsigned int flags =
+			    MEMF_EXACT | MEMF_NODE(n) | MEMF_NO_PCP | (zero ? 0 : MEMF_NO_SCRUB);
+
+			/* An allocated block's head is ours to link through until it is freed. */
+			while ((pg = alloc_pages((unsigned int)o, flags))) {
+				pg->private = (unsigned long)o;
+				pg->owner = held;
+				held = pg;
+			}
+		}
+	}
+	while ((pg = held)) {
+		held = pg->owner;
+		pg->owner = NULL;
+		free_pages(pg, (unsigned int)pg->private, false);
+	}
 }
 
 void bench_baseline_heap_init(void)

@@ -7,7 +7,10 @@
  * node first) and 2 on one node, for single pages, order 3 and a mix of
  * orders 0-4; (c) locality: the share of pages on the caller's node
  * while every node is 90% full, and where pages go once a node is
- * exhausted; (d) metadata bytes per page.
+ * exhausted; (d) metadata bytes per page; with --real-memory, (e) the
+ * throughput of (a) with real host memory behind the pages, which are
+ * written, and in two rows freed dirty, so that zeroing is paid. With
+ * --json FILE, the throughput rows also go to FILE.
  *
  * Each timed run starts from a fresh heap; Proxima and the baseline take
  * turns run by run so that noise on the host hits both alike, and the
@@ -22,6 +25,7 @@
 #include <hv/mm.h>
 
 #include "bench_heap.h"
+#include "bench_report.h"
 #include "bench_run.h"
 
 #ifndef CONFIG_PCP_BATCH
@@ -61,6 +65,8 @@ struct worker {
 	struct held *h;	  /* locality: room for cap_pages + 1 blocks */
 	u64 pages, local; /* locality: pages allocated, of those on the CPU's node */
 	u64 failed;	  /* allocations that found nothing */
+	bool dirty;	  /* real memory: free blocks dirty */
+	u64 not_zero;	  /* real memory: blocks handed out not zeroed */
 };
 
 static unsigned int pick_order(enum workload w, u64 *rng)
@@ -120,7 +126,7 @@ static void throughput_thread(struct bench_thread *t)
 				bench_die("throughput: an allocation failed with most memory free");
 		}
 		for (i = 0; i < n; i++)
-			a->free(pg[i], order[i]);
+			a->free(pg[i], order[i], false);
 		wk->t.ops += n;
 	}
 }
@@ -142,6 +148,12 @@ static void tp_measure(const void *side, void *arg, double *out)
 }
 
 static struct bench_result tp_result[NR_WORKLOADS][BENCH_NR_PLACEMENTS];
+static const struct bench_table tp_table = {
+    .name = "throughput",
+    .workload = workload_name,
+    .nr = NR_WORKLOADS,
+    .res = tp_result,
+};
 
 static void bench_throughput(void)
 {
@@ -149,7 +161,7 @@ static void bench_throughput(void)
 	       bench_reps, bench_seconds);
 	printf("  bursts of 1..N allocations (MEMF_LOCAL), then as many frees; N = 256 for\n"
 	       "  order 0, 64 otherwise; mixed: order 0 50%%, 1 15%%, 2 15%%, 3 10%%, 4 10%%\n");
-	bench_throughput_rows(&pair, tp_measure, workload_name, NR_WORKLOADS, tp_result);
+	bench_throughput_rows(&pair, tp_measure, &tp_table);
 	if (bench_host_cpus < BENCH_CPUS)
 		printf("  * more threads than host CPUs (%ld): they time-share\n", bench_host_cpus);
 }
@@ -206,13 +218,13 @@ static void locality_thread(struct bench_thread *t)
 		while (held > target) {
 			u64 i = bench_rng_next(&wk->t.rng) % nr;
 
-			a->free(h[i].pg, h[i].order);
+			a->free(h[i].pg, h[i].order, false);
 			held -= 1UL << h[i].order;
 			h[i] = h[--nr];
 		}
 	}
 	while (nr--)
-		a->free(h[nr].pg, h[nr].order);
+		a->free(h[nr].pg, h[nr].order, false);
 }
 
 static u64 locality_failed;
@@ -402,13 +414,115 @@ static void bench_memory(void)
 	       bound, 100.0 * bound / total, tp_cached);
 }
 
+/* ---- (e) real memory ------------------------------------------------------------ */
+
+enum real_workload { R_ORDER0, R_ORDER0_DIRTY, R_MIXED_DIRTY, NR_REAL };
+
+static const char *const real_name[NR_REAL] = {"order 0", "order 0 dirty", "mixed dirty"};
+/* Each row's orders and bursts: those of a workload of (a). */
+static const enum workload real_orders[NR_REAL] = {W_ORDER0, W_ORDER0, W_MIXED};
+
+static bool real_memory; /* --real-memory: run (e) */
+static u64 real_not_zero;
+
+/*
+ * As throughput_thread, but the pages are used: each block's first word
+ * must be zero as it arrives, and is written; a clean free puts it back
+ * to zero first, a dirty free leaves it for the allocator to zero.
+ */
+static void real_thread(struct bench_thread *t)
+{
+	struct worker *wk = container_of(t, struct worker, t);
+	const struct bench_alloc *a = wk->a;
+	volatile u64 *word[BURST_MAX];
+	void *pg[BURST_MAX];
+	unsigned int order[BURST_MAX];
+
+	while (!bench_stopped()) {
+		unsigned int n = 1 + bench_rng_next(&wk->t.rng) % burst_max[wk->w], i;
+
+		for (i = 0; i < n; i++) {
+			order[i] = pick_order(wk->w, &wk->t.rng);
+			pg[i] = a->alloc(order[i], BENCH_LOCAL, false);
+			if (!pg[i])
+				bench_die(
+				    "real memory: an allocation failed with most memory free");
+			word[i] = a->contents(pg[i]);
+			wk->not_zero += *word[i] != 0;
+			*word[i] = i + 1;
+		}
+		for (i = 0; i < n; i++) {
+			if (!wk->dirty)
+				*word[i] = 0;
+			a->free(pg[i], order[i], wk->dirty);
+		}
+		wk->t.ops += n;
+	}
+}
+
+/* Pairs per second of one timed run on a fresh heap with real memory behind it. */
+static void real_measure(const void *side, void *arg, double *out)
+{
+	const struct bench_alloc *a = side;
+	const struct bench_tp *t = arg;
+	struct worker wk[BENCH_CPUS];
+	unsigned int i, nr = t->pl->threads;
+
+	a->reset();
+	init_workers(wk, nr, t->pl->one_node, a, real_orders[t->workload]);
+	for (i = 0; i < nr; i++)
+		wk[i].dirty = t->workload != R_ORDER0;
+	out[0] = bench_threads_run(&wk[0].t, sizeof(*wk), nr, real_thread);
+	for (i = 0; i < nr; i++)
+		real_not_zero += wk[i].not_zero;
+}
+
+/* After a run of Proxima: what it left dirty is zeroed before the baseline runs on the RAM. */
+static void real_after_run(const void *side)
+{
+	if (side == &bench_proxima)
+		bench_proxima_zero_dirty();
+}
+
+static const struct bench_pair real_pair = {
+    .proxima = &bench_proxima,
+    .baseline = &bench_baseline,
+    .after_run = real_after_run,
+};
+
+static struct bench_result real_result[NR_REAL][BENCH_NR_PLACEMENTS];
+static const struct bench_table real_table = {
+    .name = "real memory",
+    .workload = real_name,
+    .nr = NR_REAL,
+    .res = real_result,
+    .fitting_only = true,
+};
+
+static void bench_real(void)
+{
+	bench_heap_real_memory();
+	printf("\n(e) real memory: %u MiB of host memory behind the pages (large pages where the\n"
+	       "  host gives them) instead of one scratch page; alloc+free pairs, Mops/s, median\n"
+	       "  of %u runs of %.2f s, threads up to the host's CPUs only; bursts as in (a)\n",
+	       (unsigned int)(BENCH_RAM_BYTES >> 20), bench_reps, bench_seconds);
+	printf("  each block's first word is checked to be zero, then written; order 0: put\n"
+	       "  back to zero and freed clean; dirty: freed dirty, so the allocator zeroes the\n"
+	       "  block (Proxima as it hands it out again, the baseline as it is freed)\n");
+	bench_throughput_rows(&real_pair, real_measure, &real_table);
+	if (real_not_zero)
+		printf("  warning: %llu blocks were handed out not zeroed\n", real_not_zero);
+}
+
 /* ---- report --------------------------------------------------------------------- */
 
 static void summary(void)
 {
 	printf("\nsummary (proxima/baseline; throughput and hit rate: higher is better;\n"
 	       "distance and metadata: lower is better)\n");
-	bench_throughput_summary(workload_name, NR_WORKLOADS, 9, tp_result);
+	bench_throughput_summary(&tp_table, 9);
+	if (real_memory)
+		bench_throughput_summary(&real_table, 13);
 	printf("local hit rate at %u%% full: %.3f (order 0), %.3f (mixed)\n", FILL_PERCENT,
 	       hit[0].ratio, hit[1].ratio);
 	printf("fallback avg distance: %.3f (0.5 x rest), %.3f (1.5 x rest); on nearest node "
@@ -424,7 +538,9 @@ static void summary(void)
 
 int main(int argc, char **argv)
 {
-	bench_init(argc, argv);
+	const struct bench_table tables[2] = {tp_table, real_table};
+
+	bench_init(argc, argv, "--real-memory", &real_memory);
 	bench_fixture_init();
 	printf("Proxima page allocator vs baseline (one global lock, no per-CPU caches,\n"
 	       "numeric fallback): %u nodes x %u CPUs, %u MiB each, SLIT ring 10/21/31\n",
@@ -434,6 +550,7 @@ int main(int argc, char **argv)
 	       IS_ENABLED(CONFIG_PCP) ? "y" : "n", CONFIG_PCP_BATCH, CONFIG_PCP_HIGH, MAX_ORDER,
 	       IS_ENABLED(CONFIG_SCRUB_DEBUG) ? "y" : "n", IS_ENABLED(CONFIG_DEBUG) ? "y" : "n",
 	       bench_host_cpus);
+	printf("machine: %s\n", bench_machine);
 	bench_lock_calibration();
 	printf("note: with no more threads than host CPUs, each thread is pinned to a host\n"
 	       "CPU of its own and a lock waiter spins with PAUSE, as a hypervisor CPU does\n"
@@ -442,15 +559,21 @@ int main(int argc, char **argv)
 	       "that is not running, so those ratios are not comparable\n");
 	bench_throughput();
 	if (bench_only_threads) {
+		if (real_memory)
+			bench_real();
+		bench_json_tables(tables, real_memory ? 2 : 1);
 		printf("(--threads %u: throughput rows only; took %.0f s)\n", bench_only_threads,
 		       bench_elapsed());
 		return 0;
 	}
 	bench_locality();
 	bench_memory();
+	if (real_memory)
+		bench_real();
 	if (touched)
 		printf("\nwarning: page contents were written during a timed run (dirty pages?)\n");
 	summary();
-	printf("(bench took %.0f s)\n", bench_elapsed());
+	bench_json_tables(tables, real_memory ? 2 : 1);
+	printf("(bench_heap took %.0f s)\n", bench_elapsed());
 	return 0;
 }

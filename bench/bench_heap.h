@@ -21,7 +21,10 @@ struct bench_alloc {
 	void (*reset)(void);
 	/* node: BENCH_LOCAL or a node id (preferred, or only that one if exact). */
 	void *(*alloc)(unsigned int order, int node, bool exact);
-	void (*free)(void *pg, unsigned int order);
+	/* dirty: the block holds data, and the allocator must zero it before reuse. */
+	void (*free)(void *pg, unsigned int order, bool dirty);
+	/* Where the block's contents are in the direct map. */
+	void *(*contents)(void *pg);
 	nodeid_t (*node_of)(const void *pg);
 	/* Pages of node n that the heap manages. */
 	u64 (*managed)(nodeid_t n);
@@ -34,6 +37,20 @@ struct bench_alloc {
 };
 
 extern const struct bench_alloc bench_proxima, bench_baseline;
+
+/*
+ * Put real host memory behind every page of the fixture's RAM (mapped
+ * with large pages if the host gives them, touched once, zeroed) instead
+ * of the one scratch page. Once, on the main thread, before any reset.
+ */
+void bench_heap_real_memory(void);
+
+/*
+ * Have Proxima's heap zero every free page that was freed dirty (the
+ * per-CPU caches drained first), so that all of the real RAM is zero
+ * again for whichever side runs next. Main thread, no run going on.
+ */
+void bench_proxima_zero_dirty(void);
 
 /*
  * Fill the scratch page that stands for all RAM with a pattern; later,

@@ -2,15 +2,19 @@
  * The page allocator benchmark's side of the fixture machine (bench.h):
  * the direct map, and the two page allocators behind struct bench_alloc.
  *
- * No RAM backs the fixture: every page address maps to one scratch page.
- * Pages are only written when the allocator zeroes a dirty page, which
- * happens once per reset (boot memory enters Proxima's heap dirty) and
- * never while a workload runs: bench_scratch_arm() and
- * bench_scratch_written() let the caller check that. Resets are not
- * thread-safe: the main thread runs them alone.
+ * By default no RAM backs the fixture: every page address maps to one
+ * scratch page. Pages are then only written when the allocator zeroes a
+ * dirty page, which never happens while a workload of (a) to (d) runs
+ * (resets take boot memory out unzeroed and give it back clean):
+ * bench_scratch_arm() and bench_scratch_written() let the caller check
+ * that. After bench_heap_real_memory(), real host memory stands behind
+ * every page instead, so that zeroing and touching pages cost what they
+ * do. Owns that memory. Resets are not thread-safe: the main thread runs
+ * them alone.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <hv/mm.h>
 #include <hv/panic.h>
@@ -22,13 +26,37 @@
 /* ---- the direct map ------------------------------------------------------ */
 
 #define SCRATCH_PATTERN 0x5a
+/* Host alignment of the real RAM: a block of any order is as aligned as its address. */
+#define RAM_ALIGN (PAGE_SIZE << MAX_ORDER)
 
 static _Alignas(4096) u8 scratch_page[PAGE_SIZE];
+static char *real_ram; /* NULL: the scratch page stands for every page */
 
-/* The direct map of the fixture: every address lands in one scratch page. */
+/* The direct map of the fixture: the real RAM, or the one scratch page. */
 void *arch_maddr_to_virt(paddr_t pa)
 {
-	return scratch_page;
+	if (!real_ram)
+		return scratch_page;
+	if (pa < bench_ram.start || pa >= bench_ram.end)
+		panic("arch_maddr_to_virt(0x%llx): not fixture RAM", pa);
+	return real_ram + (pa - bench_ram.start);
+}
+
+void bench_heap_real_memory(void)
+{
+	size_t len = BENCH_RAM_BYTES + RAM_ALIGN;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		panic("fixture: cannot map %zu MiB for the RAM", len >> 20);
+	real_ram = (char *)ALIGN_UP((uintptr_t)p, (uintptr_t)RAM_ALIGN);
+	/*
+	 * The hypervisor's direct map uses large pages: ask for them, so that
+	 * the host's TLB misses on 4 KiB pages are not what the rows measure.
+	 */
+	madvise(real_ram, BENCH_RAM_BYTES, MADV_HUGEPAGE);
+	/* Fault every page in now rather than in a timed run; all RAM starts zeroed. */
+	memset(real_ram, 0, BENCH_RAM_BYTES);
 }
 
 void bench_scratch_arm(void)
@@ -49,45 +77,22 @@ bool bench_scratch_written(void)
 /* ---- Proxima --------------------------------------------------------------- */
 
 /*
- * Boot memory enters the heap dirty: take every block out once (the
- * allocator zeroes it, into the scratch page) and give it back clean.
+ * A fresh heap. Boot memory enters it dirty; every block is taken out
+ * without zeroing and given back clean, since the RAM is zero already
+ * (the real RAM starts so and bench_proxima_zero_dirty() keeps it so; the
+ * scratch page nothing reads): zeroing 512 MiB per reset would cost more
+ * than the runs. The baseline heap starts clean too.
  */
-static void proxima_make_clean(void)
-{
-	struct block {
-		struct page *pg;
-		unsigned int order;
-	} *held = NULL;
-	size_t cap = 0, nr = 0, i;
-	unsigned int n;
-	int o;
-
-	for (n = 0; n < BENCH_NODES; n++) {
-		for (o = MAX_ORDER; o >= 0; o--) {
-			unsigned int flags = MEMF_EXACT | MEMF_NODE(n) | MEMF_NO_PCP;
-			struct page *pg;
-
-			while ((pg = alloc_pages((unsigned int)o, flags))) {
-				if (nr == cap) {
-					cap = cap ? 2 * cap : 1024;
-					held = realloc(held, cap * sizeof(*held));
-					if (!held)
-						panic("fixture: out of host memory");
-				}
-				held[nr].pg = pg;
-				held[nr++].order = (unsigned int)o;
-			}
-		}
-	}
-	for (i = 0; i < nr; i++)
-		free_pages(held[i].pg, held[i].order, false);
-	free(held);
-}
-
 static void proxima_reset(void)
 {
 	bench_proxima_heap_init();
-	proxima_make_clean();
+	bench_proxima_cycle(false);
+}
+
+void bench_proxima_zero_dirty(void)
+{
+	pcp_drain_all();
+	bench_proxima_cycle(true);
 }
 
 static void *proxima_alloc(unsigned int order, int node, bool exact)
@@ -99,9 +104,14 @@ static void *proxima_alloc(unsigned int order, int node, bool exact)
 	return alloc_pages(order, flags);
 }
 
-static void proxima_free(void *pg, unsigned int order)
+static void proxima_free(void *pg, unsigned int order, bool dirty)
 {
-	free_pages(pg, order, false);
+	free_pages(pg, order, dirty);
+}
+
+static void *proxima_contents(void *pg)
+{
+	return arch_maddr_to_virt(page_to_maddr(pg));
 }
 
 static nodeid_t proxima_node_of(const void *pg)
@@ -145,6 +155,7 @@ const struct bench_alloc bench_proxima = {
     .reset = proxima_reset,
     .alloc = proxima_alloc,
     .free = proxima_free,
+    .contents = proxima_contents,
     .node_of = proxima_node_of,
     .managed = proxima_managed,
     .frame_bytes = proxima_frame_bytes,
@@ -165,8 +176,16 @@ static void *baseline_alloc(unsigned int order, int node, bool exact)
 	return base_alloc(order, node == BENCH_LOCAL ? BASE_LOCAL : node, exact);
 }
 
-static void baseline_free(void *pg, unsigned int order)
+static void *baseline_contents(void *pg)
 {
+	return arch_maddr_to_virt(((struct base_page *)pg)->mfn << PAGE_SHIFT);
+}
+
+/* The classic design zeroes a dirty block as it is freed. */
+static void baseline_free(void *pg, unsigned int order, bool dirty)
+{
+	if (dirty)
+		memset(baseline_contents(pg), 0, PAGE_SIZE << order);
 	base_free(pg, order);
 }
 
@@ -195,6 +214,7 @@ const struct bench_alloc bench_baseline = {
     .reset = baseline_reset,
     .alloc = baseline_alloc,
     .free = baseline_free,
+    .contents = baseline_contents,
     .node_of = baseline_node_of,
     .managed = base_managed,
     .frame_bytes = baseline_frame_bytes,

@@ -34,13 +34,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <hv/mm.h>
 #include <hv/slab.h>
 
+#include "bench_report.h"
 #include "bench_slab.h"
 
 const char bench_name[] = "bench_peers";
@@ -261,34 +260,6 @@ static void measure_row(enum row r)
 
 /* ---- the report ----------------------------------------------------------------- */
 
-static char machine[256];
-
-static void describe_machine(void)
-{
-	char line[256], model[128] = "unknown CPU";
-	double load[3] = {0, 0, 0};
-	struct utsname u;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "model name", 10) == 0) {
-			char *v = strchr(line, ':');
-
-			if (v) {
-				snprintf(model, sizeof(model), "%s", v + 2);
-				model[strcspn(model, "\n")] = '\0';
-			}
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	getloadavg(load, 3);
-	uname(&u);
-	snprintf(machine, sizeof(machine), "%s, %ld CPUs online, load %.2f %.2f %.2f, %s %s", model,
-		 sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load[2], u.sysname, u.release);
-}
-
 static void print_table(void)
 {
 	unsigned int r, k;
@@ -296,7 +267,7 @@ static void print_table(void)
 	printf("%s: one thread pinned to CPU 0; %u rounds of %u batches (64 pairs, or one burst)"
 	       " per allocator, order rotating; ns per alloc+free pair\n",
 	       bench_name, reps, batches);
-	printf("machine: %s\n", machine);
+	printf("machine: %s\n", bench_machine);
 	printf("allocators: proxima (this tree, kmalloc and alloc_pages), glibc %s, jemalloc %s, "
 	       "mimalloc %s\n",
 	       allocs[1].version, allocs[2].version, allocs[3].version);
@@ -323,12 +294,9 @@ static void print_table(void)
 
 static void write_json(const char *path)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = bench_json_open(path, bench_name);
 	unsigned int r, k;
 
-	if (!f)
-		die("cannot write the JSON file");
-	fprintf(f, "{\n  \"benchmark\": \"%s\",\n  \"machine\": \"%s\",\n", bench_name, machine);
 	fprintf(f,
 		"  \"method\": {\"threads\": 1, \"pinned_cpu\": 0, \"rounds\": %u, "
 		"\"batches_per_round\": %u, \"pairs_per_batch\": %u, \"burst\": %u},\n",
@@ -338,15 +306,17 @@ static void write_json(const char *path)
 		fprintf(f, "%s\"%s\": \"%s\"", k ? ", " : "", allocs[k].name, allocs[k].version);
 	fprintf(f, "},\n  \"unit\": \"ns per alloc+free pair\",\n  \"rows\": [\n");
 	for (r = 0; r < NR_ROWS; r++) {
-		fprintf(f, "    {\"pair\": \"%s\"", row_name[r]);
+		/* bytes: the object size of a kmalloc row (the size plot's x), 0 for the others. */
+		fprintf(f, "    {\"pair\": \"%s\", \"bytes\": %zu", row_name[r],
+			r == R_PAGE || r == R_BURST ? (size_t)0 : row_size[r]);
 		for (k = 0; k < NR_ALLOCS; k++)
 			fprintf(f, ", \"%s\": {\"min\": %.2f, \"median\": %.2f, \"p99\": %.2f}",
 				allocs[k].name, result[r][k].min, result[r][k].median,
 				result[r][k].p99);
 		fprintf(f, "}%s\n", r + 1 < NR_ROWS ? "," : "");
 	}
-	fprintf(f, "  ]\n}\n");
-	fclose(f);
+	fprintf(f, "  ]\n");
+	bench_json_close(f, path);
 }
 
 static void usage(void)
@@ -380,7 +350,7 @@ int main(int argc, char **argv)
 	if (sched_setaffinity(0, sizeof(one), &one))
 		die("cannot pin to CPU 0");
 	find_peers();
-	describe_machine();
+	bench_describe_machine();
 	slab_fixture_init();
 	slab_bench_proxima.reset();
 	for (r = 0; r < NR_ROWS; r++)

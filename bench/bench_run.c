@@ -19,11 +19,13 @@
 #include <hv/spinlock.h>
 
 #include "bench.h"
+#include "bench_report.h"
 #include "bench_run.h"
 
 double bench_seconds = 0.3;
 unsigned int bench_reps = 7;
 unsigned int bench_only_threads;
+const char *bench_json_path;
 long bench_host_cpus;
 
 const struct bench_placement bench_placements[BENCH_NR_PLACEMENTS] = {
@@ -48,34 +50,45 @@ double bench_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static void parse_args(int argc, char **argv)
+static void parse_args(int argc, char **argv, const char *flag, bool *flag_set)
 {
-	char usage[128];
+	char usage[160];
 	int i;
 
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--seconds"))
-			bench_seconds = atof(argv[i + 1]);
-		else if (!strcmp(argv[i], "--reps"))
-			bench_reps = (unsigned int)atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--threads"))
-			bench_only_threads = (unsigned int)atoi(argv[i + 1]);
-		else
+	for (i = 1; i < argc; i += 2) {
+		if (flag && !strcmp(argv[i], flag)) {
+			*flag_set = true;
+			i--; /* no value */
+		} else if (i + 1 == argc) {
 			break;
+		} else if (!strcmp(argv[i], "--seconds")) {
+			bench_seconds = atof(argv[i + 1]);
+		} else if (!strcmp(argv[i], "--reps")) {
+			bench_reps = (unsigned int)atoi(argv[i + 1]);
+		} else if (!strcmp(argv[i], "--threads")) {
+			bench_only_threads = (unsigned int)atoi(argv[i + 1]);
+		} else if (!strcmp(argv[i], "--json")) {
+			bench_json_path = argv[i + 1];
+		} else {
+			break;
+		}
 	}
 	if (i < argc || bench_seconds <= 0 || bench_seconds > 60 || !bench_reps ||
 	    bench_reps > BENCH_MAX_REPS) {
-		snprintf(usage, sizeof(usage),
-			 "usage: %s [--seconds 0.01-60] [--reps 1-31] [--threads N]", bench_name);
+		snprintf(
+		    usage, sizeof(usage),
+		    "usage: %s [--seconds 0.01-60] [--reps 1-31] [--threads N] [--json FILE]%s%s%s",
+		    bench_name, flag ? " [" : "", flag ? flag : "", flag ? "]" : "");
 		bench_die(usage);
 	}
 }
 
-void bench_init(int argc, char **argv)
+void bench_init(int argc, char **argv, const char *flag, bool *flag_set)
 {
 	start_time = bench_now();
-	parse_args(argc, argv);
+	parse_args(argc, argv, flag, flag_set);
 	bench_host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	bench_describe_machine();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
@@ -277,39 +290,103 @@ void bench_paired(const struct bench_pair *pair, bench_measure_fn f, void *arg, 
 
 /* ---- the throughput table --------------------------------------------------- */
 
+/* Whether the rows of t run placement pl. */
+static bool row_wanted(const struct bench_table *t, const struct bench_placement *pl)
+{
+	if (bench_only_threads && pl->threads != bench_only_threads)
+		return false;
+	return !t->fitting_only || pl->threads <= bench_host_cpus;
+}
+
 void bench_throughput_rows(const struct bench_pair *pair, bench_measure_fn f,
-			   const char *const name[], unsigned int nr,
-			   struct bench_result (*res)[BENCH_NR_PLACEMENTS])
+			   const struct bench_table *t)
 {
 	unsigned int w, i;
 
-	printf("  %-10s %-12s %9s %9s %17s %15s\n", "workload", "threads", "proxima", "baseline",
+	printf("  %-13s %-12s %9s %9s %17s %15s\n", "workload", "threads", "proxima", "baseline",
 	       "proxima/baseline", "runs: min-max");
-	for (w = 0; w < nr; w++) {
+	for (w = 0; w < t->nr; w++) {
 		for (i = 0; i < BENCH_NR_PLACEMENTS; i++) {
 			const struct bench_placement *pl = &bench_placements[i];
-			struct bench_tp t = {.workload = w, .pl = pl};
-			struct bench_result *r = &res[w][i];
+			struct bench_tp tp = {.workload = w, .pl = pl};
+			struct bench_result *r = &t->res[w][i];
 
-			if (bench_only_threads && pl->threads != bench_only_threads)
+			if (!row_wanted(t, pl))
 				continue;
-			bench_paired(pair, f, &t, 1, r);
-			printf("  %-10s %-10s %s %9.2f %9.2f %17.2f %7.2f-%-7.2f\n", name[w],
+			bench_paired(pair, f, &tp, 1, r);
+			printf("  %-13s %-10s %s %9.2f %9.2f %17.2f %7.2f-%-7.2f\n", t->workload[w],
 			       pl->label, bench_oversubscribed(pl->threads), r->proxima / 1e6,
 			       r->baseline / 1e6, r->ratio, r->lo, r->hi);
 		}
 	}
 }
 
-void bench_throughput_summary(const char *const name[], unsigned int nr, int width,
-			      struct bench_result (*res)[BENCH_NR_PLACEMENTS])
+void bench_throughput_summary(const struct bench_table *t, int width)
 {
 	unsigned int w, i;
 
-	for (w = 0; w < nr; w++) {
-		printf("throughput %-*s:", width, name[w]);
-		for (i = 0; i < BENCH_NR_PLACEMENTS; i++)
-			printf(" %.2f (%s)%s", res[w][i].ratio, bench_placements[i].label,
-			       i + 1 < BENCH_NR_PLACEMENTS ? "," : "\n");
+	for (w = 0; w < t->nr; w++) {
+		const char *sep = ":";
+
+		printf("%s %-*s", t->name, width, t->workload[w]);
+		for (i = 0; i < BENCH_NR_PLACEMENTS; i++) {
+			if (!row_wanted(t, &bench_placements[i]))
+				continue;
+			printf("%s %.2f (%s)", sep, t->res[w][i].ratio, bench_placements[i].label);
+			sep = ",";
+		}
+		printf("\n");
 	}
+}
+
+/* One JSON row: a placement of a workload of t. */
+static void json_row(FILE *f, const struct bench_table *t, unsigned int w, unsigned int i,
+		     bool first)
+{
+	const struct bench_placement *pl = &bench_placements[i];
+	const struct bench_result *r = &t->res[w][i];
+
+	fprintf(f, "%s    {\"table\": ", first ? "" : ",\n");
+	bench_json_string(f, t->name);
+	fprintf(f, ", \"workload\": ");
+	bench_json_string(f, t->workload[w]);
+	fprintf(f,
+		", \"placement\": \"%s\", \"threads\": %u, \"one_node\": %s, "
+		"\"oversubscribed\": %s, \"proxima\": %.4f, \"baseline\": %.4f, \"ratio\": %.4f, "
+		"\"ratio_min\": %.4f, \"ratio_max\": %.4f}",
+		pl->label, pl->threads, pl->one_node ? "true" : "false",
+		pl->threads > bench_host_cpus ? "true" : "false", r->proxima / 1e6,
+		r->baseline / 1e6, r->ratio, r->lo, r->hi);
+}
+
+void bench_json_tables(const struct bench_table *t, unsigned int nr)
+{
+	unsigned int k, w, i;
+	bool first = true;
+	FILE *f;
+
+	if (!bench_json_path)
+		return;
+	f = bench_json_open(bench_json_path, bench_name);
+	fprintf(f,
+		"  \"method\": {\"seconds_per_run\": %.3f, \"runs\": %u, \"host_cpus\": %ld, "
+		"\"pinned\": \"while threads <= host CPUs\", \"fixture\": \"%u nodes x %u CPUs, "
+		"%u MiB each\"},\n",
+		bench_seconds, bench_reps, bench_host_cpus, BENCH_NODES, BENCH_CPUS_PER_NODE,
+		(unsigned int)(BENCH_NODE_BYTES >> 20));
+	fprintf(f, "  \"unit\": \"million alloc+free pairs per second, median of the runs\",\n"
+		   "  \"rows\": [\n");
+	for (k = 0; k < nr; k++) {
+		for (w = 0; w < t[k].nr; w++) {
+			for (i = 0; i < BENCH_NR_PLACEMENTS; i++) {
+				if (!t[k].res[w][i].proxima && !t[k].res[w][i].baseline)
+					continue;
+				json_row(f, &t[k], w, i, first);
+				first = false;
+			}
+		}
+	}
+	fprintf(f, "\n  ]\n");
+	bench_json_close(f, bench_json_path);
+	printf("results: %s\n", bench_json_path);
 }

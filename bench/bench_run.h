@@ -20,18 +20,24 @@
 /* The program's name for messages and usage ("bench_heap"); each main file defines it. */
 extern const char bench_name[];
 
-/* Set by bench_init(): --seconds, --reps, --threads (0: every row), and the host's CPUs. */
+/*
+ * Set by bench_init(): --seconds, --reps, --threads (0: every row),
+ * --json (NULL: no file), and the host's CPUs.
+ */
 extern double bench_seconds;
 extern unsigned int bench_reps;
 extern unsigned int bench_only_threads;
+extern const char *bench_json_path;
 extern long bench_host_cpus;
 
 /*
  * Start the clock of bench_elapsed(), parse the command line (exit with
- * the usage on anything else), count the host's CPUs and line-buffer
- * stdout. First thing in main().
+ * the usage on anything else), count the host's CPUs, describe the
+ * machine (bench_report.h) and line-buffer stdout. flag is the
+ * benchmark's own option that takes no value ("--real-memory"), or NULL;
+ * *flag_set says whether it was given. First thing in main().
  */
-void bench_init(int argc, char **argv);
+void bench_init(int argc, char **argv, const char *flag, bool *flag_set);
 
 /* Seconds since bench_init(). */
 double bench_elapsed(void);
@@ -134,18 +140,33 @@ struct bench_tp {
 	const struct bench_placement *pl;
 };
 
+/* A throughput table: its workloads' names and results (res[workload][placement]). */
+struct bench_table {
+	const char *name; /* for the JSON file: "throughput", "real memory" */
+	const char *const *workload;
+	unsigned int nr;
+	struct bench_result (*res)[BENCH_NR_PLACEMENTS];
+	bool fitting_only; /* only placements with no more threads than host CPUs */
+};
+
 /*
- * The column heads, then for every workload w < nr and placement p (with
- * --threads, only those with as many threads) paired runs of f on a
- * struct bench_tp, one value each, pairs per second: a row in Mops/s
- * with the ratios, and the result in res[w][p].
+ * The column heads, then for every workload w of t and placement p (with
+ * --threads, only those with as many threads; with t->fitting_only, only
+ * those that fit the host) paired runs of f on a struct bench_tp, one
+ * value each, pairs per second: a row in Mops/s with the ratios, and the
+ * result in t->res[w][p]. Placements not run keep a zeroed result.
  */
 void bench_throughput_rows(const struct bench_pair *pair, bench_measure_fn f,
-			   const char *const name[], unsigned int nr,
-			   struct bench_result (*res)[BENCH_NR_PLACEMENTS]);
+			   const struct bench_table *t);
 
 /* The summary's line per workload: "throughput <name padded to width>: ratio (label), ...". */
-void bench_throughput_summary(const char *const name[], unsigned int nr, int width,
-			      struct bench_result (*res)[BENCH_NR_PLACEMENTS]);
+void bench_throughput_summary(const struct bench_table *t, int width);
+
+/*
+ * With --json, write the file: the method (seconds, reps, host CPUs, the
+ * fixture) and a row per placement run of each of the nr tables t[];
+ * rates in Mops/s, oversubscribed rows marked. Prints where it went.
+ */
+void bench_json_tables(const struct bench_table *t, unsigned int nr);
 
 #endif /* BENCH_BENCH_RUN_H */

@@ -13,6 +13,7 @@
  * (c) locality while every CPU allocates and frees its own objects at
  * random; (d) bytes of pages held per byte of objects held, in that
  * steady state, after a transient peak, and after a peak freed at random.
+ * With --json FILE, the throughput rows of (a) also go to FILE.
  *
  * Each run starts from fresh heaps; Proxima and the baseline take turns
  * run by run, and the median of the per-run ratios is shown. Threads
@@ -28,6 +29,7 @@
 #include <hv/slab.h>
 
 #include "baseline_slab.h"
+#include "bench_report.h"
 #include "bench_run.h"
 #include "bench_slab.h"
 
@@ -171,6 +173,12 @@ static void tp_measure(const void *side, void *arg, double *out)
 }
 
 static struct bench_result tp_result[NR_WORKLOADS][BENCH_NR_PLACEMENTS];
+static const struct bench_table tp_table = {
+    .name = "throughput",
+    .workload = workload_name,
+    .nr = NR_WORKLOADS,
+    .res = tp_result,
+};
 
 static void bench_throughput(void)
 {
@@ -179,7 +187,7 @@ static void bench_throughput(void)
 	printf("  bursts of 1..%u allocations, then as many frees, on the same CPU; mixed:\n"
 	       "  a class of 8..4096 uniformly, then a size within it uniformly\n",
 	       BURST_MAX);
-	bench_throughput_rows(&pair, tp_measure, workload_name, NR_WORKLOADS, tp_result);
+	bench_throughput_rows(&pair, tp_measure, &tp_table);
 }
 
 /* ---- (b) cross-node frees ---------------------------------------------------- */
@@ -451,7 +459,7 @@ static void summary(void)
 
 	printf("\nsummary (proxima/baseline; throughput and home shares: higher is better;\n"
 	       "memory per byte held: lower is better)\n");
-	bench_throughput_summary(workload_name, NR_WORKLOADS, 6, tp_result);
+	bench_throughput_summary(&tp_table, 6);
 	printf("cross-node ring throughput:");
 	for (i = 0; i < NR_RINGS; i++)
 		printf(" %.2f (%s)%s", ring_result[i][0].ratio, ring_placements[i].label,
@@ -490,13 +498,14 @@ static void print_config(void)
 
 int main(int argc, char **argv)
 {
-	bench_init(argc, argv);
+	bench_init(argc, argv, NULL, NULL);
 	slab_fixture_init();
 	printf("\nProxima slab allocator vs baseline (one global pool and lock, a free list\n"
 	       "per class, no per-CPU caches, no nodes): %u nodes x %u CPUs, %u MiB each,\n"
 	       "SLIT ring 10/21/31; each on its own page allocator\n",
 	       BENCH_NODES, BENCH_CPUS_PER_NODE, (unsigned int)(BENCH_NODE_BYTES >> 20));
 	print_config();
+	printf("machine: %s\n", bench_machine);
 	bench_lock_calibration();
 	printf("note: as for the page allocator, threads are pinned and lock waiters spin\n"
 	       "with PAUSE while there are no more threads than host CPUs; rows marked *\n"
@@ -504,6 +513,7 @@ int main(int argc, char **argv)
 	       "those ratios are not comparable\n");
 	bench_throughput();
 	bench_rings();
+	bench_json_tables(&tp_table, 1);
 	if (bench_only_threads) {
 		printf("(--threads %u: throughput rows only; took %.0f s)\n", bench_only_threads,
 		       bench_elapsed());

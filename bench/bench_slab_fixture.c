@@ -78,43 +78,17 @@ void slab_fixture_init(void)
 /* ---- Proxima --------------------------------------------------------------- */
 
 /*
- * Boot memory enters the heap dirty. Take every block out once without
- * zeroing (MEMF_NO_SCRUB) and give it back clean: nothing here reads
- * memory it has not written, and zeroing 512 MiB per reset would cost
- * more than the runs; the baseline heap never zeroes either.
+ * Boot memory enters the heap dirty. Every block is taken out once
+ * without zeroing and given back clean (bench_proxima_cycle): nothing here
+ * reads memory it has not written, and zeroing 512 MiB per reset would
+ * cost more than the runs; the baseline heap never zeroes either.
  */
-static void proxima_make_clean(void)
-{
-	struct page *held = NULL, *pg;
-	unsigned int n;
-	int o;
-
-	for (n = 0; n < BENCH_NODES; n++) {
-		for (o = MAX_ORDER; o >= 0; o--) {
-			unsigned int flags =
-			    MEMF_EXACT | MEMF_NODE(n) | MEMF_NO_PCP | MEMF_NO_SCRUB;
-
-			/* An allocated block's head is ours to link through until it is freed. */
-			while ((pg = alloc_pages((unsigned int)o, flags))) {
-				pg->private = (unsigned long)o;
-				pg->owner = held;
-				held = pg;
-			}
-		}
-	}
-	while ((pg = held)) {
-		held = pg->owner;
-		pg->owner = NULL;
-		free_pages(pg, (unsigned int)pg->private, false);
-	}
-}
-
 static void proxima_reset(void)
 {
 	/* The last heap's slab allocator is gone (the baseline may have written over it). */
 	heap_set_reclaim(NULL);
 	bench_proxima_heap_init();
-	proxima_make_clean();
+	bench_proxima_cycle(false);
 	slab_init();
 }
 
