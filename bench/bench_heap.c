@@ -519,7 +519,8 @@ static void bench_real(void)
 static void summary(void)
 {
 	printf("\nsummary (proxima/baseline; throughput and hit rate: higher is better;\n"
-	       "distance and metadata: lower is better)\n");
+	       "distance and metadata: lower is better; *: more threads than host CPUs,\n"
+	       "time-shared, not comparable)\n");
 	bench_throughput_summary(&tp_table, 9);
 	if (real_memory)
 		bench_throughput_summary(&real_table, 13);

@@ -8,6 +8,9 @@
  *             peer's aligned_alloc(4096, 4096) + free
  *   N B       kmalloc(N) + kfree against malloc(N) + free, N = 16, 64,
  *             256, 1024, 4096
+ *   mixed     the same with every pair of a batch another size, 8 B to
+ *             4 KiB (a fixed sequence): consecutive frees of different
+ *             classes, where the single-size rows repeat one
  *   burst     256 kmalloc(64) then their 256 kfree, per pair
  * Proxima runs on the slab benchmark's fixture (bench_slab_fixture.c: 4
  * nodes of 128 MiB with real host memory behind them, so its metadata and
@@ -162,12 +165,33 @@ static void find_peers(void)
 
 /* ---- the workloads --------------------------------------------------------- */
 
-enum row { R_PAGE, R_16, R_64, R_256, R_1024, R_4096, R_BURST, NR_ROWS };
+enum row { R_PAGE, R_16, R_64, R_256, R_1024, R_4096, R_MIXED, R_BURST, NR_ROWS };
 
 static const char *const row_name[NR_ROWS] = {
-    "page", "16 B", "64 B", "256 B", "1024 B", "4096 B", "burst 256 x 64 B",
+    "page", "16 B", "64 B", "256 B", "1024 B", "4096 B", "mixed 8..4096 B", "burst 256 x 64 B",
 };
-static const size_t row_size[NR_ROWS] = {4096, 16, 64, 256, 1024, 4096, BURST_SIZE};
+static const size_t row_size[NR_ROWS] = {4096, 16, 64, 256, 1024, 4096, 0, BURST_SIZE};
+
+/*
+ * The mixed row's sizes, pair i of every batch asking mixed_size[i]: 8 B
+ * to 4 KiB spread evenly over the powers of two, anywhere within each
+ * (fill_mixed_sizes(): a fixed sequence, the same for every allocator).
+ */
+static size_t mixed_size[BATCH];
+
+static void fill_mixed_sizes(void)
+{
+	u64 x = 0x9e3779b97f4a7c15ULL;
+	unsigned int i;
+
+	for (i = 0; i < BATCH; i++) {
+		unsigned int shift;
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		shift = 3 + (unsigned int)((x >> 33) % 10); /* 8 B .. 4 KiB */
+		mixed_size[i] = ((size_t)1 << shift) - (size_t)((x >> 45) % ((1U << shift) / 2));
+	}
+}
 
 static void *burst_objs[BURST];
 
@@ -192,7 +216,7 @@ static void batch(const struct allocator *a, enum row r)
 			a->free(burst_objs[i]);
 	} else {
 		for (i = 0; i < BATCH; i++) {
-			void *p = a->malloc(row_size[r]);
+			void *p = a->malloc(r == R_MIXED ? mixed_size[i] : row_size[r]);
 
 			if (!p)
 				die("an allocation failed");
@@ -351,6 +375,7 @@ int main(int argc, char **argv)
 		die("cannot pin to CPU 0");
 	find_peers();
 	bench_describe_machine();
+	fill_mixed_sizes();
 	slab_fixture_init();
 	slab_bench_proxima.reset();
 	for (r = 0; r < NR_ROWS; r++)

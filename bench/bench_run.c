@@ -332,7 +332,9 @@ void bench_throughput_summary(const struct bench_table *t, int width)
 		for (i = 0; i < BENCH_NR_PLACEMENTS; i++) {
 			if (!row_wanted(t, &bench_placements[i]))
 				continue;
-			printf("%s %.2f (%s)", sep, t->res[w][i].ratio, bench_placements[i].label);
+			/* Oversubscribed rows keep their mark here too. */
+			printf("%s %.2f (%s%s)", sep, t->res[w][i].ratio, bench_placements[i].label,
+			       bench_placements[i].threads > bench_host_cpus ? "*" : "");
 			sep = ",";
 		}
 		printf("\n");

@@ -458,11 +458,13 @@ static void summary(void)
 	unsigned int i;
 
 	printf("\nsummary (proxima/baseline; throughput and home shares: higher is better;\n"
-	       "memory per byte held: lower is better)\n");
+	       "memory per byte held: lower is better; *: more threads than host CPUs,\n"
+	       "time-shared, not comparable)\n");
 	bench_throughput_summary(&tp_table, 6);
 	printf("cross-node ring throughput:");
 	for (i = 0; i < NR_RINGS; i++)
-		printf(" %.2f (%s)%s", ring_result[i][0].ratio, ring_placements[i].label,
+		printf(" %.2f (%s%s)%s", ring_result[i][0].ratio, ring_placements[i].label,
+		       ring_placements[i].threads > bench_host_cpus ? "*" : "",
 		       i + 1 < NR_RINGS ? "," : "\n");
 	printf("cross-node ring, allocations on the CPU's own node:");
 	for (i = 0; i < NR_RINGS; i++)
