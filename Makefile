@@ -333,7 +333,7 @@ help:
 	@echo '  format             - rewrite every C file as .clang-format says (clang-format 14)'
 	@echo '  format-check       - list the C files that differ from .clang-format; fail if any'
 	@echo '  fuzz               - libFuzzer over firmware tables to topology (FUZZ_SECONDS=60)'
-	@echo '  bench              - page and slab allocators against classic baselines, as ratios'
+	@echo '  bench              - allocators vs glibc/jemalloc/mimalloc, sweeps, baselines (QUICK=1)'
 	@echo '  deps               - install the Debian packages the build and tests need'
 	@echo '  clean / distclean  - remove build outputs / the whole build directory'
 	@echo 'Configuration:'
