@@ -4,9 +4,10 @@
  * refilled from and drained to the node's buddy lists PCP_BATCH pages at a
  * time, holding at most PCP_HIGH pages per order; a single page of another
  * node freed here waits in a per-node outbox that goes home as a batch
- * (larger blocks of other nodes go straight home). Each CPU also counts its own allocations and
- * frees per node (statistics, pages allocated), so the hot paths share no counter; readers sum over
- * CPUs. Owns pcp_of[].
+ * (larger blocks of other nodes go straight home). Each CPU also counts
+ * its own allocations and frees per node (statistics, pages allocated,
+ * pages freed dirty and zeroed), so the hot paths share no counter;
+ * readers sum over CPUs. Owns pcp_of[].
  *
  * Locking: a cache belongs to its CPU, which touches it with interrupts
  * off and no atomic operation: it marks itself busy with a plain store,
@@ -19,8 +20,10 @@
  * until it clears. The barrier on the owner's side is what its own fast
  * path leaves out: either the owner's busy store is visible to the remote
  * CPU, or the owner sees remote. A CPU that arch_cpu_sync() cannot reach
- * (not online, or interrupts off for too long) keeps its cache, and the
- * next attempt gets it. No page is ever lost or handed out twice.
+ * (not online, or interrupts off for too long) keeps its cache, and so
+ * does one that a third CPU is taking over already (remote_lock is only
+ * tried, never waited for); the next attempt gets it. No page is ever
+ * lost or handed out twice.
  * Order: cache (owned, or taken over under remote_lock), then a heap
  * lock; a cache's page counts change under the heap lock together with
  * the pages they count. The counters are written by their CPU only,
@@ -60,6 +63,7 @@ struct pcp {
 	/* This CPU's counters, per node the pages belong to. */
 	struct node_stats stats[MAX_NODES];
 	s64 allocated[MAX_NODES];
+	s64 dirty[MAX_NODES];	     /* change to each node's dirty_pages: freed dirty, zeroed */
 	struct spinlock remote_lock; /* one CPU at a time takes the cache over */
 };
 
@@ -134,6 +138,17 @@ u64 heap_allocated(nodeid_t n)
 		if (pcp_of[cpu])
 			sum += READ_ONCE(pcp_of[cpu]->allocated[n]);
 	return (u64)sum;
+}
+
+u64 heap_dirty(nodeid_t n)
+{
+	s64 sum = (s64)__atomic_load_n(&heap[n].dirty_pages, __ATOMIC_RELAXED);
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		if (pcp_of[cpu])
+			sum += READ_ONCE(pcp_of[cpu]->dirty[n]);
+	return sum > 0 ? (u64)sum : 0;
 }
 
 u64 heap_cached(nodeid_t n)
@@ -274,13 +289,20 @@ static __always_inline void leave(struct pcp *p, unsigned long flags)
 }
 
 /*
- * Take another CPU's cache over (see Locking above); false if its owner
- * cannot be reached now, and the cache must be left alone. The caller is
- * in no cache of its own.
+ * Take another CPU's cache over (see Locking above); false if another CPU
+ * is taking it over already, or its owner cannot be reached now: the
+ * cache must then be left alone. The caller is in no cache of its own.
+ * Never spins on remote_lock: a CPU spinning with interrupts off could
+ * not answer the arch_cpu_sync() of the CPU holding it, and CPUs that all
+ * drain at once would wait for each other until their syncs time out.
  */
 static bool take(struct pcp *p, unsigned long *flags)
 {
-	*flags = spin_lock_irqsave(&p->remote_lock);
+	*flags = arch_irq_save();
+	if (!spin_trylock(&p->remote_lock)) {
+		arch_irq_restore(*flags);
+		return false; /* being drained by that CPU */
+	}
 	__atomic_store_n(&p->remote, 1, __ATOMIC_SEQ_CST);
 	if (!arch_cpu_sync(p->cpu)) {
 		__atomic_store_n(&p->remote, 0, __ATOMIC_RELEASE);
@@ -344,8 +366,24 @@ struct page *pcp_alloc(unsigned int o)
 	return pg;
 }
 
-/* Every page of a block freed dirty is dirty; the head says so for the block. */
-static void mark_block_dirty(struct page *pg, unsigned int o)
+void pcp_count_zeroed(nodeid_t n, unsigned long pages)
+{
+	unsigned long flags;
+	struct pcp *p = enter(&flags);
+
+	if (!p) {
+		__atomic_fetch_sub(&heap[n].dirty_pages, pages, __ATOMIC_RELAXED);
+		return;
+	}
+	p->dirty[n] -= (s64)pages;
+	leave(p, flags);
+}
+
+/*
+ * Every page of a block freed dirty is dirty; the head says so for the
+ * block. Counted in this CPU's own dirty count for the node.
+ */
+static void mark_block_dirty(struct pcp *p, struct page *pg, unsigned int o)
 {
 	unsigned long i, n = 0;
 
@@ -355,7 +393,7 @@ static void mark_block_dirty(struct page *pg, unsigned int o)
 			n++;
 		}
 	}
-	__atomic_fetch_add(&heap[pg->node].dirty_pages, n, __ATOMIC_RELAXED);
+	p->dirty[pg->node] += (s64)n;
 }
 
 bool pcp_free(struct page *pg, unsigned int o, bool dirty)
@@ -375,7 +413,7 @@ bool pcp_free(struct page *pg, unsigned int o, bool dirty)
 	}
 	pg->flags &= PG_DIRTY;
 	if (dirty)
-		mark_block_dirty(pg, o);
+		mark_block_dirty(p, pg, o);
 	mark_cached(pg, o, true);
 	pg->prev = NULL;
 	if (n == p->node) {
