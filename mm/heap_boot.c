@@ -61,8 +61,8 @@ static void key_heap(unsigned char key)
 		printk(LOG_EMERG,
 		       "heap node %u: free %llu pcp %llu dirty %llu hit %llu miss %llu "
 		       "foreign %llu local %llu other %llu\n",
-		       n, h->free_pages, heap_cached((nodeid_t)n), h->dirty_pages, st.hit, st.miss,
-		       st.foreign, st.local, st.other);
+		       n, h->free_pages, heap_cached((nodeid_t)n), heap_dirty((nodeid_t)n), st.hit,
+		       st.miss, st.foreign, st.local, st.other);
 	}
 }
 

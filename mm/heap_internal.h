@@ -30,7 +30,7 @@ struct node_heap {
 	u64 managed;	 /* pages handed to the heap at boot */
 	u64 lost;	 /* pages of the node left out (reported at boot) */
 	u64 free_pages;	 /* in the buddy free lists */
-	u64 dirty_pages; /* of those, not yet zeroed */
+	u64 dirty_pages; /* of those, not yet zeroed (with the CPUs' changes: heap_dirty()) */
 	u64 scrubbing;	 /* taken out by an idle CPU to be zeroed */
 	/*
 	 * Shared counters, only for CPUs that have no per-CPU ones (pcp.c);
@@ -137,6 +137,10 @@ void mm_count_alloc(nodeid_t got, nodeid_t intended, nodeid_t cpu_node, unsigned
 /* Totals over every CPU: pages allocated, pages in caches, statistics. */
 u64 heap_allocated(nodeid_t n);
 u64 heap_cached(nodeid_t n);
+/* Free pages of node n not yet zeroed: dirty_pages and every CPU's change to it. */
+u64 heap_dirty(nodeid_t n);
+/* pages of node n were zeroed as they were allocated: the calling CPU's count. */
+void pcp_count_zeroed(nodeid_t n, unsigned long pages);
 struct node_stats heap_stats(nodeid_t n);
 
 /*

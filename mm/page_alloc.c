@@ -335,7 +335,8 @@ static void prepare_pages(struct page *pg, unsigned int order, bool no_scrub)
 			scrub_check_poison(&pg[i], p);
 		}
 	}
-	__atomic_fetch_sub(&heap[pg->node].dirty_pages, zeroed, __ATOMIC_RELAXED);
+	if (zeroed)
+		pcp_count_zeroed(pg->node, zeroed);
 }
 
 static struct page *node_alloc(nodeid_t n, unsigned int order, int max_zone)

@@ -113,7 +113,7 @@ unsigned int scrub_step(nodeid_t n)
 	unsigned int order = 0;
 	struct page *pg;
 
-	if (!__atomic_load_n(&h->dirty_pages, __ATOMIC_RELAXED))
+	if (!heap_dirty(n))
 		return 0;
 	pg = take_dirty(h, &order);
 	if (!pg)

@@ -140,7 +140,7 @@ static void check_built(unsigned int nodes)
 	for (n = 0; n < nodes; n++) {
 		assert_int_equal(heap[n].managed, topo->node[n].present >> PAGE_SHIFT);
 		assert_int_equal(heap[n].free_pages, heap[n].managed);
-		assert_int_equal(heap[n].dirty_pages, heap[n].managed);
+		assert_int_equal(heap_dirty(n), heap[n].managed);
 		assert_int_equal(heapfx_dirty_listed(n), heap[n].managed);
 		assert_int_equal(heap_allocated(n), 0);
 		assert_int_equal(heap_cached(n), 0);

@@ -317,12 +317,12 @@ static void test_dirty_pages_come_back_zeroed(void **state)
 	free_pages(x, 1, true);
 	free_pages(y, 1, false);
 	pcp_drain_all(); /* small blocks are cached per CPU: merge them */
-	assert_int_equal(heap[0].dirty_pages, heapfx_dirty_listed(0));
-	dirty_before = heap[0].dirty_pages;
+	assert_int_equal(heap_dirty(0), heapfx_dirty_listed(0));
+	dirty_before = heap_dirty(0);
 	pg = alloc_pages(2, MEMF_LOCAL);
 	assert_ptr_equal(pg, page_to_mfn(x) < page_to_mfn(y) ? x : y);
 	assert_true(heapfx_page_is(x, 0) && heapfx_page_is(x + 1, 0));
-	assert_int_equal(heap[0].dirty_pages, dirty_before - 2);
+	assert_int_equal(heap_dirty(0), dirty_before - 2);
 	free_pages(pg, 2, true);
 	assert_all_free();
 }
@@ -364,7 +364,7 @@ static void make_node_clean(unsigned int n)
 		heapfx_fill(held.v[i].pg, held.v[i].order, 0);
 	heapfx_release(&held, false);
 	pcp_drain_all();
-	assert_int_equal(heap[n].dirty_pages, 0);
+	assert_int_equal(heap_dirty(n), 0);
 }
 
 /* A write to a free page is named on the console (CONFIG_SCRUB_DEBUG). */
@@ -442,20 +442,20 @@ static void test_scrub_step_zeroes_a_fresh_node(void **state)
 	unsigned int r;
 
 	heapfx_build_nodes(2, MiB(16), MiB(8), 1, NULL);
-	while ((before = heap[0].dirty_pages), (r = scrub_step(0))) {
+	while ((before = heap_dirty(0)), (r = scrub_step(0))) {
 		assert_true(r == 1 || r == 2 || r == 4 || r == 8 || r == 16);
-		assert_int_equal(heapfx_dirty_listed(0), heap[0].dirty_pages);
+		assert_int_equal(heapfx_dirty_listed(0), heap_dirty(0));
 		assert_int_equal(heap[0].free_pages, heap[0].managed);
 		assert_int_equal(heap_allocated(0), 0);
 		heapfx_assert_counts();
-		if (heap[0].dirty_pages != before - r)
+		if (heap_dirty(0) != before - r)
 			fail_msg("scrub step %llu zeroed %u pages, but node 0's dirty pages went "
 				 "from %llu to %llu",
-				 steps, r, before, heap[0].dirty_pages);
+				 steps, r, before, heap_dirty(0));
 		assert_true(++steps <= heap[0].managed);
 	}
-	assert_int_equal(heap[0].dirty_pages, 0);
-	assert_int_equal(heap[1].dirty_pages, heap[1].managed);
+	assert_int_equal(heap_dirty(0), 0);
+	assert_int_equal(heap_dirty(1), heap[1].managed);
 	assert_node_clean(0);
 	assert_all_free();
 }
@@ -475,11 +475,11 @@ static void test_scrub_step_takes_the_dirty_block(void **state)
 	heapfx_fill(x, 3, 0x33);
 	free_pages(x, 3, true); /* y is held: x stays a block of its own */
 	pcp_drain_all();
-	assert_int_equal(heap[0].dirty_pages, 8);
+	assert_int_equal(heap_dirty(0), 8);
 	assert_int_equal(heapfx_dirty_listed(0), 8);
 	assert_int_equal(scrub_step(0), 8);
 	heapfx_assert_counts();
-	assert_int_equal(heap[0].dirty_pages, 0);
+	assert_int_equal(heap_dirty(0), 0);
 	assert_true(heapfx_page_is(x, clean_byte()));
 	assert_true(heapfx_page_is(&x[7], clean_byte()));
 	assert_int_equal(scrub_step(0), 0);
@@ -512,9 +512,9 @@ static void test_scrub_step_cleans_dirty_pages_among_clean(void **state)
 		if (++steps > 64)
 			fail_msg("8 dirty pages among clean ones: still %llu dirty after %u scrub "
 				 "steps",
-				 heap[0].dirty_pages, steps);
+				 heap_dirty(0), steps);
 	}
-	assert_int_equal(heap[0].dirty_pages, 0);
+	assert_int_equal(heap_dirty(0), 0);
 	assert_true(heapfx_page_is(pg, clean_byte()));
 	assert_all_free();
 }

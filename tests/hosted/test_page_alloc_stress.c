@@ -365,6 +365,11 @@ static void free_everything(void)
 		release(&workers[0], &pooled[--pool.nr], false);
 	pcp_drain_all();
 	check_quiet("after freeing everything");
+	/* Every CPU's share of the dirty count adds up to the dirty pages listed. */
+	for (i = 0; i < topo->nr_nodes; i++)
+		if (heap_dirty((nodeid_t)i) != heapfx_dirty_listed(i))
+			die(NULL, "node %u: dirty count %llu, %llu dirty pages listed", i,
+			    heap_dirty((nodeid_t)i), heapfx_dirty_listed(i));
 	if (heap_check(true))
 		die(NULL, "not fully merged after freeing everything");
 	heapfx_assert_shape(heapfx_built_shape());
