@@ -343,32 +343,12 @@ static void write_json(const char *path)
 	bench_json_close(f, path);
 }
 
-static void usage(void)
-{
-	fprintf(stderr, "usage: %s [--reps 7-101] [--batches 10-%u] [--json FILE]\n", bench_name,
-		SAMPLES_MAX);
-	exit(2);
-}
-
 int main(int argc, char **argv)
 {
-	const char *json = NULL;
+	const char *json = bench_parse_args(argc, argv, &reps, 7, 101, &batches, SAMPLES_MAX);
 	cpu_set_t one;
 	unsigned int r, k;
-	int i;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--reps") && i + 1 < argc)
-			reps = (unsigned int)strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--batches") && i + 1 < argc)
-			batches = (unsigned int)strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
-			json = argv[++i];
-		else
-			usage();
-	}
-	if (reps < 7 || reps > 101 || batches < 10 || batches > SAMPLES_MAX)
-		usage();
 	CPU_ZERO(&one);
 	CPU_SET(0, &one);
 	if (sched_setaffinity(0, sizeof(one), &one))

@@ -83,3 +83,32 @@ void bench_json_close(FILE *f, const char *path)
 		exit(1);
 	}
 }
+
+static void usage(const char *name, unsigned int reps_min, unsigned int reps_max,
+		  unsigned int batches_max)
+{
+	fprintf(stderr, "usage: %s [--reps %u-%u] [--batches 10-%u] [--json FILE]\n", name,
+		reps_min, reps_max, batches_max);
+	exit(2);
+}
+
+const char *bench_parse_args(int argc, char **argv, unsigned int *reps, unsigned int reps_min,
+			     unsigned int reps_max, unsigned int *batches, unsigned int batches_max)
+{
+	const char *json = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+			*reps = (unsigned int)strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--batches") && i + 1 < argc)
+			*batches = (unsigned int)strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
+			json = argv[++i];
+		else
+			usage(argv[0], reps_min, reps_max, batches_max);
+	}
+	if (*reps < reps_min || *reps > reps_max || *batches < 10 || *batches > batches_max)
+		usage(argv[0], reps_min, reps_max, batches_max);
+	return json;
+}

@@ -22,6 +22,16 @@ void bench_describe_machine(void);
 FILE *bench_json_open(const char *path, const char *name);
 void bench_json_close(FILE *f, const char *path);
 
+/*
+ * The command line of the single-thread benchmarks (bench_peers,
+ * bench_sweep): --reps R (reps_min..reps_max), --batches B
+ * (10..batches_max) and --json FILE; anything else, or a value out of
+ * range, prints the usage and exits with 2. Returns the JSON path or NULL.
+ */
+const char *bench_parse_args(int argc, char **argv, unsigned int *reps, unsigned int reps_min,
+			     unsigned int reps_max, unsigned int *batches,
+			     unsigned int batches_max);
+
 /* s as a JSON string, quotes included. */
 void bench_json_string(FILE *f, const char *s);
 

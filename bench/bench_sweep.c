@@ -286,36 +286,9 @@ static void write_json(const char *path)
 	bench_json_close(f, path);
 }
 
-static void usage(void)
-{
-	fprintf(stderr, "usage: %s [--reps 1-%u] [--batches 10-%u] [--json FILE]\n", bench_name,
-		REPS_MAX, SAMPLES_MAX);
-	exit(2);
-}
-
-static const char *parse_args(int argc, char **argv)
-{
-	const char *json = NULL;
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--reps") && i + 1 < argc)
-			reps = (unsigned int)strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--batches") && i + 1 < argc)
-			batches = (unsigned int)strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
-			json = argv[++i];
-		else
-			usage();
-	}
-	if (!reps || reps > REPS_MAX || batches < 10 || batches > SAMPLES_MAX)
-		usage();
-	return json;
-}
-
 int main(int argc, char **argv)
 {
-	const char *json = parse_args(argc, argv);
+	const char *json = bench_parse_args(argc, argv, &reps, 1, REPS_MAX, &batches, SAMPLES_MAX);
 	double t0 = now_ns();
 	cpu_set_t one;
 	unsigned int k, p, r;

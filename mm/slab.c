@@ -639,8 +639,6 @@ static void free_slow(struct slab_cache *c, struct slab *s, void *obj, unsigned 
 void slab_free_object(struct slab_cache *c, struct slab *s, void *obj, nodeid_t node)
 {
 	unsigned int cpu = arch_cpu_id();
-	struct slab_cpu *sc;
-	unsigned long flags;
 
 	ASSERT(node < topo->nr_nodes, "node of the slab's own pages");
 	ASSERT(cpu < CONFIG_NR_CPUS, "arch_cpu_id() is a logical CPU number");
@@ -650,14 +648,7 @@ void slab_free_object(struct slab_cache *c, struct slab *s, void *obj, nodeid_t 
 		free_direct(c, s, obj);
 		return;
 	}
-	flags = arch_irq_save();
-	sc = c->cpu[cpu];
-	if (likely(sc && node == sc->home && sc->avail < sc->limit)) {
-		sc->objs[sc->avail++] = obj;
-		arch_irq_restore(flags);
-		return;
-	}
-	arch_irq_restore(flags);
+	/* The array push of slab_free_fast(), with what it leaves to the slow path. */
 	free_slow(c, s, obj, cpu);
 }
 
