@@ -1,9 +1,10 @@
 /*
  * The local APICs and their periodic tick, inter-processor interrupts
- * (bring-up, NMIs for panic, and the barrier of arch_cpu_sync()), and taming the legacy 8259 PICs
- * (remapped away from the exception vectors, then all masked). The tick only wakes idle CPUs (the
- * boot CPU then polls the console for debug keys); the boot CPU calibrates it and the TSC against
- * the PIT once, and every CPU then uses those figures.
+ * (bring-up, NMIs for panic, and the barrier of arch_cpu_sync()), and
+ * taming the legacy 8259 PICs (remapped away from the exception vectors,
+ * then all masked). The tick only wakes idle CPUs (the boot CPU then
+ * polls the console for debug keys); the boot CPU calibrates it and the
+ * TSC against the PIT once, and every CPU then uses those figures.
  */
 #include <asm/cpu.h>
 #include <asm/io.h>
