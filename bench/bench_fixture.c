@@ -3,11 +3,11 @@
  * from a firmware-like description of a shape (the fixture's, once, or
  * the sweep's, one machine after another), the hypervisor functions
  * every allocator object calls (console, panic, assertions), and the
- * setup of the two page heaps. Owns topo, hosted_cpu_id and the metadata
- * arenas. The direct map, and whatever stands behind the RAM, belong to
- * each benchmark's own fixture (bench_heap_fixture.c,
- * bench_slab_fixture.c, bench_sweep_fixture.c). Resets are not
- * thread-safe: the main thread runs them alone.
+ * setup of the two page heaps. Owns topo, hosted_cpu_id, the metadata
+ * arenas and hosted_directmap, the inline direct map, which each
+ * benchmark's own fixture points at its RAM (bench_slab_fixture.c,
+ * bench_sweep_fixture.c; bench_heap_fixture.c needs no addresses turned
+ * back). Resets are not thread-safe: the main thread runs them alone.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +25,7 @@
 
 _Thread_local unsigned int hosted_cpu_id;
 bool hosted_spin_yields; /* <asm/arch-inline.h>: false, spin like a hypervisor CPU */
+struct hosted_directmap hosted_directmap;
 
 static struct topology fixture_topo;
 struct topology *topo = &fixture_topo;

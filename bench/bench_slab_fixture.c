@@ -1,9 +1,10 @@
 /*
  * The slab benchmark's side of the fixture machine (bench.h): real memory
  * behind its RAM (one host mapping, node 0's range first), the direct
- * map both ways, the key handler hook the slab allocator calls, and the
- * two object allocators behind struct slab_bench_alloc, each on its own
- * page allocator (Proxima's slab on mm/page_alloc.c, the baseline on
+ * map both ways (back through hosted_directmap, inline), the key
+ * handler hook the slab allocator calls, and the two object allocators
+ * behind struct slab_bench_alloc, each on its own page allocator
+ * (Proxima's slab on mm/page_alloc.c, the baseline on
  * bench/baseline_heap.c). Owns the RAM mapping.
  *
  * The RAM is mapped once and touched once, so no timed run takes a page
@@ -39,15 +40,6 @@ void *arch_maddr_to_virt(paddr_t pa)
 	return slab_fixture_ram + (pa - bench_ram.start);
 }
 
-paddr_t arch_virt_to_maddr(const void *va)
-{
-	const char *p = va;
-
-	if (p < slab_fixture_ram || p >= slab_fixture_ram + BENCH_RAM_BYTES)
-		return INVALID_PADDR;
-	return bench_ram.start + (paddr_t)(p - slab_fixture_ram);
-}
-
 /* No console to type on: the 's' key is never pressed. */
 int keyhandler_register(unsigned char key, keyhandler_fn fn, const char *desc, bool diagnostic)
 {
@@ -65,6 +57,8 @@ static void map_ram(void)
 	if (p == MAP_FAILED)
 		panic("fixture: cannot map %zu MiB for the RAM", len >> 20);
 	slab_fixture_ram = (char *)ALIGN_UP((uintptr_t)p, (uintptr_t)RAM_ALIGN);
+	hosted_directmap = (struct hosted_directmap){(uintptr_t)slab_fixture_ram, BENCH_RAM_BYTES,
+						     bench_ram.start};
 	/* Fault every page in now rather than in a timed run. */
 	memset(slab_fixture_ram, 0, BENCH_RAM_BYTES);
 }

@@ -38,15 +38,6 @@ void *arch_maddr_to_virt(paddr_t pa)
 	return ram + (pa - ram_range.start);
 }
 
-paddr_t arch_virt_to_maddr(const void *va)
-{
-	const char *p = va;
-
-	if (!ram || p < ram || p >= ram + (ram_range.end - ram_range.start))
-		return INVALID_PADDR;
-	return ram_range.start + (paddr_t)(p - ram);
-}
-
 /* No console to type on: the 's' key is never pressed. */
 int keyhandler_register(unsigned char key, keyhandler_fn fn, const char *desc, bool diagnostic)
 {
@@ -65,6 +56,7 @@ static void map_ram(void)
 	if (ram_map == MAP_FAILED)
 		panic("fixture: cannot map %zu MiB for the RAM", ram_map_len >> 20);
 	ram = (char *)ALIGN_UP((uintptr_t)ram_map, (uintptr_t)RAM_ALIGN);
+	hosted_directmap = (struct hosted_directmap){(uintptr_t)ram, len, ram_range.start};
 	/* The hypervisor's direct map uses large pages; ask the host for them too. */
 	madvise(ram, len, MADV_HUGEPAGE);
 }
@@ -77,6 +69,7 @@ void sweep_machine_teardown(void)
 	heap_set_reclaim(NULL);
 	munmap(ram_map, ram_map_len);
 	ram = ram_map = NULL;
+	hosted_directmap = (struct hosted_directmap){0};
 }
 
 void sweep_machine_build(const struct bench_shape *s)

@@ -23,25 +23,17 @@ static paddr_t pml4_pa;
 static bool switched; /* tables reached through the direct map from now on */
 static u64 pte_nx;    /* PTE_NX when the CPU supports it, else 0 */
 static u64 pte_global;
-static paddr_t directmap_end;
+/* Where the direct map ends (bytes from DIRECTMAP_BASE); arch_virt_to_maddr() reads it. */
+paddr_t x86_directmap_bytes;
 
 void *arch_maddr_to_virt(paddr_t pa)
 {
 	return maddr_to_virt(pa);
 }
 
-paddr_t arch_virt_to_maddr(const void *va)
-{
-	unsigned long v = (unsigned long)va;
-
-	if (v < DIRECTMAP_BASE || v - DIRECTMAP_BASE >= directmap_end)
-		return INVALID_PADDR;
-	return v - DIRECTMAP_BASE;
-}
-
 paddr_t x86_directmap_end(void)
 {
-	return directmap_end;
+	return x86_directmap_bytes;
 }
 
 /* A page-table page by physical address: identity map until the switch. */
@@ -117,18 +109,18 @@ static void map_directmap(const struct boot_info *bi)
 	paddr_t pa;
 	unsigned int i;
 
-	directmap_end = GiB(4); /* always cover the local APIC and other MMIO */
+	x86_directmap_bytes = GiB(4); /* always cover the local APIC and other MMIO */
 	for (i = 0; i < bi->nr_mem; i++)
-		directmap_end = MAX(directmap_end, ALIGN_UP(bi->mem[i].end, MiB(2)));
-	if (directmap_end > DIRECTMAP_SIZE) {
+		x86_directmap_bytes = MAX(x86_directmap_bytes, ALIGN_UP(bi->mem[i].end, MiB(2)));
+	if (x86_directmap_bytes > DIRECTMAP_SIZE) {
 		pr_warn("memory map reaches %llu GiB; the direct map stops at %llu GiB\n",
-			directmap_end >> 30, DIRECTMAP_SIZE >> 30);
-		directmap_end = DIRECTMAP_SIZE;
+			x86_directmap_bytes >> 30, DIRECTMAP_SIZE >> 30);
+		x86_directmap_bytes = DIRECTMAP_SIZE;
 	}
-	for (pa = 0; pa < directmap_end;) {
+	for (pa = 0; pa < x86_directmap_bytes;) {
 		u64 fl = PTE_W | pte_nx | pte_global;
 
-		if (gbpages && IS_ALIGNED(pa, GiB(1)) && pa + GiB(1) <= directmap_end) {
+		if (gbpages && IS_ALIGNED(pa, GiB(1)) && pa + GiB(1) <= x86_directmap_bytes) {
 			u64 c = cache_flags(bi, pa, pa + GiB(1));
 			paddr_t q;
 			bool uniform = true;
@@ -228,7 +220,7 @@ void arch_setup_memory(struct boot_info *bi)
 	if (pte_global)
 		write_cr4(read_cr4() | CR4_PGE);
 	pr_info("paging: direct map of %s at %016lx%s, image %lu KiB (W^X%s)\n",
-		size_str(directmap_end).s, DIRECTMAP_BASE,
+		size_str(x86_directmap_bytes).s, DIRECTMAP_BASE,
 		cpu_has_1g_pages() ? " with 1 GiB pages" : "",
 		(unsigned long)((image_e - image_s) >> 10), pte_nx ? ", NX" : ", no NX");
 	pr_info("RAM: %llu MiB in the memory map, %llu MiB free after boot allocations\n",

@@ -103,11 +103,11 @@ void arch_describe_firmware(struct arch_firmware *fw);
 void *arch_maddr_to_virt(paddr_t pa);
 
 /*
- * The inverse: the physical address behind a direct-map address, or
- * INVALID_PADDR when va is not in the direct map (an image or stack
- * address, or garbage). Any context.
+ * The inverse, arch_virt_to_maddr(va): the physical address behind a
+ * direct-map address, or INVALID_PADDR when va is not in the direct map
+ * (an image or stack address, or garbage). Any context. Inline, in
+ * <asm/arch-inline.h>: kfree() starts with it.
  */
-paddr_t arch_virt_to_maddr(const void *va);
 
 /*
  * Start cpus[1 .. nr-1] (cpus[0] is the boot CPU, logical CPU i is

@@ -2,6 +2,7 @@
 #ifndef ASM_ARCH_INLINE_H
 #define ASM_ARCH_INLINE_H
 
+#include <asm/page.h>
 #include <hv/types.h>
 
 #define X86_EFLAGS_IF 0x200UL
@@ -50,6 +51,20 @@ static inline void arch_cpu_relax(void)
 static inline void arch_sync_fence(void)
 {
 	__asm__ __volatile__("" : : : "memory");
+}
+
+/* The end of the direct map, in bytes from DIRECTMAP_BASE (arch/x86/mm.c). */
+extern paddr_t x86_directmap_bytes;
+
+/*
+ * Inline because kfree() starts with it: one subtraction and one
+ * comparison, below the direct map's base wrapping around to too large.
+ */
+static inline paddr_t arch_virt_to_maddr(const void *va)
+{
+	u64 off = (unsigned long)va - DIRECTMAP_BASE;
+
+	return off < x86_directmap_bytes ? off : INVALID_PADDR;
 }
 
 /* The logical CPU number, from the per-CPU area the GS base points at. */

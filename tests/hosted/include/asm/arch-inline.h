@@ -12,6 +12,8 @@
 #include <sched.h>
 #include <stdbool.h>
 
+#include <hv/types.h>
+
 /* The CPU the calling thread pretends to be; defined in fake_arch.c. */
 extern _Thread_local unsigned int hosted_cpu_id;
 
@@ -76,6 +78,35 @@ static inline void arch_sync_fence(void)
 	else
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
+
+/*
+ * The direct map. The benchmarks' RAM is one host mapping, which their
+ * fixture describes in hosted_directmap: the translation is inline, as
+ * the hypervisor's is, and nothing outside it is RAM. The tests' RAM is
+ * several buffers: their fixture's hosted_virt_to_maddr() searches them.
+ */
+#ifdef HOSTED_BENCH
+struct hosted_directmap {
+	uintptr_t base; /* the host address of physical address pa */
+	u64 bytes;
+	paddr_t pa;
+};
+extern struct hosted_directmap hosted_directmap;
+
+static inline paddr_t arch_virt_to_maddr(const void *va)
+{
+	u64 off = (uintptr_t)va - hosted_directmap.base;
+
+	return off < hosted_directmap.bytes ? hosted_directmap.pa + off : INVALID_PADDR;
+}
+#else
+paddr_t hosted_virt_to_maddr(const void *va);
+
+static inline paddr_t arch_virt_to_maddr(const void *va)
+{
+	return hosted_virt_to_maddr(va);
+}
+#endif
 
 static inline unsigned int arch_cpu_id(void)
 {
