@@ -64,14 +64,26 @@ extern u64 frame_dir_entries;
 extern unsigned int frame_dir_shift;
 extern const char *const zone_names[NR_ZONES];
 
-/* mfn_to_page() with its constant-time case inline, for the hot paths (kfree). */
-static __always_inline struct page *frame_lookup(mfn_t mfn)
+/*
+ * The page of mfn as the frame directory alone tells it, or NULL where it
+ * cannot (no entry, or one that spans share: mfn_to_page() searches).
+ * Any mfn is accepted: the frame of INVALID_PADDR lies past the directory.
+ */
+static __always_inline struct page *frame_dir_page(mfn_t mfn)
 {
 	u64 c = mfn >> frame_dir_shift;
 
 	if (likely(c < frame_dir_entries && frame_dir[c].frames))
 		return &frame_dir[c].frames[mfn - frame_dir[c].start];
-	return mfn_to_page(mfn);
+	return NULL;
+}
+
+/* mfn_to_page() with its constant-time case inline, for the hot paths. */
+static __always_inline struct page *frame_lookup(mfn_t mfn)
+{
+	struct page *pg = frame_dir_page(mfn);
+
+	return likely(pg) ? pg : mfn_to_page(mfn);
 }
 
 /* The zone a page frame belongs to. */

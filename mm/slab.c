@@ -483,6 +483,7 @@ static struct slab_cpu *cpu_array(struct slab_cache *c, unsigned int cpu)
 		return NULL;
 	memset(sc, 0, sizeof(*sc));
 	sc->home = slab_cpu_home[cpu];
+	sc->cache = c;
 	sc->limit = c->limit;
 	sc->batch = c->batch;
 	flags = arch_irq_save();
@@ -595,7 +596,7 @@ static struct slab *checked_slab(struct slab_cache *c, const void *obj, nodeid_t
 		}
 		*node = pg->node;
 	}
-	if (!s || slab_obj_index(c, s, obj) < 0) {
+	if (!s || !slab_is_object(c, s, obj)) {
 		slab_report("slab %s: free of %p: not an object of this cache\n", c->name, obj);
 		return NULL;
 	}
@@ -729,7 +730,7 @@ static void cache_setup(struct slab_cache *c, const char *name, size_t size, siz
 		c->stride = (unsigned int)ALIGN_UP(size, (size_t)c->align);
 	}
 	ASSERT(c->stride < 65536, "object indices and offsets fit the slab's u16 fields");
-	c->recip = (u32)((1ULL << 32) / c->stride + 1);
+	c->div_magic = ~0ULL / c->stride + 1;
 	choose_order(c);
 	ASSERT(c->nr_objs > 0, "slab_cache_create sized the slab for one object at least");
 	c->obj_base = c->first + c->obj_off;

@@ -84,6 +84,7 @@ struct slab_cpu {
 	unsigned int last_slow;	   /* SLOW_REFILL or SLOW_OVERFLOW: the last slow path */
 	unsigned int drain;	   /* set by another CPU: drain at the next chance */
 	nodeid_t home;
+	struct slab_cache *cache; /* whose array this is (kfree() checks its guess) */
 	nodeid_t remote_node[SLAB_REMOTE_MAX];
 	void *remote[SLAB_REMOTE_MAX];
 	void *objs[SLAB_CPU_MAX];
@@ -93,12 +94,12 @@ struct slab_cache {
 	/* What every allocation and free reads, in one cache line with cpu[0]. */
 	unsigned int flags;
 	unsigned int stride;  /* bytes per object slot */
-	u32 recip;	      /* 2^32 / stride + 1: slab_obj_index() multiplies */
 	unsigned int obj_off; /* object within its slot (the left red zone) */
 	unsigned int first;   /* first slot within the slab */
 	unsigned int nr_objs;
 	unsigned int obj_base;	/* first + obj_off: the first object within the slab */
 	unsigned int obj_bytes; /* nr_objs * stride: where the last slot ends */
+	u64 div_magic;		/* 2^64 / stride, rounded up: slab_obj_index() multiplies */
 	struct slab_cpu *cpu[CONFIG_NR_CPUS];
 	char name[SLAB_NAME_MAX];
 	struct slab_cache *next, *prev;
@@ -144,22 +145,32 @@ static inline void *slab_obj_at(const struct slab_cache *c, const struct slab *s
 	return (char *)s + c->first + (size_t)i * c->stride + c->obj_off;
 }
 
+/*
+ * Division by a slot's stride without a divide instruction (these are the
+ * free path's checks), with M = div_magic = floor((2^64 - 1) / stride) + 1:
+ * for any off below 2^32, off / stride is the high 64 bits of off * M, and
+ * stride divides off exactly when the low 64 bits of off * M are below M
+ * (Lemire, Kaser and Kurz, "Faster remainder by direct computation", 2019).
+ * Offsets within a slab are below 2^16.
+ */
+
+/* Whether an object of s starts at p: whole slots from the first, before the end. */
+static inline bool slab_is_object(const struct slab_cache *c, const struct slab *s, const void *p)
+{
+	/* Below the first object, off wraps around and is too large too. */
+	u64 off = (uintptr_t)p - ((uintptr_t)s + c->obj_base);
+
+	return off < c->obj_bytes && off * c->div_magic < c->div_magic;
+}
+
 /* The index of the object starting at p in s, or -1 if no object starts there. */
 static inline int slab_obj_index(const struct slab_cache *c, const struct slab *s, const void *p)
 {
-	uintptr_t off = (uintptr_t)p - ((uintptr_t)s + c->obj_base);
-	u32 i;
+	u64 off = (uintptr_t)p - ((uintptr_t)s + c->obj_base);
 
-	/* Below the first object, off wraps around and is too large too. */
-	if (off >= c->obj_bytes)
+	if (!slab_is_object(c, s, p))
 		return -1;
-	/*
-	 * off / stride without a divide (the free path's hottest instruction):
-	 * exact because off < 2^16 (a slab is at most 64 KiB) and stride < 2^16,
-	 * so off times recip's error stays below 2^32 / stride.
-	 */
-	i = (u32)(((u64)off * c->recip) >> 32);
-	return (uintptr_t)i * c->stride == off ? (int)i : -1;
+	return (int)(((unsigned __int128)off * c->div_magic) >> 64);
 }
 
 static inline bool slab_node_has_memory(nodeid_t n)

@@ -1,8 +1,10 @@
 /*
  * Hosted tests of the slab allocator (mm/slab.c) on heap fixtures: cache
- * creation and layouts, every kmalloc class and large blocks, kzalloc and
- * ksize, node placement and fallback (full and memoryless nodes), the
- * per-CPU arrays against a model, frees on another node's CPU going home,
+ * creation and layouts (with the object index's division by
+ * multiplication against C's), every kmalloc class and large blocks,
+ * kzalloc and ksize, node placement and fallback (full and memoryless
+ * nodes), the per-CPU arrays against a model (through slab_free() and
+ * through kfree()'s guess of the array), frees on another node's CPU going home,
  * shrinking, idle drains and the reclaim hook, destroy, constructors and
  * the 's' dump. The misuse reports are in test_slab_misuse.c.
  * CPUs are the main thread with hosted_cpu_id switched (and a thread of
@@ -102,6 +104,41 @@ static void assert_object_index(const struct slab_cache *c, const u8 *obj)
 			fail_msg("%s: offset %u inside object %d taken for an object", c->name, d,
 				 i);
 	assert_int_equal(slab_obj_index(c, s, obj - 1), -1);
+}
+
+/*
+ * slab_is_object() and slab_obj_index() divide by multiplying
+ * (slab_internal.h): against C's own % and / for every object size in
+ * 8-byte steps (each a stride of its own, red zones included under
+ * SLAB_DEBUG) and every byte from a slot before the first object to a
+ * slot past the last.
+ */
+static void test_object_index_is_exact_division(void **state)
+{
+	size_t size;
+
+	build_one();
+	for (size = 8; size <= SLAB_MAX_OBJ_SIZE; size += 8) {
+		struct slab_cache *c =
+		    slab_cache_create("divide", size, 0, NULL, SLAB_NO_CPU_CACHE);
+		u8 *obj = slab_alloc(c);
+		const struct slab *s = slab_of(obj);
+		const u8 *first = (const u8 *)s + c->obj_base;
+		long d, stride = c->stride, end = (long)c->nr_objs * stride;
+
+		assert_non_null(obj);
+		for (d = -stride; d < end + stride; d++) {
+			bool want = d >= 0 && d < end && d % stride == 0;
+			int i = slab_obj_index(c, s, first + d);
+
+			if (slab_is_object(c, s, first + d) != want ||
+			    i != (want ? d / stride : -1))
+				fail_msg("stride %ld, offset %ld: object %d, expected %ld", stride,
+					 d, i, want ? d / stride : -1L);
+		}
+		slab_free(c, obj);
+		assert_int_equal(slab_cache_destroy(c), 0);
+	}
 }
 
 /*
@@ -425,20 +462,35 @@ static void test_memoryless_cpu_is_home_on_nearest(void **state)
 /* ---- per-CPU arrays ---------------------------------------------------------- */
 
 /* The array's count for a sequence of operations, against a model. */
-static void test_cpu_array_counts(void **state)
+/* Allocate and free through kmalloc() or through slab_alloc() of c. */
+static void *take(struct slab_cache *c, size_t kmalloc_size)
+{
+	return kmalloc_size ? kmalloc(kmalloc_size) : slab_alloc(c);
+}
+
+static void give(struct slab_cache *c, size_t kmalloc_size, void *p)
+{
+	if (kmalloc_size)
+		kfree(p);
+	else
+		slab_free(c, p);
+}
+
+/*
+ * The per-CPU array of c, whose limit is 64 and limit_max 256, against a
+ * model of its rule, through slab_alloc()/slab_free() of c or (with
+ * kmalloc_size, a size of c's class) kmalloc()/kfree().
+ */
+static void assert_array_model(struct slab_cache *c, size_t kmalloc_size)
 {
 	static void *held[400];
-	struct slab_cache *c;
-	struct slab_info info;
+	struct slab_info info = slabfx_info(c);
 	unsigned int i, nr = 0, model = 0, step, lim, bat, last = 0;
 
-	build_one();
-	c = slab_cache_create("counted", 100, 0, NULL, 0);
-	info = slabfx_info(c);
 	assert_int_equal(info.limit, 64);
 	assert_int_equal(info.batch, 32);
-	/* 64 KiB of 104-byte slots is 630 objects: capped at 256 (SLAB_CPU_MAX). */
 	assert_int_equal(info.limit_max, 256);
+	assert_int_equal(info.pcpu, 0);
 	lim = info.limit;
 	bat = info.batch;
 	/*
@@ -451,7 +503,7 @@ static void test_cpu_array_counts(void **state)
 		bool alloc = nr == 0 || (nr < ARRAY_SIZE(held) && (step / 150) % 2 == 0);
 
 		if (alloc) {
-			held[nr] = slab_alloc(c);
+			held[nr] = take(c, kmalloc_size);
 			assert_non_null(held[nr++]);
 			if (!model) {
 				if (last == 2 && lim < info.limit_max) {
@@ -463,7 +515,7 @@ static void test_cpu_array_counts(void **state)
 			}
 			model--;
 		} else {
-			slab_free(c, held[--nr]);
+			give(c, kmalloc_size, held[--nr]);
 			if (model == lim) {
 				if (last == 1 && lim < info.limit_max) {
 					lim = MIN(lim * 2, info.limit_max);
@@ -477,8 +529,9 @@ static void test_cpu_array_counts(void **state)
 		}
 		info = slabfx_info(c);
 		if (info.pcpu != model)
-			fail_msg("step %u (%s, %u held): %llu cached, expected %u (array %u)", step,
-				 alloc ? "alloc" : "free", nr, info.pcpu, model, lim);
+			fail_msg("%s step %u (%s, %u held): %llu cached, expected %u (array %u)",
+				 c->name, step, alloc ? "alloc" : "free", nr, info.pcpu, model,
+				 lim);
 		assert_int_equal(info.inuse, nr);
 		assert_true(info.inuse + info.pcpu <= info.total);
 		assert_true(slabfx_node_info(c, 0).empty <= info.reserve);
@@ -487,12 +540,74 @@ static void test_cpu_array_counts(void **state)
 	assert_int_equal(lim, 256);
 	/* Another CPU has an array of its own, at the cache's size. */
 	on(1);
-	held[nr] = slab_alloc(c);
+	held[nr] = take(c, kmalloc_size);
 	assert_int_equal(slabfx_info(c).pcpu, model + info.batch - 1);
-	slab_free(c, held[nr]);
+	give(c, kmalloc_size, held[nr]);
 	on(0);
 	for (i = 0; i < nr; i++)
-		slab_free(c, held[i]);
+		give(c, kmalloc_size, held[i]);
+	slabfx_assert_check();
+}
+
+static void test_cpu_array_counts(void **state)
+{
+	build_one();
+	/* 64 KiB of 104-byte slots is 630 objects: capped at 256 (SLAB_CPU_MAX). */
+	assert_array_model(slab_cache_create("counted", 100, 0, NULL, 0), 0);
+	/* kfree() pushes on the array it guesses from the last kmalloc(): the same rule. */
+	assert_array_model(slab_cache_find("kmalloc-128"), 100);
+}
+
+/*
+ * kfree() guesses the array an object goes back to from the CPU's last
+ * kmalloc() (mm/kmalloc.c). Whatever the guess, an object goes to its
+ * own class's array, and another node's object to its node, not into
+ * the array of the node the guess names.
+ */
+static void test_kfree_guess_never_misplaces(void **state)
+{
+	struct slab_cache *c64, *c128;
+	u64 a64, a128, far64;
+	void *a, *b, *far;
+
+	build_two();
+	c64 = slab_cache_find("kmalloc-64");
+	c128 = slab_cache_find("kmalloc-128");
+	on(1);
+	far = kmalloc(64);
+	assert_int_equal(slabfx_node_of(far), 1);
+	on(0);
+	a = kmalloc(64);
+	b = kmalloc(128); /* CPU 0's last kmalloc(): its kmalloc-128 array */
+	a64 = slabfx_node_info(c64, 0).pcpu;
+	a128 = slabfx_node_info(c128, 0).pcpu;
+	kfree(a);
+	assert_int_equal(slabfx_node_info(c64, 0).pcpu, a64 + 1);
+	assert_int_equal(slabfx_node_info(c128, 0).pcpu, a128);
+	kfree(b);
+	assert_int_equal(slabfx_node_info(c64, 0).pcpu, a64 + 1);
+	assert_int_equal(slabfx_node_info(c128, 0).pcpu, a128 + 1);
+	/* The guess is now CPU 0's kmalloc-64 array, on node 0. */
+	a = kmalloc(64);
+	assert_int_equal(slabfx_node_of(a), 0);
+	far64 = slabfx_node_info(c64, 1).pcpu;
+	kfree(far);
+	assert_int_equal(slabfx_node_info(c64, 0).pcpu, a64);
+	assert_int_equal(slabfx_node_info(c64, 1).pcpu, far64 + 1);
+	assert_int_equal(slabfx_info(c64).inuse, 1);
+	/* Nor does node 0's CPU hand it out. */
+	b = kmalloc(64);
+	assert_ptr_not_equal(b, far);
+	assert_int_equal(slabfx_node_of(b), 0);
+	kfree(a);
+	kfree(b);
+	/* CPU 1's guess is its own: a free there of a node-1 object stays on node 1. */
+	on(1);
+	far = kmalloc(64);
+	far64 = slabfx_node_info(c64, 1).pcpu;
+	kfree(far);
+	assert_int_equal(slabfx_node_info(c64, 1).pcpu, far64 + 1);
+	on(0);
 	slabfx_assert_check();
 }
 
@@ -864,6 +979,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_create_rejects_bad_arguments),
+	    T(test_object_index_is_exact_division),
 	    T(test_layouts),
 	    T(test_every_size_class),
 	    T(test_kmalloc_limits),
@@ -873,6 +989,7 @@ int main(void)
 	    T(test_full_node_falls_back),
 	    T(test_memoryless_cpu_is_home_on_nearest),
 	    T(test_cpu_array_counts),
+	    T(test_kfree_guess_never_misplaces),
 	    T(test_remote_frees_go_home),
 	    T(test_shrink_gives_pages_back),
 	    T(test_bursts_reuse_slabs),
