@@ -11,6 +11,9 @@
  *   mixed     the same with every pair of a batch another size, 8 B to
  *             4 KiB (a fixed sequence): consecutive frees of different
  *             classes, where the single-size rows repeat one
+ *   held      the mixed row's 64 sizes allocated, then freed in the same
+ *             order: each free far from its allocation, where kfree()'s
+ *             guess of the array (the last kmalloc's) is mostly wrong
  *   burst     256 kmalloc(64) then their 256 kfree, per pair
  * Proxima runs on the slab benchmark's fixture (bench_slab_fixture.c: 4
  * nodes of 128 MiB with real host memory behind them, so its metadata and
@@ -165,12 +168,20 @@ static void find_peers(void)
 
 /* ---- the workloads --------------------------------------------------------- */
 
-enum row { R_PAGE, R_16, R_64, R_256, R_1024, R_4096, R_MIXED, R_BURST, NR_ROWS };
+enum row { R_PAGE, R_16, R_64, R_256, R_1024, R_4096, R_MIXED, R_HELD, R_BURST, NR_ROWS };
 
 static const char *const row_name[NR_ROWS] = {
-    "page", "16 B", "64 B", "256 B", "1024 B", "4096 B", "mixed 8..4096 B", "burst 256 x 64 B",
+    "page",
+    "16 B",
+    "64 B",
+    "256 B",
+    "1024 B",
+    "4096 B",
+    "mixed 8..4096 B",
+    "held 64, 8..4096 B",
+    "burst 256 x 64 B",
 };
-static const size_t row_size[NR_ROWS] = {4096, 16, 64, 256, 1024, 4096, 0, BURST_SIZE};
+static const size_t row_size[NR_ROWS] = {4096, 16, 64, 256, 1024, 4096, 0, 0, BURST_SIZE};
 
 /*
  * The mixed row's sizes, pair i of every batch asking mixed_size[i]: 8 B
@@ -194,6 +205,7 @@ static void fill_mixed_sizes(void)
 }
 
 static void *burst_objs[BURST];
+static void *held_objs[BATCH];
 
 /* One batch of row r on allocator a: BATCH pairs, or one burst of BURST. */
 static void batch(const struct allocator *a, enum row r)
@@ -214,6 +226,14 @@ static void batch(const struct allocator *a, enum row r)
 				die("a burst allocation failed");
 		for (i = 0; i < BURST; i++)
 			a->free(burst_objs[i]);
+	} else if (r == R_HELD) {
+		for (i = 0; i < BATCH; i++) {
+			if (!(held_objs[i] = a->malloc(mixed_size[i])))
+				die("an allocation failed");
+			*(volatile char *)held_objs[i] = (char)i;
+		}
+		for (i = 0; i < BATCH; i++)
+			a->free(held_objs[i]);
 	} else {
 		for (i = 0; i < BATCH; i++) {
 			void *p = a->malloc(r == R_MIXED ? mixed_size[i] : row_size[r]);
