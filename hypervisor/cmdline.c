@@ -5,6 +5,7 @@
  * option, so there is no locking. A bad option never changes its variable:
  * values are parsed completely before anything is stored.
  */
+#include <hv/boot.h>
 #include <hv/cmdline.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
@@ -171,9 +172,20 @@ int cmdline_parse_number(const char *v, bool sized, u64 *out)
 	return 0;
 }
 
+/*
+ * A token as written, for a message: one line whatever it holds (a quoted
+ * value may hold a newline). Boot CPU only; valid until the next call.
+ */
+static const char *shown(const struct token *t)
+{
+	static char buf[BOOT_CMDLINE_MAX];
+
+	return str_printable(buf, sizeof(buf), t->text, (size_t)t->text_len);
+}
+
 static void report_bad(const struct token *t, const char *why, const char *dflt)
 {
-	pr_warn("cmdline: option '%.*s': %s; using default %s\n", t->text_len, t->text, why, dflt);
+	pr_warn("cmdline: option '%s': %s; using default %s\n", shown(t), why, dflt);
 }
 
 /* Store t's value into prm's variable, or report why not. Returns 0 or -EINVAL. */
@@ -262,12 +274,12 @@ int cmdline_parse(const char *line, const struct boot_param *first, const struct
 
 		p = next_token(p, &t, &err);
 		if (err) {
-			pr_warn("cmdline: option '%.*s': %s; ignored\n", t.text_len, t.text, err);
+			pr_warn("cmdline: option '%s': %s; ignored\n", shown(&t), err);
 			problems++;
 			continue;
 		}
 		if (!t.name[0]) {
-			pr_warn("cmdline: '%.*s': no option name; ignored\n", t.text_len, t.text);
+			pr_warn("cmdline: '%s': no option name; ignored\n", shown(&t));
 			problems++;
 			continue;
 		}
@@ -277,14 +289,14 @@ int cmdline_parse(const char *line, const struct boot_param *first, const struct
 			negate = prm != NULL;
 		}
 		if (!prm) {
-			pr_warn("cmdline: unknown option '%.*s' ignored\n", t.text_len, t.text);
+			pr_warn("cmdline: unknown option '%s' ignored\n", shown(&t));
 			problems++;
 			continue;
 		}
 		if (negate && prm->type != PARAM_BOOL) {
-			pr_warn("cmdline: option '%.*s': 'no-' applies to on/off options only; "
+			pr_warn("cmdline: option '%s': 'no-' applies to on/off options only; "
 				"ignored\n",
-				t.text_len, t.text);
+				shown(&t));
 			problems++;
 			continue;
 		}

@@ -9,6 +9,7 @@
  * table holds at most DOMAIN_CONFIG_MAX entries, and no two DOMCFG_OK
  * entries share a name.
  */
+#include <hv/boot.h>
 #include <hv/cmdline.h>
 #include <hv/domain_config.h>
 #include <hv/errno.h>
@@ -496,7 +497,7 @@ static int finish(struct parse_state *ps)
 	return 0;
 }
 
-int domcfg_parse(const char *value, struct domain_config *cfg, char *err, size_t errlen)
+static int parse_value(const char *value, struct domain_config *cfg, char *err, size_t errlen)
 {
 	static const struct domain_config dflt = {
 	    .vnodes = 1,
@@ -537,6 +538,16 @@ int domcfg_parse(const char *value, struct domain_config *cfg, char *err, size_t
 	return 0;
 }
 
+int domcfg_parse(const char *value, struct domain_config *cfg, char *err, size_t errlen)
+{
+	int rc = parse_value(value, cfg, err, errlen);
+
+	/* The reason quotes the value, which may hold a newline: keep it one line. */
+	if (rc && errlen)
+		str_printable(err, errlen, err, errlen);
+	return rc;
+}
+
 /* ---- the table the command line fills ------------------------------------ */
 
 static struct domain_config table[DOMAIN_CONFIG_MAX];
@@ -554,6 +565,14 @@ static bool name_taken(const char *name)
 	return false;
 }
 
+/* A domain= value as written, for a message: one line (boot CPU only, as the table). */
+static const char *value_shown(const char *value)
+{
+	static char buf[BOOT_CMDLINE_MAX];
+
+	return str_printable(buf, sizeof(buf), value, strlen(value));
+}
+
 int domcfg_add(const char *value)
 {
 	struct domain_config *cfg;
@@ -566,7 +585,8 @@ int domcfg_add(const char *value)
 		return 0;
 	}
 	if (nr_table == DOMAIN_CONFIG_MAX) {
-		pr_err("domain=%s: more than %d domains; ignored\n", value, DOMAIN_CONFIG_MAX);
+		pr_err("domain=%s: more than %d domains; ignored\n", value_shown(value),
+		       DOMAIN_CONFIG_MAX);
 		nr_refused++;
 		return 0;
 	}
@@ -581,7 +601,7 @@ int domcfg_add(const char *value)
 		memset(cfg, 0, sizeof(*cfg));
 		strlcpy(cfg->text, value, sizeof(cfg->text));
 		cfg->state = DOMCFG_FAILED;
-		pr_err("domain=%s: %s\n", value, err);
+		pr_err("domain=%s: %s\n", value_shown(value), err);
 		nr_refused++;
 	} else {
 		nr_good++;

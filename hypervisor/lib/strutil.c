@@ -1,6 +1,6 @@
 /*
- * String helpers in portable C: strlcpy and the number parser behind the
- * command line. Kept apart from the arch's mem and str routines
+ * String helpers in portable C: strlcpy, str_printable and the number
+ * parser behind the command line. Kept apart from the arch's mem and str routines
  * (arch/x86/string.c) so that the hosted tests can compile them next to
  * the C library.
  */
@@ -17,6 +17,18 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 		dst[n] = '\0';
 	}
 	return len;
+}
+
+char *str_printable(char *dst, size_t size, const char *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && src[i] && i + 1 < size; i++)
+		dst[i] = (u8)src[i] >= 0x20 && (u8)src[i] <= 0x7e ? src[i] : '?';
+	dst[i] = '\0';
+	if (i < n && src[i] && size > 4)
+		strlcpy(dst + size - 4, "...", 4);
+	return dst;
 }
 
 /* Value of one digit character in any base up to 36, or 36 if none. */

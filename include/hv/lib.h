@@ -42,6 +42,15 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
  */
 u64 hv_strtoull(const char *s, const char **end, unsigned int base);
 
+/*
+ * For messages that quote what someone else wrote (the command line, a
+ * guest): copy the n bytes at src, or up to its NUL, into dst as text
+ * that stays on one line, each byte outside printable ASCII (0x20 to
+ * 0x7e: newlines, other control characters, bytes above 0x7e) written
+ * as '?'. size > 0; a copy that does not fit ends in "...". Returns dst.
+ */
+char *str_printable(char *dst, size_t size, const char *src, size_t n);
+
 /* A byte count as people read it: "636 KiB", "2046 MiB", "12 GiB", "1 TiB". */
 struct size_str {
 	char s[24];

@@ -615,6 +615,22 @@ static void test_string_unterminated_quote_swallows_the_rest(void **state)
 	assert_int_equal(count, 5);
 }
 
+/*
+ * A message quotes the token as written, but stays one line: a quoted
+ * value may hold a newline or other control bytes, shown as '?' (found by
+ * tests/fuzz/fuzz_cmdline.c: the console showed a line the parser never
+ * counted).
+ */
+static void test_messages_stay_one_line(void **state)
+{
+	parse_bad("bogus=\"a\nb\"", "cmdline: unknown option 'bogus=\"a?b\"' ignored\n");
+	parse_bad("name=\"x\r\ny\x7f\xc3\xa9 count=9",
+		  "cmdline: option 'name=\"x??y??? count=9': unterminated quote; ignored\n");
+	parse_bad("count=\"1\t2\"", "cmdline: option 'count=\"1?2\"': not a number, expected "
+				    "1..100; using default 5\n");
+	assert_int_equal(count, 5);
+}
+
 /* ---- custom parsers ------------------------------------------------------------- */
 
 static void test_custom_parser_accepts(void **state)
@@ -746,6 +762,7 @@ int main(void)
 	    T(test_quote_inside_a_value_opens_a_run),
 	    T(test_quote_inside_a_value_reported_as_written),
 	    T(test_string_unterminated_quote_swallows_the_rest),
+	    T(test_messages_stay_one_line),
 	    T(test_custom_parser_accepts),
 	    T(test_custom_parser_rejects),
 	    T(test_skip_image_skips_a_path),

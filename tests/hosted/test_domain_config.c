@@ -667,6 +667,23 @@ static void test_cmdline_one_line_per_bad_domain(void **state)
 	assert_int_equal(domcfg_failed_count(), 4);
 }
 
+/*
+ * The line of a bad domain quotes its value, and the reason quotes parts
+ * of it, but it stays one line: control bytes are shown as '?' (found by
+ * tests/fuzz/fuzz_cmdline.c).
+ */
+static void test_cmdline_bad_domain_line_is_one_line(void **state)
+{
+	char err[DOMCFG_ERR_MAX];
+	struct domain_config cfg;
+
+	assert_int_equal(parse_line("domain=\"name=a\nb,mem=3\r\n\""), 0);
+	assert_string_equal(console_text(), "domain=name=a?b,mem=3??: name: bad name \"a?b\" (only "
+					    "a-z, 0-9, _ and -)\n");
+	assert_int_equal(domcfg_parse("name=ok,mem=1\x01", &cfg, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "mem: bad size \"1?\" (a number with K, M, G or T)");
+}
+
 static void test_cmdline_errors_before_the_domain_parser(void **state)
 {
 	/* Problems of the token itself are cmdline.c's, also one line each. */
@@ -720,6 +737,7 @@ int main(void)
 	    T(test_table_reset),
 	    T(test_cmdline_good_domains),
 	    T(test_cmdline_one_line_per_bad_domain),
+	    T(test_cmdline_bad_domain_line_is_one_line),
 	    T(test_cmdline_errors_before_the_domain_parser),
 	};
 
