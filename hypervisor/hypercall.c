@@ -290,18 +290,26 @@ static int memop_one(struct domain *d, u64 op, const struct memop *m, u64 i)
 	return dom_release(d, gfn, m->order);
 }
 
-static long hc_memory_op(struct vcpu *v, const u64 *a)
+/*
+ * One round of a memory_op. A continuation (a[0] is the RDI the last
+ * round left) reads the record and checks it again; if the guest changed
+ * it meanwhile so that the call cannot go on, the extents the earlier
+ * rounds did are still the result: an error now would hide memory the
+ * domain holds.
+ */
+static long memop_round(struct vcpu *v, const u64 *a)
 {
 	u64 op = a[0] & PRX_MEMOP_CMD_MASK, start = a[0] >> PRX_MEMOP_START_SHIFT, i;
+	u64 done = start && a[0] == v->hcall_rdi ? start : 0;
 	struct domain *d = v->dom;
 	struct memop m;
 	int rc;
 
 	if (dom_copy_from_guest(d, &m, a[1], sizeof(m)))
-		return -EFAULT;
+		return done ? (long)done : -EFAULT;
 	rc = memop_check(d, op, start, &m);
 	if (rc)
-		return rc;
+		return done ? (long)done : rc;
 	for (i = start; i < m.nr_extents; i++) {
 		if (i > start &&
 		    ((i - start) >= PRX_MEMOP_BATCH ||
@@ -316,6 +324,16 @@ static long hc_memory_op(struct vcpu *v, const u64 *a)
 			return i ? (long)i : rc;
 	}
 	return (long)m.nr_extents;
+}
+
+static long hc_memory_op(struct vcpu *v, const u64 *a)
+{
+	long rc = memop_round(v, a);
+
+	/* Only the RDI of a continuation asked for now marks the next call as one. */
+	if (!v->hcall_again)
+		v->hcall_rdi = 0;
+	return rc;
 }
 
 static long (*const hcalls[])(struct vcpu *, const u64 *) = {

@@ -178,8 +178,10 @@
  * New memory is zeroed. The domain never holds more than its maxmem=
  * bytes of RAM (its ACPI tables' 128 KiB at 0xe0000 are not RAM and not
  * counted). Extents are done
- * in order; the first that cannot be done stops the call. Returns the
- * number of extents done in all; when that is 0, the error of the first:
+ * in order; the first that cannot be done stops the call, and so does a
+ * record or array that changed between the rounds of a continuation.
+ * Returns the number of extents done in all; when that is 0, the error of
+ * the first:
  * -PRX_EINVAL (bad cmd, order above the cap, vnode not one of the
  * domain's, unknown flags, reserved bits, nr_extents whose array or memory
  * size overflows, a start index past nr_extents, a frame not aligned to
