@@ -8,10 +8,9 @@
  * a page taken for every CPU, as boot does (heap_startup.c). Owns the
  * input format and the window layout; the code under test is the real
  * hypervisor/acpi/ and mm/ code, built as for the hosted tests. A broken
- * invariant ends in fz_fail(): here it prints the rule and the console
- * and calls abort();
- * tests/hosted/test_fuzz_replay.c includes this file with FUZZ_REPLAY
- * defined and its own fz_fail() to replay the seed corpus.
+ * invariant ends in fz_fail() (fuzz.h): the fuzzer prints the rule and
+ * the console and aborts; tests/hosted/test_fuzz_replay.c includes this
+ * file to replay the seed corpus, failing the seed's test instead.
  * FUZZ_CONSOLE=1 in the environment shows every input's console.
  * Single-threaded; all state is static and reset for every input.
  *
@@ -119,8 +118,6 @@ enum fz_map {
 #define FZ_HDR ((u32)sizeof(struct acpi_table_header))
 #define FZ_NR_REGIONS (3 + FZ_NR_BLOBS)
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 struct fz_input {
 	u8 flags, opt, quirks, srat_rev, rsdp_quirk;
 	enum fz_map map;
@@ -212,48 +209,6 @@ static const struct mem_range fz_map_no_ram[] = {
     RES(0, 0xa0000),
     RES(0xf0000, 0x100000),
 };
-
-#ifndef FUZZ_REPLAY
-static void fz_write(const char *s, size_t n)
-{
-	ssize_t done = write(2, s, n);
-
-	(void)done; /* nothing better to do on a failed diagnostic */
-}
-
-/* The fuzzer's report of a broken invariant: the rule, the console, abort(). */
-void fz_fail(const char *fmt, ...)
-{
-	static const char head[] = "fuzz_topology: invariant violated: ";
-	static const char cons[] = "\n--- console ---\n";
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fz_write(head, sizeof(head) - 1);
-	fz_write(msg, strlen(msg));
-	fz_write(cons, sizeof(cons) - 1);
-	fz_write(console_text(), console_len());
-	abort();
-}
-
-/* FUZZ_CONSOLE=1 in the environment: show what each input printed. */
-static void fz_show_console(void)
-{
-	static int show = -1;
-
-	if (show < 0)
-		show = getenv("FUZZ_CONSOLE") != NULL;
-	if (show)
-		fz_write(console_text(), console_len());
-}
-#else
-static void fz_show_console(void)
-{
-}
-#endif
 
 static u64 fz_le(const u8 *p, unsigned int n)
 {

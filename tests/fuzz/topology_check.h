@@ -3,7 +3,7 @@
  * checked after every fuzzer input (topology_check.c): the invariants
  * listed at the top of mm/topology.c and in include/hv/topology.h, and
  * the parsers' promise that a rejected table leaves nothing behind. The
- * checks only read; the first broken rule goes to fz_fail().
+ * checks only read; the first broken rule goes to fz_fail() (fuzz.h).
  */
 #ifndef FUZZ_TOPOLOGY_CHECK_H
 #define FUZZ_TOPOLOGY_CHECK_H
@@ -12,36 +12,7 @@
 #include <hv/compiler.h>
 #include <hv/topology.h>
 
-/*
- * Report a broken invariant; never returns. Defined by the program the
- * checks run in: the fuzzer prints and aborts, the replay test fails the
- * running cmocka test.
- */
-void __noreturn __printf(1, 2) fz_fail(const char *fmt, ...);
-
-/* ASan poisoning, for the harness buffers that code under test reads. */
-#if defined(__SANITIZE_ADDRESS__)
-#define FZ_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FZ_ASAN 1
-#endif
-#endif
-
-#ifdef FZ_ASAN
-#include <sanitizer/asan_interface.h>
-#define fz_poison(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define fz_unpoison(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#else
-#define fz_poison(p, n) ((void)(p), (void)(n))
-#define fz_unpoison(p, n) ((void)(p), (void)(n))
-#endif
-
-#define FZ_CHECK(cond, ...)                   \
-	do {                                  \
-		if (!(cond))                  \
-			fz_fail(__VA_ARGS__); \
-	} while (0)
+#include "fuzz.h"
 
 /* A description as the ACPI parsers leave it. */
 void fz_check_desc(const struct topo_desc *d);

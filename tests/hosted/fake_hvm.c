@@ -70,17 +70,44 @@ int arch_domain_map(struct domain *d, u64 gfn, mfn_t mfn, unsigned int order)
 
 void arch_domain_unmap(struct domain *d, u64 gfn, unsigned int order)
 {
-	u64 end = gfn + (1ULL << order), g;
+	u64 end = gfn + (1ULL << order);
 	unsigned int i, k = 0;
 
-	/* Mappings wholly inside go; what is left mapped inside is unmapped page by page. */
-	for (i = 0; i < nr_maps; i++)
-		if (!(maps[i].d == d && maps[i].gfn >= gfn && maps[i].gfn + maps[i].nr <= end))
-			maps[k++] = maps[i];
+	/*
+	 * Every mapping of d that overlaps [gfn, end) loses that part: wholly
+	 * inside, it goes; across an edge, it is cut to what lies outside, the
+	 * part past end kept right after the part before gfn, so the order
+	 * (newest wins) stays what it was. Nothing older shows through.
+	 */
+	for (i = 0; i < nr_maps; i++) {
+		struct fake_map m = maps[i];
+		u64 m_end = m.gfn + m.nr;
+
+		if (m.d != d || m_end <= gfn || m.gfn >= end) {
+			maps[k++] = m;
+			continue;
+		}
+		if (m.gfn < gfn)
+			maps[k++] = (struct fake_map){d, m.gfn, gfn - m.gfn, m.mfn};
+		if (m_end > end) {
+			struct fake_map right = {d, end, m_end - end,
+						 m.mfn == INVALID_MFN ? INVALID_MFN
+								      : m.mfn + (end - m.gfn)};
+
+			if (k == i + 1) {
+				/* No room freed yet: shift the rest up by one. */
+				if (nr_maps == FAKE_HVM_MAPS)
+					fail_msg("fake_hvm_map: more than %d mappings",
+						 FAKE_HVM_MAPS);
+				memmove(&maps[i + 2], &maps[i + 1],
+					(nr_maps - i - 1) * sizeof(maps[0]));
+				nr_maps++;
+				i++;
+			}
+			maps[k++] = right;
+		}
+	}
 	nr_maps = k;
-	for (g = gfn; g < end; g++)
-		if (arch_domain_lookup(d, g) != INVALID_MFN)
-			fake_hvm_map(d, g, INVALID_MFN, 1);
 }
 
 void arch_domain_walk(const struct domain *d,

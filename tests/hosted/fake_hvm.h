@@ -40,7 +40,7 @@ void fake_hvm_reset(void);
  * Map guest frames [gfn, gfn + nr) of d to [mfn, mfn + nr); a later
  * mapping of a frame wins, and mfn INVALID_MFN unmaps (nr 1 then).
  */
-#define FAKE_HVM_MAPS 1100
+#define FAKE_HVM_MAPS 4096
 void fake_hvm_map(const struct domain *d, u64 gfn, mfn_t mfn, u64 nr);
 
 struct fake_vcpu_up_call {

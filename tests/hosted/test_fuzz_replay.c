@@ -1,132 +1,20 @@
 /*
  * Replays the seed corpus of the topology fuzzer (tests/fuzz/corpus/
- * topology/, found next to this file's source, or in $FUZZ_CORPUS)
- * through its harness (the topology, then the heap and per-CPU start-up
- * over it) under the hosted build's ASan and UBSan: one cmocka
- * test per seed, named after its file, so "make check" runs every seed
- * and names the one that breaks. The harness and its checks are compiled
- * into this test (included below, with FUZZ_REPLAY), and a broken
- * invariant fails the seed's test, showing the console. Owns no project
- * state.
+ * topology/) through its harness (the topology, then the heap and
+ * per-CPU start-up over it) under the hosted build's ASan and UBSan, one
+ * cmocka test per seed (fuzz_replay.h). The harness and its checks are
+ * compiled into this test.
  */
-#include <dirent.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <cmocka.h>
-
-#include "fake_arch.h"
-
-#define FUZZ_REPLAY 1
 #include "../fuzz/fuzz_topology.c"
 #include "../fuzz/heap_startup.c"
 #include "../fuzz/topology_check.c"
 
-#define MAX_SEEDS 1024
-#define PATH_MAX_LEN 4096
+#define FUZZ_TARGET "topology"
 
-struct seed {
-	char name[256];
-	char path[PATH_MAX_LEN];
-};
-
-static struct seed seeds[MAX_SEEDS];
-
-static const char *corpus_dir(void)
+static void fz_replay_cleanup(void)
 {
-	static char dir[PATH_MAX_LEN];
-	const char *env = getenv("FUZZ_CORPUS");
-	const char *slash = strrchr(__FILE__, '/');
-	int len = slash ? (int)(slash - __FILE__) : 1;
-
-	if (env && *env)
-		return env;
-	snprintf(dir, sizeof(dir), "%.*s/../fuzz/corpus/topology", len, slash ? __FILE__ : ".");
-	return dir;
-}
-
-void fz_fail(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	print_error("invariant violated: %s\n--- console ---\n%s", msg, console_text());
-	fail();
-	abort(); /* _fail() returns only outside a test */
-}
-
-static void replay_seed(void **state)
-{
-	const struct seed *s = *state;
-	static u8 buf[1 << 20];
-	size_t len;
-	FILE *f;
-
-	f = fopen(s->path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", s->path);
-	len = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	if (len == sizeof(buf))
-		fail_msg("%s: larger than %zu bytes", s->path, sizeof(buf));
-	assert_int_equal(LLVMFuzzerTestOneInput(buf, len), 0);
-}
-
-static void corpus_is_missing(void **state)
-{
-	fail_msg("no seeds in %s: run tests/fuzz/make_seeds.py", corpus_dir());
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(((const struct seed *)a)->name, ((const struct seed *)b)->name);
-}
-
-/* Every regular file of the corpus directory, sorted by name. */
-static unsigned int find_seeds(const char *dir)
-{
-	unsigned int n = 0;
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)) && n < MAX_SEEDS) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(seeds[n].name, sizeof(seeds[n].name), "%s", e->d_name);
-		snprintf(seeds[n].path, sizeof(seeds[n].path), "%s/%s", dir, e->d_name);
-		n++;
-	}
-	closedir(d);
-	qsort(seeds, n, sizeof(seeds[0]), by_name);
-	return n;
-}
-
-int main(void)
-{
-	static struct CMUnitTest tests[MAX_SEEDS];
-	unsigned int i, n = find_seeds(corpus_dir());
-	int failed;
-
-	for (i = 0; i < n; i++) {
-		tests[i].name = seeds[i].name;
-		tests[i].test_func = replay_seed;
-		tests[i].initial_state = &seeds[i];
-	}
-	if (!n) {
-		tests[0].name = "corpus_is_missing";
-		tests[0].test_func = corpus_is_missing;
-		n = 1;
-	}
-	failed = _cmocka_run_group_tests("fuzz_replay", tests, n, NULL, NULL);
 	fz_release();
 	fz_heap_release();
-	return failed;
 }
+
+#include "fuzz_replay.h"
