@@ -1,19 +1,22 @@
 #!/usr/bin/python3
 """make check: build the test configuration, run the hosted unit tests
-(under debug_defconfig, then again under a second configuration), the QEMU
-boot and build tests and the format check, and end with one summary line
-"N passed, N failed". Exit status 0 only when nothing failed.
+(under debug_defconfig, then again under a second configuration; the
+fuzz seed corpora are replayed among them), each libFuzzer target for a
+short time, the QEMU boot and build tests and the format check, and end
+with one summary line "N passed, N failed". Exit status 0 only when
+nothing failed.
 
 --quick (make check QUICK=1) is the edit-compile-test loop: the stress
 tests run short (PROXIMA_QUICK=1), the hosted tests run under debug_defconfig
-only, and the pytest tests marked slow (whole-tree builds, the 48-CPU boot)
-are left out. CI runs the full check.
+only, the fuzz targets do not run, and the pytest tests marked slow
+(whole-tree builds, the 48-CPU boot) are left out. CI runs the full check.
 
 Usage: check.py --srctree DIR --out DIR [--quick] [--only hosted|boot] [pytest args...]
 """
 
 import argparse
 import concurrent.futures
+import glob
 import os
 import re
 import subprocess
@@ -133,6 +136,46 @@ def alt_hosted_tests(srctree, out):
     return f"hosted ({config_label(alt)})", hosted_tests(srctree, alt)
 
 
+# Each libFuzzer target (tests/fuzz/) runs this long in make check, after
+# its seeds are replayed; make fuzz runs them for as long as asked.
+FUZZ_CHECK_SECONDS = 20
+
+
+def fuzz_runs(srctree, out):
+    """Build the fuzz targets and run each for FUZZ_CHECK_SECONDS, two at a
+    time (tests/fuzz/run-fuzzer.sh: seeds first, then fork-mode fuzzing);
+    one test per target, failed if any input broke an invariant."""
+    if run(["make", "-C", srctree, f"O={out}", "-j2", "fuzz-build"]).returncode:
+        return 0, 1, ["fuzz build"]
+    bins = sorted(glob.glob(os.path.join(out, "fuzz", "fuzz_*")))
+    if not bins:
+        return 0, 1, ["no fuzz targets built"]
+
+    def one(b):
+        name = os.path.basename(b).removeprefix("fuzz_")
+        corpus = os.path.join(srctree, "tests", "fuzz", "corpus", name)
+        return run_captured(["sh", os.path.join(srctree, "tests", "fuzz", "run-fuzzer.sh"), b,
+                             corpus, os.path.join(out, "fuzz"), str(FUZZ_CHECK_SECONDS),
+                             "16384", "1"], dict(os.environ))
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(one, bins))
+    passed = failed = 0
+    bad = []
+    for b, (status, output) in zip(bins, results):
+        tail = [l for l in output.splitlines() if l.startswith("#") and "cov:" in l][-1:]
+        print(f"fuzz: {os.path.basename(b)}: {FUZZ_CHECK_SECONDS} s, exit {status}; "
+              f"{tail[0] if tail else 'no progress line'}")
+        if status:
+            sys.stdout.write(output[-4000:])
+            failed += 1
+            bad.append(f"{os.path.basename(b)}: an input broke an invariant "
+                       f"(see {os.path.join(out, 'fuzz', 'artifacts')})")
+        else:
+            passed += 1
+    return passed, failed, bad
+
+
 def format_check(srctree, files=()):
     """scripts/format.py --check as one test: (1, 0, []) or (0, 1, the
     files that differ)."""
@@ -245,6 +288,8 @@ def main():
         results.append((f"hosted ({config_label(out)})", hosted_tests(a.srctree, out, a.quick)))
         if not a.quick:
             results.append(alt_hosted_tests(a.srctree, out))
+        if not a.quick and a.only is None:
+            results.append((f"fuzz ({FUZZ_CHECK_SECONDS} s a target)", fuzz_runs(a.srctree, out)))
     if a.only != "hosted" and a.quick:
         results.append(("boot and build", quick_pytest_tests(a.srctree, out, a.pytest_args)))
     elif a.only != "hosted":
@@ -265,7 +310,7 @@ def main():
         print("check: format: not enforced yet (FORMAT_CHECK in scripts/check.py)")
     if a.quick:
         print("check: QUICK: short stress runs; no second hosted configuration, "
-              "no slow build and boot tests")
+              "no fuzzing runs (the seeds are replayed), no slow build and boot tests")
     print(f"{total_p} passed, {total_f} failed")
     return 1 if total_f or not total_p else 0
 
