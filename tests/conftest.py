@@ -38,8 +38,28 @@ def build_dir():
     return BUILD
 
 
+def build_config(build_dir):
+    """The CONFIG_ options the image under test was built with."""
+    cfg = {}
+    with open(os.path.join(build_dir, ".config")) as f:
+        for line in f:
+            m = re.match(r"(CONFIG_\w+)=(.*)", line)
+            if m:
+                cfg[m.group(1)] = m.group(2)
+    return cfg
+
+
+# What CONFIG_SCRUB_DEBUG prints when a page freed clean (and so filled
+# with its poison) was written while it was free (mm/scrub.c).
+SCRUB_REPORT = "was written while free"
+
+
 @pytest.fixture
 def boot(build_dir, request):
+    """Boot the image: boot(topo, append, extra, kernel, iso) -> Machine.
+    At the end every machine is stopped and its log kept; with
+    SCRUB_DEBUG, a console that shows a free page written while free fails
+    the test, whatever it was about."""
     machines = []
 
     def start(topo="default", append="", extra=(), kernel=None, iso=None):
@@ -53,3 +73,8 @@ def boot(build_dir, request):
     yield start
     for m in machines:
         m.close()
+    if build_config(build_dir).get("CONFIG_SCRUB_DEBUG") == "y":
+        for m in machines:
+            assert SCRUB_REPORT not in m.output, \
+                f"SCRUB_DEBUG: a free page was written while free (log {m.log_path}):\n" + \
+                "\n".join(ln for ln in m.output.splitlines() if SCRUB_REPORT in ln)

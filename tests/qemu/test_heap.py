@@ -1,7 +1,9 @@
 """Boot tests of the page allocator: the 'H' and 'm' dumps add up, the
-boot self-test passes on every CPU, and an exhausted node falls back to
-its nearest node by SLIT distance, not to the next node id."""
+boot self-test passes on every CPU, an exhausted node falls back to
+its nearest node by SLIT distance, not to the next node id, and make
+check's image checks scrubbing (SCRUB_DEBUG) in every boot."""
 
+import os
 import re
 
 import pytest
@@ -113,3 +115,15 @@ def test_heap_dump_exact_on_one_node(boot):
                              M_NODE.findall(dump(m, "m", r"^mem node 0: .*\n"))]
     assert total == managed
     assert mfree == free >> 8 and mpcp == pcp >> 8
+
+
+def test_check_image_checks_scrubbing(build_dir):
+    """make check boots debug_defconfig, with SCRUB_DEBUG: every page freed
+    clean holds a poison that the allocator checks when it hands the page
+    out again, and conftest.py fails any boot whose console shows a page
+    written while free. This holds that configuration in place."""
+    if os.path.basename(os.path.normpath(build_dir)) != "check":
+        pytest.skip(f"{build_dir} is not make check's build")
+    with open(os.path.join(build_dir, ".config")) as f:
+        config = f.read()
+    assert "CONFIG_SCRUB_DEBUG=y" in config.splitlines()
