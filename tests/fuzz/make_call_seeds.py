@@ -76,6 +76,8 @@ def cmdline_seeds():
         b" ".join(b"domain=name=d%d" % i for i in range(18)),
         b"\tflag\r\ncount=9\n",
         b"loglvl=7 numa=fake=4 qemu-exit",
+        # Regressions: a quoted value holding a newline split a report in two.
+        b"bogus=\"a\nb\" domain=\"name=a\nb,mem=3\r\n\" label=\"x\ty\"",
     ]
     for b in made:
         seen[b] = True
@@ -161,6 +163,11 @@ def hypercall_seeds():
         memop(DECREASE, [(1, i * 0x200) for i in range(4)], order=9, vnode=VNODE_ANY)
     s["memop-past-maxmem"] = b"\0" + memop(INCREASE, [(0, 0)] * 16, order=9, vnode=0) + \
         memop(INCREASE, [(0, 0)] * 16, order=9, vnode=1)
+    # Regression: the extent array laid over the record, so the first
+    # round's frame numbers overwrite it; the continuation returned -EINVAL
+    # after adding 64 extents.
+    s["regress-array-over-record"] = b"\0" + memop(INCREASE, big_nr=65,
+                                                   vnode=VNODE_ANY, array_at=(0, 0x10000))
     s["mixed-vcpus"] = b"\1" + memop(INCREASE, [(0, 0)] * 2, order=3, vnode=1, vcpu=1) + \
         call(HC_CONSOLE_WRITE, arg(1, 0), arg(0, 64), vcpu=1) + raw(HC_MEMORY_OP, 0, 0x10000)
     return {k + ".bin": v for k, v in s.items()}
