@@ -191,7 +191,7 @@ static void report_bad(const struct token *t, const char *why, const char *dflt)
 /* Store t's value into prm's variable, or report why not. Returns 0 or -EINVAL. */
 static int apply_param(const struct boot_param *prm, const struct token *t, bool negate)
 {
-	char dflt[32];
+	char dflt[32], shown_v[28];
 	u64 n = 0;
 	bool b = !negate;
 	int rc;
@@ -240,7 +240,9 @@ static int apply_param(const struct boot_param *prm, const struct token *t, bool
 				 negate || !t->has_value ? "needs a value"
 							 : "value longer than %zu characters",
 				 prm->len - 1);
-			snprintf(dflt, sizeof(dflt), "\"%s\"", (const char *)prm->var);
+			/* The value kept may come from an earlier option: one line too. */
+			snprintf(dflt, sizeof(dflt), "\"%s\"",
+				 str_printable(shown_v, sizeof(shown_v), prm->var, prm->len));
 			report_bad(t, why, dflt);
 			return -EINVAL;
 		}

@@ -78,6 +78,8 @@ def cmdline_seeds():
         b"loglvl=7 numa=fake=4 qemu-exit",
         # Regressions: a quoted value holding a newline split a report in two.
         b"bogus=\"a\nb\" domain=\"name=a\nb,mem=3\r\n\" label=\"x\ty\"",
+        # ... and the default shown for a bad string value is what an earlier one left.
+        b"label=\"x\ny\" label=toolongvalue",
     ]
     for b in made:
         seen[b] = True

@@ -629,6 +629,12 @@ static void test_messages_stay_one_line(void **state)
 	parse_bad("count=\"1\t2\"", "cmdline: option 'count=\"1?2\"': not a number, expected "
 				    "1..100; using default 5\n");
 	assert_int_equal(count, 5);
+	/* The default shown is what an earlier option left, newline and all. */
+	assert_int_equal(parse("name=\"a\nb\""), 0);
+	parse_bad("name=0123456789abcdef",
+		  "cmdline: option 'name=0123456789abcdef': value longer than 15 characters; using "
+		  "default \"a?b\"\n");
+	assert_string_equal(name, "a\nb");
 }
 
 /* ---- custom parsers ------------------------------------------------------------- */
