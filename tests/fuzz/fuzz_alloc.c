@@ -6,7 +6,8 @@
  * (tests/hosted/support_slab.h), the invariant checkers on. Each input is
  * a list of operations (fz_op()): allocate pages, kmalloc, slab objects
  * of up to four caches of its own, free any of them (pages clean or
- * dirty), switch CPU, shrink, idle. What must hold, from include/hv/mm.h
+ * dirty), switch CPU, shrink, the idle work of the slab allocator, and
+ * the heap's zeroing of dirty pages (scrub_step()). What must hold, from include/hv/mm.h
  * and include/hv/slab.h:
  *
  *   - an allocation gives memory no other live allocation has: each is
@@ -275,6 +276,7 @@ static void fz_op(struct fz_in *in)
 {
 	u8 op = (u8)fz_take(in, 1);
 	struct fz_held *h;
+	unsigned int k;
 
 	switch (op % 8) {
 	case 0:
@@ -303,8 +305,12 @@ static void fz_op(struct fz_in *in)
 	default:
 		if (op & 0x80)
 			slab_shrink();
+		else if (op & 0x40)
+			/* What an idle CPU of the node does first: zero some dirty memory. */
+			for (k = 0; k < 1U << ((op >> 4) & 3); k++)
+				scrub_step((nodeid_t)((op >> 3) & 1));
 		else
-			slab_idle(1U << ((op >> 3) & 15));
+			slab_idle(1U << ((op >> 3) & 7));
 		return;
 	}
 }

@@ -211,7 +211,13 @@ def a_shrink():
 
 
 def a_idle(shift):
+    """The slab allocator's idle work, 2^shift ticks (shift 0..7)."""
     return bytes([A_SHRINK | shift << 3])
+
+
+def a_scrub(node, times_shift):
+    """scrub_step(node), 2^times_shift times (0..3)."""
+    return bytes([A_SHRINK | 0x40 | node << 3 | times_shift << 4])
 
 
 def alloc_seeds():
@@ -229,7 +235,11 @@ def alloc_seeds():
         b"".join(a_free(i) for i in range(42)) + b"".join(a_cache(i, 1) for i in range(4))
     s["cpus-and-remote-frees"] = a_cpu(0) + b"".join(a_kmalloc(i, 64) for i in range(80)) + \
         a_cpu(3) + b"".join(a_free(i) for i in range(80)) + a_shrink() + a_cpu(1) + \
-        a_idle(10) + a_cpu(2) + a_idle(12)
+        a_idle(7) + a_cpu(2) + a_idle(6)
+    s["scrub-idle"] = b"".join(a_pages(i, i % 5, i % 2, 2) for i in range(20)) + \
+        b"".join(a_free(i, True) for i in range(20)) + \
+        b"".join(a_cpu(c) + a_scrub(c // 2, 3) * 4 for c in range(4)) + \
+        b"".join(a_pages(i, i % 5, i % 2, 2) for i in range(20))
     s["burst-and-shrink"] = b"".join(a_kmalloc(i, 100) for i in range(250)) + a_shrink() + \
         b"".join(a_free(i, True) for i in range(250)) + a_shrink()
     # Long mixed sequences: a fixed linear congruential generator (the C
