@@ -304,6 +304,12 @@ check:
 	$(Q)$(PYTHON) $(srctree)/scripts/check.py --srctree $(srctree) --out $(srctree)/build/check \
 		$(if $(QUICK),--quick)
 
+# make analyze: cppcheck and clang's static analyzer over the hypervisor,
+# zero findings allowed (scripts/analyze.py); make check runs it too.
+.PHONY: analyze
+analyze:
+	$(Q)$(PYTHON) $(srctree)/scripts/analyze.py --srctree $(srctree) --out $(objtree)/analyze
+
 # Every C source and header git knows of, as .clang-format says, with
 # clang-format 14 (scripts/format.py): format rewrites them in place,
 # format-check lists the ones that differ and fails.
@@ -332,6 +338,7 @@ help:
 	@echo '  check              - hosted unit tests and QEMU boot tests (QUICK=1: a short run)'
 	@echo '  format             - rewrite every C file as .clang-format says (clang-format 14)'
 	@echo '  format-check       - list the C files that differ from .clang-format; fail if any'
+	@echo '  analyze            - cppcheck and clang scan-build over the hypervisor: no findings'
 	@echo '  fuzz               - the libFuzzer targets of tests/fuzz/, each FUZZ_SECONDS (60)'
 	@echo '  fuzz-coverage      - line coverage of each fuzz target over its corpus (llvm-cov)'
 	@echo '  bench              - allocators vs glibc/jemalloc/mimalloc, sweeps, baselines (QUICK=1)'

@@ -53,6 +53,8 @@ void panic(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vpanic(true, fmt, ap);
+	/* vpanic() does not return, so there is no va_end() to reach. */
+	/* cppcheck-suppress va_end_missing */
 }
 
 void panic_nostack(const char *fmt, ...)
@@ -61,6 +63,8 @@ void panic_nostack(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vpanic(false, fmt, ap);
+	/* As panic(): vpanic() does not return. */
+	/* cppcheck-suppress va_end_missing */
 }
 
 void assert_failed(const char *expr, const char *why, const char *file, int line)

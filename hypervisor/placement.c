@@ -411,14 +411,14 @@ int dom_place(const struct domain_config *cfg, const struct place_node *nodes,
 		err[0] = '\0';
 	if (!nr_nodes || nr_nodes > PLACE_NODES_MAX) {
 		if (nr_nodes)
-			snprintf(err, errlen, "%u nodes, placement takes at most %u", nr_nodes,
+			snprintf(err, errlen, "%u nodes, placement takes at most %d", nr_nodes,
 				 PLACE_NODES_MAX);
 		else
 			snprintf(err, errlen, "no nodes");
 		return -EINVAL;
 	}
 	if (!cfg->vnodes || cfg->vnodes > DOMAIN_MAX_VNODES) {
-		snprintf(err, errlen, "vnodes=%u is out of range (1..%u)", cfg->vnodes,
+		snprintf(err, errlen, "vnodes=%u is out of range (1..%d)", cfg->vnodes,
 			 DOMAIN_MAX_VNODES);
 		return -EINVAL;
 	}

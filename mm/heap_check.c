@@ -83,14 +83,15 @@ static unsigned int check_frames(struct node_heap *h, nodeid_t n, bool all_free)
 				bad++;
 			}
 			size = 1UL << pg->order;
-			for (i = 1; IS_ENABLED(CONFIG_DEBUG) && i < size && m + i < s->end; i++)
-				if ((pg[i].flags & ~PG_DIRTY) != PG_TAIL) {
-					pr_err(
-					    "heap check: node %u: mfn 0x%llx inside the free block "
-					    "at 0x%llx is not a tail (flags 0x%x)\n",
-					    n, (m + i), m, pg[i].flags);
-					bad++;
-				}
+			if (IS_ENABLED(CONFIG_DEBUG))
+				for (i = 1; i < size && m + i < s->end; i++)
+					if ((pg[i].flags & ~PG_DIRTY) != PG_TAIL) {
+						pr_err("heap check: node %u: mfn 0x%llx inside the "
+						       "free block at 0x%llx is not a tail (flags "
+						       "0x%x)\n",
+						       n, (m + i), m, pg[i].flags);
+						bad++;
+					}
 			if (all_free && pg->order < MAX_ORDER) {
 				mfn_t b = m ^ size;
 

@@ -2,13 +2,15 @@
 """make check: build the test configuration, run the hosted unit tests
 (under debug_defconfig, then again under a second configuration; the
 fuzz seed corpora are replayed among them), each libFuzzer target for a
-short time, the QEMU boot and build tests and the format check, and end
+short time, the static analysis of make analyze, the QEMU boot and build
+tests and the format check, and end
 with one summary line "N passed, N failed". Exit status 0 only when
 nothing failed.
 
 --quick (make check QUICK=1) is the edit-compile-test loop: the stress
 tests run short (PROXIMA_QUICK=1), the hosted tests run under debug_defconfig
-only, the fuzz targets do not run, and the pytest tests marked slow
+only, the fuzz targets and the static analysis do not run, and the
+pytest tests marked slow
 (whole-tree builds, the 48-CPU boot) are left out. CI runs the full check.
 
 Usage: check.py --srctree DIR --out DIR [--quick] [--only hosted|boot] [pytest args...]
@@ -176,6 +178,22 @@ def fuzz_runs(srctree, out):
     return passed, failed, bad
 
 
+def summary_step(cmd):
+    """Run a checker that ends with "N passed, N failed" (make analyze):
+    (passed, failed, its failure lines)."""
+    r = run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            errors="replace")
+    sys.stdout.write(r.stdout)
+    m = re.search(r"^(\d+) passed, (\d+) failed$", r.stdout, re.M)
+    if not m:
+        return 0, 1, [f"{' '.join(cmd[:2])}: no summary line (exit {r.returncode})"]
+    passed, failed = int(m.group(1)), int(m.group(2))
+    bad = [ln.strip() for ln in r.stdout.splitlines() if ": FAILED" in ln]
+    if r.returncode and not failed:
+        failed, bad = 1, [f"{' '.join(cmd[:2])} exited with {r.returncode}"]
+    return passed, failed, bad
+
+
 def format_check(srctree, files=()):
     """scripts/format.py --check as one test: (1, 0, []) or (0, 1, the
     files that differ)."""
@@ -290,6 +308,9 @@ def main():
             results.append(alt_hosted_tests(a.srctree, out))
         if not a.quick and a.only is None:
             results.append((f"fuzz ({FUZZ_CHECK_SECONDS} s a target)", fuzz_runs(a.srctree, out)))
+            results.append(("static analysis", summary_step(
+                [sys.executable, os.path.join(a.srctree, "scripts", "analyze.py"),
+                 "--srctree", a.srctree, "--out", os.path.join(out, "analyze")])))
     if a.only != "hosted" and a.quick:
         results.append(("boot and build", quick_pytest_tests(a.srctree, out, a.pytest_args)))
     elif a.only != "hosted":
@@ -310,7 +331,8 @@ def main():
         print("check: format: not enforced yet (FORMAT_CHECK in scripts/check.py)")
     if a.quick:
         print("check: QUICK: short stress runs; no second hosted configuration, "
-              "no fuzzing runs (the seeds are replayed), no slow build and boot tests")
+              "no fuzzing runs (the seeds are replayed), no static analysis, "
+              "no slow build and boot tests")
     print(f"{total_p} passed, {total_f} failed")
     return 1 if total_f or not total_p else 0
 

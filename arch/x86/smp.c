@@ -139,8 +139,11 @@ unsigned int arch_start_cpus(const struct arch_cpu *cpus, unsigned int nr,
 	cpumask_set_atomic(&cpu_online_mask, 0);
 	if (nr < 2)
 		return 1;
+	/* The trampoline's bounds are linker symbols of one section (not C objects). */
+	/* cppcheck-suppress comparePointers */
 	memcpy(maddr_to_virt(TRAMP_PA), tramp_start, tramp_end - tramp_start);
 	x86_map_trampoline(TRAMP_PA);
+	/* cppcheck-suppress comparePointers */
 	td = maddr_to_virt(TRAMP_PA + (tramp_data - tramp_start));
 	td->cr3 = (u32)read_cr3();
 	td->cr4 = (u32)read_cr4();

@@ -86,7 +86,7 @@ u64 hv_strtoull(const char *s, const char **end, unsigned int base)
 struct size_str size_str(u64 bytes)
 {
 	static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-	struct size_str out;
+	struct size_str out = {""};
 	unsigned int v = ARRAY_SIZE(unit) - 1;
 
 	while (v > 0 && (bytes % (1ULL << (10 * v)) || bytes < (1ULL << (10 * v))))

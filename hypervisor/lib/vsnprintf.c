@@ -130,6 +130,8 @@ static void out_integer(struct out *o, struct spec sp, uintmax_t mag, bool neg, 
 
 	/* Digits are produced backwards into the end of tmp. */
 	while (v) {
+		/* base is the conversion's: 8, 10 or 16, never 0. */
+		/* cppcheck-suppress zerodivcond */
 		tmp[sizeof(tmp) - 1 - (size_t)ndigits] = set[v % base];
 		v /= base;
 		ndigits++;

@@ -154,6 +154,8 @@ void reserve_write(unsigned int vcpu, unsigned int nr_vcpus)
 	/* The k-th extent of a vnode goes to its writer k % writers. */
 	for (i = 0; i < res.nr; i++) {
 		v = res.vnode[i];
+		if (v >= guest_numa.nr_vnodes) /* not one this guest asked for: not ours */
+			continue;
 		if (index[v] >= 0 && seen[v] % nr_writers[v] == (unsigned int)index[v])
 			first_write(extent_addr(i));
 		seen[v]++;
