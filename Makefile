@@ -310,6 +310,13 @@ check:
 analyze:
 	$(Q)$(PYTHON) $(srctree)/scripts/analyze.py --srctree $(srctree) --out $(objtree)/analyze
 
+# make coccicheck: the project's Coccinelle rules (scripts/coccinelle/),
+# each with its self-test, over arch/, hypervisor/ and mm/ (no finding
+# allowed; scripts/coccicheck.py); make check runs it too.
+.PHONY: coccicheck
+coccicheck:
+	$(Q)$(PYTHON) $(srctree)/scripts/coccicheck.py --srctree $(srctree)
+
 # Every C source and header git knows of, as .clang-format says, with
 # clang-format 14 (scripts/format.py): format rewrites them in place,
 # format-check lists the ones that differ and fails.
@@ -339,6 +346,7 @@ help:
 	@echo '  format             - rewrite every C file as .clang-format says (clang-format 14)'
 	@echo '  format-check       - list the C files that differ from .clang-format; fail if any'
 	@echo '  analyze            - cppcheck and clang scan-build over the hypervisor: no findings'
+	@echo '  coccicheck         - the Coccinelle rules of scripts/coccinelle/: no findings'
 	@echo '  fuzz               - the libFuzzer targets of tests/fuzz/, each FUZZ_SECONDS (60)'
 	@echo '  fuzz-coverage      - line coverage of each fuzz target over its corpus (llvm-cov)'
 	@echo '  bench              - allocators vs glibc/jemalloc/mimalloc, sweeps, baselines (QUICK=1)'

@@ -195,23 +195,28 @@ static void misuse(void)
 	kfree(not_heap);
 #endif
 	check(slab_reports() == before + 1, "kfree of memory that is not the heap's is reported");
+	/* The right free, after the wrong ones on purpose. */
 	slab_free(a, p);
 	if (IS_ENABLED(CONFIG_SLAB_DEBUG)) {
 		before = slab_reports();
-		slab_free(a, p);
+		slab_free(a, p); /* freed twice, on purpose */
 		check(slab_reports() == before + 1, "a double free is reported");
 
 		q = slab_alloc(a);
-		before = slab_reports();
-		q[48] = 0x11; /* one byte past the end */
-		slab_free(a, q);
-		check(slab_reports() == before + 1, "a write past the end is reported");
+		check(q != NULL, "an object to write past");
+		if (q) {
+			before = slab_reports();
+			q[48] = 0x11; /* one byte past the end */
+			slab_free(a, q);
+			check(slab_reports() == before + 1, "a write past the end is reported");
+		}
 
 		q = slab_alloc(a); /* the red zone was repaired when it was reported */
 		check(q != NULL, "the cache still works after the reports");
 		slab_free(a, q);
 		before = slab_reports();
-		q[5] = 0x22;	   /* write after free */
+		/* A write after free, on purpose. */
+		q[5] = 0x22;
 		p = slab_alloc(a); /* the same object: last in, first out */
 		check(slab_reports() == before + 1, "a write to a freed object is reported");
 		slab_free(a, p);

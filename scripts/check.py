@@ -2,14 +2,16 @@
 """make check: build the test configuration, run the hosted unit tests
 (under debug_defconfig, then again under a second configuration; the
 fuzz seed corpora are replayed among them), each libFuzzer target for a
-short time, the static analysis of make analyze, the QEMU boot and build
-tests and the format check, and end
+short time, the static analysis of make analyze and the semantic patches
+of make coccicheck, the QEMU boot and build tests and the format check,
+and end
 with one summary line "N passed, N failed". Exit status 0 only when
 nothing failed.
 
 --quick (make check QUICK=1) is the edit-compile-test loop: the stress
 tests run short (PROXIMA_QUICK=1), the hosted tests run under debug_defconfig
-only, the fuzz targets and the static analysis do not run, and the
+only, the fuzz targets, the static analysis and the semantic patches do
+not run, and the
 pytest tests marked slow
 (whole-tree builds, the 48-CPU boot) are left out. CI runs the full check.
 
@@ -311,6 +313,9 @@ def main():
             results.append(("static analysis", summary_step(
                 [sys.executable, os.path.join(a.srctree, "scripts", "analyze.py"),
                  "--srctree", a.srctree, "--out", os.path.join(out, "analyze")])))
+            results.append(("semantic patches", summary_step(
+                [sys.executable, os.path.join(a.srctree, "scripts", "coccicheck.py"),
+                 "--srctree", a.srctree])))
     if a.only != "hosted" and a.quick:
         results.append(("boot and build", quick_pytest_tests(a.srctree, out, a.pytest_args)))
     elif a.only != "hosted":
@@ -331,7 +336,8 @@ def main():
         print("check: format: not enforced yet (FORMAT_CHECK in scripts/check.py)")
     if a.quick:
         print("check: QUICK: short stress runs; no second hosted configuration, "
-              "no fuzzing runs (the seeds are replayed), no static analysis, "
+              "no fuzzing runs (the seeds are replayed), no static analysis or "
+              "semantic patches, "
               "no slow build and boot tests")
     print(f"{total_p} passed, {total_f} failed")
     return 1 if total_f or not total_p else 0
