@@ -2,7 +2,8 @@
 """Write the seed corpus of tests/fuzz/fuzz_topology.c into
 tests/fuzz/corpus/topology/: QEMU-like machines, the odd shapes real
 firmware has (sparse domains, memoryless and CPU-less nodes, hot-plug
-ranges, unreachable and asymmetric distances, SAPIC and x2APIC ids), one
+ranges, unreachable and asymmetric distances, SAPIC and x2APIC ids),
+whole tables compiled by iasl from tests/fuzz/asl/*.dsl, one
 seed per rule the ACPI parsers and mm/topology.c enforce, and the memory
 shapes the heap built over the topology must take whole. Each seed is one
 <name>.bin; stale .bin files are removed, other files (inputs saved
@@ -16,7 +17,9 @@ tests/qemu/acpi_tables.py, the builders the boot tests use.
 import argparse
 import os
 import struct
+import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # no __pycache__ in tests/qemu/
@@ -381,13 +384,34 @@ def regressions():
         acpi.srat_mem(5 * GiB, GiB // 2, 0)), mem=MAP_4G_HOLE)
 
 
+# ---- tables compiled by iasl from tests/fuzz/asl/ ----------------------------------
+
+def iasl(name):
+    """The table tests/fuzz/asl/<name>.dsl compiles to (Debian's acpica-tools)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, name)
+        subprocess.run(["iasl", "-p", out, os.path.join(HERE, "asl", name + ".dsl")],
+                       check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        with open(out + ".aml", "rb") as f:
+            return f.read()
+
+
+def compiled():
+    madt_, srat_, slit_ = (iasl(f"two-node-{t}") for t in ("madt", "srat", "slit"))
+    raw = RAW | PRINT
+    yield "iasl-two-node", seed(madt_, srat_, slit_, flags=raw)
+    yield "iasl-two-node-4g-hole", seed(madt_, srat_, slit_, flags=raw, mem=MAP_4G_HOLE)
+    yield "iasl-two-node-no-slit", seed(madt_, srat_, flags=raw, mem=MAP_6G)
+    yield "iasl-two-node-xsdt", seed(madt_, srat_, slit_, flags=raw | RSDP2)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=os.path.join(HERE, "corpus", "topology"))
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     seeds = dict()
-    for name, data in (*machines(), *roots(), *rules(), *heaps(), *regressions()):
+    for name, data in (*machines(), *roots(), *rules(), *heaps(), *regressions(), *compiled()):
         assert name not in seeds, name
         seeds[name + ".bin"] = data
     for old in os.listdir(a.out):
