@@ -30,6 +30,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in scripts/
+from checkreport import report  # noqa: E402
+
 SCAN_BUILD = "scan-build-14"
 CPPCHECK = "cppcheck"
 CPPCHECK_ARGS = ["--enable=warning,portability", "--inline-suppr", "-q", "--std=c11",
@@ -156,16 +159,7 @@ def main():
     else:
         results.append(("tools", False, ["scan-build-14, cppcheck and clang are needed"]))
 
-    print()
-    passed = failed = 0
-    for name, ok, lines in results:
-        print(f"analyze: {name}: {'passed' if ok else 'FAILED'}")
-        for ln in lines:
-            print(f"  {ln}")
-        passed += ok
-        failed += not ok
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+    return report("analyze", results)
 
 
 if __name__ == "__main__":

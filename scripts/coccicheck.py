@@ -23,6 +23,9 @@ import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in scripts/
+from checkreport import report  # noqa: E402
+
 SPATCH = "spatch"
 TREE_DIRS = ("arch", "hypervisor", "mm")
 FINDING = re.compile(r"^(.*?):(\d+): (\w+): (.*)$")
@@ -109,16 +112,7 @@ def main():
         results.append((f"{name} ({len(files)} files)", ran and not findings,
                         findings if ran else ["spatch failed"] + findings))
 
-    print()
-    passed = failed = 0
-    for name, ok, lines in results:
-        print(f"coccicheck: {name}: {'passed' if ok else 'FAILED'}")
-        for ln in lines:
-            print(f"  {ln}")
-        passed += ok
-        failed += not ok
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+    return report("coccicheck", results)
 
 
 if __name__ == "__main__":

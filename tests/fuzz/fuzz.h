@@ -1,8 +1,8 @@
 /*
  * What every libFuzzer target here shares: how a broken invariant is
- * reported (fz_fail(), FZ_CHECK), ASan poisoning of harness buffers, and
- * the FUZZ_CONSOLE=1 switch. The fuzzer binaries get fz_fail() and
- * fz_show_console() from fuzz_report.c; the replay tests of "make check"
+ * reported (fz_fail(), FZ_CHECK), reading an input as numbers (fz_take()),
+ * ASan poisoning of harness buffers, and the FUZZ_CONSOLE=1 switch. The fuzzer binaries get
+ * fz_fail() and fz_show_console() from fuzz_report.c; the replay tests of "make check"
  * (tests/hosted/fuzz_replay.h) define their own, which fail the running
  * cmocka test instead.
  */
@@ -22,6 +22,23 @@ void __noreturn __printf(1, 2) fz_fail(const char *fmt, ...);
 
 /* FUZZ_CONSOLE=1 in the environment: write what the input printed to stderr. */
 void fz_show_console(void);
+
+/* An input read front to back (fz_take()); past its end every byte is 0. */
+struct fz_in {
+	const uint8_t *p;
+	size_t left;
+};
+
+/* The next bytes (1 to 8) of the input as a little-endian number. */
+static inline uint64_t fz_take(struct fz_in *in, unsigned int bytes)
+{
+	uint64_t v = 0;
+	unsigned int i;
+
+	for (i = 0; i < bytes && in->left; i++, in->p++, in->left--)
+		v |= (uint64_t)*in->p << (8 * i);
+	return v;
+}
 
 #define FZ_CHECK(cond, ...)                   \
 	do {                                  \

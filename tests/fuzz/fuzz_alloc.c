@@ -78,21 +78,6 @@ static unsigned long fz_base_reports;
 static bool fz_fixture;
 static unsigned int fz_tag;
 
-struct fz_in {
-	const u8 *p;
-	size_t left;
-};
-
-static u64 fz_take(struct fz_in *in, unsigned int bytes)
-{
-	u64 v = 0;
-	unsigned int i;
-
-	for (i = 0; i < bytes && in->left; i++, in->p++, in->left--)
-		v |= (u64)*in->p << (8 * i);
-	return v;
-}
-
 static u64 fz_inuse(const char *name)
 {
 	struct slab_cache *c = slab_cache_find(name);

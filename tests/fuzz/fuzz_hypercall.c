@@ -43,6 +43,7 @@
 #include "../../mm/heap_internal.h"
 #include "../hosted/fake_arch.h"
 #include "../hosted/fake_hvm.h"
+#include "../hosted/support_domain.h"
 #include "../hosted/support_slab.h"
 #include "fuzz.h"
 
@@ -60,37 +61,13 @@ enum fz_kind {
 	NR_FZ_KINDS,
 };
 
-static struct domain fz_dom;
-static struct vcpu fz_vcpus[2], *fz_vcpu_ptrs[2];
-static struct fake_vcpu_arch fz_arch[2]; /* vCPU 0 runs in 64-bit mode, vCPU 1 is down */
-static u64 fz_node_pages[2];
+/* The domain (support_domain.h: vCPU 0 runs in 64-bit mode, vCPU 1 is down). */
+static struct domfx fz_fx;
+static struct domain *const fz_dom = &fz_fx.d;
 static bool fz_fixture;
 
 /* SLIT of the fixture: 10 local, 21 remote. */
 static const u8 fz_dist[] = {10, 21, 21, 10};
-
-/* Reads the input front to back; past its end every byte is 0. */
-struct fz_in {
-	const u8 *p;
-	size_t left;
-};
-
-static u64 fz_take(struct fz_in *in, unsigned int bytes)
-{
-	u64 v = 0;
-	unsigned int i;
-
-	for (i = 0; i < bytes; i++) {
-		u64 b = in->left ? *in->p : 0;
-
-		if (in->left) {
-			in->p++;
-			in->left--;
-		}
-		v |= b << (8 * i);
-	}
-	return v;
-}
 
 /* ---- the domain ------------------------------------------------------------------------ */
 
@@ -111,33 +88,8 @@ static void fz_make_domain(bool control)
 	const char *value = control ? "name=t,vnodes=2,mem=8M,maxmem=16M,control=1"
 				    : "name=t,vnodes=2,mem=8M,maxmem=16M";
 	char err[DOMCFG_ERR_MAX];
-	unsigned int i;
 
-	fake_hvm_reset();
-	memset(&fz_dom, 0, sizeof(fz_dom));
-	memset(fz_vcpus, 0, sizeof(fz_vcpus));
-	memset(fz_arch, 0, sizeof(fz_arch));
-	memset(fz_node_pages, 0, sizeof(fz_node_pages));
-	FZ_CHECK(!domcfg_parse(value, &fz_dom.cfg, err, sizeof(err)), "%s: %s", value, err);
-	fz_dom.id = 1;
-	fz_dom.nr_vcpus = fz_dom.cfg.vcpus;
-	fz_dom.vcpu = fz_vcpu_ptrs;
-	fz_dom.node_pages = fz_node_pages;
-	spin_lock_init(&fz_dom.lock);
-	spin_lock_init(&fz_dom.mem_lock);
-	dom_layout_ram(&fz_dom);
-	for (i = 0; i < fz_dom.nr_vnodes; i++)
-		fz_dom.vnode[i].pnode = (nodeid_t)i;
-	for (i = 0; i < fz_dom.nr_vcpus; i++) {
-		fz_vcpus[i].dom = &fz_dom;
-		fz_vcpus[i].id = i;
-		fz_vcpus[i].vnode = i;
-		fz_vcpus[i].arch = &fz_arch[i];
-		fz_arch[i].long_mode = fz_arch[i].started = i == 0;
-		fz_vcpu_ptrs[i] = &fz_vcpus[i];
-	}
-	FZ_CHECK(!dom_alloc_memory(&fz_dom), "dom_alloc_memory failed");
-	FZ_CHECK(!dom_build_firmware(&fz_dom, err, sizeof(err)), "dom_build_firmware: %s", err);
+	FZ_CHECK(!domfx_make(&fz_fx, value, err, sizeof(err)), "%s: %s", value, err);
 }
 
 /* ---- what must hold --------------------------------------------------------------------- */
@@ -148,9 +100,9 @@ struct fz_mem {
 
 static struct fz_mem fz_mem_now(void)
 {
-	return (struct fz_mem){fz_dom.nr_pages,
-			       {fz_dom.vnode[0].pages, fz_dom.vnode[1].pages},
-			       {fz_node_pages[0], fz_node_pages[1]},
+	return (struct fz_mem){fz_dom->nr_pages,
+			       {fz_dom->vnode[0].pages, fz_dom->vnode[1].pages},
+			       {fz_fx.node_pages[0], fz_fx.node_pages[1]},
 			       {heap_allocated(0), heap_allocated(1)}};
 }
 
@@ -171,24 +123,25 @@ static void fz_check_result(u64 nr, long rc)
 /* The domain's pages add up, and every node's handed-out pages are slab's or the domain's. */
 static void fz_check_domain(u64 nr)
 {
-	u64 ram = fz_dom.vnode[0].pages + fz_dom.vnode[1].pages;
+	u64 ram = fz_dom->vnode[0].pages + fz_dom->vnode[1].pages;
 	unsigned int n;
 
-	FZ_CHECK(!spin_is_locked(&fz_dom.lock) && !spin_is_locked(&fz_dom.mem_lock),
+	FZ_CHECK(!spin_is_locked(&fz_dom->lock) && !spin_is_locked(&fz_dom->mem_lock),
 		 "call %llu left a domain lock held", nr);
-	FZ_CHECK(fz_dom.nr_pages == fz_node_pages[0] + fz_node_pages[1],
-		 "call %llu: %llu pages, nodes hold %llu + %llu", nr, fz_dom.nr_pages,
-		 fz_node_pages[0], fz_node_pages[1]);
-	FZ_CHECK(fz_dom.nr_pages == ram + fz_dom.fw_pages,
-		 "call %llu: %llu pages, virtual nodes %llu, firmware %llu", nr, fz_dom.nr_pages,
-		 ram, fz_dom.fw_pages);
-	FZ_CHECK(ram <= FZ_PAGES(fz_dom.cfg.maxmem), "call %llu: %llu pages of RAM past maxmem", nr,
-		 ram);
+	FZ_CHECK(fz_dom->nr_pages == fz_fx.node_pages[0] + fz_fx.node_pages[1],
+		 "call %llu: %llu pages, nodes hold %llu + %llu", nr, fz_dom->nr_pages,
+		 fz_fx.node_pages[0], fz_fx.node_pages[1]);
+	FZ_CHECK(fz_dom->nr_pages == ram + fz_dom->fw_pages,
+		 "call %llu: %llu pages, virtual nodes %llu, firmware %llu", nr, fz_dom->nr_pages,
+		 ram, fz_dom->fw_pages);
+	FZ_CHECK(ram <= FZ_PAGES(fz_dom->cfg.maxmem), "call %llu: %llu pages of RAM past maxmem",
+		 nr, ram);
 	for (n = 0; n < 2; n++)
-		FZ_CHECK(
-		    heap_allocated((nodeid_t)n) == slab_node_pages((nodeid_t)n) + fz_node_pages[n],
-		    "call %llu: node %u hands out %llu pages: slab %llu, domain %llu", nr, n,
-		    heap_allocated((nodeid_t)n), slab_node_pages((nodeid_t)n), fz_node_pages[n]);
+		FZ_CHECK(heap_allocated((nodeid_t)n) ==
+			     slab_node_pages((nodeid_t)n) + fz_fx.node_pages[n],
+			 "call %llu: node %u hands out %llu pages: slab %llu, domain %llu", nr, n,
+			 heap_allocated((nodeid_t)n), slab_node_pages((nodeid_t)n),
+			 fz_fx.node_pages[n]);
 }
 
 /* ---- the calls -------------------------------------------------------------------------- */
@@ -201,11 +154,11 @@ static long fz_hc(unsigned int v, u64 nr, u64 a0, u64 a1, u64 a2)
 	long rc;
 
 	for (;;) {
-		rc = hcall_dispatch(&fz_vcpus[v], nr, args);
-		if (!fz_vcpus[v].hcall_again)
+		rc = hcall_dispatch(&fz_fx.vcpus[v], nr, args);
+		if (!fz_fx.vcpus[v].hcall_again)
 			return rc;
-		fz_vcpus[v].hcall_again = false;
-		args[0] = fz_vcpus[v].hcall_rdi;
+		fz_fx.vcpus[v].hcall_again = false;
+		args[0] = fz_fx.vcpus[v].hcall_rdi;
 		FZ_CHECK(++rounds < 1 << 20, "call %llu: continues without end", nr);
 	}
 }
@@ -277,8 +230,8 @@ static void fz_memop(struct fz_in *in, unsigned int v)
 	memcpy(rec + PRX_MEMOP_FLAGS, &flags, 4);
 	memcpy(rec + PRX_MEMOP_RESERVED, &reserved, 4);
 	/* An earlier decrease may have given those pages back: the guest could not write them. */
-	if (dom_copy_to_guest(&fz_dom, FZ_ARGS_GPA, rec, sizeof(rec)) ||
-	    (n && dom_copy_to_guest(&fz_dom, FZ_ARRAY_GPA, gfns, n * 8)))
+	if (dom_copy_to_guest(fz_dom, FZ_ARGS_GPA, rec, sizeof(rec)) ||
+	    (n && dom_copy_to_guest(fz_dom, FZ_ARRAY_GPA, gfns, n * 8)))
 		return;
 	before = fz_mem_now();
 	rc = fz_hc(v, PRX_HC_MEMORY_OP, cmd, FZ_ARGS_GPA, 0);
@@ -364,8 +317,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!fz_fixture)
 		fz_build_fixture();
 	/* A replayed input that failed left its domain behind. */
-	if (fz_dom.nr_pages)
-		dom_free_memory(&fz_dom);
+	if (fz_dom->nr_pages)
+		dom_free_memory(fz_dom);
 	console_clear();
 	fz_make_domain(fz_take(&in, 1) & 1);
 	fz_check_domain(~0ULL);
@@ -374,8 +327,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_check_domain(calls);
 	}
 	fz_show_console();
-	dom_free_memory(&fz_dom);
-	FZ_CHECK(fz_dom.nr_pages == 0, "%llu pages left after dom_free_memory", fz_dom.nr_pages);
+	dom_free_memory(fz_dom);
+	FZ_CHECK(fz_dom->nr_pages == 0, "%llu pages left after dom_free_memory", fz_dom->nr_pages);
 	for (n = 0; n < 2; n++)
 		FZ_CHECK(heap_allocated((nodeid_t)n) == slab_node_pages((nodeid_t)n),
 			 "node %u: %llu pages handed out, slab holds %llu, after the domain went",

@@ -12,10 +12,10 @@
  * domain's shutdowns (vcpu_up's checks of rip, rsp and cr3 are the arch's:
  * its call is made, and must start nothing).
  *
- * The domain is the one of test_memory_op.c: two virtual nodes of 4 MiB
- * on physical nodes 0 and 1, maxmem 16 MiB, one vCPU each (vCPU 0 in
- * 64-bit mode and started, vCPU 1 down), the control domain unless a row
- * says otherwise. Expected values are the ABI's numbers, and addresses
+ * The domain is the one of test_memory_op.c, made by support_domain.h:
+ * two virtual nodes of 4 MiB on physical nodes 0 and 1, maxmem 16 MiB,
+ * one vCPU each (vCPU 0 in 64-bit mode and started, vCPU 1 down), the
+ * control domain unless a row says otherwise. Expected values are the ABI's numbers, and addresses
  * come from the layout rule of include/hv/domain.h: RAM [0, 0xa0000),
  * then from 1 MiB; the hole [0xa0000, 0x100000) is never RAM.
  */
@@ -37,6 +37,7 @@
 
 #include "fake_arch.h"
 #include "fake_hvm.h"
+#include "support_domain.h"
 #include "support_slab.h"
 
 #define LOW_END 0xa0000ULL   /* end of the first RAM range (include/hv/domain.h) */
@@ -45,16 +46,13 @@
 #define U32_MAX_ 0xffffffffULL
 #define U64_MAX_ (~0ULL)
 
-static struct domain dom;
-static struct vcpu vcpus[2], *vcpu_ptrs[2];
-static struct fake_vcpu_arch arch[2];
-static u64 node_pages[2];
+static struct domfx fx;
+static struct domain *const dom = &fx.d;
 static const u8 dist2[] = {10, 21, 21, 10};
 
 static int setup(void **state)
 {
 	char err[DOMCFG_ERR_MAX];
-	unsigned int i;
 
 	fake_hvm_reset();
 	slabfx_build_nodes(2, MiB(64), 1, dist2);
@@ -63,39 +61,15 @@ static int setup(void **state)
 	cpumask_set(&cpu_online_mask, 1);
 	fake_node_free[0] = MiB(50);
 	fake_node_free[1] = MiB(60);
-	memset(&dom, 0, sizeof(dom));
-	memset(vcpus, 0, sizeof(vcpus));
-	memset(arch, 0, sizeof(arch));
-	memset(node_pages, 0, sizeof(node_pages));
 	assert_int_equal(
-	    domcfg_parse("name=t,vnodes=2,mem=8M,maxmem=16M,control=1", &dom.cfg, err, sizeof(err)),
-	    0);
-	dom.id = 1;
-	dom.nr_vcpus = dom.cfg.vcpus;
-	dom.vcpu = vcpu_ptrs;
-	dom.node_pages = node_pages;
-	spin_lock_init(&dom.lock);
-	spin_lock_init(&dom.mem_lock);
-	dom_layout_ram(&dom);
-	for (i = 0; i < dom.nr_vnodes; i++)
-		dom.vnode[i].pnode = (nodeid_t)i;
-	for (i = 0; i < dom.nr_vcpus; i++) {
-		vcpus[i].dom = &dom;
-		vcpus[i].id = i;
-		vcpus[i].vnode = i;
-		vcpus[i].arch = &arch[i];
-		vcpu_ptrs[i] = &vcpus[i];
-	}
-	arch[0].long_mode = arch[0].started = true;
-	assert_int_equal(dom_alloc_memory(&dom), 0);
-	assert_int_equal(dom_build_firmware(&dom, err, sizeof(err)), 0);
+	    domfx_make(&fx, "name=t,vnodes=2,mem=8M,maxmem=16M,control=1", err, sizeof(err)), 0);
 	console_clear();
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	dom_free_memory(&dom);
+	domfx_free(&fx);
 	fake_hvm_reset();
 	heapfx_teardown();
 	memset(fake_node_free, 0, sizeof(fake_node_free));
@@ -106,8 +80,8 @@ static int teardown(void **state)
 
 static struct snapshot {
 	struct domain d;
-	struct vcpu v[2];
-	struct fake_vcpu_arch a[2];
+	struct vcpu v[DOMFX_VCPUS];
+	struct fake_vcpu_arch a[DOMFX_VCPUS];
 	u64 node_pages[2], allocated[2];
 	mfn_t lookup[6];
 	unsigned int shutdowns;
@@ -121,20 +95,20 @@ static void take(struct snapshot *s)
 {
 	unsigned int i;
 
-	memcpy(&s->d, &dom, sizeof(dom));
+	memcpy(&s->d, dom, sizeof(*dom));
 	/* A call may take and drop a lock: its ticket counters move on. */
 	memset(&s->d.lock, 0, sizeof(s->d.lock));
 	memset(&s->d.mem_lock, 0, sizeof(s->d.mem_lock));
-	memcpy(s->v, vcpus, sizeof(vcpus));
-	memcpy(s->a, arch, sizeof(arch));
+	memcpy(s->v, fx.vcpus, sizeof(s->v));
+	memcpy(s->a, fx.arch, sizeof(s->a));
 	for (i = 0; i < 2; i++) {
-		s->node_pages[i] = node_pages[i];
+		s->node_pages[i] = fx.node_pages[i];
 		s->allocated[i] = heap_allocated((nodeid_t)i);
 	}
 	for (i = 0; i < ARRAY_SIZE(probe_gfn); i++)
-		s->lookup[i] = arch_domain_lookup(&dom, probe_gfn[i]);
+		s->lookup[i] = arch_domain_lookup(dom, probe_gfn[i]);
 	s->shutdowns = fake_shutdown_calls();
-	assert_int_equal(dom_copy_from_guest(&dom, s->low, 0, LOW_END), 0);
+	assert_int_equal(dom_copy_from_guest(dom, s->low, 0, LOW_END), 0);
 }
 
 /* ---- the table --------------------------------------------------------------------------------
@@ -157,7 +131,7 @@ static void run_row(const struct row *r)
 	u64 args[5] = {r->a[0], r->a[1], r->a[2], r->a[3], 0};
 	long rc;
 
-	dom.cfg.control = !r->not_control;
+	dom->cfg.control = !r->not_control;
 	if (r->record) {
 		u8 rec[PRX_MEMOP_SIZE];
 
@@ -167,18 +141,18 @@ static void run_row(const struct row *r)
 		memcpy(rec + PRX_MEMOP_VNODE, &r->vnode, 4);
 		memcpy(rec + PRX_MEMOP_FLAGS, &r->flags, 4);
 		memcpy(rec + PRX_MEMOP_RESERVED, &r->reserved, 4);
-		assert_int_equal(dom_copy_to_guest(&dom, ARGS_GPA, rec, sizeof(rec)), 0);
+		assert_int_equal(dom_copy_to_guest(dom, ARGS_GPA, rec, sizeof(rec)), 0);
 	}
 	take(&before);
 	console_clear();
-	rc = hcall_dispatch(&vcpus[r->caller], r->nr, args);
+	rc = hcall_dispatch(&fx.vcpus[r->caller], r->nr, args);
 	if (rc != r->rc)
 		fail_msg(
 		    "%s: call %llu (0x%llx, 0x%llx, 0x%llx, 0x%llx) returned %ld, expected %ld",
 		    r->what, r->nr, r->a[0], r->a[1], r->a[2], r->a[3], rc, r->rc);
-	assert_false(vcpus[r->caller].hcall_again);
-	assert_false(spin_is_locked(&dom.lock));
-	assert_false(spin_is_locked(&dom.mem_lock));
+	assert_false(fx.vcpus[r->caller].hcall_again);
+	assert_false(spin_is_locked(&dom->lock));
+	assert_false(spin_is_locked(&dom->mem_lock));
 	if (console_len())
 		fail_msg("%s: the refused call printed:\n%s", r->what, console_text());
 	take(&after);

@@ -31,6 +31,7 @@
 
 #include "fake_arch.h"
 #include "fake_hvm.h"
+#include "support_domain.h"
 #include "support_slab.h"
 
 #define HOT0 0x100000ULL     /* gfn of virtual node 0's hot-plug range: 4 GiB */
@@ -41,9 +42,11 @@
 #define NODE_PAGES 1024ULL   /* 4 MiB of 4 KiB pages per virtual node */
 #define FW_PAGES 32ULL	     /* 128 KiB at 0xe0000 */
 
-static struct domain dom;
-static struct vcpu vcpus[2], *vcpu_ptrs[2];
-static u64 node_pages[2];
+static struct domfx fx;
+/* The fixture's parts under short names. */
+static struct domain *const dom = &fx.d;
+static struct vcpu *const vcpus = fx.vcpus;
+static u64 *const node_pages = fx.node_pages;
 
 /* SLIT of the fixture: 10 local, 21 remote. */
 static const u8 dist2[] = {10, 21, 21, 10};
@@ -51,36 +54,10 @@ static const u8 dist2[] = {10, 21, 21, 10};
 static void make_domain(const char *value)
 {
 	char err[DOMCFG_ERR_MAX];
-	unsigned int i;
 
-	if (dom.pages)
-		dom_free_memory(&dom);
-	fake_hvm_reset();
-	memset(&dom, 0, sizeof(dom));
-	memset(vcpus, 0, sizeof(vcpus));
-	memset(node_pages, 0, sizeof(node_pages));
-	if (domcfg_parse(value, &dom.cfg, err, sizeof(err)))
+	domfx_free(&fx);
+	if (domfx_make(&fx, value, err, sizeof(err)))
 		fail_msg("%s: %s", value, err);
-	dom.id = 1;
-	dom.node = 0;
-	dom.nr_vcpus = dom.cfg.vcpus;
-	dom.vcpu = vcpu_ptrs;
-	dom.node_pages = node_pages;
-	spin_lock_init(&dom.lock);
-	spin_lock_init(&dom.mem_lock);
-	dom_layout_ram(&dom);
-	for (i = 0; i < dom.nr_vnodes; i++)
-		dom.vnode[i].pnode = (nodeid_t)i;
-	for (i = 0; i < dom.nr_vcpus; i++) {
-		vcpus[i].dom = &dom;
-		vcpus[i].id = i;
-		vcpus[i].vnode = i;
-		vcpu_ptrs[i] = &vcpus[i];
-	}
-	if (dom_alloc_memory(&dom))
-		fail_msg("dom_alloc_memory failed");
-	if (dom_build_firmware(&dom, err, sizeof(err)))
-		fail_msg("dom_build_firmware: %s", err);
 }
 
 static int setup(void **state)
@@ -99,7 +76,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	dom_free_memory(&dom);
+	dom_free_memory(dom);
 	fake_hvm_reset();
 	heapfx_teardown();
 	memset(fake_node_free, 0, sizeof(fake_node_free));
@@ -123,14 +100,14 @@ static long hc_as(unsigned int v, u64 nr, u64 a0, u64 a1, u64 a2)
 
 static void put_guest(u64 gpa, const void *src, u64 len)
 {
-	assert_int_equal(dom_copy_to_guest(&dom, gpa, src, len), 0);
+	assert_int_equal(dom_copy_to_guest(dom, gpa, src, len), 0);
 }
 
 static u64 get64(u64 gpa)
 {
 	u64 v = 0;
 
-	assert_int_equal(dom_copy_from_guest(&dom, &v, gpa, sizeof(v)), 0);
+	assert_int_equal(dom_copy_from_guest(dom, &v, gpa, sizeof(v)), 0);
 	return v;
 }
 
@@ -138,7 +115,7 @@ static u32 get32(u64 gpa)
 {
 	u32 v = 0;
 
-	assert_int_equal(dom_copy_from_guest(&dom, &v, gpa, sizeof(v)), 0);
+	assert_int_equal(dom_copy_from_guest(dom, &v, gpa, sizeof(v)), 0);
 	return v;
 }
 
@@ -172,17 +149,17 @@ struct mem_state {
 
 static struct mem_state mem_state(void)
 {
-	struct mem_state s = {dom.nr_pages,
-			      {dom.vnode[0].pages, dom.vnode[1].pages},
+	struct mem_state s = {dom->nr_pages,
+			      {dom->vnode[0].pages, dom->vnode[1].pages},
 			      {node_pages[0], node_pages[1]},
 			      {heap_allocated(0), heap_allocated(1)},
-			      dom.tlb_gen,
+			      dom->tlb_gen,
 			      {0}};
 
-	s.hot[0] = arch_domain_lookup(&dom, HOT0);
-	s.hot[1] = arch_domain_lookup(&dom, HOT1);
-	s.hot[2] = arch_domain_lookup(&dom, 0x200);
-	s.hot[3] = arch_domain_lookup(&dom, 0x1000);
+	s.hot[0] = arch_domain_lookup(dom, HOT0);
+	s.hot[1] = arch_domain_lookup(dom, HOT1);
+	s.hot[2] = arch_domain_lookup(dom, 0x200);
+	s.hot[3] = arch_domain_lookup(dom, 0x1000);
 	return s;
 }
 
@@ -204,16 +181,16 @@ static void test_creation_puts_each_vnode_on_its_node(void **state)
 	/* 4 MiB per virtual node, each on its node; the firmware area on the home node 0. */
 	assert_int_equal(node_pages[0], NODE_PAGES + FW_PAGES);
 	assert_int_equal(node_pages[1], NODE_PAGES);
-	assert_int_equal(dom.vnode[0].pages, NODE_PAGES);
-	assert_int_equal(dom.vnode[1].pages, NODE_PAGES);
-	assert_int_equal(dom.nr_pages, 2 * NODE_PAGES + FW_PAGES);
-	assert_int_equal(dom.fw_pages, FW_PAGES);
-	assert_int_equal(nodemask_weight(&dom.spill), 0);
+	assert_int_equal(dom->vnode[0].pages, NODE_PAGES);
+	assert_int_equal(dom->vnode[1].pages, NODE_PAGES);
+	assert_int_equal(dom->nr_pages, 2 * NODE_PAGES + FW_PAGES);
+	assert_int_equal(dom->fw_pages, FW_PAGES);
+	assert_int_equal(nodemask_weight(&dom->spill), 0);
 	/* Virtual node 1's RAM starts at 0x600000: virtual node 0 ends at 1 MiB + 4 MiB - 640 KiB
 	 * = 0x460000, and the next starts on a 2 MiB boundary. */
-	assert_int_equal(dom.ram[2].start, 0x600000);
-	assert_int_equal(mfn_to_page(arch_domain_lookup(&dom, 0x600))->node, 1);
-	assert_int_equal(mfn_to_page(arch_domain_lookup(&dom, 0x100))->node, 0);
+	assert_int_equal(dom->ram[2].start, 0x600000);
+	assert_int_equal(mfn_to_page(arch_domain_lookup(dom, 0x600))->node, 1);
+	assert_int_equal(mfn_to_page(arch_domain_lookup(dom, 0x100))->node, 0);
 }
 
 static void test_firmware_area_holds_the_rsdp(void **state)
@@ -221,11 +198,11 @@ static void test_firmware_area_holds_the_rsdp(void **state)
 	char sig[8];
 
 	/* ACPI 6.2 5.2.5.3: "RSD PTR " at the start; revision 2 at byte 15. */
-	assert_int_equal(dom_copy_from_guest(&dom, sig, 0xe0000, 8), -EFAULT);
-	memcpy(sig, arch_maddr_to_virt(arch_domain_lookup(&dom, 0xe0) << PAGE_SHIFT), 8);
+	assert_int_equal(dom_copy_from_guest(dom, sig, 0xe0000, 8), -EFAULT);
+	memcpy(sig, arch_maddr_to_virt(arch_domain_lookup(dom, 0xe0) << PAGE_SHIFT), 8);
 	assert_memory_equal(sig, "RSD PTR ", 8);
 	assert_int_equal(
-	    ((u8 *)arch_maddr_to_virt(arch_domain_lookup(&dom, 0xe0) << PAGE_SHIFT))[15], 2);
+	    ((u8 *)arch_maddr_to_virt(arch_domain_lookup(dom, 0xe0) << PAGE_SHIFT))[15], 2);
 }
 
 /* ---- increase_reservation ------------------------------------------------------------------- */
@@ -238,11 +215,11 @@ static void test_increase_spreads_by_vcpus(void **state)
 	assert_int_equal(get64(ARRAY_GPA + 8), HOT1);
 	assert_int_equal(node_pages[0], NODE_PAGES + FW_PAGES + 512);
 	assert_int_equal(node_pages[1], NODE_PAGES + 512);
-	assert_int_equal(dom.vnode[0].pages, NODE_PAGES + 512);
-	assert_int_equal(dom.vnode[1].pages, NODE_PAGES + 512);
-	assert_int_equal(mfn_to_page(arch_domain_lookup(&dom, HOT1 + 511))->node, 1);
+	assert_int_equal(dom->vnode[0].pages, NODE_PAGES + 512);
+	assert_int_equal(dom->vnode[1].pages, NODE_PAGES + 512);
+	assert_int_equal(mfn_to_page(arch_domain_lookup(dom, HOT1 + 511))->node, 1);
 	/* New memory is zeroed, and is RAM now. */
-	assert_true(dom_gpa_is_ram(&dom, HOT1 << PAGE_SHIFT, MiB(2)));
+	assert_true(dom_gpa_is_ram(dom, HOT1 << PAGE_SHIFT, MiB(2)));
 	assert_int_equal(get64((HOT1 << PAGE_SHIFT) + 0x1234 * 8), 0);
 }
 
@@ -255,7 +232,7 @@ static void test_increase_with_hint_and_maxmem(void **state)
 	assert_int_equal(node_pages[1], NODE_PAGES + 1024);
 	/* 4 MiB added, 4 MiB of room left under maxmem 16M: 2 of 3 are done. */
 	assert_int_equal(memop(PRX_MEMOP_INCREASE_RESERVATION, 3, 9, 0, 0, NULL, 0), 2);
-	assert_int_equal(dom.nr_pages - dom.fw_pages, MiB(16) >> PAGE_SHIFT);
+	assert_int_equal(dom->nr_pages - dom->fw_pages, MiB(16) >> PAGE_SHIFT);
 	/* Full: the first extent fails, so the call returns its error. */
 	struct mem_state s = mem_state();
 	assert_int_equal(memop(PRX_MEMOP_INCREASE_RESERVATION, 1, 0, 0, 0, NULL, 0), -ENOMEM);
@@ -284,8 +261,8 @@ static void test_increase_continues_in_batches(void **state)
 	}
 	assert_int_equal(rc, 256);
 	assert_int_equal(batches, 3); /* 256 / 64 - 1 */
-	assert_int_equal(dom.memop_batches, 3);
-	assert_int_equal(dom.vnode[0].pages, NODE_PAGES + 256);
+	assert_int_equal(dom->memop_batches, 3);
+	assert_int_equal(dom->vnode[0].pages, NODE_PAGES + 256);
 	/* Each extent written to the array, in order, from the range's start. */
 	assert_int_equal(get64(ARRAY_GPA + 255 * 8), HOT0 + 255);
 	/* 2 MiB extents: a batch is 16 MiB (PRX_MEMOP_BATCH_BYTES), 8 extents. */
@@ -306,7 +283,7 @@ static void test_populate_and_release(void **state)
 
 	/* Populate a 2 MiB extent of virtual node 1's range: node 1's memory. */
 	assert_int_equal(memop(PRX_MEMOP_POPULATE_PHYSMAP, 1, 9, PRX_VNODE_ANY, 0, &gfn, 1), 1);
-	assert_int_equal(mfn_to_page(arch_domain_lookup(&dom, gfn))->node, 1);
+	assert_int_equal(mfn_to_page(arch_domain_lookup(dom, gfn))->node, 1);
 	assert_int_equal(node_pages[1], NODE_PAGES + 512);
 	/* Again: it is RAM now. */
 	assert_int_equal(memop(PRX_MEMOP_POPULATE_PHYSMAP, 1, 9, PRX_VNODE_ANY, 0, &gfn, 1),
@@ -316,13 +293,13 @@ static void test_populate_and_release(void **state)
 	assert_int_equal(memop(PRX_MEMOP_DECREASE_RESERVATION, 1, 0, PRX_VNODE_ANY, 0, &inside, 1),
 			 -EINVAL);
 	/* The whole extent goes: unmapped, counted out, the pages back in the heap. */
-	u64 before = heap_allocated(1), gen = dom.tlb_gen;
+	u64 before = heap_allocated(1), gen = dom->tlb_gen;
 	assert_int_equal(memop(PRX_MEMOP_DECREASE_RESERVATION, 1, 9, PRX_VNODE_ANY, 0, &gfn, 1), 1);
-	assert_int_equal(arch_domain_lookup(&dom, gfn), INVALID_MFN);
+	assert_int_equal(arch_domain_lookup(dom, gfn), INVALID_MFN);
 	assert_int_equal(node_pages[1], NODE_PAGES);
-	assert_int_equal(dom.vnode[1].pages, NODE_PAGES);
+	assert_int_equal(dom->vnode[1].pages, NODE_PAGES);
 	assert_int_equal(heap_allocated(1), before - 512);
-	assert_int_equal(dom.tlb_gen, gen + 1);
+	assert_int_equal(dom->tlb_gen, gen + 1);
 	/* Not RAM any more. */
 	assert_int_equal(memop(PRX_MEMOP_DECREASE_RESERVATION, 1, 9, PRX_VNODE_ANY, 0, &gfn, 1),
 			 -ENOENT);
@@ -331,8 +308,8 @@ static void test_populate_and_release(void **state)
 	assert_int_equal(memop(PRX_MEMOP_DECREASE_RESERVATION, 1, 0, 0, 0, &small, 1), 1);
 	u64 boot2m = 0x200;
 	assert_int_equal(memop(PRX_MEMOP_DECREASE_RESERVATION, 1, 9, 0, 0, &boot2m, 1), 1);
-	assert_int_equal(dom.vnode[0].pages, NODE_PAGES - 512);
-	assert_false(dom_gpa_is_ram(&dom, 0x200000, 1));
+	assert_int_equal(dom->vnode[0].pages, NODE_PAGES - 512);
+	assert_false(dom_gpa_is_ram(dom, 0x200000, 1));
 }
 
 /* ---- every bad argument: an error, and nothing changed ------------------------------------------
@@ -363,7 +340,7 @@ static void refused(u64 cmd, u64 nr, u32 order, u32 vnode, u32 flags, u64 gfn, l
 static void test_continuation_after_the_record_changed(void **state)
 {
 	u8 rec[PRX_MEMOP_SIZE] = {0};
-	u64 start = ARGS_GPA, nr = 65, pages = dom.nr_pages;
+	u64 start = ARGS_GPA, nr = 65, pages = dom->nr_pages;
 	u32 any = PRX_VNODE_ANY;
 
 	memcpy(rec + PRX_MEMOP_EXTENT_START, &start, 8);
@@ -372,13 +349,13 @@ static void test_continuation_after_the_record_changed(void **state)
 	put_guest(ARGS_GPA, rec, sizeof(rec));
 	assert_int_equal(hc_as(0, PRX_HC_MEMORY_OP, PRX_MEMOP_INCREASE_RESERVATION, ARGS_GPA, 0),
 			 64);
-	assert_int_equal(dom.nr_pages, pages + 64);
+	assert_int_equal(dom->nr_pages, pages + 64);
 	assert_int_equal(vcpus[0].hcall_rdi, 0);
 	/* The same RDI from the guest, not asked for: the record is checked and refused. */
 	assert_int_equal(
 	    hc_as(0, PRX_HC_MEMORY_OP, PRX_MEMOP_INCREASE_RESERVATION | (64 << 8), ARGS_GPA, 0),
 	    -EINVAL);
-	assert_int_equal(dom.nr_pages, pages + 64);
+	assert_int_equal(dom->nr_pages, pages + 64);
 }
 
 static void test_memory_op_negative_table(void **state)
@@ -458,12 +435,12 @@ static void test_topology_calls_refused_without_control(void **state)
 {
 	u8 before[64], after[64];
 
-	assert_int_equal(dom_copy_from_guest(&dom, before, BUF_GPA, sizeof(before)), 0);
+	assert_int_equal(dom_copy_from_guest(dom, before, BUF_GPA, sizeof(before)), 0);
 	assert_int_equal(hc_as(0, PRX_HC_PHYSINFO, BUF_GPA, 0, 0), -EPERM);
 	assert_int_equal(hc_as(1, PRX_HC_NUMAINFO, BUF_GPA, BUF_GPA + 32, 2), -EPERM);
 	assert_int_equal(hc_as(0, PRX_HC_NUMAINFO, 0, 0, 0), -EPERM);
 	assert_int_equal(hc_as(0, PRX_HC_CPUTOPO, BUF_GPA, 2, 0), -EPERM);
-	assert_int_equal(dom_copy_from_guest(&dom, after, BUF_GPA, sizeof(after)), 0);
+	assert_int_equal(dom_copy_from_guest(dom, after, BUF_GPA, sizeof(after)), 0);
 	assert_memory_equal(before, after, sizeof(before));
 }
 
@@ -472,7 +449,7 @@ static void test_physinfo_numainfo_cputopo(void **state)
 	u64 mem = BUF_GPA, dist = BUF_GPA + 0x100, cpus = BUF_GPA + 0x200;
 	u8 junk[0x300];
 
-	dom.cfg.control = true;
+	dom->cfg.control = true;
 	/* physinfo: 2 CPUs online, 2 nodes, page size 4096, 2 * 64 MiB = 32768 pages,
 	 * free 50 + 60 MiB = 28160 pages (fake_node_free). */
 	assert_int_equal(hc_as(0, PRX_HC_PHYSINFO, BUF_GPA, 0, 0), 0);
