@@ -3,8 +3,8 @@
 // array "a" of a handler taking "const u64 *a", also once copied into a
 // local) and the fields of a record read from guest memory with
 // dom_copy_from_guest(); a check is a comparison of the value (<, <=, >,
-// >=, ==, !=), or, for a record, passing it to a function (its validating
-// helper, memop_check() for example) before the use. Known limits: a value
+// >=, ==, !=), or, for a record, passing it to a function whose name says
+// it checks or validates (memop_check() for example) before the use. Known limits: a value
 // passed to another function and used as an index there is not followed,
 // and a check that does not bound the value (a != 0) still counts.
 
@@ -56,7 +56,8 @@ T fn(..., const u64 *a)
 
 @rec exists@
 expression D, M, X, A;
-identifier fld, f;
+identifier fld;
+identifier f =~ "check|valid";
 statement S;
 position p;
 @@

@@ -7,6 +7,7 @@ void *kmalloc(unsigned long size);
 void *slab_alloc(void *cache);
 struct page *alloc_pages(unsigned int order, unsigned int flags);
 void use(void *p);
+void kfree(const void *p);
 
 int bad_member(void)
 {
@@ -23,6 +24,24 @@ int bad_index(void *cache)
 
 	a = slab_alloc(cache);
 	a[0] = 1;
+	return 0;
+}
+
+int bad_declared(void)
+{
+	struct obj *o = kmalloc(sizeof(*o));
+
+	o->x = 3;
+	return 0;
+}
+
+int good_declared_checked(void)
+{
+	struct obj *o = kmalloc(sizeof(*o));
+
+	if (!o)
+		return -1;
+	o->x = 3;
 	return 0;
 }
 
@@ -48,7 +67,7 @@ int good_checked_equal(void)
 	return 0;
 }
 
-void good_passed_on(void)
+void bad_passed_on(void)
 {
 	struct page *pg;
 
@@ -62,4 +81,11 @@ int good_guarded(void)
 
 	o = kmalloc(sizeof(*o));
 	return o && o->x == 1 ? 1 : o ? o->x : 0;
+}
+
+void good_freed_unused(void)
+{
+	void *p = kmalloc(16);
+
+	kfree(p); /* kfree(NULL) is fine */
 }

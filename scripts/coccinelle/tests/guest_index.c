@@ -42,6 +42,19 @@ long bad_record(struct domain *d, const u64 *a)
 	return (long)d->vnode[r.vnode].pages;
 }
 
+void record_print(const struct record *r);
+
+/* Passing the record to a function that does not check it is no check. */
+long bad_record_passed(struct domain *d, const u64 *a)
+{
+	struct record r;
+
+	if (dom_copy_from_guest(d, &r, a[1], sizeof(r)))
+		return -14;
+	record_print(&r);
+	return (long)d->vnode[r.vnode].pages;
+}
+
 long good_arg(struct vcpu *v, const u64 *a)
 {
 	if (a[0] >= dom_of(v)->nr_vnodes)
