@@ -66,20 +66,11 @@ static struct domfx fz_fx;
 static struct domain *const fz_dom = &fz_fx.d;
 static bool fz_fixture;
 
-/* SLIT of the fixture: 10 local, 21 remote. */
-static const u8 fz_dist[] = {10, 21, 21, 10};
-
 /* ---- the domain ------------------------------------------------------------------------ */
 
 static void fz_build_fixture(void)
 {
-	fake_hvm_reset();
-	slabfx_build_nodes(2, MiB(64), 1, fz_dist);
-	cpumask_clear(&cpu_online_mask);
-	cpumask_set(&cpu_online_mask, 0);
-	cpumask_set(&cpu_online_mask, 1);
-	fake_node_free[0] = MiB(50);
-	fake_node_free[1] = MiB(60);
+	domfx_build_machine();
 	fz_fixture = true;
 }
 

@@ -9,8 +9,23 @@
 #include <hv/domain.h>
 #include <hv/domain_config.h>
 #include <hv/lib.h>
+#include <hv/smp.h>
 
 #include "support_domain.h"
+#include "support_slab.h"
+
+void domfx_build_machine(void)
+{
+	static const u8 dist[] = {10, 21, 21, 10};
+
+	fake_hvm_reset();
+	slabfx_build_nodes(2, MiB(64), 1, dist);
+	cpumask_clear(&cpu_online_mask);
+	cpumask_set(&cpu_online_mask, 0);
+	cpumask_set(&cpu_online_mask, 1);
+	fake_node_free[0] = MiB(50);
+	fake_node_free[1] = MiB(60);
+}
 
 int domfx_make(struct domfx *f, const char *value, char *err, size_t errlen)
 {

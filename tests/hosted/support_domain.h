@@ -25,6 +25,14 @@ struct domfx {
 };
 
 /*
+ * The machine the domain lives on: the slab fixture's two nodes of 64 MiB,
+ * one CPU each, SLIT 10/21, both CPUs online, and node_free_bytes() of
+ * 50 and 60 MiB (fake_hvm.c). Builds on the heap fixture of
+ * support_slab.h; the fake nested page tables are reset.
+ */
+void domfx_build_machine(void);
+
+/*
  * Build f from value (at most DOMFX_VCPUS vCPUs, as many virtual nodes as
  * the fixture has nodes): 0, or -1 with the reason in err and nothing
  * left allocated. The fake nested page tables are reset first.

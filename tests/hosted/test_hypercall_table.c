@@ -48,19 +48,12 @@
 
 static struct domfx fx;
 static struct domain *const dom = &fx.d;
-static const u8 dist2[] = {10, 21, 21, 10};
 
 static int setup(void **state)
 {
 	char err[DOMCFG_ERR_MAX];
 
-	fake_hvm_reset();
-	slabfx_build_nodes(2, MiB(64), 1, dist2);
-	cpumask_clear(&cpu_online_mask);
-	cpumask_set(&cpu_online_mask, 0);
-	cpumask_set(&cpu_online_mask, 1);
-	fake_node_free[0] = MiB(50);
-	fake_node_free[1] = MiB(60);
+	domfx_build_machine();
 	assert_int_equal(
 	    domfx_make(&fx, "name=t,vnodes=2,mem=8M,maxmem=16M,control=1", err, sizeof(err)), 0);
 	console_clear();

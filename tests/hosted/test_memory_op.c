@@ -48,9 +48,6 @@ static struct domain *const dom = &fx.d;
 static struct vcpu *const vcpus = fx.vcpus;
 static u64 *const node_pages = fx.node_pages;
 
-/* SLIT of the fixture: 10 local, 21 remote. */
-static const u8 dist2[] = {10, 21, 21, 10};
-
 static void make_domain(const char *value)
 {
 	char err[DOMCFG_ERR_MAX];
@@ -62,13 +59,7 @@ static void make_domain(const char *value)
 
 static int setup(void **state)
 {
-	fake_hvm_reset();
-	slabfx_build_nodes(2, MiB(64), 1, dist2);
-	cpumask_clear(&cpu_online_mask);
-	cpumask_set(&cpu_online_mask, 0);
-	cpumask_set(&cpu_online_mask, 1);
-	fake_node_free[0] = MiB(50);
-	fake_node_free[1] = MiB(60);
+	domfx_build_machine();
 	make_domain("name=t,vnodes=2,mem=8M,maxmem=16M");
 	console_clear();
 	return 0;
