@@ -49,7 +49,8 @@ static unsigned int alloc_nodes(const struct domain *d, unsigned int v, bool exa
 
 /*
  * Record pg (2^order pages) as d's, for virtual node v (-1: the firmware
- * area), and chain it on d's page list. d->mem_lock held once d is built.
+ * area), and chain it on d's page list. d->mem_lock held (even while d
+ * is created: the page ownership check may look at any time).
  */
 static void own_block(struct domain *d, struct page *pg, unsigned int order, int v)
 {
@@ -113,16 +114,31 @@ static void disown_block(struct domain *d, struct page *pg, int v)
 
 void dom_free_memory(struct domain *d)
 {
+	unsigned long flags = spin_lock_irqsave(&d->mem_lock);
 	struct page *pg = d->pages;
 
 	while (pg) {
 		struct page *next = (struct page *)pg->private;
 
 		/* The per-vnode counts go with the domain: no need to find each block's. */
+		d->pages = next;
 		disown_block(d, pg, VNODE_ANY);
 		pg = next;
 	}
-	d->pages = NULL;
+	d->fw = NULL;
+	spin_unlock_irqrestore(&d->mem_lock, flags);
+}
+
+/* Creation: own pg and map it at gfn, under mem_lock for the ownership check. */
+static int own_and_map(struct domain *d, struct page *pg, unsigned int order, int v, u64 gfn)
+{
+	unsigned long flags = spin_lock_irqsave(&d->mem_lock);
+	int rc;
+
+	own_block(d, pg, order, v);
+	rc = arch_domain_map(d, gfn, page_to_mfn(pg), order);
+	spin_unlock_irqrestore(&d->mem_lock, flags);
+	return rc;
 }
 
 /*
@@ -150,8 +166,7 @@ static int back_range(struct domain *d, unsigned int v, u64 gfn, u64 end, const 
 		if (!pg)
 			return -ENOMEM;
 		memset(arch_maddr_to_virt(page_to_maddr(pg)), 0, PAGE_SIZE << o);
-		own_block(d, pg, o, (int)v);
-		if (arch_domain_map(d, gfn, page_to_mfn(pg), o))
+		if (own_and_map(d, pg, o, (int)v, gfn))
 			return -ENOMEM;
 		gfn += 1ULL << o;
 	}
@@ -200,15 +215,14 @@ int dom_build_firmware(struct domain *d, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	memset(arch_maddr_to_virt(page_to_maddr(pg)), 0, PAGE_SIZE << DOM_FW_ORDER);
-	own_block(d, pg, DOM_FW_ORDER, -1);
 	d->fw = pg;
+	if (own_and_map(d, pg, DOM_FW_ORDER, -1, DOM_FW_START >> PAGE_SHIFT)) {
+		snprintf(err, errlen, "no memory for its nested page tables");
+		return -ENOMEM;
+	}
 	vn = kzalloc_node(sizeof(*vn), d->node);
 	if (!vn) {
 		snprintf(err, errlen, "no memory for its firmware tables");
-		goto out;
-	}
-	if (arch_domain_map(d, DOM_FW_START >> PAGE_SHIFT, page_to_mfn(pg), DOM_FW_ORDER)) {
-		snprintf(err, errlen, "no memory for its nested page tables");
 		goto out;
 	}
 	vn->nr_vnodes = d->nr_vnodes;

@@ -202,11 +202,19 @@ static void publish(struct domain *d)
 	spin_unlock_irqrestore(&domlist_lock, flags);
 }
 
+/*
+ * Take d out of the table, its memory freed first: a page is never owned
+ * by a domain the table does not hold (see dom_check_pages()).
+ */
 static void unregister_domain(struct domain *d)
 {
 	unsigned long flags = spin_lock_irqsave(&domlist_lock);
 	unsigned int i;
 
+	d->built = false; /* 'q' walks it no more */
+	spin_unlock_irqrestore(&domlist_lock, flags);
+	dom_free_memory(d);
+	flags = spin_lock_irqsave(&domlist_lock);
 	for (i = 0; i < DOMAIN_MAX; i++)
 		if (domains[i] == d)
 			domains[i] = NULL;
@@ -289,9 +297,10 @@ static int build_domain(struct domain *d, char *err, size_t errlen)
 }
 
 /*
- * Undo a creation that failed half-way. vCPUs already on their CPUs' run
- * queues (all DOWN) are let go by those CPUs like a dying domain's; the
- * last one frees the domain, quietly.
+ * Undo a creation that failed half-way: its memory is freed at once.
+ * vCPUs already on their CPUs' run queues (all DOWN) are let go by those
+ * CPUs like a dying domain's; the last one frees the rest, quietly (the
+ * name stays taken until then).
  */
 static void discard_unstarted(struct domain *d)
 {
@@ -300,11 +309,14 @@ static void discard_unstarted(struct domain *d)
 	for (i = 0; d->vcpu && i < d->nr_vcpus; i++)
 		queued += d->vcpu[i] && d->vcpu[i]->rq_next;
 	d->failed_start = true;
-	unregister_domain(d);
 	__atomic_store_n(&d->live_vcpus, queued, __ATOMIC_RELAXED);
 	__atomic_store_n(&d->state, DOM_DYING, __ATOMIC_RELEASE);
-	if (!queued)
+	if (queued) {
+		dom_free_memory(d); /* now: no vCPU of it ever runs */
+	} else {
+		unregister_domain(d);
 		free_domain(d);
+	}
 }
 
 static void count_order(void *ctx, u64 gfn, mfn_t mfn, unsigned int order)
@@ -554,33 +566,47 @@ static void count_mapping(void *ctx, u64 gfn, mfn_t mfn, unsigned int order)
 	}
 }
 
-/* Walk d's nested page tables into c (per_node: topo->nr_nodes entries, zeroed here). */
-static void walk_domain(struct domain *d, struct npt_count *c, u64 *per_node)
+/* Walk d's nested page tables into c (per_node: topo->nr_nodes entries); mem_lock held. */
+static void walk_domain_locked(struct domain *d, struct npt_count *c, u64 *per_node)
 {
-	unsigned long flags;
-
 	memset(c, 0, sizeof(*c));
 	memset(per_node, 0, topo->nr_nodes * sizeof(*per_node));
 	c->d = d;
 	c->per_node = per_node;
-	flags = spin_lock_irqsave(&d->mem_lock);
 	arch_domain_walk(d, count_mapping, c);
+}
+
+static void walk_domain(struct domain *d, struct npt_count *c, u64 *per_node)
+{
+	unsigned long flags = spin_lock_irqsave(&d->mem_lock);
+
+	walk_domain_locked(d, c, per_node);
 	spin_unlock_irqrestore(&d->mem_lock, flags);
 }
 
-/* Debug builds: the page list's counts against a walk of the nested page tables. */
-static void cross_check(const struct domain *d, const struct npt_count *c)
+/*
+ * The page list's counts against a walk of the nested page tables: every
+ * mapped frame the domain's, as many per node as it holds. Returns the
+ * differences, each reported on one line.
+ */
+static unsigned int cross_check(const struct domain *d, const struct npt_count *c)
 {
-	unsigned int n;
+	unsigned int n, bad = 0;
 
-	for (n = 0; n < topo->nr_nodes; n++)
-		if (c->per_node[n] != d->node_pages[n])
+	for (n = 0; n < topo->nr_nodes; n++) {
+		if (c->per_node[n] != d->node_pages[n]) {
 			printk(LOG_EMERG,
 			       "domain %u: node %u: %llu pages in the page list, %llu mapped\n",
 			       d->id, n, d->node_pages[n], c->per_node[n]);
-	if (c->foreign)
+			bad++;
+		}
+	}
+	if (c->foreign) {
 		printk(LOG_EMERG, "domain %u: %llu mapped pages are not the domain's\n", d->id,
 		       c->foreign);
+		bad++;
+	}
+	return bad;
 }
 
 static void print_domain(struct domain *d)
@@ -620,10 +646,177 @@ static void print_domain(struct domain *d)
 	}
 }
 
+void dom_for_each(void (*fn)(void *ctx, struct domain *d), void *ctx)
+{
+	unsigned long flags = spin_lock_irqsave(&domlist_lock);
+	unsigned int i;
+
+	for (i = 0; i < DOMAIN_MAX; i++)
+		if (domains[i])
+			fn(ctx, domains[i]);
+	spin_unlock_irqrestore(&domlist_lock, flags);
+}
+
+/* --- the page ownership check -------------------------------------- */
+
+/* What the frame walk of one node finds: PG_OWNED pages per table slot. */
+struct owner_count {
+	u64 pages[DOMAIN_MAX];
+	u64 stray; /* owned by something that is no domain of the table */
+	unsigned int last;
+};
+
+static void count_owner(void *ctx, const struct page *pg)
+{
+	struct owner_count *oc = ctx;
+	unsigned int i;
+
+	if (!domains[oc->last] || domains[oc->last] != pg->owner) {
+		for (i = 0; i < DOMAIN_MAX && (!domains[i] || domains[i] != pg->owner); i++)
+			;
+		if (i == DOMAIN_MAX) {
+			if (!oc->stray++)
+				printk(LOG_EMERG,
+				       "page owners: mfn 0x%llx is owned by no domain of the table "
+				       "(%p)\n",
+				       pg->mfn, pg->owner);
+			return;
+		}
+		oc->last = i;
+	}
+	oc->pages[oc->last]++;
+}
+
+/*
+ * d's page list against its counts: each block's pages owned by d, as many
+ * as it counts, virtual nodes and firmware area adding up. d->mem_lock held.
+ */
+static unsigned int check_page_list(const struct domain *d)
+{
+	const struct page *pg;
+	u64 listed = 0, in_vnodes = d->fw_pages;
+	unsigned int bad = 0, v, n;
+
+	for (pg = d->pages; pg && listed <= d->nr_pages; pg = (const struct page *)pg->private) {
+		u64 i, size;
+
+		if (pg->order > MAX_ORDER) {
+			printk(LOG_EMERG, "domain %u: block at mfn 0x%llx of order %u\n", d->id,
+			       pg->mfn, pg->order);
+			return bad + 1;
+		}
+		size = 1ULL << pg->order;
+		for (i = 0; i < size; i++)
+			if (!(pg[i].flags & PG_OWNED) || pg[i].owner != d)
+				break;
+		if (i < size) {
+			printk(LOG_EMERG,
+			       "domain %u: mfn 0x%llx of its block at 0x%llx is not its own "
+			       "(flags 0x%x)\n",
+			       d->id, pg[i].mfn, pg->mfn, pg[i].flags);
+			bad++;
+		}
+		listed += size;
+	}
+	if (listed != d->nr_pages) {
+		printk(LOG_EMERG, "domain %u: %s%llu pages in its page list, %llu counted\n", d->id,
+		       pg ? "more than " : "", listed, d->nr_pages);
+		bad++;
+	}
+	for (v = 0; v < d->nr_vnodes; v++)
+		in_vnodes += d->vnode[v].pages;
+	for (n = 0, listed = 0; n < topo->nr_nodes; n++)
+		listed += d->node_pages[n];
+	if (in_vnodes != d->nr_pages || listed != d->nr_pages) {
+		printk(
+		    LOG_EMERG,
+		    "domain %u: %llu pages counted, %llu by virtual node and firmware area, %llu "
+		    "by node\n",
+		    d->id, d->nr_pages, in_vnodes, listed);
+		bad++;
+	}
+	return bad;
+}
+
+/* Take every domain's mem_lock, in table order (domlist_lock held): the check's snapshot. */
+static void lock_every_domain(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < DOMAIN_MAX; i++)
+		if (domains[i])
+			spin_lock(&domains[i]->mem_lock);
+	/* lock held on return: every domain's, until unlock_every_domain() */
+}
+
+static void unlock_every_domain(void)
+{
+	unsigned int i;
+
+	for (i = DOMAIN_MAX; i-- > 0;)
+		if (domains[i])
+			spin_unlock(&domains[i]->mem_lock);
+}
+
+unsigned int dom_check_pages(u64 *owned, unsigned int *nr_domains)
+{
+	static struct owner_count oc;
+	static u64 walked[MAX_NODES];
+	unsigned long flags = spin_lock_irqsave(&domlist_lock);
+	unsigned int bad = 0, i, n;
+
+	*owned = 0;
+	*nr_domains = 0;
+	lock_every_domain();
+	for (i = 0; i < DOMAIN_MAX; i++) {
+		if (!domains[i])
+			continue;
+		(*nr_domains)++;
+		bad += check_page_list(domains[i]);
+		if (domains[i]->built) {
+			struct npt_count c;
+
+			walk_domain_locked(domains[i], &c, walked);
+			bad += cross_check(domains[i], &c);
+		}
+	}
+	for (n = 0; n < topo->nr_nodes; n++) {
+		u64 sum = 0, found = 0;
+
+		memset(&oc, 0, sizeof(oc));
+		bad += heap_walk_owned((nodeid_t)n, count_owner, &oc);
+		bad += oc.stray != 0;
+		for (i = 0; i < DOMAIN_MAX; i++) {
+			if (!domains[i])
+				continue;
+			sum += domains[i]->node_pages[n];
+			found += oc.pages[i];
+			if (oc.pages[i] != domains[i]->node_pages[n]) {
+				printk(LOG_EMERG,
+				       "domain %u: node %u: %llu pages counted, %llu pages owned\n",
+				       domains[i]->id, n, domains[i]->node_pages[n], oc.pages[i]);
+				bad++;
+			}
+		}
+		if (sum != dom_node_pages((nodeid_t)n) || found + oc.stray != sum) {
+			printk(LOG_EMERG,
+			       "page owners: node %u: domains hold %llu pages, %llu are owned, the "
+			       "counter says %llu\n",
+			       n, sum, found + oc.stray, dom_node_pages((nodeid_t)n));
+			bad++;
+		}
+		*owned += found + oc.stray;
+	}
+	unlock_every_domain();
+	spin_unlock_irqrestore(&domlist_lock, flags);
+	return bad;
+}
+
 static void key_domains(unsigned char key)
 {
 	unsigned long flags = spin_lock_irqsave(&domlist_lock);
 	unsigned int i, shown = 0;
+	u64 owned;
 
 	for (i = 0; i < DOMAIN_MAX; i++) {
 		if (domains[i] && domains[i]->built) {
@@ -634,6 +827,16 @@ static void key_domains(unsigned char key)
 	spin_unlock_irqrestore(&domlist_lock, flags);
 	if (!shown)
 		printk(LOG_EMERG, "no domains\n");
+	if (IS_ENABLED(CONFIG_DEBUG)) {
+		unsigned int nr, bad = dom_check_pages(&owned, &nr);
+
+		if (bad)
+			printk(LOG_EMERG, "page owners: %u problems\n", bad);
+		else
+			printk(LOG_EMERG,
+			       "page owners: %llu pages held by %u domain%s, each page once\n",
+			       owned, nr, PLURAL_S(nr));
+	}
 }
 
 /* --- 'n': numastat ------------------------------------------------- */

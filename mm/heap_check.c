@@ -167,3 +167,51 @@ unsigned int heap_check(bool all_free)
 	}
 	return bad;
 }
+
+/* Report pg (of node n) if it has PG_OWNED although it is `what`; 1 if reported. */
+static unsigned int owned_but(const struct page *pg, nodeid_t n, const char *what)
+{
+	if (!(pg->flags & PG_OWNED))
+		return 0;
+	pr_err("page owners: node %u: mfn 0x%llx is %s and owned by a domain (flags 0x%x)\n", n,
+	       pg->mfn, what, pg->flags);
+	return 1;
+}
+
+unsigned int heap_walk_owned(nodeid_t n, void (*fn)(void *ctx, const struct page *pg), void *ctx)
+{
+	struct node_heap *h = &heap[n];
+	unsigned int bad = 0, k;
+	unsigned long flags;
+
+	if (n >= MAX_NODES)
+		return 0;
+	flags = spin_lock_irqsave(&h->lock);
+	for (k = 0; k < h->nr_spans; k++) {
+		const struct heap_span *s = &h->span[k];
+		mfn_t m = s->start;
+
+		while (m < s->end) {
+			const struct page *pg = &s->frames[m - s->start];
+			u64 i, size;
+
+			if (pg->flags & PG_FREE) {
+				/* A free block: no page of it may be anybody's. */
+				size = MIN(1ULL << pg->order, s->end - m);
+				for (i = 0; i < size; i++)
+					bad += owned_but(&pg[i], n, "free");
+				m += size;
+				continue;
+			}
+			if (pg->flags & PG_PCP)
+				bad += owned_but(pg, n, "in a per-CPU cache");
+			else if (pg->flags & (PG_SLAB | PG_LARGE))
+				bad += owned_but(pg, n, "the slab allocator's");
+			else if (pg->flags & PG_OWNED)
+				fn(ctx, pg);
+			m++;
+		}
+	}
+	spin_unlock_irqrestore(&h->lock, flags);
+	return bad;
+}

@@ -173,6 +173,8 @@ void *kmalloc(size_t size)
 		return NULL;
 	if (size > SLAB_MAX_OBJ_SIZE)
 		return large_alloc(size, cpu_to_node(arch_cpu_id()));
+	if (alloc_fault())
+		return NULL;
 	return kmalloc_fast(kmalloc_cache(size));
 }
 

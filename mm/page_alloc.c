@@ -389,6 +389,8 @@ static struct page *alloc_common(unsigned int order, unsigned int flags,
 	unsigned int mode = flags & MEMF_MODE_MASK;
 	struct page *pg;
 
+	if (alloc_fault())
+		return NULL;
 	/* The common case: a local block the CPU's cache can give. */
 	if (!mask && !(flags & (MEMF_MODE_MASK | MEMF_NO_PCP | MEMF_BITS(0x7f)))) {
 		pg = pcp_alloc(order);

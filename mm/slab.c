@@ -564,6 +564,8 @@ void *slab_alloc_slow(struct slab_cache *c, unsigned int cpu)
 
 void *slab_alloc(struct slab_cache *c)
 {
+	if (alloc_fault())
+		return NULL;
 	return slab_alloc_fast(c);
 }
 
@@ -571,11 +573,11 @@ void *slab_alloc_node(struct slab_cache *c, nodeid_t node)
 {
 	unsigned int cpu = arch_cpu_id();
 
-	if (node >= topo->nr_nodes)
+	if (node >= topo->nr_nodes || alloc_fault())
 		return NULL;
 	if (!(c->flags & SLAB_NO_CPU_CACHE) &&
 	    (node == slab_cpu_home[cpu] || node == cpu_to_node(cpu)))
-		return slab_alloc(c);
+		return slab_alloc_fast(c);
 	return hand_out(c, alloc_nodes(c, node, true));
 }
 

@@ -52,6 +52,10 @@ def build_config(build_dir):
 # What CONFIG_SCRUB_DEBUG prints when a page freed clean (and so filled
 # with its poison) was written while it was free (mm/scrub.c).
 SCRUB_REPORT = "was written while free"
+# The page ownership check of 'q' in debug builds (hypervisor/domain.c):
+# every line it prints but its summary names a problem.
+OWNERS_PROBLEM = re.compile(
+    r"^page owners: (?!\d+ pages held by \d+ domains?, each page once$).*", re.M)
 
 
 @pytest.fixture
@@ -59,7 +63,8 @@ def boot(build_dir, request):
     """Boot the image: boot(topo, append, extra, kernel, iso) -> Machine.
     At the end every machine is stopped and its log kept; with
     SCRUB_DEBUG, a console that shows a free page written while free fails
-    the test, whatever it was about."""
+    the test, whatever it was about, and so does a problem the page
+    ownership check of 'q' reports (debug builds)."""
     machines = []
 
     def start(topo="default", append="", extra=(), kernel=None, iso=None):
@@ -73,6 +78,10 @@ def boot(build_dir, request):
     yield start
     for m in machines:
         m.close()
+    for m in machines:
+        problems = OWNERS_PROBLEM.findall(m.output)
+        assert not problems, \
+            f"page ownership check (log {m.log_path}):\n" + "\n".join(problems)
     if build_config(build_dir).get("CONFIG_SCRUB_DEBUG") == "y":
         for m in machines:
             assert SCRUB_REPORT not in m.output, \

@@ -198,6 +198,28 @@ int dom_release(struct domain *d, u64 gfn, unsigned int order);
 /* Pages domains hold on node n now (a counter kept as pages move). */
 u64 dom_node_pages(nodeid_t n);
 
+/*
+ * Call fn for every domain in the table (half-built and dying ones too),
+ * in slot order, under domlist_lock: fn must not create or end domains.
+ */
+void dom_for_each(void (*fn)(void *ctx, struct domain *d), void *ctx);
+
+/*
+ * The page ownership check ('q' in debug builds, and the hosted tests):
+ * every page of every node is free, the hypervisor's, or owned by exactly
+ * one domain of the table. A page with PG_OWNED must be allocated and
+ * its owner a domain of the table; each domain's page list holds only its
+ * own pages, as many as it counts in total, per node (what the frame
+ * tables say), and per virtual node plus firmware area; a built domain's
+ * nested page tables map only its own pages, as many per node as it
+ * holds; per node, the domains' pages add up to the pages with PG_OWNED
+ * and to dom_node_pages(). Takes domlist_lock, every domain's mem_lock
+ * and, node by node, the heap locks. Returns the number of problems, each
+ * reported on one line; *owned: pages with PG_OWNED, *nr_domains: domains
+ * in the table (half-built and dying ones included).
+ */
+unsigned int dom_check_pages(u64 *owned, unsigned int *nr_domains);
+
 /* Called by a CPU when it lets v go for good (v's domain is dying). */
 void dom_vcpu_gone(struct vcpu *v);
 

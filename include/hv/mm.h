@@ -102,6 +102,28 @@ void heap_set_reclaim(unsigned long (*reclaim)(void));
 
 struct page *mfn_to_page(mfn_t mfn);
 
+/*
+ * Walk node n's frame table under its heap lock and call fn for every
+ * allocated page with PG_OWNED (a domain's), in frame order. A free page
+ * (in a free block or a per-CPU cache) or a page of the slab allocator
+ * with PG_OWNED is reported on the console instead. Returns the number of
+ * such reports. fn runs with the heap lock held: it must not allocate.
+ */
+unsigned int heap_walk_owned(nodeid_t n, void (*fn)(void *ctx, const struct page *pg), void *ctx);
+
+/*
+ * Allocation failure injection, for the hosted tests only: they build
+ * with HOSTED_ALLOC_FAULTS and define alloc_fault() (tests/hosted/
+ * fake_mm.c). Every allocation entry point (alloc_pages, alloc_pages_mask,
+ * slab_alloc, slab_alloc_node, and kmalloc for a slab object) asks it
+ * first and fails when it returns true. The hypervisor has no such hook.
+ */
+#ifdef HOSTED_ALLOC_FAULTS
+bool alloc_fault(void);
+#else
+#define alloc_fault() false
+#endif
+
 static inline mfn_t page_to_mfn(const struct page *pg)
 {
 	return pg->mfn;

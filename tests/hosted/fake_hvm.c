@@ -1,9 +1,9 @@
 /*
- * The guest half of the fake machine: nested page tables as a list of
- * gfn -> mfn mappings, arch_vcpu_up() with the SVM one's checks, a
- * recording dom_shutdown(), and a guest built from them (see fake_hvm.h).
- * The real hooks are in arch/x86/hvm/ and hypervisor/domain.c, neither
- * built here. One thread: tests set everything up between calls.
+ * The guest half of the fake machine, for the tests that do not build
+ * hypervisor/domain.c and arch/x86/hvm/npt.c: nested page tables as a
+ * list of gfn -> mfn mappings, a recording dom_shutdown(), and a guest
+ * built from them (see fake_hvm.h). One thread: tests set everything up
+ * between calls.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,17 +27,15 @@ struct fake_map {
 
 static struct fake_map maps[FAKE_HVM_MAPS];
 static unsigned int nr_maps;
-static unsigned int vcpu_up_calls, shutdown_calls;
-static struct fake_vcpu_up_call vcpu_up_last;
+static unsigned int shutdown_calls;
 static struct fake_shutdown_call shutdown_last;
 
 void fake_hvm_reset(void)
 {
 	nr_maps = 0;
-	vcpu_up_calls = 0;
 	shutdown_calls = 0;
-	memset(&vcpu_up_last, 0, sizeof(vcpu_up_last));
 	memset(&shutdown_last, 0, sizeof(shutdown_last));
+	fake_vcpu_reset();
 }
 
 void fake_hvm_map(const struct domain *d, u64 gfn, mfn_t mfn, u64 nr)
@@ -130,56 +128,6 @@ void arch_domain_walk(const struct domain *d,
 			if (!seen && m != INVALID_MFN)
 				fn(ctx, g, m, 0);
 		}
-}
-
-struct cpumask cpu_online_mask;
-
-u64 fake_node_free[MAX_NODES];
-
-u64 node_free_bytes(nodeid_t n)
-{
-	return fake_node_free[n];
-}
-
-/* Sign-extended from bit 47, as arch/x86/hvm/svm.c checks it. */
-static bool is_canonical(u64 va)
-{
-	return (u64)((long long)(va << 16) >> 16) == va;
-}
-
-int arch_vcpu_up(const struct vcpu *caller, struct vcpu *v, u64 rip, u64 rsp, u64 cr3)
-{
-	const struct fake_vcpu_arch *ca = caller->arch;
-	struct fake_vcpu_arch *va = v->arch;
-	int rc = 0;
-
-	if (!ca || !va)
-		fail_msg("arch_vcpu_up: vCPU %u or %u has no fake arch state", caller->id, v->id);
-	vcpu_up_calls++;
-	if (!ca->long_mode)
-		rc = -EPERM;
-	else if (!is_canonical(rip) || !is_canonical(rsp))
-		rc = -EINVAL;
-	vcpu_up_last = (struct fake_vcpu_up_call){caller, v, rip, rsp, cr3, rc};
-	if (rc)
-		return rc;
-	va->started = true;
-	va->long_mode = true;
-	va->rip = rip;
-	va->rsp = rsp;
-	va->cr3 = cr3;
-	va->rdi = v->id;
-	return 0;
-}
-
-unsigned int fake_vcpu_up_calls(void)
-{
-	return vcpu_up_calls;
-}
-
-const struct fake_vcpu_up_call *fake_vcpu_up_last(void)
-{
-	return &vcpu_up_last;
 }
 
 void dom_shutdown(struct domain *d, enum dom_shutdown why, struct vcpu *v)

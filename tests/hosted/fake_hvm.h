@@ -1,14 +1,15 @@
 /*
- * The guest half of the fake machine (fake_hvm.c), for the tests of
+ * The guest half of the fake machine, for the tests of
  * hypervisor/hypercall.c and hypervisor/guest_mem.c:
  *
- * - the nested page tables: a table of gfn -> mfn mappings that the test
- *   fills, read by arch_domain_lookup(); the machine frames are host
- *   buffers made reachable through fake_ram_map() (fake_mm.c);
- * - arch_vcpu_up() with the checks of the SVM one (caller in 64-bit mode,
- *   canonical rip and rsp) over a struct fake_vcpu_arch in vcpu.arch,
- *   every call recorded;
- * - dom_shutdown() (hypervisor/domain.c, not built here), recorded only;
+ * - (fake_hvm.c) the nested page tables: a table of gfn -> mfn mappings
+ *   that the test fills, read by arch_domain_lookup(); the machine frames
+ *   are host buffers made reachable through fake_ram_map() (fake_mm.c);
+ * - (fake_vcpu.c, in every test) arch_vcpu_up() with the checks of the SVM
+ *   one (caller in 64-bit mode, canonical rip and rsp) over a struct
+ *   fake_vcpu_arch in vcpu.arch, every call recorded;
+ * - (fake_hvm.c) dom_shutdown() (hypervisor/domain.c, not built with
+ *   fake_hvm.c), recorded only;
  * - a guest: a struct domain with its vCPUs, RAM laid out by the real
  *   dom_layout_ram() and, if asked, backed by host memory whose machine
  *   frames run backwards (no two neighbouring guest pages are neighbours
@@ -28,13 +29,18 @@ struct fake_vcpu_arch {
 	bool long_mode; /* as a caller: in 64-bit mode (EFER.LMA and CS.L) */
 	bool started;	/* arch_vcpu_up() succeeded on it */
 	u64 rip, rsp, cr3, rdi;
+	struct page *vmcb; /* fake_domain_env.c's arch_vcpu_init(): the VMCB's page */
+	u32 boot_eip;	   /* and arch_vcpu_boot32()'s entry */
 };
 
 /* What node_free_bytes() (mm/numa.c, not built here) returns per node. */
 extern u64 fake_node_free[MAX_NODES];
 
-/* Forget every mapping and record; callers are in 64-bit mode again. */
+/* Forget every mapping and record (fake_vcpu_reset() too); callers are in 64-bit mode again. */
 void fake_hvm_reset(void);
+
+/* Forget the calls of arch_vcpu_up() (fake_vcpu.c). */
+void fake_vcpu_reset(void);
 
 /*
  * Map guest frames [gfn, gfn + nr) of d to [mfn, mfn + nr); a later

@@ -8,11 +8,13 @@
  * tests on one thread; lookups may come from any thread and only read.
  * An address outside every range is a bug in the code under test: it is
  * printed and the process aborts (a worker thread cannot fail a test).
+ * Also the allocation failure injection of support_heap.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <hv/arch.h>
+#include <hv/mm.h>
 #include <hv/topology.h>
 
 #include "support_heap.h"
@@ -55,6 +57,35 @@ void fake_ram_reset(void)
 void fake_topo_reset(void)
 {
 	topo = &default_topology;
+}
+
+static unsigned long alloc_calls, alloc_fail_k;
+static bool alloc_fail_on;
+
+bool alloc_fault(void)
+{
+	unsigned long k = __atomic_load_n(&alloc_fail_k, __ATOMIC_RELAXED);
+	unsigned long n = __atomic_add_fetch(&alloc_calls, 1, __ATOMIC_RELAXED);
+
+	return k && (n == k || (n > k && __atomic_load_n(&alloc_fail_on, __ATOMIC_RELAXED)));
+}
+
+void fake_alloc_fail_at(unsigned long k)
+{
+	__atomic_store_n(&alloc_calls, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&alloc_fail_on, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&alloc_fail_k, k, __ATOMIC_RELAXED);
+}
+
+void fake_alloc_fail_from(unsigned long k)
+{
+	fake_alloc_fail_at(k);
+	__atomic_store_n(&alloc_fail_on, true, __ATOMIC_RELAXED);
+}
+
+unsigned long fake_alloc_calls(void)
+{
+	return __atomic_load_n(&alloc_calls, __ATOMIC_RELAXED);
 }
 
 void *arch_maddr_to_virt(paddr_t pa)

@@ -44,6 +44,18 @@ void fake_ram_map(paddr_t base, void *buf, u64 len);
 void fake_ram_reset(void);
 void fake_topo_reset(void); /* topo back to the image's one-node default */
 
+/*
+ * fake_mm.c: allocation failure injection (alloc_fault() of <hv/mm.h>).
+ * fake_alloc_fail_at(k) restarts the count of allocation calls and makes
+ * the k-th from now fail (0: none fails); fake_alloc_fail_from(k) makes
+ * the k-th and every later one fail (memory runs out at the k-th);
+ * fake_alloc_calls() is the count since. Any thread may allocate; the
+ * count is atomic.
+ */
+void fake_alloc_fail_at(unsigned long k);
+void fake_alloc_fail_from(unsigned long k);
+unsigned long fake_alloc_calls(void);
+
 struct heapfx_ram {
 	paddr_t start, end;
 	unsigned int node;

@@ -10,6 +10,7 @@
  * after all its vCPUs are gone.
  */
 #include <asm/page.h>
+#include <hv/arch.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/hvm.h>
@@ -31,7 +32,7 @@ static paddr_t alloc_table(struct npt *n)
 
 	if (!pg)
 		return 0;
-	memset(maddr_to_virt(page_to_maddr(pg)), 0, PAGE_SIZE);
+	memset(arch_maddr_to_virt(page_to_maddr(pg)), 0, PAGE_SIZE);
 	n->table_pages++;
 	return page_to_maddr(pg);
 }
@@ -60,7 +61,7 @@ int arch_domain_init(struct domain *d)
 /* Map one 4 KiB (level 1) or 2 MiB (level 2) page. */
 static int map_one(struct npt *n, u64 gfn, mfn_t mfn, unsigned int level)
 {
-	u64 *t = maddr_to_virt(n->root);
+	u64 *t = arch_maddr_to_virt(n->root);
 	unsigned int l;
 
 	for (l = NPT_LEVELS; l > level; l--) {
@@ -75,7 +76,7 @@ static int map_one(struct npt *n, u64 gfn, mfn_t mfn, unsigned int level)
 			__atomic_store_n(e, pa | NPT_RWX, __ATOMIC_RELEASE);
 		}
 		ASSERT(!(*e & PTE_PS), "a large mapping is never split");
-		t = maddr_to_virt(*e & PTE_ADDR);
+		t = arch_maddr_to_virt(*e & PTE_ADDR);
 	}
 	__atomic_store_n(&t[npt_index(gfn, level)],
 			 (mfn << PAGE_SHIFT) | NPT_RWX | (level == 2 ? PTE_PS : 0),
@@ -86,7 +87,7 @@ static int map_one(struct npt *n, u64 gfn, mfn_t mfn, unsigned int level)
 /* Clear the entry that maps gfn: a 2 MiB one (returns 512) or a 4 KiB one (1); 1 if none. */
 static u64 unmap_one(struct npt *n, u64 gfn)
 {
-	u64 *t = maddr_to_virt(n->root);
+	u64 *t = arch_maddr_to_virt(n->root);
 	unsigned int l;
 
 	for (l = NPT_LEVELS; l >= 1; l--) {
@@ -99,7 +100,7 @@ static u64 unmap_one(struct npt *n, u64 gfn)
 			__atomic_store_n(e, 0, __ATOMIC_RELEASE);
 			return l == 1 ? 1 : 512;
 		}
-		t = maddr_to_virt(*e & PTE_ADDR);
+		t = arch_maddr_to_virt(*e & PTE_ADDR);
 	}
 	return 1;
 }
@@ -136,7 +137,7 @@ mfn_t arch_domain_lookup(const struct domain *d, u64 gfn)
 
 	if (!n || gfn >> GFN_BITS)
 		return INVALID_MFN;
-	t = maddr_to_virt(n->root);
+	t = arch_maddr_to_virt(n->root);
 	for (l = NPT_LEVELS; l >= 1; l--) {
 		u64 e = t[npt_index(gfn, l)];
 
@@ -145,7 +146,7 @@ mfn_t arch_domain_lookup(const struct domain *d, u64 gfn)
 		if (l == 1 || (e & PTE_PS))
 			return ((e & PTE_ADDR) >> PAGE_SHIFT) +
 			       (gfn & ((1ULL << (9 * (l - 1))) - 1));
-		t = maddr_to_virt(e & PTE_ADDR);
+		t = arch_maddr_to_virt(e & PTE_ADDR);
 	}
 	return INVALID_MFN;
 }
@@ -163,7 +164,7 @@ static void walk(const u64 *t, unsigned int level, u64 base,
 		if (level == 1 || (e & PTE_PS))
 			fn(ctx, gfn, (e & PTE_ADDR) >> PAGE_SHIFT, 9 * (level - 1));
 		else
-			walk(maddr_to_virt(e & PTE_ADDR), level - 1, gfn, fn, ctx);
+			walk(arch_maddr_to_virt(e & PTE_ADDR), level - 1, gfn, fn, ctx);
 	}
 }
 
@@ -173,12 +174,12 @@ void arch_domain_walk(const struct domain *d,
 	const struct npt *n = d->arch;
 
 	if (n)
-		walk(maddr_to_virt(n->root), NPT_LEVELS, 0, fn, ctx);
+		walk(arch_maddr_to_virt(n->root), NPT_LEVELS, 0, fn, ctx);
 }
 
 static void free_tables(struct npt *n, paddr_t table, unsigned int level)
 {
-	u64 *t = maddr_to_virt(table);
+	u64 *t = arch_maddr_to_virt(table);
 	unsigned int i;
 
 	for (i = 0; level > 1 && i < 512; i++)
