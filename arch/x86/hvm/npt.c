@@ -3,7 +3,8 @@
  * long-mode page table format the CPU walks for every guest access (AMD
  * APM vol. 2, 15.25). Owns struct npt (domain.arch). Table pages come
  * from the domain's home node; a 2 MiB block of the domain aligned in
- * both address spaces is one large entry. Built while the domain is
+ * both address spaces is one large entry (512 small ones where a table of
+ * small entries is linked already). Built while the domain is
  * created, changed later only by memory_op under the domain's mem_lock
  * (entries are written whole, a new table is zeroed before it is linked,
  * so the CPU's walk and arch_domain_lookup() see either state), torn down
@@ -58,7 +59,12 @@ int arch_domain_init(struct domain *d)
 	return 0;
 }
 
-/* Map one 4 KiB (level 1) or 2 MiB (level 2) page. */
+/*
+ * Map one 4 KiB (level 1) or 2 MiB (level 2) page. -EEXIST for a 2 MiB
+ * page where a table of 4 KiB entries is linked already (its pages were
+ * given back one by one): that table stays linked for the domain's life,
+ * since a CPU's walk may have cached it, and the caller maps 4 KiB pages.
+ */
 static int map_one(struct npt *n, u64 gfn, mfn_t mfn, unsigned int level)
 {
 	u64 *t = arch_maddr_to_virt(n->root);
@@ -78,6 +84,8 @@ static int map_one(struct npt *n, u64 gfn, mfn_t mfn, unsigned int level)
 		ASSERT(!(*e & PTE_PS), "a large mapping is never split");
 		t = arch_maddr_to_virt(*e & PTE_ADDR);
 	}
+	if (level == 2 && (t[npt_index(gfn, 2)] & (PTE_P | PTE_PS)) == PTE_P)
+		return -EEXIST;
 	__atomic_store_n(&t[npt_index(gfn, level)],
 			 (mfn << PAGE_SHIFT) | NPT_RWX | (level == 2 ? PTE_PS : 0),
 			 __ATOMIC_RELEASE);
@@ -118,8 +126,12 @@ int arch_domain_map(struct domain *d, u64 gfn, mfn_t mfn, unsigned int order)
 	struct npt *n = d->arch;
 	u64 i;
 
-	if (order == 9 && IS_ALIGNED(gfn, 512) && IS_ALIGNED(mfn, 512))
-		return map_one(n, gfn, mfn, 2);
+	if (order == 9 && IS_ALIGNED(gfn, 512) && IS_ALIGNED(mfn, 512)) {
+		int rc = map_one(n, gfn, mfn, 2);
+
+		if (rc != -EEXIST)
+			return rc;
+	}
 	for (i = 0; i < (1ULL << order); i++) {
 		int rc = map_one(n, gfn + i, mfn + i, 1);
 
