@@ -444,6 +444,7 @@ struct domain *dom_create(const struct domain_config *cfg, bool start)
 	d->live_vcpus = cfg->vcpus;
 	spin_lock_init(&d->lock);
 	spin_lock_init(&d->mem_lock);
+	dom_io_init(d);
 	dom_layout_ram(d);
 	for (v = 0; v < d->nr_vnodes; v++)
 		d->vnode[v].pnode = node[v];
@@ -479,6 +480,7 @@ static void destroy(struct domain *d)
 	u64 mib = d->nr_pages >> (20 - PAGE_SHIFT), t0 = arch_time_ns();
 	bool quiet = d->failed_start;
 
+	dom_io_end(d);
 	unregister_domain(d);
 	free_domain(d);
 	t0 = arch_time_ns() - t0;

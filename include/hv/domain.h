@@ -25,6 +25,7 @@
 #include <hv/nodemask.h>
 #include <hv/spinlock.h>
 #include <hv/types.h>
+#include <hv/uart16550.h>
 
 struct page;
 
@@ -35,6 +36,7 @@ struct page;
 #define DOM_FW_START 0xe0000ULL
 #define DOM_FW_ORDER 5	  /* 128 KiB, to 1 MiB */
 #define VCPU_LINE_MAX 160 /* a guest console line longer than this is split */
+#define DOM_IO_LOGGED 16  /* unknown I/O ports logged per domain */
 
 enum vcpu_state {
 	VCPU_DOWN,     /* not started (vcpu_up starts it) */
@@ -126,6 +128,11 @@ struct domain {
 	bool built;	   /* whole, with an id: 'q' shows it (domlist_lock) */
 	bool failed_start; /* creation failed half-way: destroyed without a word */
 	u64 mem_ns;	   /* time taken to allocate, zero and map its memory */
+	/* Emulated devices (dom_io.c), under io_lock. */
+	struct spinlock io_lock;
+	struct uart16550 com1;
+	u16 io_logged[DOM_IO_LOGGED]; /* unknown ports already logged */
+	unsigned int nr_io_logged;
 };
 
 struct boot_info;
@@ -257,6 +264,21 @@ bool dom_gpa_is_ram(struct domain *d, u64 gpa, u64 len);
 
 /* Append guest console output of v; whole lines go out with "(d<id>) ". */
 void dom_console_write(struct vcpu *v, const char *s, size_t len);
+
+/*
+ * A domain's I/O ports (hypervisor/dom_io.c). dom_io_init() once at
+ * creation; dom_io_end() sends out what is left of a line when the domain
+ * ends. dom_ioport(): an IN or OUT of size 1, 2 or 4 bytes at port by v
+ * (a wider access covers the next ports too); *val holds what OUT writes
+ * and gets what IN reads (in its low size bytes). Port 0xe9 takes bytes
+ * for the guest console (v's line); COM1, 0x3f8-0x3ff, is the domain's
+ * 16550A (its lines go out as "(d<id>) ..."); every other port reads as
+ * all ones and drops writes, and the first access to each is logged once
+ * per domain (the first DOM_IO_LOGGED ports).
+ */
+void dom_io_init(struct domain *d);
+void dom_io_end(struct domain *d);
+void dom_ioport(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val);
 
 /*
  * Hypercall nr with args from v (hypervisor/hypercall.c): the result for

@@ -429,25 +429,22 @@ static enum hvm_exit exit_ud(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *v
 	return HVM_EXIT_HANDLED;
 }
 
-/* I/O ports: a port nothing emulates reads as all ones and ignores writes. */
+/* I/O ports: the domain's (dom_ioport()); EXITINFO1 per APM vol. 2, 15.10.2. */
 static enum hvm_exit exit_ioio(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *vm)
 {
 	u64 info = vm->exit_info1;
 	unsigned int port = info >> 16, size = (info >> 4) & 7;
 	bool in = info & 1;
+	u32 val = (u32)vm->rax;
 
 	if (info & (1U << 2))
 		return crash(v, "string I/O on port 0x%x is not emulated", port);
-	if (!in && port == 0xe9) {
-		char c = (char)vm->rax;
-
-		dom_console_write(v, &c, 1);
-	} else if (in) {
+	dom_ioport(v, (u16)port, size, in, &val);
+	if (in) {
 		u64 mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
 
-		vm->rax |= mask;
-		if (size == 4)
-			vm->rax &= 0xffffffff;
+		/* IN of 1 or 2 bytes keeps the rest of RAX; of 4, zeroes its upper half. */
+		vm->rax = size == 4 ? val : (vm->rax & ~mask) | (val & mask);
 	}
 	vm->rip = vm->exit_info2; /* next RIP, always given for I/O */
 	return HVM_EXIT_HANDLED;

@@ -266,6 +266,22 @@ static inline void write_cr3(u64 v)
 	__asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
 }
 
+static inline void outb(u16 port, u8 v)
+{
+	__asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static inline u8 inb(u16 port)
+{
+	u8 v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/* uart.c: probe COM1 as Linux's 8250 driver does and print through it (the uart argument). */
+void uart_check(void);
+
 static inline __attribute__((noreturn)) void halt_forever(void)
 {
 	for (;;)

@@ -19,7 +19,7 @@ enum fault { FAULT_NONE, FAULT_UD, FAULT_NPF, FAULT_TRIPLE };
 
 static struct {
 	enum fault fault;
-	bool spin, hlt, memtest, bench, reboot, mark, checkmark, release;
+	bool spin, hlt, memtest, bench, reboot, mark, checkmark, release, uart;
 	u64 reserve_mib, release_mib;
 	u32 reserve_vnode;
 } opts = {.memtest = true, .reserve_vnode = PRX_VNODE_ANY};
@@ -137,6 +137,8 @@ static void parse_word(const char *w, size_t n)
 		opts.mark = true;
 	else if (word_is(w, n, "checkmark"))
 		opts.checkmark = true;
+	else if (word_is(w, n, "uart"))
+		opts.uart = true;
 	else if (parse_reserve(w, n) || parse_release(w, n))
 		;
 	else {
@@ -452,6 +454,8 @@ void guest_main(u32 magic, u32 mbi_pa)
 		nr_vcpus = GUEST_MAX_VCPUS;
 	}
 	mem_map_all();
+	if (opts.uart)
+		uart_check();
 	if (opts.checkmark) {
 		/* Before anything writes RAM: what the last domain left must be gone. */
 		memtest_plan(1);
