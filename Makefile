@@ -290,6 +290,22 @@ run: all $(if $(ISO),iso)
 run-cmdline:
 	@echo '$(run-append)'
 
+# make linux-guest: Debian's stock kernel (the package behind
+# linux-image-amd64) fetched with apt into $(objtree)/linux-guest, never
+# into the tree (scripts/fetch-linux-guest). make run-linux boots it as a
+# domain with LINUX_ARGS as its command line; see Documentation/domains.md
+# for how far it gets.
+.PHONY: linux-guest run-linux
+LINUX_GUEST := $(objtree)/linux-guest
+LINUX_ARGS ?= earlyprintk=serial console=ttyS0 nokaslr
+linux-guest:
+	$(Q)$(srctree)/scripts/fetch-linux-guest $(LINUX_GUEST)
+
+run-linux: all linux-guest
+	$(Q)$(srctree)/scripts/qemu-run --topology $(TOPOLOGY) --kernel $(objtree)/proxima \
+		--append 'domain=name=linux,mem=256M,image=0,args="$(LINUX_ARGS)" $(CMDLINE)' \
+		-- -initrd $(LINUX_GUEST)/vmlinuz
+
 # ---------------------------------------------------------------------------
 # Tests
 

@@ -16,6 +16,7 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest_acpi.h>
+#include <hv/guest_linux.h>
 #include <hv/hvm.h>
 #include <hv/keyhandler.h>
 #include <hv/lib.h>
@@ -254,6 +255,49 @@ out:
 	return rc;
 }
 
+/*
+ * A Linux guest: the bzImage by the boot protocol, with the initrd module
+ * if initrd= names one, and vCPU 0 at its 64-bit entry.
+ */
+static int build_linux(struct domain *d, const void *image, size_t len, const char *args, char *err,
+		       size_t errlen)
+{
+	struct guest_mem gm = {d->ram, d->nr_ram, image_write, d, dom_rsdp(d)};
+	struct guest_linux_entry e;
+	const void *initrd = NULL;
+	size_t initrd_len = 0;
+	int rc;
+
+	if (d->cfg.initrd >= 0) {
+		const struct boot_module *m;
+
+		if (!boot || (unsigned int)d->cfg.initrd >= boot->nr_modules) {
+			snprintf(err, errlen, "initrd: no multiboot module %d (%u given)",
+				 d->cfg.initrd, boot ? boot->nr_modules : 0);
+			return -EINVAL;
+		}
+		m = &boot->modules[d->cfg.initrd];
+		initrd = arch_maddr_to_virt(m->start);
+		initrd_len = (size_t)(m->end - m->start);
+	}
+	rc = guest_linux_load(image, len, initrd, initrd_len, args, &gm, DOM_FW_START, &e, err,
+			      errlen);
+	if (rc)
+		return rc;
+	if (create_vcpus(d)) {
+		snprintf(err, errlen, "no memory for its vCPUs");
+		return -ENOMEM;
+	}
+	arch_vcpu_boot64(d->vcpu[0], e.rip, e.rsi, e.cr3, e.gdt_base, e.gdt_limit,
+			 GUEST_LINUX_BOOT_CS, GUEST_LINUX_BOOT_DS);
+	printk(LOG_NOTICE,
+	       "domain %s: Linux %s, boot protocol %u.%u, kernel at 0x%llx, initrd %llu KiB at "
+	       "0x%llx\n",
+	       d->cfg.name, e.kernel_version, e.version >> 8, e.version & 0xff, e.kernel_start,
+	       (e.initrd_end - e.initrd_start) >> 10, e.initrd_start);
+	return 0;
+}
+
 /* Everything after placement; the domain is not yet visible to anyone. */
 static int build_domain(struct domain *d, char *err, size_t errlen)
 {
@@ -285,6 +329,12 @@ static int build_domain(struct domain *d, char *err, size_t errlen)
 	if (!image)
 		return -EINVAL;
 	gm = (struct guest_mem){d->ram, d->nr_ram, image_write, d, dom_rsdp(d)};
+	if (guest_linux_detect(image, len))
+		return build_linux(d, image, len, args, err, errlen);
+	if (d->cfg.initrd >= 0) {
+		snprintf(err, errlen, "initrd: only a Linux image takes one");
+		return -EINVAL;
+	}
 	rc = guest_image_load(image, len, args, &gm, &entry, err, errlen);
 	if (rc)
 		return rc;

@@ -32,6 +32,7 @@ enum dom_key {
 	KEY_NODES,
 	KEY_MAXMEM,
 	KEY_CONTROL,
+	KEY_INITRD,
 	NR_KEYS
 };
 
@@ -39,7 +40,7 @@ static const char *const key_name[NR_KEYS] = {
     [KEY_NAME] = "name",     [KEY_MEM] = "mem",		[KEY_VCPUS] = "vcpus",
     [KEY_NODE] = "node",     [KEY_POLICY] = "policy",	[KEY_IMAGE] = "image",
     [KEY_ARGS] = "args",     [KEY_VNODES] = "vnodes",	[KEY_NODES] = "nodes",
-    [KEY_MAXMEM] = "maxmem", [KEY_CONTROL] = "control",
+    [KEY_MAXMEM] = "maxmem", [KEY_CONTROL] = "control", [KEY_INITRD] = "initrd",
 };
 
 /* A key's value split at '+': one part per virtual node. */
@@ -309,13 +310,14 @@ static int set_key(struct parse_state *ps, enum dom_key k, const char *v)
 	case KEY_POLICY:
 		return set_policy(ps, v);
 	case KEY_IMAGE:
+	case KEY_INITRD:
 		if (parse_uint(v, 0, DOMAIN_IMAGE_MAX, &n)) {
 			snprintf(ps->err, ps->errlen,
-				 "image: bad module index \"%s\" (a number from 0 to %d)", v,
-				 DOMAIN_IMAGE_MAX);
+				 "%s: bad module index \"%s\" (a number from 0 to %d)", key_name[k],
+				 v, DOMAIN_IMAGE_MAX);
 			return -EINVAL;
 		}
-		ps->cfg.image = (int)n;
+		*(k == KEY_IMAGE ? &ps->cfg.image : &ps->cfg.initrd) = (int)n;
 		return 0;
 	case KEY_ARGS:
 		strlcpy(ps->cfg.args, v, sizeof(ps->cfg.args));
@@ -347,7 +349,7 @@ static int take_item(struct parse_state *ps, const struct item *it)
 	if (k == NR_KEYS) {
 		snprintf(ps->err, ps->errlen,
 			 "%.*s: unknown key in \"%.*s\" (keys: name, vnodes, mem, maxmem, vcpus, "
-			 "node, nodes, policy, control, image, args)",
+			 "node, nodes, policy, control, image, initrd, args)",
 			 (int)it->key.len, it->key.s, (int)it->text.len, it->text.s);
 		return -EINVAL;
 	}
@@ -503,6 +505,7 @@ static int parse_value(const char *value, struct domain_config *cfg, char *err, 
 	    .vnodes = 1,
 	    .policy = DOM_POLICY_PREFER,
 	    .image = -1,
+	    .initrd = -1,
 	    .state = DOMCFG_OK,
 	};
 	struct parse_state ps = {.cfg = dflt, .err = err, .errlen = errlen};

@@ -29,7 +29,10 @@
  *           domain does not start); prefer
  *   control 1: the control domain, which may read the host's topology
  *           (physinfo, numainfo, cputopo hypercalls); 0
- *   image   the multiboot module index of the guest; the built-in test guest
+ *   image   the multiboot module index of the guest: a multiboot kernel, or
+ *           a Linux bzImage (include/hv/guest_linux.h); the built-in test
+ *           guest
+ *   initrd  the multiboot module index of a Linux guest's initrd; none
  *   args    the guest's command line; empty
  * Numbers are decimal or 0x hex. A value that starts with '"' runs to the
  * next '"' (dropped) and may hold commas and spaces; a quoted run inside
@@ -77,6 +80,7 @@ struct domain_config {
 	bool control; /* control=1: may read the host's topology */
 	enum dom_policy policy;
 	int image;		    /* multiboot module index, -1 for the built-in guest */
+	int initrd;		    /* multiboot module index of a Linux initrd, -1: none */
 	char args[DOMAIN_ARGS_MAX]; /* the guest's command line, quotes removed */
 	/* The value of the domain= option as written: for messages, and to
 	 * re-create the domain (domcfg_parse() of it gives this config). */

@@ -85,6 +85,15 @@ void arch_vcpu_free(struct vcpu *v);
 void arch_vcpu_boot32(struct vcpu *v, u32 eip, u32 eax, u32 ebx);
 
 /*
+ * Put v in the state the Linux 64-bit boot protocol wants: long mode,
+ * paging on with cr3, the GDT at gdt_base (limit gdt_limit) with flat
+ * 64-bit code at selector cs and data at ds, no IDT, interrupts off, at
+ * rip with rsi set (the zero page) and every other register zero.
+ */
+void arch_vcpu_boot64(struct vcpu *v, u64 rip, u64 rsi, u64 cr3, u64 gdt_base, u16 gdt_limit,
+		      u16 cs, u16 ds);
+
+/*
  * Put v in 64-bit mode at rip with rsp and cr3 (the vcpu_up hypercall),
  * RDI = its id, GDTR and IDTR copied from caller. -EPERM when caller is
  * not in 64-bit mode, -EINVAL for a non-canonical rip or rsp. Nothing

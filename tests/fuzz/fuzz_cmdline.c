@@ -161,6 +161,8 @@ static void fz_check_cfg(const struct domain_config *c)
 	FZ_CHECK(c->policy == DOM_POLICY_PREFER || c->policy == DOM_POLICY_STRICT, "%s: policy %d",
 		 c->name, (int)c->policy);
 	FZ_CHECK(c->image >= -1 && c->image <= DOMAIN_IMAGE_MAX, "%s: image %d", c->name, c->image);
+	FZ_CHECK(c->initrd >= -1 && c->initrd <= DOMAIN_IMAGE_MAX, "%s: initrd %d", c->name,
+		 c->initrd);
 	FZ_CHECK(fz_terminated(c->args, sizeof(c->args)), "%s: args not terminated", c->name);
 	FZ_CHECK(fz_terminated(c->text, sizeof(c->text)), "%s: text not terminated", c->name);
 	FZ_CHECK(c->state == DOMCFG_OK, "%s: state %d", c->name, (int)c->state);

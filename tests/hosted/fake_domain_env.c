@@ -80,6 +80,17 @@ void arch_vcpu_boot32(struct vcpu *v, u32 eip, u32 eax, u32 ebx)
 	a->boot_eip = eip;
 }
 
+void arch_vcpu_boot64(struct vcpu *v, u64 rip, u64 rsi, u64 cr3, u64 gdt_base, u16 gdt_limit,
+		      u16 cs, u16 ds)
+{
+	struct fake_vcpu_arch *a = v->arch;
+
+	a->long_mode = true;
+	a->rip = rip;
+	a->rdi = rsi;
+	a->cr3 = cr3;
+}
+
 void arch_vcpu_dump(const struct vcpu *v)
 {
 	printk(LOG_ERR, "vcpu %u of domain %u: registers\n", v->id, v->dom->id);
@@ -188,6 +199,18 @@ void domenv_build(void)
 	bi.modules[0].end = DOMENV_IMAGE_MADDR + img_len;
 	domains_boot(&bi, true);
 	console_clear();
+}
+
+void domenv_set_module(unsigned int i, const void *buf, size_t len)
+{
+	paddr_t base = DOMENV_IMAGE_MADDR + GiB(1) * i;
+
+	if (i >= 8 || !len)
+		fail_msg("domenv_set_module(%u, %zu bytes)", i, len);
+	fake_ram_map(base, (void *)buf, len);
+	bi.modules[i].start = base;
+	bi.modules[i].end = base + len;
+	bi.nr_modules = MAX(bi.nr_modules, i + 1);
 }
 
 struct collect {

@@ -19,6 +19,12 @@
 #define DOMENV_IMAGE_MADDR GiB(32)
 void domenv_build(void);
 
+/*
+ * Make multiboot module i (below 8) the len bytes at buf (kept by the
+ * caller), at DOMENV_IMAGE_MADDR + i GiB; nr_modules grows to cover it.
+ */
+void domenv_set_module(unsigned int i, const void *buf, size_t len);
+
 /* The domains in the table now (at most DOMAIN_MAX); returns how many. */
 unsigned int domenv_domains(struct domain **out);
 

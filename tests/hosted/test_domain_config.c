@@ -22,7 +22,9 @@
 
 #include "fake_arch.h"
 
-#define KEYS "(keys: name, vnodes, mem, maxmem, vcpus, node, nodes, policy, control, image, args)"
+#define KEYS                                                                                     \
+	"(keys: name, vnodes, mem, maxmem, vcpus, node, nodes, policy, control, image, initrd, " \
+	"args)"
 
 static int setup(void **state)
 {
@@ -80,6 +82,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.vnode_node[0], -1);
 	assert_int_equal(cfg.policy, DOM_POLICY_PREFER);
 	assert_int_equal(cfg.image, -1);
+	assert_int_equal(cfg.initrd, -1);
 	assert_string_equal(cfg.args, "");
 	assert_string_equal(cfg.text, "name=a");
 }
@@ -164,6 +167,9 @@ static void test_numbers_decimal_and_hex(void **state)
 	assert_int_equal(cfg.vcpus, 10);
 	assert_int_equal(cfg.vnode_node[0], 255);
 	assert_int_equal(cfg.image, 255);
+	cfg = parse_ok("name=a,image=1,initrd=0x2");
+	assert_int_equal(cfg.image, 1);
+	assert_int_equal(cfg.initrd, 2);
 }
 
 static void test_args_quoting(void **state)
@@ -433,6 +439,8 @@ static void test_bad_policy_and_image(void **state)
 	parse_bad("name=a,image=x", "image: bad module index \"x\" (a number from 0 to 255)");
 	parse_bad("name=a,image=-1", "image: bad module index \"-1\" (a number from 0 to 255)");
 	parse_bad("name=a,image=256", "image: bad module index \"256\" (a number from 0 to 255)");
+	parse_bad("name=a,initrd=256", "initrd: bad module index \"256\" (a number from 0 to 255)");
+	parse_bad("name=a,initrd=", "initrd: empty value");
 }
 
 static void test_empty_value(void **state)

@@ -250,6 +250,31 @@ void arch_vcpu_boot32(struct vcpu *v, u32 eip, u32 eax, u32 ebx)
 	sv->g.rbx = ebx;
 }
 
+void arch_vcpu_boot64(struct vcpu *v, u64 rip, u64 rsi, u64 cr3, u64 gdt_base, u16 gdt_limit,
+		      u16 cs, u16 ds)
+{
+	struct svm_vcpu *sv = v->arch;
+	struct vmcb *vm = sv->vmcb;
+
+	set_seg(&vm->cs, cs, ATTR_CODE64, 0xffffffff);
+	set_seg(&vm->ds, ds, ATTR_DATA, 0xffffffff);
+	vm->es = vm->ss = vm->fs = vm->gs = vm->ds;
+	set_seg(&vm->gdtr, 0, 0, gdt_limit);
+	vm->gdtr.base = gdt_base;
+	set_seg(&vm->idtr, 0, 0, 0);
+	vm->cpl = 0;
+	vm->cr0 = 0x80000031; /* PG, NE, ET, PE */
+	vm->cr3 = cr3;
+	vm->cr4 = 0x20; /* PAE */
+	vm->efer = EFER_SVME | EFER_LMA | EFER_LME;
+	vm->rflags = 2;
+	vm->rip = rip;
+	vm->rsp = 0;
+	vm->rax = 0;
+	memset(&sv->g, 0, sizeof(sv->g));
+	sv->g.rsi = rsi;
+}
+
 static bool is_canonical(u64 va)
 {
 	return (u64)((long long)(va << 16) >> 16) == va;
