@@ -21,6 +21,28 @@
 
 #define BLOCK_ORDER 9 /* 2 MiB */
 
+/*
+ * The empty bus: one page of all ones that every domain maps read-only
+ * over the legacy area [0xa0000, 0xe0000), where a PC has video memory and
+ * option ROMs and reading finds nothing here (Linux probes the ROMs at
+ * boot). The hypervisor's, never freed.
+ */
+static struct page *empty_bus;
+
+int dom_memory_init(void)
+{
+	empty_bus = alloc_pages(0, MEMF_LOCAL);
+	if (!empty_bus)
+		return -ENOMEM;
+	memset(arch_maddr_to_virt(page_to_maddr(empty_bus)), 0xff, PAGE_SIZE);
+	return 0;
+}
+
+bool dom_is_empty_bus(mfn_t mfn)
+{
+	return empty_bus && mfn == page_to_mfn(empty_bus);
+}
+
 /* Pages domains hold per node, kept as pages move (numastat, 'n'). */
 static u64 node_dom_pages[MAX_NODES];
 
@@ -196,6 +218,22 @@ const u8 *dom_rsdp(const struct domain *d)
 	return d->fw ? arch_maddr_to_virt(page_to_maddr(d->fw)) : NULL;
 }
 
+/* The legacy area, read-only onto the empty bus (under mem_lock for the ownership check). */
+static int map_legacy_area(struct domain *d)
+{
+	unsigned long flags;
+	u64 gfn;
+	int rc = 0;
+
+	if (!empty_bus)
+		return -ENOMEM;
+	flags = spin_lock_irqsave(&d->mem_lock);
+	for (gfn = DOM_LEGACY_START >> PAGE_SHIFT; !rc && gfn < DOM_FW_START >> PAGE_SHIFT; gfn++)
+		rc = arch_domain_map_ro(d, gfn, page_to_mfn(empty_bus));
+	spin_unlock_irqrestore(&d->mem_lock, flags);
+	return rc;
+}
+
 /*
  * The guest's firmware area: 128 KiB at DOM_FW_START from the home node
  * (or the nearest that has it), holding its ACPI tables. Owned by the
@@ -216,7 +254,8 @@ int dom_build_firmware(struct domain *d, char *err, size_t errlen)
 	}
 	memset(arch_maddr_to_virt(page_to_maddr(pg)), 0, PAGE_SIZE << DOM_FW_ORDER);
 	d->fw = pg;
-	if (own_and_map(d, pg, DOM_FW_ORDER, -1, DOM_FW_START >> PAGE_SHIFT)) {
+	if (own_and_map(d, pg, DOM_FW_ORDER, -1, DOM_FW_START >> PAGE_SHIFT) ||
+	    map_legacy_area(d)) {
 		snprintf(err, errlen, "no memory for its nested page tables");
 		return -ENOMEM;
 	}

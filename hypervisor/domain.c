@@ -369,11 +369,13 @@ static void discard_unstarted(struct domain *d)
 	}
 }
 
+/* Mappings of the domain's memory by size (the legacy area's empty bus left out). */
 static void count_order(void *ctx, u64 gfn, mfn_t mfn, unsigned int order)
 {
 	u64 *n = ctx;
 
-	n[order == 9]++;
+	if (!dom_is_empty_bus(mfn))
+		n[order == 9]++;
 }
 
 /* "1+3": the nodes behind the virtual nodes. */
@@ -606,6 +608,8 @@ static void count_mapping(void *ctx, u64 gfn, mfn_t mfn, unsigned int order)
 	for (i = 0; i < (1ULL << order); i++) {
 		struct page *pg = mfn_to_page(mfn + i);
 
+		if (dom_is_empty_bus(mfn + i))
+			continue; /* the legacy area: nobody's memory */
 		if (!pg || !(pg->flags & PG_OWNED) || pg->owner != c->d) {
 			c->foreign++;
 			continue;
@@ -960,8 +964,9 @@ void domains_boot(const struct boot_info *bi, bool hvm_ok)
 	numa_set_stat_hook(numastat);
 	domain_cache = slab_cache_create("domain", sizeof(struct domain), 0, NULL, 0);
 	vcpu_cache = slab_cache_create("vcpu", sizeof(struct vcpu), 0, NULL, 0);
-	if (!domain_cache || !vcpu_cache) {
-		pr_err("domains: no memory for the slab caches: guests disabled\n");
+	if (!domain_cache || !vcpu_cache || dom_memory_init()) {
+		pr_err("domains: no memory for the slab caches or the empty bus page: guests "
+		       "disabled\n");
 		hvm_ready = false;
 	}
 	dom_selftest_fragment();

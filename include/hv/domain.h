@@ -34,7 +34,9 @@ struct page;
 #define DOM_MAX_RAM (2 * DOMAIN_MAX_VNODES + 2)
 /* The guest's firmware area (BIOS area of a PC): its ACPI tables live here. */
 #define DOM_FW_START 0xe0000ULL
-#define DOM_FW_ORDER 5	  /* 128 KiB, to 1 MiB */
+#define DOM_FW_ORDER 5 /* 128 KiB, to 1 MiB */
+/* Below it, to DOM_FW_START, the legacy area: the empty bus, read-only (dom_memory.c). */
+#define DOM_LEGACY_START 0xa0000ULL
 #define VCPU_LINE_MAX 160 /* a guest console line longer than this is split */
 #define DOM_IO_LOGGED 16  /* unknown I/O ports logged per domain */
 
@@ -175,11 +177,20 @@ void dom_shutdown(struct domain *d, enum dom_shutdown why, struct vcpu *v);
  * and node_pages set up and d not yet visible: dom_alloc_memory() backs
  * all its RAM (0 or -ENOMEM, what was allocated stays on the page list);
  * dom_build_firmware() maps the firmware area at DOM_FW_START and builds
- * the ACPI tables there (0 or -errno with a reason in err). Both before
+ * the ACPI tables there, and maps the legacy area below it onto the empty
+ * bus (0 or -errno with a reason in err). Both before
  * the vCPUs exist. dom_free_memory() frees every page d holds: creation
  * failed, or every vCPU is gone.
  */
 int dom_alloc_memory(struct domain *d);
+/*
+ * Before the first domain (and again on a new heap, in the tests): the
+ * empty bus page, all ones, that dom_build_firmware() maps read-only over
+ * the legacy area of every domain. 0 or -ENOMEM. dom_is_empty_bus(): is
+ * mfn that page (a mapping of it is no page of the domain's)?
+ */
+int dom_memory_init(void);
+bool dom_is_empty_bus(mfn_t mfn);
 int dom_build_firmware(struct domain *d, char *err, size_t errlen);
 
 /* The guest's RSDP in the firmware area (GUEST_RSDP_LEN bytes), or NULL before it is built. */

@@ -57,6 +57,13 @@ void arch_domain_free(struct domain *d);
 int arch_domain_map(struct domain *d, u64 gfn, mfn_t mfn, unsigned int order);
 
 /*
+ * Map guest frame gfn to machine frame mfn read-only (a write is a nested
+ * page fault): the same frame may be mapped so at many places of many
+ * domains. 0 or -ENOMEM.
+ */
+int arch_domain_map_ro(struct domain *d, u64 gfn, mfn_t mfn);
+
+/*
  * Remove the mappings of guest frames [gfn, gfn + 2^order), which were
  * mapped by arch_domain_map() calls each wholly inside the range. The
  * guest's TLBs still hold them until its vCPUs next enter with a new

@@ -180,10 +180,13 @@ void dom_selftest_fragment(void)
 /* ---- the machine --------------------------------------------------------------------------- */
 
 static struct boot_info bi;
+static u64 hv_pages[MAX_NODES]; /* beside slabs, after domains_boot(): the empty bus */
 
 void domenv_build(void)
 {
 	static const u8 dist[] = {10, 21, 21, 10};
+	unsigned int n;
+	u64 sum;
 
 	slabfx_build_nodes(2, MiB(32), 1, dist);
 	cpumask_clear(&cpu_online_mask);
@@ -198,7 +201,25 @@ void domenv_build(void)
 	bi.modules[0].start = DOMENV_IMAGE_MADDR;
 	bi.modules[0].end = DOMENV_IMAGE_MADDR + img_len;
 	domains_boot(&bi, true);
+	for (n = 0, sum = 0; n < topo->nr_nodes; n++) {
+		hv_pages[n] = heap_allocated((nodeid_t)n) - slab_node_pages((nodeid_t)n);
+		sum += hv_pages[n];
+	}
+	if (sum != 1)
+		fail_msg("domains_boot() left %llu pages beside slabs, not the empty bus's 1", sum);
 	console_clear();
+}
+
+void domenv_assert_only_slabs(void)
+{
+	unsigned int n;
+
+	for (n = 0; n < topo->nr_nodes; n++)
+		if (heap_allocated((nodeid_t)n) != slab_node_pages((nodeid_t)n) + hv_pages[n])
+			fail_msg("node %u: %llu pages allocated, the slab allocator holds %llu and "
+				 "the empty bus %llu",
+				 n, heap_allocated((nodeid_t)n), slab_node_pages((nodeid_t)n),
+				 hv_pages[n]);
 }
 
 void domenv_set_module(unsigned int i, const void *buf, size_t len)

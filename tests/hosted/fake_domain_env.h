@@ -37,6 +37,13 @@ void domenv_end(struct domain *d, enum dom_shutdown why);
 /* End every domain (power off), until the table is empty. */
 void domenv_end_all(void);
 
+/*
+ * Fail unless the page allocator hands out nothing but the slab
+ * allocator's pages and the one page of the empty bus (allocated by
+ * domains_boot()), on the node it had then.
+ */
+void domenv_assert_only_slabs(void);
+
 /* Fail unless dom_check_pages() finds nothing; returns the pages owned. */
 u64 domenv_assert_owners(void);
 

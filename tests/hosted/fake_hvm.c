@@ -66,6 +66,12 @@ int arch_domain_map(struct domain *d, u64 gfn, mfn_t mfn, unsigned int order)
 	return 0;
 }
 
+int arch_domain_map_ro(struct domain *d, u64 gfn, mfn_t mfn)
+{
+	fake_hvm_map(d, gfn, mfn, 1);
+	return 0;
+}
+
 void arch_domain_unmap(struct domain *d, u64 gfn, unsigned int order)
 {
 	u64 end = gfn + (1ULL << order);

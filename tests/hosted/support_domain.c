@@ -4,6 +4,7 @@
  * fake nested page tables of fake_hvm.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <hv/domain.h>
@@ -25,6 +26,10 @@ void domfx_build_machine(void)
 	cpumask_set(&cpu_online_mask, 1);
 	fake_node_free[0] = MiB(50);
 	fake_node_free[1] = MiB(60);
+	if (dom_memory_init()) {
+		fprintf(stderr, "domfx_build_machine: no page for the empty bus\n");
+		abort();
+	}
 }
 
 int domfx_make(struct domfx *f, const char *value, char *err, size_t errlen)

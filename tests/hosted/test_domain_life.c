@@ -571,7 +571,7 @@ static void test_random_life(void **state)
 	}
 	domenv_end_all();
 	assert_int_equal(domenv_assert_owners(), 0);
-	slabfx_assert_pages_are_slabs();
+	domenv_assert_only_slabs();
 	assert_int_equal(heap_check(false), 0);
 	slabfx_assert_check();
 	slab_cache_info(slab_cache_find("domain"), &info);

@@ -55,7 +55,7 @@ static int teardown(void **state)
 {
 	domenv_end_all();
 	assert_int_equal(domenv_assert_owners(), 0);
-	slabfx_assert_pages_are_slabs();
+	domenv_assert_only_slabs();
 	return 0;
 }
 

@@ -7,7 +7,8 @@
  *
  * The domain: mem=2M, maxmem=6M, so its hot-plug range is 4 MiB (maxmem -
  * mem) at 4 GiB, the first 1 GiB boundary above RAM and 4 GiB
- * (include/hv/domain.h): gfns 0x100000 to 0x100400. A 2 MiB page is an
+ * (include/hv/domain.h): gfns 0x100000 to 0x100400. The legacy area,
+ * gfns 0xa0 to 0xdf, maps the empty bus page read-only. A 2 MiB page is an
  * entry of the page directory with PS set (AMD APM vol. 2, 5.3.4), which
  * arch_domain_walk() reports as one mapping of order 9.
  */
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <hv/arch.h>
 #include <hv/domain.h>
 #include <hv/domain_config.h>
 #include <hv/hvm.h>
@@ -86,8 +88,8 @@ static int teardown(void **state)
 {
 	domenv_end_all();
 	assert_int_equal(domenv_assert_owners(), 0);
-	/* Every table page is back: the heap holds nothing but slabs. */
-	slabfx_assert_pages_are_slabs();
+	/* Every table page is back: the heap holds nothing but slabs and the empty bus. */
+	domenv_assert_only_slabs();
 	assert_int_equal(heap_check(false), 0);
 	return 0;
 }
@@ -144,11 +146,34 @@ static void test_a_2m_block_over_an_emptied_table(void **state)
 	assert_int_equal(m.large, 1);
 }
 
+/* [0xa0000, 0xe0000): one page of all ones, the hypervisor's, 64 times (include/hv/domain.h). */
+static void test_legacy_area_is_the_empty_bus(void **state)
+{
+	mfn_t bus = arch_domain_lookup(d, 0xa0);
+	const u8 *p;
+	u64 gfn;
+	size_t i;
+
+	assert_true(dom_is_empty_bus(bus));
+	for (gfn = 0xa0; gfn < 0xe0; gfn++)
+		assert_int_equal(arch_domain_lookup(d, gfn), bus);
+	assert_false(dom_is_empty_bus(arch_domain_lookup(d, 0x9f))); /* RAM below it */
+	assert_false(dom_is_empty_bus(arch_domain_lookup(d, 0xe0))); /* the firmware area */
+	assert_false(mfn_to_page(bus)->flags & PG_OWNED);
+	p = arch_maddr_to_virt(bus << PAGE_SHIFT);
+	for (i = 0; i < PAGE_SIZE; i++)
+		assert_int_equal(p[i], 0xff);
+	/* Not RAM to the hypercalls. */
+	assert_false(dom_gpa_is_ram(d, 0xc0000, 2));
+	domenv_assert_owners();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_a_block_of_2m_is_one_large_entry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_a_2m_block_over_an_emptied_table, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_legacy_area_is_the_empty_bus, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

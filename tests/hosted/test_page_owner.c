@@ -65,7 +65,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	domenv_end_all();
-	slabfx_assert_pages_are_slabs();
+	domenv_assert_only_slabs();
 	assert_int_equal(heap_check(false), 0);
 	return 0;
 }

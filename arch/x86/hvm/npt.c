@@ -24,6 +24,7 @@
 
 /* Guest accesses count as user accesses in the nested walk (APM 15.25.5). */
 #define NPT_RWX (PTE_P | PTE_W | PTE_U)
+#define NPT_RX (PTE_P | PTE_U)
 #define NPT_LEVELS 4
 #define GFN_BITS 36 /* 48-bit guest-physical addresses */
 
@@ -60,12 +61,13 @@ int arch_domain_init(struct domain *d)
 }
 
 /*
- * Map one 4 KiB (level 1) or 2 MiB (level 2) page. -EEXIST for a 2 MiB
+ * Map one 4 KiB (level 1) or 2 MiB (level 2) page with the permissions
+ * perm (NPT_RWX or NPT_RX). -EEXIST for a 2 MiB
  * page where a table of 4 KiB entries is linked already (its pages were
  * given back one by one): that table stays linked for the domain's life,
  * since a CPU's walk may have cached it, and the caller maps 4 KiB pages.
  */
-static int map_one(struct npt *n, u64 gfn, mfn_t mfn, unsigned int level)
+static int map_one(struct npt *n, u64 gfn, mfn_t mfn, unsigned int level, u64 perm)
 {
 	u64 *t = arch_maddr_to_virt(n->root);
 	unsigned int l;
@@ -87,8 +89,7 @@ static int map_one(struct npt *n, u64 gfn, mfn_t mfn, unsigned int level)
 	if (level == 2 && (t[npt_index(gfn, 2)] & (PTE_P | PTE_PS)) == PTE_P)
 		return -EEXIST;
 	__atomic_store_n(&t[npt_index(gfn, level)],
-			 (mfn << PAGE_SHIFT) | NPT_RWX | (level == 2 ? PTE_PS : 0),
-			 __ATOMIC_RELEASE);
+			 (mfn << PAGE_SHIFT) | perm | (level == 2 ? PTE_PS : 0), __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -127,18 +128,23 @@ int arch_domain_map(struct domain *d, u64 gfn, mfn_t mfn, unsigned int order)
 	u64 i;
 
 	if (order == 9 && IS_ALIGNED(gfn, 512) && IS_ALIGNED(mfn, 512)) {
-		int rc = map_one(n, gfn, mfn, 2);
+		int rc = map_one(n, gfn, mfn, 2, NPT_RWX);
 
 		if (rc != -EEXIST)
 			return rc;
 	}
 	for (i = 0; i < (1ULL << order); i++) {
-		int rc = map_one(n, gfn + i, mfn + i, 1);
+		int rc = map_one(n, gfn + i, mfn + i, 1, NPT_RWX);
 
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+int arch_domain_map_ro(struct domain *d, u64 gfn, mfn_t mfn)
+{
+	return map_one(d->arch, gfn, mfn, 1, NPT_RX);
 }
 
 mfn_t arch_domain_lookup(const struct domain *d, u64 gfn)
