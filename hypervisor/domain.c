@@ -147,6 +147,7 @@ static int create_vcpus(struct domain *d)
 			vc->pcpu = sched_pick_cpu(p);
 			vc->node = cpu_to_node(vc->pcpu);
 			vc->state = VCPU_DOWN;
+			vlapic_init(&vc->lapic, i, i == 0);
 			vc->tag = __atomic_fetch_add(&next_vcpu_tag, 1, __ATOMIC_RELAXED);
 			if (arch_vcpu_init(vc))
 				return -ENOMEM;
@@ -264,6 +265,7 @@ static int build_linux(struct domain *d, const void *image, size_t len, const ch
 {
 	struct guest_mem gm = {d->ram, d->nr_ram, image_write, d, dom_rsdp(d)};
 	struct guest_linux_entry e;
+	char *cmdline = NULL;
 	const void *initrd = NULL;
 	size_t initrd_len = 0;
 	int rc;
@@ -280,8 +282,23 @@ static int build_linux(struct domain *d, const void *image, size_t len, const ch
 		initrd = arch_maddr_to_virt(m->start);
 		initrd_len = (size_t)(m->end - m->start);
 	}
+	/*
+	 * The TSC's rate, which the guest cannot calibrate without a PIT,
+	 * HPET or PM timer (include/hv/guest_linux.h), unless args gives one.
+	 */
+	if (!strstr(args, "tsc_early_khz=")) {
+		cmdline = kmalloc(GUEST_LINUX_CMDLINE_MAX);
+		if (!cmdline) {
+			snprintf(err, errlen, "no memory for its command line");
+			return -ENOMEM;
+		}
+		snprintf(cmdline, GUEST_LINUX_CMDLINE_MAX, "%s%stsc_early_khz=%u", args,
+			 args[0] ? " " : "", arch_guest_tsc_khz());
+		args = cmdline;
+	}
 	rc = guest_linux_load(image, len, initrd, initrd_len, args, &gm, DOM_FW_START, &e, err,
 			      errlen);
+	kfree(cmdline);
 	if (rc)
 		return rc;
 	if (create_vcpus(d)) {

@@ -109,6 +109,14 @@ static struct vcpu *pick_next(struct run_queue *q)
 		if (READ_ONCE(v->dom->state) == DOM_DYING && nr_gone < ARRAY_SIZE(gone)) {
 			remove_locked(q, v);
 			gone[nr_gone++] = v;
+		} else if (READ_ONCE(v->state) == VCPU_BLOCKED && arch_vcpu_wake_due(v)) {
+			/* Its APIC timer expired or an interrupt waits: out of HLT. */
+			__atomic_compare_exchange_n(&v->state, &(enum vcpu_state){VCPU_BLOCKED},
+						    VCPU_RUNNABLE, false, __ATOMIC_ACQ_REL,
+						    __ATOMIC_RELAXED);
+			found = v;
+			q->last = v;
+			break;
 		} else if (READ_ONCE(v->state) == VCPU_RUNNABLE) {
 			found = v;
 			q->last = v;

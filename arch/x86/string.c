@@ -126,3 +126,13 @@ char *strchr(const char *s, int c)
 			return NULL;
 	}
 }
+
+char *strstr(const char *s, const char *sub)
+{
+	size_t n = strlen(sub);
+
+	for (; *s; s++)
+		if (strncmp(s, sub, n) == 0)
+			return (char *)s;
+	return n ? NULL : (char *)s;
+}

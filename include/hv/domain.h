@@ -26,6 +26,7 @@
 #include <hv/spinlock.h>
 #include <hv/types.h>
 #include <hv/uart16550.h>
+#include <hv/vlapic.h>
 
 struct page;
 
@@ -80,6 +81,7 @@ struct vcpu {
 	u64 tag;	      /* unique for the life of the hypervisor (TLB flushes) */
 	struct vcpu *rq_next; /* its CPU's run queue, circular */
 	void *arch;
+	struct vlapic lapic; /* its local APIC (x2APIC), used by its CPU only */
 	char crash_reason[96];
 	unsigned int line_len;
 	char line[VCPU_LINE_MAX];

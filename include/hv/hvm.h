@@ -115,6 +115,12 @@ int arch_vcpu_up(const struct vcpu *caller, struct vcpu *v, u64 rip, u64 rsp, u6
  */
 enum hvm_exit arch_vcpu_run(struct vcpu *v);
 
+/*
+ * Should v, blocked in HLT, run again: its local APIC has an interrupt to
+ * deliver, or its timer has expired? Called by v's CPU.
+ */
+bool arch_vcpu_wake_due(struct vcpu *v);
+
 /* Print v's guest registers (rip, rsp, cr0, cr3, cr4, efer, last exit). */
 void arch_vcpu_dump(const struct vcpu *v);
 
@@ -123,6 +129,9 @@ u64 arch_cpu_ticks(void);
 
 /* The tick's frequency. */
 unsigned int arch_tick_hz(void);
+
+/* The rate of the TSC guests read, in kHz (the host's: guests run with no TSC offset). */
+u32 arch_guest_tsc_khz(void);
 
 /* Nanoseconds from a clock that runs at the same rate on every CPU (for reports). */
 u64 arch_time_ns(void);

@@ -96,6 +96,11 @@ void arch_vcpu_dump(const struct vcpu *v)
 	printk(LOG_ERR, "vcpu %u of domain %u: registers\n", v->id, v->dom->id);
 }
 
+u32 arch_guest_tsc_khz(void)
+{
+	return FAKE_TSC_KHZ;
+}
+
 u64 arch_time_ns(void)
 {
 	struct timespec ts;

@@ -7,7 +7,8 @@
 
 #include <hv/domain.h>
 
-#define FAKE_SCHED_MAX 1024 /* vCPUs queued at once */
+#define FAKE_SCHED_MAX 1024  /* vCPUs queued at once */
+#define FAKE_TSC_KHZ 2000000 /* arch_guest_tsc_khz(): a TSC of 2 GHz */
 
 /*
  * The machine: the slab fixture's two nodes of 32 MiB from 16 MiB, one

@@ -7,7 +7,8 @@
  * include/hv/domain.h), so the kernel lands at its preferred address and
  * the initrd at the top of that RAM, page aligned; vCPU 0 starts at the
  * kernel + 0x200 with RSI the zero page (0x7000) and CR3 the boot tables
- * (0x1000), the values of include/hv/guest_linux.h.
+ * (0x1000), the values of include/hv/guest_linux.h; its command line gets
+ * tsc_early_khz= with the guest TSC's rate unless it has one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,9 +81,20 @@ static void test_linux_guest_is_loaded_and_starts_at_its_64_bit_entry(void **sta
 	/* RAM ends at 32 MiB + 384 KiB = 0x2060000: the initrd's 12 KiB below it, page aligned. */
 	assert_int_equal(dom_copy_from_guest(d, buf, 0x205d000, 1), 0);
 	assert_int_equal(buf[0], 0x99);
-	assert_int_equal(dom_copy_from_guest(d, line, 0x20000, 14), 0);
-	assert_memory_equal(line, "console=ttyS0", 14);
+	/* Proxima adds the TSC's rate (arch_guest_tsc_khz(), 2 GHz in the fake). */
+	assert_int_equal(dom_copy_from_guest(d, line, 0x20000, 36), 0);
+	assert_memory_equal(line, "console=ttyS0 tsc_early_khz=2000000", 36);
 	domenv_assert_owners();
+}
+
+static void test_a_tsc_rate_given_is_kept(void **state)
+{
+	struct domain *d = create("name=lx,mem=32M,image=1,args=tsc_early_khz=1234");
+	char line[24];
+
+	assert_non_null(d);
+	assert_int_equal(dom_copy_from_guest(d, line, 0x20000, 19), 0);
+	assert_memory_equal(line, "tsc_early_khz=1234", 19);
 }
 
 static void test_a_bad_kernel_fails_its_domain_with_a_line(void **state)
@@ -116,6 +128,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(
 		test_linux_guest_is_loaded_and_starts_at_its_64_bit_entry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_a_tsc_rate_given_is_kept, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_a_bad_kernel_fails_its_domain_with_a_line, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_a_kernel_that_does_not_fit, setup, teardown),

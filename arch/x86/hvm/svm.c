@@ -50,6 +50,7 @@
 #define ATTR_TSS_BUSY 0x8b
 #define ATTR_LDT 0x82
 #define ATTR_L (1U << 9)
+#define RFLAGS_IF (1ULL << 9)
 
 #define GUEST_ASID 1
 #define PAT_POWER_ON 0x0007040600070406ULL
@@ -364,12 +365,19 @@ static void cpuid_filter(struct vcpu *v, u32 leaf, u32 sub, struct cpuid_regs *r
 	*r = cpuid(leaf, sub);
 	switch (leaf) {
 	case 1:
-		/* APIC id and count are the vCPU's; no VMX, MONITOR, x2APIC, XSAVE/AVX. */
+		/*
+		 * APIC id and count are the vCPU's; no VMX, MONITOR, XSAVE/AVX.
+		 * The local APIC is the vCPU's x2APIC (hypervisor/vlapic.c) with
+		 * the TSC-deadline timer.
+		 */
 		r->ebx = (r->ebx & 0xffff) | ((v->dom->nr_vcpus & 0xff) << 16) | (v->id << 24);
-		r->ecx &=
-		    ~((1U << 3) | (1U << 5) | (1U << 21) | (1U << 26) | (1U << 27) | (1U << 28));
-		r->ecx |= 1U << 31;   /* running under a hypervisor */
-		r->edx &= ~(1U << 9); /* no local APIC is emulated yet */
+		r->ecx &= ~((1U << 3) | (1U << 5) | (1U << 26) | (1U << 27) | (1U << 28));
+		r->ecx |= (1U << 21) | (1U << 24); /* x2APIC, TSC-deadline */
+		r->ecx |= 1U << 31;		   /* running under a hypervisor */
+		r->edx |= 1U << 9;		   /* APIC */
+		break;
+	case 6:
+		r->eax |= 1U << 2; /* ARAT: the APIC timer runs in every C-state */
 		break;
 	case 7:
 		if (sub == 0)
@@ -423,7 +431,41 @@ static enum hvm_exit exit_vmmcall(struct vcpu *v, struct svm_vcpu *sv, struct vm
 static enum hvm_exit exit_hlt(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *vm)
 {
 	skip_insn(vm, 1);
+	/* An interrupt it can take now ends the halt at once. */
+	vlapic_tick(&v->lapic, rdtsc());
+	if ((vm->rflags & RFLAGS_IF) && vlapic_pending(&v->lapic) >= 0)
+		return HVM_EXIT_HANDLED;
 	return HVM_EXIT_HALT;
+}
+
+u32 arch_guest_tsc_khz(void)
+{
+	return (u32)x86_tsc_khz();
+}
+
+bool arch_vcpu_wake_due(struct vcpu *v)
+{
+	return vlapic_pending(&v->lapic) >= 0 || vlapic_next_event(&v->lapic) <= rdtsc();
+}
+
+/*
+ * Deliver the local APIC's interrupt, if it has one and the guest takes
+ * interrupts now (IF set, no interrupt shadow, no event already being
+ * injected); otherwise it waits for a later entry (the host's tick makes
+ * one at least every tick).
+ */
+static void inject_lapic(struct vcpu *v, struct vmcb *vm)
+{
+	int vec;
+
+	vlapic_tick(&v->lapic, rdtsc());
+	if (vm->event_inj & EVENT_VALID || !(vm->rflags & RFLAGS_IF) || (vm->int_shadow & 1))
+		return;
+	vec = vlapic_pending(&v->lapic);
+	if (vec < 0)
+		return;
+	vm->event_inj = EVENT_VALID | EVENT_TYPE_INTR | (u64)vec;
+	vlapic_accept(&v->lapic, (unsigned int)vec);
 }
 
 static enum hvm_exit exit_intr(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *vm)
@@ -482,7 +524,14 @@ static enum hvm_exit exit_msr(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *
 	u64 val = (sv->g.rdx << 32) | (u32)vm->rax;
 	bool ok = true;
 
+	if (vlapic_is_msr(msr)) {
+		ok = !(wr ? vlapic_wrmsr(&v->lapic, msr, val, rdtsc())
+			  : vlapic_rdmsr(&v->lapic, msr, rdtsc(), &val));
+		msr = 0; /* done: skip the switch */
+	}
 	switch (msr) {
+	case 0:
+		break;
 	case MSR_EFER:
 		if (!wr) {
 			val = vm->efer & ~EFER_SVME;
@@ -561,6 +610,7 @@ enum hvm_exit arch_vcpu_run(struct vcpu *v)
 		vm->tlb_ctl = 0;
 	}
 	vm->clean = 0;
+	inject_lapic(v, vm);
 	svm_vmrun(sv->vmcb_pa, sc->host_pa, &sv->g);
 	__atomic_store_n(&v->runs, v->runs + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);

@@ -159,6 +159,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "VMCB g_pat");
 /* EVENTINJ */
 #define EVENT_VALID (1ULL << 31)
 #define EVENT_TYPE_EXCP (3ULL << 8)
+#define EVENT_TYPE_INTR (0ULL << 8) /* external interrupt */
 #define EVENT_ERR_VALID (1ULL << 11)
 
 #endif /* X86_HVM_VMCB_H */

@@ -1,0 +1,77 @@
+/*
+ * A vCPU's local APIC in x2APIC mode (hypervisor/vlapic.c): the register
+ * set as MSRs 0x800-0x8ff (Intel SDM vol. 3, "x2APIC Register Address
+ * Space"; AMD APM vol. 2, 16.11), IA32_APIC_BASE (0x1b) and
+ * IA32_TSC_DEADLINE (0x6e0); the timer in one-shot, periodic and
+ * TSC-deadline modes, counting at the TSC rate over its divide
+ * configuration; interrupt request and in-service bits with priorities
+ * against TPR; EOI; self-IPIs. Pure: time comes in as TSC values, and
+ * whoever runs the vCPU asks what to inject. One vCPU's, used by that
+ * vCPU's CPU only.
+ */
+#ifndef HV_VLAPIC_H
+#define HV_VLAPIC_H
+
+#include <hv/types.h>
+
+#define MSR_VLAPIC_BASE 0x1b
+#define MSR_TSC_DEADLINE 0x6e0
+#define MSR_X2APIC_FIRST 0x800
+#define MSR_X2APIC_LAST 0x8ff
+#define VLAPIC_BASE_DEFAULT 0xfee00000ULL
+#define VLAPIC_BASE_BSP (1ULL << 8)
+#define VLAPIC_BASE_EXTD (1ULL << 10) /* x2APIC mode */
+#define VLAPIC_BASE_EN (1ULL << 11)
+#define VLAPIC_VERSION 0x50014 /* version 0x14, 6 LVT entries (max LVT index 5) */
+#define VLAPIC_NO_TIMER (~0ULL)
+
+enum vlapic_lvt { LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR, NR_LVT };
+
+struct vlapic {
+	u32 id;
+	u64 apic_base;
+	u32 tpr, svr, esr, ldr;
+	u32 lvt[NR_LVT];
+	u64 icr;
+	u32 timer_initial, timer_divide;
+	u64 timer_start;  /* TSC when the count was loaded (one-shot, periodic) */
+	u64 tsc_deadline; /* TSC-deadline mode: 0 is disarmed */
+	bool timer_armed; /* one-shot or periodic count running */
+	u32 irr[8], isr[8];
+	u64 timer_fired; /* times the timer put its vector in IRR */
+};
+
+/* Reset l to the state after INIT, in x2APIC mode, with x2APIC id id; bsp: vCPU 0. */
+void vlapic_init(struct vlapic *l, u32 id, bool bsp);
+
+/* Whether msr is one of the APIC's (APIC_BASE, TSC_DEADLINE, 0x800-0x8ff). */
+bool vlapic_is_msr(u32 msr);
+
+/*
+ * RDMSR and WRMSR of one of the APIC's MSRs at TSC now: 0, or -1 for an
+ * access the architecture answers with #GP (a reserved or write-only
+ * register read, a read-only one written, reserved bits set, EOI or
+ * self-IPI with a value other than allowed, APIC_BASE changed in a way
+ * not supported: only the state it is in now is accepted).
+ */
+int vlapic_rdmsr(struct vlapic *l, u32 msr, u64 now, u64 *val);
+int vlapic_wrmsr(struct vlapic *l, u32 msr, u64 val, u64 now);
+
+/* Let the timer catch up with now: its vector into IRR if it expired (unless masked). */
+void vlapic_tick(struct vlapic *l, u64 now);
+
+/* The TSC at which the timer fires next, or VLAPIC_NO_TIMER. */
+u64 vlapic_next_event(const struct vlapic *l);
+
+/*
+ * The vector to deliver now (highest in IRR above the processor priority,
+ * the APIC software-enabled), or -1. vlapic_accept(): it was delivered:
+ * from IRR to ISR.
+ */
+int vlapic_pending(const struct vlapic *l);
+void vlapic_accept(struct vlapic *l, unsigned int vector);
+
+/* Put vector in IRR (an interrupt from outside, or an IPI). */
+void vlapic_raise(struct vlapic *l, unsigned int vector);
+
+#endif /* HV_VLAPIC_H */

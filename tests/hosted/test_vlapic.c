@@ -1,0 +1,205 @@
+/*
+ * Hosted tests of the x2APIC model (hypervisor/vlapic.c). Expected values
+ * are the architecture's (Intel SDM vol. 3, chapter "Advanced
+ * Programmable Interrupt Controller": the x2APIC MSR map 0x800-0x8ff,
+ * values after INIT with every LVT masked (0x10000) and SVR 0xff, the
+ * x2APIC logical id (cluster << 16 | 1 << (id & 15)), the divide
+ * configuration (0b0000 divides by 2, 0b1011 by 1), timer modes in LVT
+ * timer bits 17-18 (one-shot 0, periodic 1, TSC-deadline 2), PPR from TPR
+ * and the highest in-service class, #GP for a write to a read-only
+ * register, a read of EOI, or a non-zero EOI).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <hv/vlapic.h>
+
+static struct vlapic l;
+
+static int setup(void **state)
+{
+	vlapic_init(&l, 3, true);
+	return 0;
+}
+
+static u64 rd(u32 msr)
+{
+	u64 v = 0xdeadbeef;
+
+	assert_int_equal(vlapic_rdmsr(&l, msr, 0, &v), 0);
+	return v;
+}
+
+static void wr(u32 msr, u64 v, u64 now)
+{
+	assert_int_equal(vlapic_wrmsr(&l, msr, v, now), 0);
+}
+
+static void test_values_after_init(void **state)
+{
+	assert_int_equal(rd(0x1b), 0xfee00000 | (1 << 11) | (1 << 10) | (1 << 8));
+	assert_int_equal(rd(0x802), 3);	      /* x2APIC id */
+	assert_int_equal(rd(0x803), 0x50014); /* version 0x14, max LVT 5 */
+	assert_int_equal(rd(0x80d), 1 << 3);  /* logical id: cluster 0, bit 3 */
+	assert_int_equal(rd(0x80f), 0xff);    /* SVR: software disabled */
+	assert_int_equal(rd(0x832), 0x10000); /* every LVT masked */
+	assert_int_equal(rd(0x837), 0x10000);
+	assert_int_equal(rd(0x808), 0);
+	assert_int_equal(rd(0x839), 0);
+	vlapic_init(&l, 0x25, false);
+	assert_int_equal(rd(0x1b), 0xfee00000 | (1 << 11) | (1 << 10));
+	assert_int_equal(rd(0x80d), (2 << 16) | (1 << 5));
+}
+
+static void test_gp_cases(void **state)
+{
+	u64 v;
+
+	assert_int_equal(vlapic_rdmsr(&l, 0x80b, 0, &v), -1);	 /* EOI is write-only */
+	assert_int_equal(vlapic_rdmsr(&l, 0x83f, 0, &v), -1);	 /* SELF IPI too */
+	assert_int_equal(vlapic_rdmsr(&l, 0x804, 0, &v), -1);	 /* reserved */
+	assert_int_equal(vlapic_wrmsr(&l, 0x802, 7, 0), -1);	 /* id: read-only */
+	assert_int_equal(vlapic_wrmsr(&l, 0x803, 0, 0), -1);	 /* version */
+	assert_int_equal(vlapic_wrmsr(&l, 0x839, 0, 0), -1);	 /* current count */
+	assert_int_equal(vlapic_wrmsr(&l, 0x80b, 1, 0), -1);	 /* EOI of a non-zero value */
+	assert_int_equal(vlapic_wrmsr(&l, 0x808, 0x100, 0), -1); /* TPR reserved bits */
+	assert_int_equal(vlapic_wrmsr(&l, 0x83e, 0x10, 0), -1);	 /* divide reserved bits */
+	/* APIC_BASE: only the state it is in (x2APIC, enabled). */
+	assert_int_equal(vlapic_wrmsr(&l, 0x1b, rd(0x1b), 0), 0);
+	assert_int_equal(vlapic_wrmsr(&l, 0x1b, rd(0x1b) & ~(1ULL << 10), 0), -1);
+	assert_true(vlapic_is_msr(0x1b) && vlapic_is_msr(0x6e0) && vlapic_is_msr(0x800) &&
+		    vlapic_is_msr(0x8ff));
+	assert_false(vlapic_is_msr(0x7ff) || vlapic_is_msr(0x900) || vlapic_is_msr(0x10));
+}
+
+static void test_software_disabled_apic_keeps_lvts_masked(void **state)
+{
+	wr(0x832, 0x20, 0);
+	assert_int_equal(rd(0x832), 0x10020);
+	wr(0x80f, 0x1ff, 0); /* enable, spurious vector 0xff */
+	wr(0x832, 0x20, 0);
+	assert_int_equal(rd(0x832), 0x20);
+	wr(0x80f, 0xff, 0); /* disabling masks them all */
+	assert_int_equal(rd(0x832), 0x10020);
+}
+
+static void test_tsc_deadline_timer(void **state)
+{
+	wr(0x80f, 0x1ff, 0);
+	wr(0x832, (2 << 17) | 0xec, 0); /* TSC-deadline, vector 0xec */
+	assert_int_equal(vlapic_next_event(&l), VLAPIC_NO_TIMER);
+	wr(0x6e0, 1000, 0);
+	assert_int_equal(rd(0x6e0), 1000);
+	assert_int_equal(vlapic_next_event(&l), 1000);
+	vlapic_tick(&l, 999);
+	assert_int_equal(vlapic_pending(&l), -1);
+	vlapic_tick(&l, 1000);
+	assert_int_equal(vlapic_pending(&l), 0xec);
+	assert_int_equal(rd(0x6e0), 0); /* fired: disarmed */
+	assert_int_equal(vlapic_next_event(&l), VLAPIC_NO_TIMER);
+	assert_int_equal(rd(0x827), 1U << (0xec - 0xe0)); /* IRR bits 224-255 */
+	vlapic_accept(&l, 0xec);
+	assert_int_equal(rd(0x827), 0);
+	assert_int_equal(rd(0x817), 1U << (0xec - 0xe0)); /* ISR */
+	wr(0x80b, 0, 0);				  /* EOI */
+	assert_int_equal(rd(0x817), 0);
+	/* The initial count means nothing in TSC-deadline mode. */
+	wr(0x838, 5, 0);
+	assert_int_equal(vlapic_next_event(&l), VLAPIC_NO_TIMER);
+}
+
+static void test_one_shot_and_periodic(void **state)
+{
+	wr(0x80f, 0x1ff, 0);
+	wr(0x83e, 0x3, 0);    /* divide by 16 */
+	wr(0x832, 0x30, 0);   /* one-shot, vector 0x30 */
+	wr(0x838, 100, 5000); /* fires at 5000 + 1600 */
+	assert_int_equal(vlapic_next_event(&l), 6600);
+	assert_int_equal(vlapic_rdmsr(&l, 0x839, 5160, &(u64){0}), 0);
+	{
+		u64 v;
+
+		vlapic_rdmsr(&l, 0x839, 5160, &v);
+		assert_int_equal(v, 90); /* 160 TSC ticks = 10 counts gone */
+	}
+	vlapic_tick(&l, 6600);
+	assert_int_equal(vlapic_pending(&l), 0x30);
+	assert_int_equal(vlapic_next_event(&l), VLAPIC_NO_TIMER);
+	vlapic_accept(&l, 0x30);
+	wr(0x80b, 0, 6600);
+	/* Periodic, divide by 1 (0b1011): every 50 ticks; periods missed are delivered once. */
+	wr(0x83e, 0xb, 7000);
+	wr(0x832, (1 << 17) | 0x31, 7000);
+	wr(0x838, 50, 7000);
+	vlapic_tick(&l, 7125);
+	assert_int_equal(vlapic_pending(&l), 0x31);
+	assert_int_equal(vlapic_next_event(&l), 7150);
+	assert_int_equal(l.timer_fired, 2);
+	/* Masked: counts but delivers nothing. */
+	vlapic_accept(&l, 0x31);
+	wr(0x80b, 0, 7125);
+	wr(0x832, (1 << 17) | 0x10031, 7125);
+	vlapic_tick(&l, 7200);
+	assert_int_equal(vlapic_pending(&l), -1);
+	assert_int_equal(l.timer_fired, 3);
+}
+
+static void test_priorities(void **state)
+{
+	wr(0x80f, 0x1ff, 0);
+	vlapic_raise(&l, 0x41);
+	vlapic_raise(&l, 0x62);
+	assert_int_equal(vlapic_pending(&l), 0x62);
+	vlapic_accept(&l, 0x62);
+	assert_int_equal(rd(0x80a), 0x60);	  /* PPR: the in-service class */
+	assert_int_equal(vlapic_pending(&l), -1); /* 0x41 is below it */
+	vlapic_raise(&l, 0x63);
+	assert_int_equal(vlapic_pending(&l), -1); /* same class: waits */
+	vlapic_raise(&l, 0x70);
+	assert_int_equal(vlapic_pending(&l), 0x70);
+	wr(0x80b, 0, 0);    /* EOI ends 0x62 */
+	wr(0x808, 0x70, 0); /* TPR class 7 */
+	assert_int_equal(vlapic_pending(&l), -1);
+	wr(0x808, 0x50, 0);
+	assert_int_equal(vlapic_pending(&l), 0x70);
+	/* A software-disabled APIC delivers nothing. */
+	wr(0x80f, 0xff, 0);
+	assert_int_equal(vlapic_pending(&l), -1);
+}
+
+static void test_self_ipi_and_icr(void **state)
+{
+	u64 v;
+
+	wr(0x80f, 0x1ff, 0);
+	wr(0x83f, 0x55, 0);
+	assert_int_equal(vlapic_pending(&l), 0x55);
+	vlapic_accept(&l, 0x55);
+	wr(0x80b, 0, 0);
+	wr(0x830, (3ULL << 32) | 0x66, 0); /* fixed, to id 3: itself */
+	assert_int_equal(vlapic_pending(&l), 0x66);
+	assert_int_equal(rd(0x830), (3ULL << 32) | 0x66);
+	assert_int_equal(vlapic_wrmsr(&l, 0x830, 1ULL << 13, 0), -1); /* reserved bit */
+	wr(0x828, 0, 0);
+	vlapic_raise(&l, 5); /* a vector below 16 is illegal */
+	vlapic_rdmsr(&l, 0x828, 0, &v);
+	assert_int_equal(v, 1 << 6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(test_values_after_init, setup),
+	    cmocka_unit_test_setup(test_gp_cases, setup),
+	    cmocka_unit_test_setup(test_software_disabled_apic_keeps_lvts_masked, setup),
+	    cmocka_unit_test_setup(test_tsc_deadline_timer, setup),
+	    cmocka_unit_test_setup(test_one_shot_and_periodic, setup),
+	    cmocka_unit_test_setup(test_priorities, setup),
+	    cmocka_unit_test_setup(test_self_ipi_and_icr, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
