@@ -310,7 +310,8 @@ static int build_linux(struct domain *d, const void *image, size_t len, const ch
 	printk(LOG_NOTICE,
 	       "domain %s: Linux %s, boot protocol %u.%u, kernel at 0x%llx, initrd %llu KiB at "
 	       "0x%llx\n",
-	       d->cfg.name, e.kernel_version, e.version >> 8, e.version & 0xff, e.kernel_start,
+	       d->cfg.name, e.kernel_version, (unsigned int)e.version >> 8,
+	       (unsigned int)e.version & 0xff, e.kernel_start,
 	       (e.initrd_end - e.initrd_start) >> 10, e.initrd_start);
 	return 0;
 }

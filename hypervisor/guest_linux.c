@@ -247,7 +247,7 @@ int guest_linux_load(const void *image, size_t len, const void *initrd, size_t i
 	entry->version = version;
 	if (version < 0x20c) {
 		snprintf(err, errlen, "Linux boot protocol %u.%u: 2.12 or later needed",
-			 version >> 8, version & 0xff);
+			 (unsigned int)version >> 8, (unsigned int)version & 0xff);
 		return -EINVAL;
 	}
 	if (!(get16(p, HDR_XLOADFLAGS) & XLF_KERNEL_64) || !(p[HDR_LOADFLAGS] & LOADED_HIGH)) {
