@@ -186,6 +186,21 @@ def test_guest_finds_and_uses_com1(boot):
     assert "crashed" not in m.output
 
 
+def test_guest_x2apic_timer_interrupt(boot):
+    # The test guest (apic.c) finds the x2APIC in CPUID and IA32_APIC_BASE,
+    # arms the TSC-deadline timer 10 ms ahead and halts: the interrupt
+    # must come, through its IDT, not before the deadline (the deadline is
+    # a lower bound; how late it comes is not a correctness property).
+    m = boot(append="domain=name=a,mem=16M,node=0,args=\"apic memtest=0\"")
+    m.wait_ready()
+    m.wait_for("(d1) guest: x2apic id 0 version 0x50014", timeout=60)
+    got = m.wait_for(r"^\(d1\) guest: apic timer interrupt 0xec (\w+) the deadline, "
+                     r"(\d+) us after arming$", regex=True)
+    assert got.group(1) == "after" and int(got.group(2)) >= 10000, got.group(0)
+    m.wait_for("domain 1 a: shut down (poweroff)", timeout=60)
+    assert "crashed" not in m.output
+
+
 def test_no_svm_boots_without_guests(boot):
     m = boot(append="domain=name=web,mem=16M", extra=["-cpu", "qemu64"])
     m.wait_ready()

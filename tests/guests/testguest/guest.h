@@ -282,6 +282,33 @@ static inline u8 inb(u16 port)
 /* uart.c: probe COM1 as Linux's 8250 driver does and print through it (the uart argument). */
 void uart_check(void);
 
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline void wrmsr(u32 msr, u64 v)
+{
+	__asm__ volatile("wrmsr" ::"c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+}
+
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((u64)hi << 32) | lo;
+}
+
+/* apic.c: the x2APIC and its TSC-deadline timer, interrupt and all (the apic argument). */
+#define APIC_TIMER_VECTOR 0xec
+void apic_check(void);
+void apic_timer_irq(void);
+void apic_timer_stub(void); /* head.S */
+
 static inline __attribute__((noreturn)) void halt_forever(void)
 {
 	for (;;)

@@ -187,6 +187,40 @@ trap_common:
 	call guest_trap
 	jmp park
 
+	/*
+	 * The local APIC timer's interrupt (apic.c, vector APIC_TIMER_VECTOR):
+	 * save the registers C may change, call apic_timer_irq() on an aligned
+	 * stack, and return to the interrupted code.
+	 */
+	.globl apic_timer_stub
+	.balign 8
+apic_timer_stub:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %rbp
+	movq %rsp, %rbp
+	andq $-16, %rsp
+	call apic_timer_irq
+	movq %rbp, %rsp
+	popq %rbp
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq
+
 	.section .rodata
 	.balign 8
 	.globl trap_stub_table

@@ -19,7 +19,7 @@ enum fault { FAULT_NONE, FAULT_UD, FAULT_NPF, FAULT_TRIPLE };
 
 static struct {
 	enum fault fault;
-	bool spin, hlt, memtest, bench, reboot, mark, checkmark, release, uart;
+	bool spin, hlt, memtest, bench, reboot, mark, checkmark, release, uart, apic;
 	u64 reserve_mib, release_mib;
 	u32 reserve_vnode;
 } opts = {.memtest = true, .reserve_vnode = PRX_VNODE_ANY};
@@ -139,6 +139,8 @@ static void parse_word(const char *w, size_t n)
 		opts.checkmark = true;
 	else if (word_is(w, n, "uart"))
 		opts.uart = true;
+	else if (word_is(w, n, "apic"))
+		opts.apic = true;
 	else if (parse_reserve(w, n) || parse_release(w, n))
 		;
 	else {
@@ -317,14 +319,6 @@ static __attribute__((noreturn)) void finish(unsigned int v)
 	halt_forever();
 }
 
-static u64 rdtsc(void)
-{
-	u32 lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((u64)hi << 32) | lo;
-}
-
 /*
  * VMMCALL round trips: BENCH_CALLS version() calls timed with the TSC,
  * whose frequency Proxima gives in CPUID 0x40000001 EDX.
@@ -456,6 +450,8 @@ void guest_main(u32 magic, u32 mbi_pa)
 	mem_map_all();
 	if (opts.uart)
 		uart_check();
+	if (opts.apic)
+		apic_check();
 	if (opts.checkmark) {
 		/* Before anything writes RAM: what the last domain left must be gone. */
 		memtest_plan(1);

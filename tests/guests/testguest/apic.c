@@ -1,0 +1,64 @@
+/*
+ * The apic argument: the x2APIC as Proxima offers it (CPUID leaf 1: APIC
+ * EDX bit 9, x2APIC ECX bit 21, TSC-deadline ECX bit 24; IA32_APIC_BASE
+ * 0x1b with EN bit 11, EXTD bit 10, BSP bit 8 at 0xfee00000; x2APIC id
+ * 0x802 and version 0x803), and its TSC-deadline timer end to end: SVR
+ * enabled, LVT timer (0x832) in TSC-deadline mode (bits 17-18 = 2) with
+ * APIC_TIMER_VECTOR, a deadline 10 ms ahead in IA32_TSC_DEADLINE (0x6e0),
+ * then STI; HLT until the interrupt comes, whose handler writes EOI
+ * (0x80b). Prints what it saw; a step that fails crashes the guest.
+ */
+#include "guest.h"
+
+#define MSR_APIC_BASE 0x1b
+#define MSR_TSC_DEADLINE 0x6e0
+#define X2APIC_ID 0x802
+#define X2APIC_VERSION 0x803
+#define X2APIC_EOI 0x80b
+#define X2APIC_SVR 0x80f
+#define X2APIC_ISR7 0x817 /* vectors 224-255 */
+#define X2APIC_LVT_TIMER 0x832
+
+static volatile unsigned int ticks;
+static volatile u64 tick_tsc;
+
+void apic_timer_irq(void)
+{
+	tick_tsc = rdtsc();
+	ticks++;
+	wrmsr(X2APIC_EOI, 0);
+}
+
+void apic_check(void)
+{
+	struct cpuid_regs r;
+	u64 base, khz, t0, deadline;
+
+	cpuid(1, &r);
+	if (!(r.edx & (1u << 9)) || !(r.ecx & (1u << 21)) || !(r.ecx & (1u << 24)))
+		crash("guest: cpuid leaf 1 edx 0x%x ecx 0x%x: no apic, x2apic or tsc-deadline\n",
+		      r.edx, r.ecx);
+	base = rdmsr(MSR_APIC_BASE);
+	if (base != (0xfee00000u | (1u << 11) | (1u << 10) | (1u << 8)))
+		crash("guest: apic base 0x%lx\n", base);
+	gprintf("guest: x2apic id %lu version 0x%lx\n", rdmsr(X2APIC_ID), rdmsr(X2APIC_VERSION));
+	cpuid(PRX_CPUID_BASE + 1, &r);
+	khz = r.edx;
+	if (!khz)
+		crash("guest: no tsc rate\n");
+	wrmsr(X2APIC_SVR, 0x1ff);
+	wrmsr(X2APIC_LVT_TIMER, (2u << 17) | APIC_TIMER_VECTOR);
+	t0 = rdtsc();
+	deadline = t0 + khz * 10; /* 10 ms */
+	wrmsr(MSR_TSC_DEADLINE, deadline);
+	while (!ticks)
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	if (ticks != 1 || (rdmsr(X2APIC_ISR7) & (1u << (APIC_TIMER_VECTOR - 224))))
+		crash("guest: apic timer: %u interrupts, isr 0x%lx\n", ticks, rdmsr(X2APIC_ISR7));
+	if (rdmsr(MSR_TSC_DEADLINE) != 0)
+		crash("guest: apic timer: deadline still armed\n");
+	gprintf("guest: apic timer interrupt 0x%x %s the deadline, %lu us after arming\n",
+		APIC_TIMER_VECTOR, tick_tsc >= deadline ? "after" : "BEFORE",
+		(tick_tsc - t0) * 1000 / khz);
+	wrmsr(X2APIC_LVT_TIMER, 1u << 16); /* masked again */
+}
