@@ -301,6 +301,16 @@ LINUX_ARGS ?= earlyprintk=serial console=ttyS0 nokaslr
 linux-guest:
 	$(Q)$(srctree)/scripts/fetch-linux-guest $(LINUX_GUEST)
 
+# make check-linux: the stock Linux guest's boot test (tests/linux/), on
+# the image of make check's configuration (build/check) and the kernel of
+# make linux-guest; not part of make check yet (see Documentation/testing.md).
+.PHONY: check-linux
+check-linux:
+	$(Q)$(MAKE) --no-print-directory O=$(srctree)/build/check debug_defconfig >/dev/null
+	$(Q)$(MAKE) --no-print-directory O=$(srctree)/build/check all linux-guest
+	$(Q)cd $(srctree)/tests && PROXIMA_BUILD=$(srctree)/build/check $(PYTHON) -m pytest -v \
+		-p no:cacheprovider linux/
+
 run-linux: all linux-guest
 	$(Q)$(srctree)/scripts/qemu-run --topology $(TOPOLOGY) --kernel $(objtree)/proxima \
 		--append 'domain=name=linux,mem=256M,image=0,args="$(LINUX_ARGS)" $(CMDLINE)' \

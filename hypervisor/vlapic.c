@@ -48,6 +48,7 @@ void vlapic_init(struct vlapic *l, u32 id, bool bsp)
 	l->svr = 0xff;
 	/* x2APIC logical id: cluster id << 16, one bit of 16 in the cluster. */
 	l->ldr = ((id >> 4) << 16) | (1U << (id & 0xf));
+	l->xapic_dfr = 0xffffffff; /* flat model */
 	for (i = 0; i < NR_LVT; i++)
 		l->lvt[i] = LVT_MASKED;
 }
@@ -165,17 +166,11 @@ static u32 current_count(const struct vlapic *l, u64 now)
 	return (u32)((period - gone) / divisor(l));
 }
 
-int vlapic_rdmsr(struct vlapic *l, u32 msr, u64 now, u64 *val)
+static int reg_write(struct vlapic *l, u32 msr, u64 val, u64 now);
+
+/* Read register msr (0x800 + xAPIC offset / 16) whatever the mode. */
+static int reg_read(struct vlapic *l, u32 msr, u64 now, u64 *val)
 {
-	vlapic_tick(l, now);
-	if (msr == MSR_VLAPIC_BASE) {
-		*val = l->apic_base;
-		return 0;
-	}
-	if (msr == MSR_TSC_DEADLINE) {
-		*val = TIMER_MODE(l->lvt[LVT_TIMER]) == TIMER_DEADLINE ? l->tsc_deadline : 0;
-		return 0;
-	}
 	switch (msr) {
 	case REG_ID:
 		*val = l->id;
@@ -230,6 +225,33 @@ int vlapic_rdmsr(struct vlapic *l, u32 msr, u64 now, u64 *val)
 	return -1; /* EOI, SELF_IPI (write-only) and the reserved ones */
 }
 
+bool vlapic_x2apic_mode(const struct vlapic *l)
+{
+	return (l->apic_base & (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD)) ==
+	       (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD);
+}
+
+bool vlapic_xapic_mode(const struct vlapic *l)
+{
+	return (l->apic_base & (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD)) == VLAPIC_BASE_EN;
+}
+
+int vlapic_rdmsr(struct vlapic *l, u32 msr, u64 now, u64 *val)
+{
+	vlapic_tick(l, now);
+	if (msr == MSR_VLAPIC_BASE) {
+		*val = l->apic_base;
+		return 0;
+	}
+	if (msr == MSR_TSC_DEADLINE) {
+		*val = TIMER_MODE(l->lvt[LVT_TIMER]) == TIMER_DEADLINE ? l->tsc_deadline : 0;
+		return 0;
+	}
+	if (!vlapic_x2apic_mode(l))
+		return -1; /* the x2APIC MSRs exist in x2APIC mode only */
+	return reg_read(l, msr, now, val);
+}
+
 /* An ICR write: only fixed interrupts to this APIC (itself or by id) are delivered here. */
 static int write_icr(struct vlapic *l, u64 val)
 {
@@ -264,18 +286,53 @@ static int write_lvt(struct vlapic *l, enum vlapic_lvt i, u64 val, u64 now)
 	return 0;
 }
 
+/*
+ * IA32_APIC_BASE: the base stays at 0xfee00000 and BSP as it is; the mode
+ * may go x2APIC -> disabled, disabled -> xAPIC or x2APIC, xAPIC -> x2APIC
+ * (SDM: x2APIC to xAPIC only through disabled). Disabling resets the APIC.
+ */
+static int write_base(struct vlapic *l, u64 val)
+{
+	u64 mode = val & (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD);
+	u64 old = l->apic_base & (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD);
+
+	if ((val & ~(VLAPIC_BASE_EN | VLAPIC_BASE_EXTD)) !=
+	    (l->apic_base & ~(VLAPIC_BASE_EN | VLAPIC_BASE_EXTD)))
+		return -1;
+	if (mode == VLAPIC_BASE_EXTD)
+		return -1; /* x2APIC without enable is reserved */
+	if (old == (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD) && mode == VLAPIC_BASE_EN)
+		return -1;
+	if (!mode && old) {
+		u32 id = l->id;
+		bool bsp = l->apic_base & VLAPIC_BASE_BSP;
+
+		vlapic_init(l, id, bsp);
+	}
+	l->apic_base = val;
+	return 0;
+}
+
 int vlapic_wrmsr(struct vlapic *l, u32 msr, u64 val, u64 now)
 {
-	unsigned int i;
-
 	vlapic_tick(l, now);
 	if (msr == MSR_VLAPIC_BASE)
-		return val == l->apic_base ? 0 : -1;
+		return write_base(l, val);
 	if (msr == MSR_TSC_DEADLINE) {
 		if (TIMER_MODE(l->lvt[LVT_TIMER]) == TIMER_DEADLINE)
 			l->tsc_deadline = val;
 		return 0; /* ignored in the other modes */
 	}
+	if (!vlapic_x2apic_mode(l))
+		return -1;
+	return reg_write(l, msr, val, now);
+}
+
+/* Write register msr (0x800 + xAPIC offset / 16) whatever the mode. */
+static int reg_write(struct vlapic *l, u32 msr, u64 val, u64 now)
+{
+	unsigned int i;
+
 	if (msr >= REG_LVT_TIMER && msr <= REG_LVT_ERROR)
 		return write_lvt(l, (enum vlapic_lvt)(msr - REG_LVT_TIMER), val, now);
 	switch (msr) {
@@ -327,4 +384,64 @@ int vlapic_wrmsr(struct vlapic *l, u32 msr, u64 val, u64 now)
 		return 0;
 	}
 	return -1; /* read-only (ID, version, PPR, LDR, ISR, TMR, IRR, current count) or reserved */
+}
+
+/* --- xAPIC mode: the registers as a page of memory ------------------- */
+
+#define XAPIC_ID 0x020
+#define XAPIC_EOI 0x0b0
+#define XAPIC_LDR 0x0d0
+#define XAPIC_DFR 0x0e0
+#define XAPIC_ICR_LOW 0x300
+#define XAPIC_ICR_HIGH 0x310
+
+u32 vlapic_mmio_read(struct vlapic *l, u32 offset, u64 now)
+{
+	u64 v = 0;
+
+	vlapic_tick(l, now);
+	if (offset & 0xf || offset >= 0x400)
+		return 0;
+	switch (offset) {
+	case XAPIC_ID:
+		return l->id << 24;
+	case XAPIC_LDR:
+		return l->xapic_ldr;
+	case XAPIC_DFR:
+		return l->xapic_dfr;
+	case XAPIC_ICR_LOW:
+		return (u32)l->icr;
+	case XAPIC_ICR_HIGH:
+		return l->xapic_icr_high;
+	}
+	return reg_read(l, 0x800 + (offset >> 4), now, &v) ? 0 : (u32)v;
+}
+
+void vlapic_mmio_write(struct vlapic *l, u32 offset, u32 val, u64 now)
+{
+	vlapic_tick(l, now);
+	if (offset & 0xf || offset >= 0x400)
+		return;
+	switch (offset) {
+	case XAPIC_ID:
+		return; /* kept as it is */
+	case XAPIC_EOI:
+		reg_write(l, REG_EOI, 0, now); /* any value */
+		return;
+	case XAPIC_LDR:
+		l->xapic_ldr = val & 0xff000000;
+		return;
+	case XAPIC_DFR:
+		l->xapic_dfr = val | 0x0fffffff;
+		return;
+	case XAPIC_ICR_HIGH:
+		l->xapic_icr_high = val & 0xff000000;
+		return;
+	case XAPIC_ICR_LOW:
+		/* The destination is the high word's top byte: an 8-bit APIC id. */
+		write_icr(l, ((u64)(l->xapic_icr_high >> 24) << 32) | (val & ~0xfff32000U));
+		return;
+	}
+	/* Registers xAPIC software may not write are ignored, not faulted. */
+	reg_write(l, 0x800 + (offset >> 4), val, now);
 }

@@ -1,9 +1,9 @@
 /*
- * A vCPU's local APIC in x2APIC mode (hypervisor/vlapic.c): the register
- * set as MSRs 0x800-0x8ff (Intel SDM vol. 3, "x2APIC Register Address
- * Space"; AMD APM vol. 2, 16.11), IA32_APIC_BASE (0x1b) and
- * IA32_TSC_DEADLINE (0x6e0); the timer in one-shot, periodic and
- * TSC-deadline modes, counting at the TSC rate over its divide
+ * A vCPU's local APIC (hypervisor/vlapic.c), in x2APIC mode from reset
+ * (xAPIC mode once the guest switches, through disabled): the register
+ * set as MSRs 0x800-0x8ff (or a page of memory in xAPIC mode) (Intel SDM vol. 3, "x2APIC Register
+ * Address Space"; AMD APM vol. 2, 16.11), IA32_APIC_BASE (0x1b) and IA32_TSC_DEADLINE (0x6e0); the
+ * timer in one-shot, periodic and TSC-deadline modes, counting at the TSC rate over its divide
  * configuration; interrupt request and in-service bits with priorities
  * against TPR; EOI; self-IPIs. Pure: time comes in as TSC values, and
  * whoever runs the vCPU asks what to inject. One vCPU's, used by that
@@ -38,21 +38,39 @@ struct vlapic {
 	u64 tsc_deadline; /* TSC-deadline mode: 0 is disarmed */
 	bool timer_armed; /* one-shot or periodic count running */
 	u32 irr[8], isr[8];
-	u64 timer_fired; /* times the timer put its vector in IRR */
+	u32 xapic_ldr, xapic_dfr, xapic_icr_high; /* xAPIC mode's own registers */
+	u64 timer_fired;			  /* times the timer put its vector in IRR */
 };
 
 /* Reset l to the state after INIT, in x2APIC mode, with x2APIC id id; bsp: vCPU 0. */
 void vlapic_init(struct vlapic *l, u32 id, bool bsp);
+
+/* The mode IA32_APIC_BASE sets: x2APIC (EN and EXTD), xAPIC (EN alone); else disabled. */
+bool vlapic_x2apic_mode(const struct vlapic *l);
+bool vlapic_xapic_mode(const struct vlapic *l);
+
+/*
+ * xAPIC mode: a 32-bit load or store at offset of the register page (at
+ * IA32_APIC_BASE's address) at TSC now. The registers are the x2APIC's
+ * but for the xAPIC's own: ID (the id in bits 24-31, writes ignored),
+ * LDR and DFR (written by software), ICR as two words (a write to the
+ * low one sends, to the 8-bit id in the high one's top byte), EOI of any
+ * value. Unaligned offsets, reserved and write-only registers read 0;
+ * writes to read-only or reserved registers are ignored.
+ */
+u32 vlapic_mmio_read(struct vlapic *l, u32 offset, u64 now);
+void vlapic_mmio_write(struct vlapic *l, u32 offset, u32 val, u64 now);
 
 /* Whether msr is one of the APIC's (APIC_BASE, TSC_DEADLINE, 0x800-0x8ff). */
 bool vlapic_is_msr(u32 msr);
 
 /*
  * RDMSR and WRMSR of one of the APIC's MSRs at TSC now: 0, or -1 for an
- * access the architecture answers with #GP (a reserved or write-only
- * register read, a read-only one written, reserved bits set, EOI or
- * self-IPI with a value other than allowed, APIC_BASE changed in a way
- * not supported: only the state it is in now is accepted).
+ * access the architecture answers with #GP (an x2APIC register outside
+ * x2APIC mode, a reserved or write-only register read, a read-only one
+ * written, reserved bits set, EOI or self-IPI with a value other than
+ * allowed; IA32_APIC_BASE moved, its BSP bit changed, x2APIC to xAPIC
+ * but through disabled, or EXTD without EN). Disabling the APIC resets it.
  */
 int vlapic_rdmsr(struct vlapic *l, u32 msr, u64 now, u64 *val);
 int vlapic_wrmsr(struct vlapic *l, u32 msr, u64 val, u64 now);

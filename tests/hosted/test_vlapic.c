@@ -7,7 +7,10 @@
  * configuration (0b0000 divides by 2, 0b1011 by 1), timer modes in LVT
  * timer bits 17-18 (one-shot 0, periodic 1, TSC-deadline 2), PPR from TPR
  * and the highest in-service class, #GP for a write to a read-only
- * register, a read of EOI, or a non-zero EOI).
+ * register, a read of EOI, or a non-zero EOI; the mode transitions of
+ * IA32_APIC_BASE, x2APIC to xAPIC only through disabled; in xAPIC mode
+ * the registers at their page offsets, ID in bits 24-31, LDR and DFR
+ * written by software, ICR as two words with an 8-bit destination).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -189,6 +192,85 @@ static void test_self_ipi_and_icr(void **state)
 	assert_int_equal(v, 1 << 6);
 }
 
+static void test_mode_changes(void **state)
+{
+	u64 base = rd(0x1b), v;
+
+	/* x2APIC to xAPIC only through disabled (SDM: "x2APIC State Transitions"). */
+	assert_int_equal(vlapic_wrmsr(&l, 0x1b, base & ~(1ULL << 10), 0), -1);
+	assert_int_equal(vlapic_wrmsr(&l, 0x1b, base & ~(3ULL << 10) & ~0ULL, 0), 0);
+	assert_false(vlapic_x2apic_mode(&l) || vlapic_xapic_mode(&l));
+	assert_int_equal(vlapic_wrmsr(&l, 0x1b, (base & ~(3ULL << 10)) | (1ULL << 10), 0), -1);
+	assert_int_equal(vlapic_wrmsr(&l, 0x1b, (base & ~(3ULL << 10)) | (1ULL << 11), 0), 0);
+	assert_true(vlapic_xapic_mode(&l));
+	assert_int_equal(vlapic_rdmsr(&l, 0x802, 0, &v), -1); /* no x2APIC MSRs in xAPIC mode */
+	assert_int_equal(vlapic_wrmsr(&l, 0x80b, 0, 0), -1);
+	/* Moving the page or dropping BSP is not taken. */
+	assert_int_equal(
+	    vlapic_wrmsr(&l, 0x1b,
+			 (base & ~(3ULL << 10) & ~0xfffff000ULL) | 0xfec00000 | (1ULL << 11), 0),
+	    -1);
+	assert_int_equal(
+	    vlapic_wrmsr(&l, 0x1b, (base & ~(3ULL << 10) & ~(1ULL << 8)) | (1ULL << 11), 0), -1);
+	/* And back up to x2APIC. */
+	assert_int_equal(vlapic_wrmsr(&l, 0x1b, base, 0), 0);
+	assert_true(vlapic_x2apic_mode(&l));
+}
+
+static void to_xapic(void)
+{
+	u64 base = rd(0x1b) & ~(3ULL << 10);
+
+	wr(0x1b, base, 0);
+	wr(0x1b, base | (1ULL << 11), 0);
+}
+
+static void test_xapic_registers(void **state)
+{
+	to_xapic();
+	assert_int_equal(vlapic_mmio_read(&l, 0x020, 0), 3U << 24); /* ID in bits 24-31 */
+	assert_int_equal(vlapic_mmio_read(&l, 0x030, 0), 0x50014);
+	assert_int_equal(vlapic_mmio_read(&l, 0x0f0, 0), 0xff);	      /* SVR */
+	assert_int_equal(vlapic_mmio_read(&l, 0x320, 0), 0x10000);    /* LVT timer masked */
+	assert_int_equal(vlapic_mmio_read(&l, 0x0e0, 0), 0xffffffff); /* DFR: flat */
+	vlapic_mmio_write(&l, 0x020, 0x7000000, 0);		      /* ID: kept */
+	assert_int_equal(vlapic_mmio_read(&l, 0x020, 0), 3U << 24);
+	vlapic_mmio_write(&l, 0x0d0, 0x01000000, 0); /* LDR: the kernel sets it */
+	assert_int_equal(vlapic_mmio_read(&l, 0x0d0, 0), 0x01000000);
+	vlapic_mmio_write(&l, 0x0e0, 0x0fffffff, 0);
+	assert_int_equal(vlapic_mmio_read(&l, 0x0e0, 0), 0x0fffffff);
+	vlapic_mmio_write(&l, 0x030, 0, 0); /* version: read-only, ignored */
+	assert_int_equal(vlapic_mmio_read(&l, 0x030, 0), 0x50014);
+	assert_int_equal(vlapic_mmio_read(&l, 0x0b0, 0), 0); /* EOI: write-only */
+	assert_int_equal(vlapic_mmio_read(&l, 0x024, 0), 0); /* unaligned */
+	assert_int_equal(vlapic_mmio_read(&l, 0x400, 0), 0); /* past the registers */
+}
+
+static void test_xapic_ipi_timer_and_eoi(void **state)
+{
+	to_xapic();
+	vlapic_mmio_write(&l, 0x0f0, 0x1ff, 0);
+	/* A fixed IPI to id 3 (itself): ICR high first, then the low word sends. */
+	vlapic_mmio_write(&l, 0x310, 3U << 24, 0);
+	vlapic_mmio_write(&l, 0x300, 0x41, 0);
+	assert_int_equal(vlapic_mmio_read(&l, 0x310, 0), 3U << 24);
+	assert_int_equal(vlapic_pending(&l), 0x41);
+	vlapic_accept(&l, 0x41);
+	vlapic_mmio_write(&l, 0x0b0, 0x1234, 0);		    /* EOI of any value */
+	assert_int_equal(vlapic_mmio_read(&l, 0x100 + 0x20, 0), 0); /* ISR bits 32-63 */
+	/* An IPI to another id is not delivered here. */
+	vlapic_mmio_write(&l, 0x310, 5U << 24, 0);
+	vlapic_mmio_write(&l, 0x300, 0x42, 0);
+	assert_int_equal(vlapic_pending(&l), -1);
+	/* The one-shot timer through the page: divide by 1, 10 counts. */
+	vlapic_mmio_write(&l, 0x3e0, 0xb, 100);
+	vlapic_mmio_write(&l, 0x320, 0x50, 100);
+	vlapic_mmio_write(&l, 0x380, 10, 100);
+	assert_int_equal(vlapic_mmio_read(&l, 0x390, 104), 6);
+	vlapic_tick(&l, 110);
+	assert_int_equal(vlapic_pending(&l), 0x50);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +281,9 @@ int main(void)
 	    cmocka_unit_test_setup(test_one_shot_and_periodic, setup),
 	    cmocka_unit_test_setup(test_priorities, setup),
 	    cmocka_unit_test_setup(test_self_ipi_and_icr, setup),
+	    cmocka_unit_test_setup(test_mode_changes, setup),
+	    cmocka_unit_test_setup(test_xapic_registers, setup),
+	    cmocka_unit_test_setup(test_xapic_ipi_timer_and_eoi, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

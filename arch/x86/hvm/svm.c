@@ -29,6 +29,7 @@
 #include <hv/smp.h>
 #include <public/hypercall.h>
 
+#include "insn.h"
 #include "svm.h"
 
 #define MSR_VM_CR 0xc0010114
@@ -51,6 +52,7 @@
 #define ATTR_LDT 0x82
 #define ATTR_L (1U << 9)
 #define RFLAGS_IF (1ULL << 9)
+#define CR4_LA57 (1ULL << 12)
 
 #define GUEST_ASID 1
 #define PAT_POWER_ON 0x0007040600070406ULL
@@ -372,9 +374,10 @@ static void cpuid_filter(struct vcpu *v, u32 leaf, u32 sub, struct cpuid_regs *r
 		 */
 		r->ebx = (r->ebx & 0xffff) | ((v->dom->nr_vcpus & 0xff) << 16) | (v->id << 24);
 		r->ecx &= ~((1U << 3) | (1U << 5) | (1U << 26) | (1U << 27) | (1U << 28));
-		r->ecx |= (1U << 21) | (1U << 24); /* x2APIC, TSC-deadline */
-		r->ecx |= 1U << 31;		   /* running under a hypervisor */
-		r->edx |= 1U << 9;		   /* APIC */
+		r->ecx |= (1U << 21) | (1U << 24);   /* x2APIC, TSC-deadline */
+		r->ecx |= 1U << 31;		     /* running under a hypervisor */
+		r->edx |= 1U << 9;		     /* APIC */
+		r->edx &= ~((1U << 7) | (1U << 14)); /* no machine check (MCE, MCA) */
 		break;
 	case 6:
 		r->eax |= 1U << 2; /* ARAT: the APIC timer runs in every C-state */
@@ -478,9 +481,125 @@ static enum hvm_exit exit_shutdown(struct vcpu *v, struct svm_vcpu *sv, struct v
 	return crash(v, "triple fault (shutdown)");
 }
 
+/* A guest register by its number in instructions: 0 RAX .. 15 R15 (RAX, RSP in the VMCB). */
+static u64 *gpr_slot(struct svm_vcpu *sv, int reg)
+{
+	u64 *g[16] = {NULL,	  &sv->g.rcx, &sv->g.rdx, &sv->g.rbx, NULL,	  &sv->g.rbp,
+		      &sv->g.rsi, &sv->g.rdi, &sv->g.r8,  &sv->g.r9,  &sv->g.r10, &sv->g.r11,
+		      &sv->g.r12, &sv->g.r13, &sv->g.r14, &sv->g.r15};
+
+	return g[reg];
+}
+
+static u64 gpr_get(struct svm_vcpu *sv, const struct vmcb *vm, int reg)
+{
+	return reg == 0 ? vm->rax : reg == 4 ? vm->rsp : *gpr_slot(sv, reg);
+}
+
+static void gpr_set(struct svm_vcpu *sv, struct vmcb *vm, int reg, u64 val)
+{
+	if (reg == 0)
+		vm->rax = val;
+	else if (reg == 4)
+		vm->rsp = val;
+	else
+		*gpr_slot(sv, reg) = val;
+}
+
+/*
+ * The guest-physical address of linear address va by the guest's own page
+ * tables: paging off, or long-mode paging with 4 or (CR4.LA57) 5 levels
+ * (4 KiB, 2 MiB, 1 GiB pages). -1 if a table is not in RAM or an entry is
+ * not present.
+ */
+static int guest_linear_to_gpa(struct vcpu *v, const struct vmcb *vm, u64 va, u64 *gpa)
+{
+	u64 table = vm->cr3 & PTE_ADDR, e = 0;
+	int level;
+
+	if (!(vm->cr0 & CR0_PG)) {
+		*gpa = va & 0xffffffff;
+		return 0;
+	}
+	if (!(vm->efer & EFER_LMA))
+		return -1; /* 32-bit paging: not here */
+	for (level = vm->cr4 & CR4_LA57 ? 5 : 4; level >= 1; level--) {
+		unsigned int shift = 12 + 9 * (unsigned int)(level - 1);
+
+		if (dom_copy_from_guest(v->dom, &e, table + ((va >> shift) & 511) * 8, 8) ||
+		    !(e & PTE_P))
+			return -1;
+		if (level == 1 || ((level == 2 || level == 3) && (e & PTE_PS))) {
+			u64 mask = (1ULL << shift) - 1;
+
+			*gpa = ((e & PTE_ADDR) & ~mask) | (va & mask);
+			return 0;
+		}
+		table = e & PTE_ADDR;
+	}
+	return -1;
+}
+
+/* Up to 15 bytes of the instruction at the guest's RIP; how many were there. */
+static unsigned int fetch_insn(struct vcpu *v, const struct vmcb *vm, u8 *buf)
+{
+	unsigned int n = 0;
+
+	while (n < 15) {
+		u64 va = vm->cs.base + vm->rip + n, gpa;
+		unsigned int chunk =
+		    MIN(15 - n, (unsigned int)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
+
+		if (guest_linear_to_gpa(v, vm, va, &gpa) ||
+		    dom_copy_from_guest(v->dom, buf + n, gpa, chunk))
+			break;
+		n += chunk;
+	}
+	return n;
+}
+
+/*
+ * A load or store that hit the xAPIC register page: decode it (no decode
+ * assists are relied on), do it on the vCPU's APIC and step over it.
+ */
+static enum hvm_exit emulate_xapic(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *vm, u64 gpa)
+{
+	u32 offset = (u32)(gpa & (PAGE_SIZE - 1));
+	struct mem_insn in;
+	u8 bytes[15];
+	unsigned int n = fetch_insn(v, vm, bytes);
+	u64 val;
+
+	if (insn_decode_mem(bytes, n, &in) || in.size != 4)
+		return crash(
+		    v,
+		    "xAPIC access at 0x%llx by an instruction not emulated (%u bytes read: "
+		    "%02x %02x %02x %02x)",
+		    gpa, n, n > 0 ? bytes[0] : 0, n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0,
+		    n > 3 ? bytes[3] : 0);
+	val = in.reg >= 0 ? gpr_get(sv, vm, in.reg) : in.imm;
+	if (in.load && in.store) { /* XCHG */
+		u32 old = vlapic_mmio_read(&v->lapic, offset, rdtsc());
+
+		vlapic_mmio_write(&v->lapic, offset, (u32)val, rdtsc());
+		gpr_set(sv, vm, in.reg, old);
+	} else if (in.store) {
+		vlapic_mmio_write(&v->lapic, offset, (u32)val, rdtsc());
+	} else {
+		/* A 32-bit load zero-extends into the 64-bit register. */
+		gpr_set(sv, vm, in.reg, vlapic_mmio_read(&v->lapic, offset, rdtsc()));
+	}
+	vm->rip += in.len;
+	return HVM_EXIT_HANDLED;
+}
+
 static enum hvm_exit exit_npf(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *vm)
 {
 	u64 e = vm->exit_info1;
+
+	if (vlapic_xapic_mode(&v->lapic) &&
+	    (vm->exit_info2 & ~(u64)(PAGE_SIZE - 1)) == VLAPIC_BASE_DEFAULT)
+		return emulate_xapic(v, sv, vm, vm->exit_info2);
 
 	return crash(v, "nested page fault at gpa 0x%llx (%s, %s)", vm->exit_info2,
 		     e & 16  ? "fetch"
