@@ -226,25 +226,22 @@ static int write_boot_tables(const struct guest_mem *gm, u64 *table)
 	return rc;
 }
 
-int guest_linux_load(const void *image, size_t len, const void *initrd, size_t initrd_len,
-		     const char *cmdline, const struct guest_mem *gm, u64 rsdp_gpa,
-		     struct guest_linux_entry *entry, char *err, size_t errlen)
+/*
+ * The checks of the header before anything else is looked at: a bzImage,
+ * protocol 2.12 or later, a 64-bit entry, a header and setup code inside
+ * the file. 0 with the header's end and the setup code's length, or
+ * -EINVAL with the reason in err.
+ */
+static int check_header(const u8 *p, size_t len, size_t *hdr_end, size_t *setup_len, char *err,
+			size_t errlen)
 {
-	const u8 *p = image;
-	u8 *zp;
-	size_t hdr_end, setup_len, cmd_len = cmdline ? strlen(cmdline) : 0, kv;
-	u64 kernel_len, init_size, load, rd = 0, limit;
-	u32 cmdline_size;
 	u16 version;
-	int rc;
 
-	memset(entry, 0, sizeof(*entry));
-	if (!guest_linux_detect(image, len)) {
+	if (!guest_linux_detect(p, len)) {
 		snprintf(err, errlen, "not a bzImage (no boot flag 0xaa55 and \"HdrS\" at 0x1fe)");
 		return -EINVAL;
 	}
 	version = get16(p, HDR_VERSION);
-	entry->version = version;
 	if (version < 0x20c) {
 		snprintf(err, errlen, "Linux boot protocol %u.%u: 2.12 or later needed",
 			 (unsigned int)version >> 8, (unsigned int)version & 0xff);
@@ -255,12 +252,94 @@ int guest_linux_load(const void *image, size_t len, const void *initrd, size_t i
 			 get16(p, HDR_XLOADFLAGS));
 		return -EINVAL;
 	}
-	hdr_end = 0x202 + p[HDR_JUMP_END];
-	setup_len = ((size_t)(p[HDR_SETUP_SECTS] ? p[HDR_SETUP_SECTS] : 4) + 1) * 512;
-	if (hdr_end < HDR_MIN_END || hdr_end > 0x290 || setup_len + 0x200 >= len) {
+	*hdr_end = 0x202 + p[HDR_JUMP_END];
+	*setup_len = ((size_t)(p[HDR_SETUP_SECTS] ? p[HDR_SETUP_SECTS] : 4) + 1) * 512;
+	if (*hdr_end < HDR_MIN_END || *hdr_end > 0x290 || *setup_len + 0x200 >= len) {
 		snprintf(err, errlen, "setup header or setup code past the file (%zu bytes)", len);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* The version string the header points to (inside the setup code), printable bytes only. */
+static void copy_version(const u8 *p, size_t setup_len, char *out, size_t size)
+{
+	size_t kv = get16(p, HDR_KERNEL_VERSION), i;
+
+	if (!kv)
+		return;
+	for (i = 0; i + 1 < size && kv + 0x200 + i < setup_len && p[kv + 0x200 + i] >= 0x20 &&
+		    p[kv + 0x200 + i] < 0x7f;
+	     i++)
+		out[i] = (char)p[kv + 0x200 + i];
+}
+
+/* What the loader fills in of the zero page beside the image's header (rsdp 0: none). */
+static void set_loader_fields(u8 *zp, u64 load, u64 rd, u64 rd_len, u64 rsdp)
+{
+	zp[HDR_TYPE_OF_LOADER] = LOADER_UNDEFINED;
+	put32(zp, HDR_CODE32_START, (u32)load);
+	put32(zp, HDR_CMD_LINE_PTR, GUEST_LINUX_CMDLINE_ADDR);
+	put32(zp, HDR_RAMDISK_IMAGE, (u32)rd);
+	put32(zp, HDR_RAMDISK_SIZE, (u32)rd_len);
+	put32(zp, ZP_EXT_RAMDISK_IMAGE, (u32)(rd >> 32));
+	put32(zp, ZP_EXT_RAMDISK_SIZE, (u32)(rd_len >> 32));
+	put32(zp, ZP_EXT_CMD_LINE_PTR, 0);
+	put64(zp, ZP_ACPI_RSDP_ADDR, rsdp);
+}
+
+/*
+ * Where the boot tables (low RAM), the kernel (init_size bytes) and the
+ * initrd go: 0, or -ENOMEM with the reason in err. *rd is 0 without one.
+ */
+static int place_all(const u8 *p, const struct guest_mem *gm, u64 init_size, size_t initrd_len,
+		     u64 *load, u64 *rd, char *err, size_t errlen)
+{
+	u64 limit = MIN((u64)get32(p, HDR_INITRD_ADDR_MAX) + 1, GiB(4));
+
+	if (!ram_holding(gm, 0, GUEST_LINUX_LOW_END)) {
+		snprintf(err, errlen, "no RAM for the boot tables below 0x%x", GUEST_LINUX_LOW_END);
+		return -ENOMEM;
+	}
+	*load = place_kernel(gm, get64(p, HDR_PREF_ADDRESS), init_size,
+			     MAX((u64)get32(p, HDR_KERNEL_ALIGNMENT), (u64)PAGE_SIZE),
+			     p[HDR_RELOCATABLE]);
+	if (!*load) {
+		snprintf(err, errlen, "no RAM for the kernel: %llu MiB from 0x%llx%s",
+			 (init_size + MiB(1) - 1) >> 20, get64(p, HDR_PREF_ADDRESS),
+			 p[HDR_RELOCATABLE] ? " or elsewhere" : " (not relocatable)");
+		return -ENOMEM;
+	}
+	*rd = 0;
+	if (initrd_len) {
+		*rd = place_initrd(gm, initrd_len, limit, *load, *load + init_size);
+		if (!*rd) {
+			snprintf(err, errlen, "no RAM below 0x%llx for the initrd of %zu bytes",
+				 limit, initrd_len);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int guest_linux_load(const void *image, size_t len, const void *initrd, size_t initrd_len,
+		     const char *cmdline, const struct guest_mem *gm, u64 rsdp_gpa,
+		     struct guest_linux_entry *entry, char *err, size_t errlen)
+{
+	const u8 *p = image;
+	u8 *zp;
+	size_t hdr_end, setup_len, cmd_len = cmdline ? strlen(cmdline) : 0;
+	u64 kernel_len, init_size, load, rd = 0;
+	u32 cmdline_size;
+	u16 version;
+	int rc;
+
+	memset(entry, 0, sizeof(*entry));
+	rc = check_header(p, len, &hdr_end, &setup_len, err, errlen);
+	if (rc)
+		return rc;
+	version = get16(p, HDR_VERSION);
+	entry->version = version;
 	kernel_len = len - setup_len;
 	if ((u64)get32(p, HDR_SYSSIZE) * 16 > kernel_len) {
 		snprintf(err, errlen, "syssize says %llu bytes of kernel, the file has %llu",
@@ -274,28 +353,9 @@ int guest_linux_load(const void *image, size_t len, const void *initrd, size_t i
 			 cmdline_size);
 		return -EINVAL;
 	}
-	if (!ram_holding(gm, 0, GUEST_LINUX_LOW_END)) {
-		snprintf(err, errlen, "no RAM for the boot tables below 0x%x", GUEST_LINUX_LOW_END);
-		return -ENOMEM;
-	}
-	load = place_kernel(gm, get64(p, HDR_PREF_ADDRESS), init_size,
-			    MAX((u64)get32(p, HDR_KERNEL_ALIGNMENT), (u64)PAGE_SIZE),
-			    p[HDR_RELOCATABLE]);
-	if (!load) {
-		snprintf(err, errlen, "no RAM for the kernel: %llu MiB from 0x%llx%s",
-			 (init_size + MiB(1) - 1) >> 20, get64(p, HDR_PREF_ADDRESS),
-			 p[HDR_RELOCATABLE] ? " or elsewhere" : " (not relocatable)");
-		return -ENOMEM;
-	}
-	limit = MIN((u64)get32(p, HDR_INITRD_ADDR_MAX) + 1, GiB(4));
-	if (initrd_len) {
-		rd = place_initrd(gm, initrd_len, limit, load, load + init_size);
-		if (!rd) {
-			snprintf(err, errlen, "no RAM below 0x%llx for the initrd of %zu bytes",
-				 limit, initrd_len);
-			return -ENOMEM;
-		}
-	}
+	rc = place_all(p, gm, init_size, initrd_len, &load, &rd, err, errlen);
+	if (rc)
+		return rc;
 	/* The zero page: the image's setup header, then what the loader says. */
 	zp = kzalloc(PAGE_SIZE);
 	if (!zp) {
@@ -303,16 +363,7 @@ int guest_linux_load(const void *image, size_t len, const void *initrd, size_t i
 		return -ENOMEM;
 	}
 	memcpy(zp + HDR_START, p + HDR_START, hdr_end - HDR_START);
-	zp[HDR_TYPE_OF_LOADER] = LOADER_UNDEFINED;
-	put32(zp, HDR_CODE32_START, (u32)load);
-	put32(zp, HDR_CMD_LINE_PTR, GUEST_LINUX_CMDLINE_ADDR);
-	put32(zp, HDR_RAMDISK_IMAGE, (u32)rd);
-	put32(zp, HDR_RAMDISK_SIZE, (u32)initrd_len);
-	put32(zp, ZP_EXT_RAMDISK_IMAGE, (u32)(rd >> 32));
-	put32(zp, ZP_EXT_RAMDISK_SIZE, (u32)((u64)initrd_len >> 32));
-	put32(zp, ZP_EXT_CMD_LINE_PTR, 0);
-	if (version >= 0x20e)
-		put64(zp, ZP_ACPI_RSDP_ADDR, gm->rsdp ? rsdp_gpa : 0);
+	set_loader_fields(zp, load, rd, initrd_len, version >= 0x20e && gm->rsdp ? rsdp_gpa : 0);
 	if (build_e820(gm, zp)) {
 		kfree(zp);
 		snprintf(err, errlen, "more than %d RAM ranges for the e820 map",
@@ -344,14 +395,6 @@ int guest_linux_load(const void *image, size_t len, const void *initrd, size_t i
 	entry->kernel_end = load + init_size;
 	entry->initrd_start = rd;
 	entry->initrd_end = rd + initrd_len;
-	kv = get16(p, HDR_KERNEL_VERSION);
-	if (kv && kv + 0x200 < setup_len) {
-		size_t i;
-
-		for (i = 0; i < sizeof(entry->kernel_version) - 1 && kv + 0x200 + i < setup_len &&
-			    p[kv + 0x200 + i] >= 0x20 && p[kv + 0x200 + i] < 0x7f;
-		     i++)
-			entry->kernel_version[i] = (char)p[kv + 0x200 + i];
-	}
+	copy_version(p, setup_len, entry->kernel_version, sizeof(entry->kernel_version));
 	return 0;
 }
