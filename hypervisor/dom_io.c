@@ -1,11 +1,13 @@
 /*
  * A domain's I/O ports (dom_ioport() of <hv/domain.h>): the debug port
  * 0xe9, COM1 (the domain's 16550A, hypervisor/uart16550.c, whose lines
- * reach the console as "(d<id>) ..."), and nothing else: any other port
+ * reach the console as "(d<id>) ..."), the ACPI sleep registers of the
+ * guest's FADT (power-off), and nothing else: any other port
  * reads as all ones and drops writes, and the first access to each is
  * logged, once per domain, for the first DOM_IO_LOGGED such ports.
  */
 #include <hv/domain.h>
+#include <hv/guest_acpi.h>
 #include <hv/lib.h>
 #include <hv/printk.h>
 #include <hv/spinlock.h>
@@ -13,6 +15,7 @@
 
 #define PORT_DEBUG 0xe9
 #define PORT_COM1 0x3f8
+#define ACPI_SLP_EN 0x20 /* sleep control register bit 5 */
 
 static void com1_line(void *ctx, const char *line)
 {
@@ -51,6 +54,31 @@ static void unknown_port(struct domain *d, u16 port, bool in)
 	       d->nr_io_logged == DOM_IO_LOGGED ? "; further ports are not logged" : "");
 }
 
+/*
+ * The FADT's sleep registers (<hv/guest_acpi.h>). Status reads 0 (not
+ * woken) and takes writes (the guest clears WAK_STS first); control
+ * reads 0, and a write of SLP_EN with the S5 type powers the domain
+ * off. Other sleep states are not offered (the DSDT names only \_S5):
+ * asked for anyway, they are logged and nothing happens.
+ */
+static void acpi_sleep_port(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val)
+{
+	unsigned int type = (*val >> 2) & 7;
+
+	if (in) {
+		*val = 0;
+		return;
+	}
+	if (port != GUEST_ACPI_SLEEP_CONTROL_PORT || size != 1 || !(*val & ACPI_SLP_EN))
+		return;
+	if (type == GUEST_ACPI_S5_TYPE) {
+		dom_shutdown(v->dom, DOM_SHUTDOWN_POWEROFF, v);
+		return;
+	}
+	printk(LOG_INFO, "domain %u: vCPU %u: sleep type %u asked for: not offered, ignored\n",
+	       v->dom->id, v->id, type);
+}
+
 void dom_ioport(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val)
 {
 	struct domain *d = v->dom;
@@ -62,6 +90,10 @@ void dom_ioport(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val)
 		char c = (char)*val;
 
 		dom_console_write(v, &c, 1);
+		return;
+	}
+	if (port == GUEST_ACPI_SLEEP_CONTROL_PORT || port == GUEST_ACPI_SLEEP_STATUS_PORT) {
+		acpi_sleep_port(v, port, size, in, val);
 		return;
 	}
 	flags = spin_lock_irqsave(&d->io_lock);

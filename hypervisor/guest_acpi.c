@@ -1,5 +1,5 @@
 /*
- * Builds a guest's ACPI tables (RSDP, XSDT, MADT, SRAT, SLIT) from its
+ * Builds a guest's ACPI tables (RSDP, XSDT, MADT, SRAT, SLIT, FADT, DSDT) from its
  * virtual NUMA layout, into a caller's buffer for a given guest-physical
  * address. Owns only the layout of those tables; mapping them into the
  * guest is someone else's job. No state, no locks, no printing.
@@ -43,8 +43,8 @@ struct ga_rsdp {
 	u8 reserved[3];
 } __packed;
 
-/* §5.2.8 Extended System Description Table: our three tables. */
-#define GA_NR_TABLES 3
+/* §5.2.8 Extended System Description Table: our four tables (the DSDT hangs off the FADT). */
+#define GA_NR_TABLES 4
 struct ga_xsdt {
 	struct ga_header h;
 	u64 entry[GA_NR_TABLES];
@@ -98,6 +98,61 @@ struct ga_srat_mem {
 	u64 reserved3;
 } __packed;
 
+/* §5.2.3.2 Generic Address Structure */
+struct ga_gas {
+	u8 space_id; /* 1: system I/O */
+	u8 bit_width;
+	u8 bit_offset;
+	u8 access_size; /* 1: byte */
+	u64 address;
+} __packed;
+
+/*
+ * §5.2.9 Fixed ACPI Description Table, revision 6, of a hardware-reduced
+ * platform (§4.1): no fixed hardware, no SCI, no SMI command port; what
+ * is left are the DSDT and the sleep control and status registers (§4.8.3.7,
+ * §4.8.3.8), by which the guest powers itself off.
+ */
+struct ga_fadt {
+	struct ga_header h;
+	u32 firmware_ctrl;
+	u32 dsdt;
+	u8 reserved1;
+	u8 preferred_pm_profile;
+	u16 sci_int;
+	u32 smi_cmd;
+	u8 acpi_enable, acpi_disable, s4bios_req, pstate_cnt;
+	u32 pm1a_evt_blk, pm1b_evt_blk, pm1a_cnt_blk, pm1b_cnt_blk;
+	u32 pm2_cnt_blk, pm_tmr_blk, gpe0_blk, gpe1_blk;
+	u8 pm1_evt_len, pm1_cnt_len, pm2_cnt_len, pm_tmr_len;
+	u8 gpe0_blk_len, gpe1_blk_len, gpe1_base, cst_cnt;
+	u16 p_lvl2_lat, p_lvl3_lat, flush_size, flush_stride;
+	u8 duty_offset, duty_width, day_alrm, mon_alrm, century;
+	u16 iapc_boot_arch;
+	u8 reserved2;
+	u32 flags;
+	struct ga_gas reset_reg;
+	u8 reset_value;
+	u16 arm_boot_arch;
+	u8 minor_version;
+	u64 x_firmware_ctrl;
+	u64 x_dsdt;
+	struct ga_gas x_pm1a_evt_blk, x_pm1b_evt_blk, x_pm1a_cnt_blk, x_pm1b_cnt_blk;
+	struct ga_gas x_pm2_cnt_blk, x_pm_tmr_blk, x_gpe0_blk, x_gpe1_blk;
+	struct ga_gas sleep_control_reg, sleep_status_reg;
+	u64 hypervisor_vendor_id;
+} __packed;
+
+/*
+ * §5.2.11.1 Differentiated System Description Table: a header and AML
+ * (§20) for one object, the S5 sleep type the guest writes to power off:
+ *   Name (_S5, Package (2) { 5, 5 })
+ * NameOp 0x08, the name, PackageOp 0x12, PkgLength 6 (itself, the count
+ * and four bytes of elements), NumElements 2, BytePrefix 0x0a 5 twice.
+ */
+static const u8 ga_dsdt_aml[] = {0x08, '_',  'S',  '5',	 '_',  0x12,
+				 0x06, 0x02, 0x0a, 0x05, 0x0a, 0x05};
+
 /* §5.2.17 System Locality Distance Information Table */
 struct ga_slit {
 	struct ga_header h;
@@ -118,6 +173,14 @@ _Static_assert(sizeof(struct ga_srat_mem) == 40, "SRAT memory affinity layout");
 _Static_assert(__builtin_offsetof(struct ga_srat_mem, base) == 8, "SRAT memory base");
 _Static_assert(__builtin_offsetof(struct ga_srat_mem, flags) == 28, "SRAT memory flags");
 _Static_assert(sizeof(struct ga_slit) == 44, "SLIT layout");
+_Static_assert(sizeof(struct ga_gas) == 12, "GAS layout");
+_Static_assert(sizeof(struct ga_fadt) == 276, "FADT layout");
+_Static_assert(__builtin_offsetof(struct ga_fadt, iapc_boot_arch) == 109, "FADT IAPC_BOOT_ARCH");
+_Static_assert(__builtin_offsetof(struct ga_fadt, flags) == 112, "FADT flags");
+_Static_assert(__builtin_offsetof(struct ga_fadt, minor_version) == 131, "FADT minor version");
+_Static_assert(__builtin_offsetof(struct ga_fadt, x_dsdt) == 140, "FADT X_DSDT");
+_Static_assert(__builtin_offsetof(struct ga_fadt, sleep_control_reg) == 244, "FADT sleep control");
+_Static_assert(__builtin_offsetof(struct ga_fadt, sleep_status_reg) == 256, "FADT sleep status");
 
 #define GA_RSDP_V1_LEN 20 /* what the RSDP's first checksum covers */
 #define GA_LAPIC_ADDRESS 0xfee00000U
@@ -126,10 +189,17 @@ _Static_assert(sizeof(struct ga_slit) == 44, "SLIT layout");
 #define GA_DIST_LOCAL 10
 #define GA_DIST_MIN_REMOTE 11 /* 0..9 reserved, 10 local */
 #define GA_BELOW_4G 0x100000000ULL
+#define GA_FADT_HW_REDUCED (1U << 20)
+#define GA_FADT_PWR_BUTTON (1U << 4) /* the power button: not a fixed feature */
+#define GA_FADT_SLP_BUTTON (1U << 5) /* nor the sleep button */
+#define GA_BOOT_VGA_NOT_PRESENT (1U << 2)
+#define GA_BOOT_CMOS_RTC_NOT_PRESENT (1U << 5)
+#define GA_GAS_SYSTEM_IO 1
+#define GA_GAS_BYTE 1
 
 /* Where each table goes: offsets from the start of the buffer. */
 struct ga_layout {
-	size_t xsdt, madt, srat, slit, end;
+	size_t xsdt, madt, srat, slit, fadt, dsdt, end;
 };
 
 static void ga_layout(const struct guest_vnuma *v, struct ga_layout *l)
@@ -144,7 +214,9 @@ static void ga_layout(const struct guest_vnuma *v, struct ga_layout *l)
 	    ALIGN_UP(l->srat + sizeof(struct ga_srat) + v->nr_vcpus * sizeof(struct ga_srat_cpu) +
 			 v->nr_ranges * sizeof(struct ga_srat_mem),
 		     8);
-	l->end = l->slit + sizeof(struct ga_slit) + n * n;
+	l->fadt = ALIGN_UP(l->slit + sizeof(struct ga_slit) + n * n, 8);
+	l->dsdt = ALIGN_UP(l->fadt + sizeof(struct ga_fadt), 8);
+	l->end = l->dsdt + sizeof(struct ga_header) + sizeof(ga_dsdt_aml);
 }
 
 /* Write a one-line reason to err (errlen bytes, 0: none) and return rc. */
@@ -307,6 +379,39 @@ static void ga_build_slit(const struct guest_vnuma *v, u8 *t)
 	ga_seal(&s->h);
 }
 
+static void ga_gas_port(struct ga_gas *g, u16 port)
+{
+	g->space_id = GA_GAS_SYSTEM_IO;
+	g->bit_width = 8;
+	g->bit_offset = 0;
+	g->access_size = GA_GAS_BYTE;
+	g->address = port;
+}
+
+static void ga_build_fadt(u8 *t, u64 dsdt)
+{
+	struct ga_fadt *f = (struct ga_fadt *)t;
+
+	ga_header(&f->h, "FACP", sizeof(*f), 6);
+	f->flags = GA_FADT_HW_REDUCED | GA_FADT_PWR_BUTTON | GA_FADT_SLP_BUTTON;
+	/* No ISA legacy devices, no 8042, no VGA, no CMOS clock. */
+	f->iapc_boot_arch = GA_BOOT_VGA_NOT_PRESENT | GA_BOOT_CMOS_RTC_NOT_PRESENT;
+	f->minor_version = 2; /* ACPI 6.2 */
+	f->x_dsdt = dsdt;
+	ga_gas_port(&f->sleep_control_reg, GUEST_ACPI_SLEEP_CONTROL_PORT);
+	ga_gas_port(&f->sleep_status_reg, GUEST_ACPI_SLEEP_STATUS_PORT);
+	ga_seal(&f->h);
+}
+
+static void ga_build_dsdt(u8 *t)
+{
+	struct ga_header *h = (struct ga_header *)t;
+
+	ga_header(h, "DSDT", sizeof(*h) + sizeof(ga_dsdt_aml), 2); /* 2: 64-bit integers */
+	memcpy(h + 1, ga_dsdt_aml, sizeof(ga_dsdt_aml));
+	ga_seal(h);
+}
+
 int guest_acpi_build(const struct guest_vnuma *v, u64 base, void *buf, size_t size, size_t *used,
 		     char *err, size_t errlen)
 {
@@ -333,12 +438,15 @@ int guest_acpi_build(const struct guest_vnuma *v, u64 base, void *buf, size_t si
 	ga_build_madt(v, p + l.madt);
 	ga_build_srat(v, p + l.srat);
 	ga_build_slit(v, p + l.slit);
+	ga_build_fadt(p + l.fadt, base + l.dsdt);
+	ga_build_dsdt(p + l.dsdt);
 
 	xsdt = (struct ga_xsdt *)(p + l.xsdt);
 	ga_header(&xsdt->h, "XSDT", sizeof(*xsdt), 1);
 	xsdt->entry[0] = base + l.madt;
 	xsdt->entry[1] = base + l.srat;
 	xsdt->entry[2] = base + l.slit;
+	xsdt->entry[3] = base + l.fadt;
 	ga_seal(&xsdt->h);
 
 	memcpy(rsdp->signature, "RSD PTR ", 8);

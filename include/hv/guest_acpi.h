@@ -1,11 +1,13 @@
 /*
  * A guest's firmware tables: the ACPI RSDP, XSDT, MADT, SRAT and SLIT that
- * describe its virtual NUMA layout (hypervisor/guest_acpi.c). Pure code:
+ * describe its virtual NUMA layout, and the FADT and DSDT of a
+ * hardware-reduced platform that powers off through its sleep control
+ * register (hypervisor/guest_acpi.c). Pure code:
  * it lays the tables out in a buffer for a given guest-physical address
  * and neither maps nor copies them into the guest, nor prints. The
  * description is guest configuration and is checked in full before a
  * byte is written. Layouts follow ACPI 6.2 (MADT revision 4, SRAT
- * revision 3); the builder has its own layout structs, separate from the
+ * revision 3, FADT revision 6); the builder has its own layout structs, separate from the
  * parser's in <hv/acpi.h>, so the hosted tests can play one against the
  * other.
  */
@@ -17,6 +19,16 @@
 #define GUEST_ACPI_MAX_VNODES 64
 #define GUEST_ACPI_MAX_VCPUS 64
 #define GUEST_ACPI_MAX_RANGES 128
+
+/*
+ * The FADT's sleep control and status registers, one byte each in I/O
+ * space (ACPI 6.2 §4.8.3.7-8): a write of SLP_EN (bit 5) with SLP_TYP
+ * (bits 2-4) GUEST_ACPI_S5_TYPE is the guest powering off. The DSDT's
+ * \_S5 names that type.
+ */
+#define GUEST_ACPI_SLEEP_CONTROL_PORT 0x600
+#define GUEST_ACPI_SLEEP_STATUS_PORT 0x601
+#define GUEST_ACPI_S5_TYPE 5
 
 /* Guest RAM [start, end) of a virtual node; hotplug: memory that may be added later. */
 struct guest_acpi_range {
@@ -34,8 +46,8 @@ struct guest_vnuma {
 };
 
 /*
- * Lay out RSDP (revision 2, at offset 0), XSDT, MADT, SRAT and SLIT, in
- * that order, each at an 8-byte boundary, in buf (size bytes), which the
+ * Lay out RSDP (revision 2, at offset 0), XSDT, MADT, SRAT, SLIT, FADT
+ * and DSDT, in that order, each at an 8-byte boundary, in buf (size bytes), which the
  * guest will see at guest-physical address base (16-byte aligned, the
  * tables wholly below 4 GiB). Every pointer inside the tables is a
  * guest-physical address computed from base.

@@ -4,7 +4,8 @@
  * COM1 (0x3f8-0x3ff) is the domain's 16550A whose lines reach the console
  * with the domain's prefix, a wide access covers the next ports, and any
  * other port reads as all ones, drops writes and is logged once, for the
- * first 16 such ports (DOM_IO_LOGGED).
+ * first 16 such ports (DOM_IO_LOGGED); the ACPI sleep registers power the
+ * domain off.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -115,6 +116,29 @@ static void test_unknown_ports_log_once(void **state)
 	assert_console_empty();
 }
 
+/*
+ * The FADT's sleep registers, bytes at 0x600 (control) and 0x601 (status)
+ * (ACPI 6.2 §4.8.3.7-8: SLP_TYPx bits 2-4, SLP_EN bit 5; WAK_STS bit 7):
+ * SLP_EN with type 5, the DSDT's \_S5, powers the domain off.
+ */
+static void test_acpi_sleep_registers_power_off(void **state)
+{
+	assert_int_equal(in(0x600, 1), 0);
+	assert_int_equal(in(0x601, 1), 0);
+	out(0x601, 1, 0x80); /* clear WAK_STS, as Linux does first */
+	out(0x600, 1, 0x14); /* type 5 without SLP_EN */
+	assert_int_equal(fake_shutdown_calls(), 0);
+	out(0x600, 1, 0x2c); /* SLP_EN, type 3: not offered */
+	assert_int_equal(fake_shutdown_calls(), 0);
+	assert_string_equal(console_text(),
+			    "domain 7: vCPU 0: sleep type 3 asked for: not offered, ignored\n");
+	out(0x600, 1, 0x34); /* SLP_EN, type 5 */
+	assert_int_equal(fake_shutdown_calls(), 1);
+	assert_ptr_equal(fake_shutdown_last()->d, &g.d);
+	assert_int_equal(fake_shutdown_last()->why, DOM_SHUTDOWN_POWEROFF);
+	assert_ptr_equal(fake_shutdown_last()->v, &g.vcpus[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +147,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_wide_access_covers_the_next_ports, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_ports_log_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_acpi_sleep_registers_power_off, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

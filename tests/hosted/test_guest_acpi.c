@@ -9,8 +9,8 @@
  * rejected description must leave the buffer exactly as it was.
  *
  * With PROXIMA_ACPI_DUMP_DIR set, the two-node fixture's tables are also
- * written to <dir>/rsdp.dat, xsdt.dat, apic.dat, srat.dat and slit.dat
- * (raw bytes, one table each) for tests/make/test_guest_acpi_iasl.py to
+ * written to <dir>/rsdp.dat, xsdt.dat, apic.dat, srat.dat, slit.dat,
+ * facp.dat and dsdt.dat (raw bytes, one table each) for tests/make/test_guest_acpi_iasl.py to
  * decode with iasl -d.
  */
 #include <setjmp.h>
@@ -25,6 +25,7 @@
 #include <hv/acpi.h>
 #include <hv/errno.h>
 #include <hv/guest_acpi.h>
+#include <hv/lib.h>
 #include <hv/printk.h>
 #include <hv/topology.h>
 
@@ -45,6 +46,7 @@ struct expect {
 	size_t madt, madt_len;
 	size_t srat, srat_len;
 	size_t slit, slit_len;
+	size_t fadt, dsdt; /* 276 and 48 bytes long */
 };
 
 static int setup(void **state)
@@ -91,13 +93,15 @@ static void fixture_pc(void)
 }
 
 static const struct expect expect_pc = {
-    .used = 349,
-    .madt = 104,
+    .used = 688,    /* the DSDT's end */
+    .madt = 112,    /* after the XSDT: 40 + 36 + 4 * 8, to 8 bytes */
     .madt_len = 52, /* 44 + 1 * 8 */
-    .srat = 160,
+    .srat = 168,
     .srat_len = 144, /* 48 + 1 * 16 + 2 * 40 */
-    .slit = 304,
+    .slit = 312,
     .slit_len = 45, /* 44 + 1 */
+    .fadt = 360,    /* 357 to 8 bytes */
+    .dsdt = 640,    /* 360 + 276 to 8 bytes */
 };
 
 /* Two nodes, vCPUs 0-1 on node 0 and 2-3 on node 1, distances 10/21. */
@@ -118,13 +122,15 @@ static void fixture_2node(void)
 }
 
 static const struct expect expect_2node = {
-    .used = 464,
-    .madt = 104,
+    .used = 800,
+    .madt = 112,
     .madt_len = 76, /* 44 + 4 * 8 */
-    .srat = 184,
+    .srat = 192,
     .srat_len = 232, /* 48 + 4 * 16 + 3 * 40 */
-    .slit = 416,
+    .slit = 424,
     .slit_len = 48, /* 44 + 4 */
+    .fadt = 472,
+    .dsdt = 752,
 };
 
 /* Four nodes, one vCPU each (in reverse), 255 marking unreachable pairs. */
@@ -148,13 +154,15 @@ static void fixture_4node(void)
 }
 
 static const struct expect expect_4node = {
-    .used = 516,
-    .madt = 104,
+    .used = 856,
+    .madt = 112,
     .madt_len = 76, /* 44 + 4 * 8 */
-    .srat = 184,
+    .srat = 192,
     .srat_len = 272, /* 48 + 4 * 16 + 4 * 40 */
-    .slit = 456,
+    .slit = 464,
     .slit_len = 60, /* 44 + 16 */
+    .fadt = 528,
+    .dsdt = 808,
 };
 
 /* ---- checks at the specification's offsets --------------------------------- */
@@ -181,6 +189,58 @@ static void check_header(const u8 *t, const char *sig, u32 len, u8 rev)
 	assert_int_equal(byte_sum(t, len), 0);
 }
 
+/*
+ * A Generic Address Structure (ACPI 6.2 §5.2.3.2) at offset off: system
+ * I/O (space 1), 8 bits at bit 0, byte access (1), the port.
+ */
+static void check_gas_port(const u8 *t, size_t off, u64 port)
+{
+	assert_int_equal(acpi_fx_r8(t, off), 1);
+	assert_int_equal(acpi_fx_r8(t, off + 1), 8);
+	assert_int_equal(acpi_fx_r8(t, off + 2), 0);
+	assert_int_equal(acpi_fx_r8(t, off + 3), 1);
+	assert_int_equal(acpi_fx_r64(t, off + 4), port);
+}
+
+/*
+ * The FADT (ACPI 6.2 §5.2.9, table 5-34: revision 6, 276 bytes) of a
+ * hardware-reduced platform: Flags (offset 112) HW_REDUCED_ACPI (bit 20),
+ * PWR_BUTTON (4) and SLP_BUTTON (5); IAPC_BOOT_ARCH (109) VGA Not Present
+ * (bit 2) and CMOS RTC Not Present (bit 5); minor version (131) 2; the
+ * DSDT by X_DSDT (140) alone; the sleep control (244) and status (256)
+ * registers at I/O ports 0x600 and 0x601; every fixed-hardware block,
+ * SCI and SMI command 0. The DSDT (§5.2.11.1, revision 2) holds the AML
+ * (§20.2) of Name (_S5, Package (2) { 5, 5 }).
+ */
+static void check_fadt_dsdt(const struct expect *e)
+{
+	static const u8 aml[] = {0x08, 0x5f, 0x53, 0x35, 0x5f, 0x12,
+				 0x06, 0x02, 0x0a, 0x05, 0x0a, 0x05};
+	const u8 *f = buf + e->fadt, *d = buf + e->dsdt;
+	size_t off;
+
+	check_header(f, "FACP", 276, 6);
+	assert_int_equal(acpi_fx_r32(f, 112), (1U << 20) | (1U << 4) | (1U << 5));
+	assert_int_equal(acpi_fx_r8(f, 109) | acpi_fx_r8(f, 110) << 8, (1U << 2) | (1U << 5));
+	assert_int_equal(acpi_fx_r8(f, 131), 2);
+	assert_int_equal(acpi_fx_r32(f, 40), 0);
+	assert_int_equal(acpi_fx_r64(f, 140), BASE + e->dsdt);
+	check_gas_port(f, 244, 0x600);
+	check_gas_port(f, 256, 0x601);
+	/* FIRMWARE_CTRL to GPE1_BASE (36-94), RESET_REG to X_FIRMWARE_CTRL, X_PM1a.. X_GPE1 */
+	for (off = 36; off < 40; off++)
+		assert_int_equal(f[off], 0);
+	for (off = 44; off < 109; off++)
+		assert_int_equal(f[off], 0);
+	for (off = 116; off < 131; off++)
+		assert_int_equal(f[off], 0);
+	for (off = 148; off < 244; off++)
+		assert_int_equal(f[off], 0);
+
+	check_header(d, "DSDT", 48, 2);
+	assert_memory_equal(d + 36, aml, sizeof(aml));
+}
+
 static void check_root(const struct expect *e)
 {
 	const u8 *x = buf + 40;
@@ -196,11 +256,13 @@ static void check_root(const struct expect *e)
 	assert_int_equal(byte_sum(buf, FX_RSDP_V2_SIZE), 0);
 	assert_int_equal(acpi_fx_r8(buf, 33) | acpi_fx_r8(buf, 34) | acpi_fx_r8(buf, 35), 0);
 
-	/* XSDT at 40: header and three 8-byte pointers */
-	check_header(x, "XSDT", 60, 1);
+	/* XSDT at 40: header and four 8-byte pointers */
+	check_header(x, "XSDT", 68, 1);
 	assert_int_equal(acpi_fx_r64(x, 36), BASE + e->madt);
 	assert_int_equal(acpi_fx_r64(x, 44), BASE + e->srat);
 	assert_int_equal(acpi_fx_r64(x, 52), BASE + e->slit);
+	assert_int_equal(acpi_fx_r64(x, 60), BASE + e->fadt);
+	check_fadt_dsdt(e);
 }
 
 /* The MADT: vCPU i is processor UID i, APIC id i, enabled. */
@@ -302,7 +364,8 @@ static void build_ok(const struct expect *e)
 static void parse_back(void)
 {
 	fake_acpi_map_window(BASE, buf, BUF_SIZE);
-	assert_int_equal(acpi_tables_init((const struct acpi_rsdp *)buf, fake_acpi_window()), 3);
+	/* The XSDT's four tables: MADT, SRAT, SLIT, FADT. */
+	assert_int_equal(acpi_tables_init((const struct acpi_rsdp *)buf, fake_acpi_window()), 4);
 	acpi_numa_describe(&desc, false);
 	assert_int_equal(desc.source, TOPO_SRC_ACPI);
 	assert_false(desc.affinity_rejected);
@@ -353,13 +416,13 @@ static void test_pc_guest(void **state)
 /* Each table of the built fixture to <dir>/<name>.dat, for the iasl test. */
 static void dump_tables(const char *dir, const struct expect *e)
 {
-	static const char *const name[] = {"rsdp", "xsdt", "apic", "srat", "slit"};
-	const size_t off[] = {0, 40, e->madt, e->srat, e->slit};
-	const size_t len[] = {36, 60, e->madt_len, e->srat_len, e->slit_len};
+	static const char *const name[] = {"rsdp", "xsdt", "apic", "srat", "slit", "facp", "dsdt"};
+	const size_t off[] = {0, 40, e->madt, e->srat, e->slit, e->fadt, e->dsdt};
+	const size_t len[] = {36, 68, e->madt_len, e->srat_len, e->slit_len, 276, 48};
 	char path[4096];
 	unsigned int i;
 
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < ARRAY_SIZE(name); i++) {
 		FILE *f;
 
 		assert_true(snprintf(path, sizeof(path), "%s/%s.dat", dir, name[i]) <
@@ -412,13 +475,15 @@ static void test_two_nodes(void **state)
  * ACPI 6.2 table 5-76) = 3; one more 40-byte entry moves the SLIT down.
  */
 static const struct expect expect_hotplug = {
-    .used = 504,
-    .madt = 104,
+    .used = 840,
+    .madt = 112,
     .madt_len = 76,
-    .srat = 184,
+    .srat = 192,
     .srat_len = 272, /* 48 + 4 * 16 + 4 * 40 */
-    .slit = 456,
+    .slit = 464,
     .slit_len = 48,
+    .fadt = 512,
+    .dsdt = 792,
 };
 
 static void test_hotplug_range(void **state)
@@ -472,13 +537,15 @@ static void test_four_nodes_unreachable(void **state)
 static void test_maxima(void **state)
 {
 	static const struct expect e = {
-	    .used = 10996,
-	    .madt = 104,
+	    .used = 11336,
+	    .madt = 112,
 	    .madt_len = 556, /* 44 + 64 * 8 */
-	    .srat = 664,
+	    .srat = 672,
 	    .srat_len = 6192, /* 48 + 64 * 16 + 128 * 40 */
-	    .slit = 6856,
+	    .slit = 6864,
 	    .slit_len = 4140, /* 44 + 64 * 64 */
+	    .fadt = 11008,
+	    .dsdt = 11288,
 	};
 	static u8 matrix[64 * 64];
 	unsigned int i;
@@ -593,8 +660,8 @@ static void test_bad_base(void **state)
 	fixture_2node();
 	expect_rejected(BASE + 8, BUF_SIZE, -EINVAL, "not 16-byte aligned");
 	expect_rejected(BASE + 1, BUF_SIZE, -EINVAL, "not 16-byte aligned");
-	/* 464 bytes at 0xfffffe30 end exactly at 4 GiB; 16 higher do not fit. */
-	expect_rejected(0xfffffe40ULL, BUF_SIZE, -EINVAL, "past 4 GiB");
+	/* 800 bytes at 0xfffffce0 end exactly at 4 GiB; 16 higher do not fit. */
+	expect_rejected(0xfffffcf0ULL, BUF_SIZE, -EINVAL, "past 4 GiB");
 	expect_rejected(0x100000000ULL, BUF_SIZE, -EINVAL, "past 4 GiB");
 	setup(state);
 	fixture_2node();
@@ -602,17 +669,17 @@ static void test_bad_base(void **state)
 		size_t used = 0;
 
 		assert_int_equal(
-		    guest_acpi_build(&vn, 0xfffffe30ULL, buf, BUF_SIZE, &used, NULL, 0), 0);
-		assert_int_equal(used, 464);
-		assert_int_equal(acpi_fx_r64(buf, FX_RSDP_XSDT), 0xfffffe58ULL);
+		    guest_acpi_build(&vn, 0xfffffce0ULL, buf, BUF_SIZE, &used, NULL, 0), 0);
+		assert_int_equal(used, 800);
+		assert_int_equal(acpi_fx_r64(buf, FX_RSDP_XSDT), 0xfffffd08ULL);
 	}
 }
 
 static void test_buffer_too_small(void **state)
 {
 	fixture_2node();
-	expect_rejected(BASE, 463, -ENOSPC, "need 464 bytes, buffer has 463");
-	expect_rejected(BASE, 0, -ENOSPC, "need 464 bytes");
+	expect_rejected(BASE, 799, -ENOSPC, "need 800 bytes, buffer has 799");
+	expect_rejected(BASE, 0, -ENOSPC, "need 800 bytes");
 	/* No room for a reason: still refused, nothing written. */
 	{
 		static u8 before[BUF_SIZE];
@@ -623,7 +690,7 @@ static void test_buffer_too_small(void **state)
 		assert_int_equal(used, 7);
 		assert_memory_equal(buf, before, sizeof(buf));
 	}
-	build_ok(&expect_2node); /* exactly 464 is enough: see build_ok's fill check */
+	build_ok(&expect_2node); /* exactly 800 is enough: see build_ok's fill check */
 }
 
 static void test_exact_size(void **state)
@@ -631,9 +698,9 @@ static void test_exact_size(void **state)
 	size_t used = 0;
 
 	fixture_pc();
-	assert_int_equal(guest_acpi_build(&vn, BASE, buf, 349, &used, NULL, 0), 0);
-	assert_int_equal(used, 349);
-	assert_int_equal(buf[349], FILL);
+	assert_int_equal(guest_acpi_build(&vn, BASE, buf, 688, &used, NULL, 0), 0);
+	assert_int_equal(used, 688);
+	assert_int_equal(buf[688], FILL);
 	check_root(&expect_pc);
 }
 

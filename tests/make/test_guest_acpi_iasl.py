@@ -1,7 +1,8 @@
 """The guest ACPI tables (hypervisor/guest_acpi.c) as ACPICA's iasl reads
 them: the hosted test binary test_guest_acpi writes the two-node
 fixture's tables (PROXIMA_ACPI_DUMP_DIR=<dir>: rsdp.dat, xsdt.dat,
-apic.dat, srat.dat, slit.dat), iasl -d decodes each, and every decoded
+apic.dat, srat.dat, slit.dat, facp.dat, dsdt.dat), iasl -d decodes each
+(the DSDT's AML back to ASL source), and every decoded
 field is compared with a literal value from the ACPI specification and
 the fixture (2 nodes; vCPUs 0-1 on node 0, 2-3 on node 1; RAM [0, 0xa0000)
 and [1 MiB, 1 GiB) on node 0, [1 GiB, 2 GiB) on node 1; SLIT 10/21; the
@@ -76,7 +77,7 @@ def dump(tmp_path_factory):
     r = subprocess.run([HOSTED_TEST], env=env, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     # The binary's own verdict is counted with the hosted tests; these judge the files alone.
-    for name in ("rsdp", "xsdt", "apic", "srat", "slit"):
+    for name in ("rsdp", "xsdt", "apic", "srat", "slit", "facp", "dsdt"):
         assert (d / f"{name}.dat").exists(), f"{name}.dat not written:\n{r.stdout[-4000:]}"
     return d
 
@@ -119,12 +120,13 @@ def check_table(d, name, sig, length, revision, body):
 
 
 def test_xsdt(dump):
-    fields = check_table(dump, "xsdt", "XSDT", 60, 1, [
-        (0x24, "ACPI Table Address 0", "00000000000E0068"),  # MADT at 0xe0000 + 104
-        (0x2C, "ACPI Table Address 1", "00000000000E00B8"),  # SRAT at 0xe0000 + 184
-        (0x34, "ACPI Table Address 2", "00000000000E01A0"),  # SLIT at 0xe0000 + 416
+    fields = check_table(dump, "xsdt", "XSDT", 68, 1, [
+        (0x24, "ACPI Table Address 0", "00000000000E0070"),  # MADT at 0xe0000 + 112
+        (0x2C, "ACPI Table Address 1", "00000000000E00C0"),  # SRAT at 0xe0000 + 192
+        (0x34, "ACPI Table Address 2", "00000000000E01A8"),  # SLIT at 0xe0000 + 424
+        (0x3C, "ACPI Table Address 3", "00000000000E01D8"),  # FADT at 0xe0000 + 472
     ])
-    assert len([f for f in fields if f[1].startswith("ACPI Table Address")]) == 3
+    assert len([f for f in fields if f[1].startswith("ACPI Table Address")]) == 4
 
 
 def test_madt(dump):
@@ -174,6 +176,43 @@ def test_slit(dump):
         (0x2E, "Locality 1", "15 0A"),
     ])
     assert len([f for f in fields if f[1].startswith("Locality ")]) == 2
+
+
+def gas_port(off, port):
+    """A Generic Address Structure of one byte in system I/O at port."""
+    return [(off, "Space ID", "01"), (off + 1, "Bit Width", "08"), (off + 2, "Bit Offset", "00"),
+            (off + 3, "Encoded Access Width", "01"), (off + 4, "Address", f"{port:016X}")]
+
+
+def test_facp(dump):
+    """ACPI 6.2 table 5-34: a hardware-reduced FADT, revision 6, 276 bytes."""
+    body = [(0x24, "FACS Address", "00000000"), (0x28, "DSDT Address", "00000000"),
+            (0x2E, "SCI Interrupt", "0000"), (0x30, "SMI Command Port", "00000000"),
+            (0x38, "PM1A Event Block Address", "00000000"),
+            (0x40, "PM1A Control Block Address", "00000000"),
+            (0x4C, "PM Timer Block Address", "00000000"),
+            (0x6D, "Boot Flags (decoded below)", "0024",
+             {"VGA Not Present (V4)": "1", "CMOS RTC Not Present (V5)": "1",
+              "Legacy Devices Supported (V2)": "0"}),
+            (0x70, "Flags (decoded below)", "00100030",
+             {"Hardware Reduced (V5)": "1", "Control Method Power Button (V1)": "1",
+              "Control Method Sleep Button (V1)": "1"}),
+            (0x83, "FADT Minor Revision", "02"),
+            (0x8C, "DSDT Address", "00000000000E02F0")]  # 0xe0000 + 752
+    check_table(dump, "facp", "FACP", 276, 6, body + gas_port(0xF4, 0x600) +
+                gas_port(0x100, 0x601))
+
+
+def test_dsdt(dump):
+    """The DSDT's AML is one object: the S5 sleep type the guest writes to power off."""
+    _, text = decode(dump, "dsdt")
+    data = (dump / "dsdt.dat").read_bytes()
+    assert len(data) == 48 and sum(data) % 256 == 0
+    body = " ".join(text[text.index("DefinitionBlock"):].split())
+    assert body.startswith('DefinitionBlock ("", "DSDT", 2, "PRXIMA", "PROXIMA ", 0x00000001)'), body
+    assert re.sub(r"//[^{}]*?(?=\{)", "", body).replace(" ", "") == (
+        'DefinitionBlock("","DSDT",2,"PRXIMA","PROXIMA",0x00000001)'
+        '{Name(_S5,Package(0x02){0x05,0x05})}'), body
 
 
 RSDP_ASL = """\
