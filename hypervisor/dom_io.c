@@ -54,6 +54,30 @@ static void unknown_port(struct domain *d, u16 port, bool in)
 	       d->nr_io_logged == DOM_IO_LOGGED ? "; further ports are not logged" : "");
 }
 
+void dom_unknown_msr(struct vcpu *v, u32 msr, bool wr, u64 val)
+{
+	struct domain *d = v->dom;
+	unsigned long flags = spin_lock_irqsave(&d->io_lock);
+	bool log = d->nr_msr_logged < DOM_MSR_LOGGED;
+	const char *more;
+	unsigned int i;
+
+	for (i = 0; log && i < d->nr_msr_logged; i++)
+		log = d->msr_logged[i] != msr;
+	if (log)
+		d->msr_logged[d->nr_msr_logged++] = msr;
+	more = d->nr_msr_logged == DOM_MSR_LOGGED ? "; further MSRs are not logged" : "";
+	spin_unlock_irqrestore(&d->io_lock, flags);
+	if (!log)
+		return;
+	if (wr)
+		printk(LOG_INFO, "domain %u: vCPU %u: wrmsr 0x%x, 0x%llx: not available (#GP)%s\n",
+		       d->id, v->id, msr, val, more);
+	else
+		printk(LOG_INFO, "domain %u: vCPU %u: rdmsr 0x%x: not available (#GP)%s\n", d->id,
+		       v->id, msr, more);
+}
+
 /*
  * The FADT's sleep registers (<hv/guest_acpi.h>). Status reads 0 (not
  * woken) and takes writes (the guest clears WAK_STS first); control

@@ -477,6 +477,7 @@ static void report_created(const struct domain *d)
 
 void dom_start(struct domain *d)
 {
+	d->start_ns = arch_time_ns();
 	__atomic_store_n(&d->vcpu[0]->state, VCPU_RUNNABLE, __ATOMIC_RELEASE);
 }
 
@@ -551,6 +552,8 @@ static void destroy(struct domain *d)
 	bool quiet = d->failed_start;
 
 	dom_io_end(d);
+	if (!quiet)
+		dom_print_exits(d, LOG_INFO);
 	unregister_domain(d);
 	free_domain(d);
 	t0 = arch_time_ns() - t0;
@@ -707,6 +710,7 @@ static void print_domain(struct domain *d)
 		printk(LOG_EMERG, "domain %u: vcpu %u vnode %u pcpu %u node %u exits %llu\n", d->id,
 		       v->id, v->vnode, v->pcpu, v->node, READ_ONCE(v->exits));
 	}
+	dom_print_exits(d, LOG_EMERG);
 	if (READ_ONCE(d->memop_batches))
 		printk(LOG_EMERG, "domain %u: memory_op continuations %llu\n", d->id,
 		       READ_ONCE(d->memop_batches));

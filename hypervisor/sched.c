@@ -25,6 +25,7 @@ struct run_queue {
 	struct spinlock lock;
 	struct vcpu *last; /* the vCPU that ran last; the next one follows it */
 	unsigned int nr;
+	bool kicked; /* a vCPU here got work: do not go idle before looking */
 };
 
 static struct run_queue rq[CONFIG_NR_CPUS];
@@ -72,6 +73,26 @@ unsigned int sched_pick_cpu(nodeid_t n)
 		if (cpumask_test(&cpu_online_mask, c) && (best == ~0U || rq[c].nr < rq[best].nr))
 			best = c;
 	return best == ~0U ? 0 : best;
+}
+
+void sched_kick(struct vcpu *v)
+{
+	struct run_queue *q = &rq[v->pcpu];
+
+	/*
+	 * The caller's change (an IRR bit, the state) before in_guest and
+	 * state are read here; arch_vcpu_run() sets in_guest before it
+	 * looks at IRR, and HLT sets BLOCKED before the CPU asks whether the
+	 * vCPU should wake: one side sees the other.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (v->pcpu == arch_cpu_id())
+		return; /* this CPU looks before it enters the guest or idles */
+	if (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) ||
+	    __atomic_load_n(&v->state, __ATOMIC_SEQ_CST) != VCPU_DOWN) {
+		__atomic_store_n(&q->kicked, true, __ATOMIC_SEQ_CST);
+		arch_cpu_kick(v->pcpu);
+	}
 }
 
 /* Take v off q (q locked). */
@@ -200,6 +221,8 @@ void sched_loop(void (*poll)(void))
 		if (idle < ~0U)
 			idle++;
 		arch_irq_disable();
-		arch_idle();
+		/* A kick after pick_next() looked: look again (its IPI may be taken already). */
+		if (!__atomic_exchange_n(&q->kicked, false, __ATOMIC_SEQ_CST))
+			arch_idle();
 	}
 }

@@ -36,6 +36,9 @@
 #define SVR_ENABLE (1U << 8)
 #define ICR_SHORTHAND(icr) (((icr) >> 18) & 3)
 #define ICR_DELIVERY(icr) (((icr) >> 8) & 7)
+#define ICR_LOGICAL (1ULL << 11)
+#define ICR_ASSERT (1ULL << 14)
+#define ICR_LEVEL (1ULL << 15)
 
 void vlapic_init(struct vlapic *l, u32 id, bool bsp)
 {
@@ -66,14 +69,17 @@ static unsigned int divisor(const struct vlapic *l)
 	return v == 7 ? 1 : 2U << v;
 }
 
+/* IRR words are set by other vCPUs' CPUs (IPIs): read and changed atomically. */
 static int highest(const u32 *bits)
 {
-	int w, b;
+	int w;
 
-	for (w = 7; w >= 0; w--)
-		for (b = 31; bits[w] && b >= 0; b--)
-			if (bits[w] & (1U << b))
-				return w * 32 + b;
+	for (w = 7; w >= 0; w--) {
+		u32 word = __atomic_load_n(&bits[w], __ATOMIC_ACQUIRE);
+
+		if (word)
+			return w * 32 + 31 - __builtin_clz(word);
+	}
 	return -1;
 }
 
@@ -89,10 +95,10 @@ void vlapic_raise(struct vlapic *l, unsigned int vector)
 {
 	vector &= 0xff;
 	if (vector < 16) {
-		l->esr |= 1U << 6; /* received illegal vector */
+		__atomic_fetch_or(&l->esr, 1U << 6, __ATOMIC_RELAXED); /* received illegal vector */
 		return;
 	}
-	l->irr[vector / 32] |= 1U << (vector % 32);
+	__atomic_fetch_or(&l->irr[vector / 32], 1U << (vector % 32), __ATOMIC_SEQ_CST);
 }
 
 int vlapic_pending(const struct vlapic *l)
@@ -107,7 +113,7 @@ int vlapic_pending(const struct vlapic *l)
 void vlapic_accept(struct vlapic *l, unsigned int vector)
 {
 	vector &= 0xff;
-	l->irr[vector / 32] &= ~(1U << (vector % 32));
+	__atomic_fetch_and(&l->irr[vector / 32], ~(1U << (vector % 32)), __ATOMIC_ACQ_REL);
 	l->isr[vector / 32] |= 1U << (vector % 32);
 }
 
@@ -219,7 +225,7 @@ static int reg_read(struct vlapic *l, u32 msr, u64 now, u64 *val)
 		return 0;
 	}
 	if (msr >= REG_IRR0 && msr < REG_IRR0 + 8) {
-		*val = l->irr[msr - REG_IRR0];
+		*val = __atomic_load_n(&l->irr[msr - REG_IRR0], __ATOMIC_ACQUIRE);
 		return 0;
 	}
 	return -1; /* EOI, SELF_IPI (write-only) and the reserved ones */
@@ -252,20 +258,71 @@ int vlapic_rdmsr(struct vlapic *l, u32 msr, u64 now, u64 *val)
 	return reg_read(l, msr, now, val);
 }
 
-/* An ICR write: only fixed interrupts to this APIC (itself or by id) are delivered here. */
-static int write_icr(struct vlapic *l, u64 val)
+/*
+ * An ICR write: the IPI goes out through l->ipi for whoever runs the vCPU
+ * to deliver (vlapic_take_ipi()); this APIC alone cannot reach the others.
+ */
+static int write_icr(struct vlapic *l, u64 val, bool x2apic)
 {
-	u32 dest = (u32)(val >> 32);
-
 	if (val & 0xfff32000ULL) /* reserved bits 13, 16-17, 20-31 */
 		return -1;
 	l->icr = val & ~(1ULL << 12); /* delivery status: idle at once */
-	if (ICR_DELIVERY(val) != 0)
-		return 0; /* INIT, SIPI, NMI...: not delivered by this model */
-	if (ICR_SHORTHAND(val) == 1 || ICR_SHORTHAND(val) == 2 ||
-	    (ICR_SHORTHAND(val) == 0 && dest == l->id))
-		vlapic_raise(l, (unsigned int)val & 0xff);
+	l->ipi = (struct vlapic_ipi){
+	    .vector = (u8)val,
+	    .delivery = (u8)ICR_DELIVERY(val),
+	    .logical = val & ICR_LOGICAL,
+	    .assert = val & ICR_ASSERT,
+	    .level = val & ICR_LEVEL,
+	    .shorthand = (u8)ICR_SHORTHAND(val),
+	    .dest = (u32)(val >> 32),
+	    .x2apic = x2apic,
+	};
+	l->ipi_out = true;
 	return 0;
+}
+
+bool vlapic_take_ipi(struct vlapic *l, struct vlapic_ipi *ipi)
+{
+	if (!l->ipi_out)
+		return false;
+	*ipi = l->ipi;
+	l->ipi_out = false;
+	return true;
+}
+
+/*
+ * Logical destinations: x2APIC, a cluster (bits 16-31) and a bit mask of
+ * its 16 members; xAPIC, by the DFR model, flat (a mask of 8 LDR bits)
+ * or cluster (a 4-bit cluster and a 4-bit mask).
+ */
+static bool logical_match(const struct vlapic *t, u32 dest, bool x2apic)
+{
+	u32 ldr;
+
+	if (x2apic)
+		return (dest >> 16) == (t->ldr >> 16) && (dest & t->ldr & 0xffff);
+	ldr = t->xapic_ldr >> 24;
+	dest &= 0xff;
+	if ((t->xapic_dfr >> 28) == 0xf)
+		return dest & ldr;
+	return (dest >> 4) == (ldr >> 4) && (dest & ldr & 0xf);
+}
+
+bool vlapic_ipi_match(const struct vlapic *t, const struct vlapic_ipi *ipi, bool self)
+{
+	u32 broadcast = ipi->x2apic ? 0xffffffffU : 0xffU;
+
+	switch (ipi->shorthand) {
+	case 1:
+		return self;
+	case 2:
+		return true;
+	case 3:
+		return !self;
+	}
+	if (ipi->logical)
+		return logical_match(t, ipi->dest, ipi->x2apic);
+	return ipi->dest == broadcast || ipi->dest == t->id;
 }
 
 static int write_lvt(struct vlapic *l, enum vlapic_lvt i, u64 val, u64 now)
@@ -362,7 +419,7 @@ static int reg_write(struct vlapic *l, u32 msr, u64 val, u64 now)
 		l->esr = 0;
 		return 0;
 	case REG_ICR:
-		return write_icr(l, val);
+		return write_icr(l, val, true);
 	case REG_INITIAL_COUNT:
 		if (val >> 32)
 			return -1;
@@ -439,7 +496,7 @@ void vlapic_mmio_write(struct vlapic *l, u32 offset, u32 val, u64 now)
 		return;
 	case XAPIC_ICR_LOW:
 		/* The destination is the high word's top byte: an 8-bit APIC id. */
-		write_icr(l, ((u64)(l->xapic_icr_high >> 24) << 32) | (val & ~0xfff32000U));
+		write_icr(l, ((u64)(l->xapic_icr_high >> 24) << 32) | (val & ~0xfff32000U), false);
 		return;
 	}
 	/* Registers xAPIC software may not write are ignored, not faulted. */

@@ -45,6 +45,7 @@
 
 #define VEC_TIMER 0xf0
 #define VEC_SYNC 0xf1
+#define VEC_KICK 0xf2
 #define VEC_ERROR 0xfe
 #define VEC_SPURIOUS 0xff
 #define VEC_PIC_BASE 0x20
@@ -141,6 +142,12 @@ static void sync_interrupt(struct cpu_regs *regs)
 	apic_write(APIC_EOI, 0);
 }
 
+/* A kick has done its work by arriving: a VM exit, or the end of an idle hlt. */
+static void kick_interrupt(struct cpu_regs *regs)
+{
+	apic_write(APIC_EOI, 0);
+}
+
 static void error_interrupt(struct cpu_regs *regs)
 {
 	pr_err("apic: error interrupt on CPU%u\n", arch_cpu_id());
@@ -231,6 +238,17 @@ bool arch_cpu_sync(unsigned int cpu)
 	return true;
 }
 
+void arch_cpu_kick(unsigned int cpu)
+{
+	unsigned long flags;
+
+	if (cpu >= CONFIG_NR_CPUS || !apic || !percpu_of[cpu] || cpu == arch_cpu_id())
+		return;
+	flags = arch_irq_save(); /* the two ICR writes belong together */
+	send_ipi(percpu_of[cpu]->apic_id, ICR_ASSERT | VEC_KICK);
+	arch_irq_restore(flags);
+}
+
 void x86_udelay(u64 us)
 {
 	u64 start = rdtsc(), cycles = us * (tsc_khz ? tsc_khz : 1000000) / 1000;
@@ -256,6 +274,7 @@ void x86_apic_init(void)
 	x86_set_irq_handler(VEC_ERROR, error_interrupt);
 	x86_set_irq_handler(VEC_TIMER, timer_interrupt);
 	x86_set_irq_handler(VEC_SYNC, sync_interrupt);
+	x86_set_irq_handler(VEC_KICK, kick_interrupt);
 
 	if (!calibrate(&apic_count, &tsc_count)) {
 		pr_warn("apic: PIT calibration failed; assuming a 100 MHz APIC timer\n");

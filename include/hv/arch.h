@@ -148,6 +148,13 @@ void arch_idle(void);
  */
 bool arch_cpu_sync(unsigned int cpu);
 
+/*
+ * Interrupt cpu and do not wait: it leaves guest mode (a VM exit) or
+ * arch_idle(), and looks at its work again. Nothing for the calling CPU
+ * itself. Any context but interrupts.
+ */
+void arch_cpu_kick(unsigned int cpu);
+
 /* Print the calling CPU's registers and a stack trace. Any context. */
 void arch_dump_cpu_state(void);
 

@@ -22,6 +22,7 @@
 
 #include <hv/domain_config.h>
 #include <hv/guest_image.h>
+#include <hv/hvm.h>
 #include <hv/nodemask.h>
 #include <hv/spinlock.h>
 #include <hv/types.h>
@@ -40,6 +41,7 @@ struct page;
 #define DOM_LEGACY_START 0xa0000ULL
 #define VCPU_LINE_MAX 160 /* a guest console line longer than this is split */
 #define DOM_IO_LOGGED 16  /* unknown I/O ports logged per domain */
+#define DOM_MSR_LOGGED 16 /* unknown MSRs logged per domain */
 
 enum vcpu_state {
 	VCPU_DOWN,     /* not started (vcpu_up starts it) */
@@ -67,8 +69,9 @@ struct vcpu {
 	unsigned int pcpu;  /* home physical CPU, on the virtual node's node if it has CPUs */
 	nodeid_t node;	    /* pcpu's node; the VMCB lives there */
 	enum vcpu_state state;
-	bool on_cpu; /* inside its CPU's run loop right now */
-	u64 exits;   /* every exit to the hypervisor */
+	bool on_cpu;			 /* inside its CPU's run loop right now */
+	u64 exits;			 /* every exit to the hypervisor */
+	u64 exit_reason[HVM_NR_REASONS]; /* the same, by kind (its CPU writes) */
 	/* Guest TLB shootdown (memory_op decrease): in_guest is set around
 	 * VMRUN, runs counts them, tlb_gen is the domain's tlb_gen the CPU
 	 * flushed for last. */
@@ -76,6 +79,7 @@ struct vcpu {
 	u64 runs;
 	u64 tlb_gen;
 	/* A hypercall asks to be issued again (a continuation) with this RDI. */
+	bool wait_sipi; /* down, INIT seen: a start-up IPI starts it (d->lock) */
 	bool hcall_again;
 	u64 hcall_rdi;
 	u64 tag;	      /* unique for the life of the hypervisor (TLB flushes) */
@@ -132,11 +136,15 @@ struct domain {
 	bool built;	   /* whole, with an id: 'q' shows it (domlist_lock) */
 	bool failed_start; /* creation failed half-way: destroyed without a word */
 	u64 mem_ns;	   /* time taken to allocate, zero and map its memory */
+	u64 start_ns;	   /* when vCPU 0 was let run (arch_time_ns()) */
 	/* Emulated devices (dom_io.c), under io_lock. */
 	struct spinlock io_lock;
 	struct uart16550 com1;
 	u16 io_logged[DOM_IO_LOGGED]; /* unknown ports already logged */
 	unsigned int nr_io_logged;
+	u32 msr_logged[DOM_MSR_LOGGED]; /* unknown MSRs already logged (io_lock) */
+	unsigned int nr_msr_logged;
+	u32 ipi_logged; /* IPIs not delivered, by kind, already logged (dom_ipi.c) */
 };
 
 struct boot_info;
@@ -166,6 +174,13 @@ struct domain *dom_create(const struct domain_config *cfg, bool start);
 
 /* Make d's vCPU 0 runnable (once, after dom_create(cfg, false)). */
 void dom_start(struct domain *d);
+
+/*
+ * Print at level one line of d's exits by kind, summed over its vCPUs,
+ * with their rate since d started (hypervisor/dom_exits.c): "domain <id>
+ * <name>: <n> exits in <ms> ms (<n>/s): intr <n> vintr <n> ...".
+ */
+void dom_print_exits(const struct domain *d, int level);
 
 /*
  * End d: mark it dying and let its CPUs drop its vCPUs; the last one
@@ -285,11 +300,30 @@ void dom_console_write(struct vcpu *v, const char *s, size_t len);
  * (a wider access covers the next ports too); *val holds what OUT writes
  * and gets what IN reads (in its low size bytes). Port 0xe9 takes bytes
  * for the guest console (v's line); COM1, 0x3f8-0x3ff, is the domain's
- * 16550A (its lines go out as "(d<id>) ..."); every other port reads as
+ * 16550A (its lines go out as "(d<id>) ..."); 0x600 and 0x601 are the
+ * FADT's sleep registers (SLP_EN with the S5 type powers the domain
+ * off, <hv/guest_acpi.h>); every other port reads as
  * all ones and drops writes, and the first access to each is logged once
  * per domain (the first DOM_IO_LOGGED ports).
  */
 void dom_io_init(struct domain *d);
+
+/*
+ * An RDMSR (wr false) or WRMSR of val by v of an MSR the CPUID/MSR policy
+ * does not give guests: the access faults (#GP, the caller's), and the
+ * first of each MSR is logged once per domain (the first DOM_MSR_LOGGED).
+ */
+void dom_unknown_msr(struct vcpu *v, u32 msr, bool wr, u64 val);
+
+/*
+ * Deliver the IPI src's APIC sent (hypervisor/dom_ipi.c) to the vCPUs of
+ * src's domain it names: fixed and lowest-priority interrupts into their
+ * APICs (their CPUs kicked), INIT and start-up to vCPUs not yet started
+ * (the second starts one at the vector's page, in real mode); the rest
+ * logged once per domain. src's CPU, after the ICR write.
+ */
+struct vlapic_ipi;
+void dom_send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi);
 void dom_io_end(struct domain *d);
 void dom_ioport(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val);
 

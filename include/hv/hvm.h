@@ -29,6 +29,26 @@ enum hvm_exit {
 };
 
 /*
+ * Why the guest left guest mode, by kind, for the exit counts of struct
+ * vcpu (hvm_exit_reason_names[] gives the short names they print with).
+ */
+enum hvm_exit_reason {
+	HVM_REASON_INTR,  /* a host interrupt (the tick, a kick) */
+	HVM_REASON_VINTR, /* the guest can take the interrupt that waited */
+	HVM_REASON_HLT,	  /* HLT */
+	HVM_REASON_MSR,	  /* RDMSR, WRMSR */
+	HVM_REASON_IO,	  /* IN, OUT */
+	HVM_REASON_APIC,  /* a load or store on the xAPIC page */
+	HVM_REASON_CPUID, /* CPUID */
+	HVM_REASON_HCALL, /* a hypercall */
+	HVM_REASON_NPF,	  /* any other nested page fault */
+	HVM_REASON_OTHER, /* the rest (faulted instructions, shutdown...) */
+	HVM_NR_REASONS
+};
+
+extern const char *const hvm_exit_reason_names[HVM_NR_REASONS];
+
+/*
  * Detect hardware virtualisation on the boot CPU (CPUID only). Prints one
  * line either way; false: no guests on this machine. Boot CPU, once,
  * after the heap is up.
@@ -99,6 +119,14 @@ void arch_vcpu_boot32(struct vcpu *v, u32 eip, u32 eax, u32 ebx);
  */
 void arch_vcpu_boot64(struct vcpu *v, u64 rip, u64 rsi, u64 cr3, u64 gdt_base, u16 gdt_limit,
 		      u16 cs, u16 ds);
+
+/*
+ * Put v, not running, in the state a start-up IPI leaves a processor in
+ * after INIT: real mode at vector's page (CS = vector << 8, IP 0),
+ * paging and interrupts off, every register as after INIT (EDX the CPUID
+ * signature). Called under v's domain lock (dom_ipi.c).
+ */
+void arch_vcpu_sipi(struct vcpu *v, u8 vector);
 
 /*
  * Put v in 64-bit mode at rip with rsp and cr3 (the vcpu_up hypercall),

@@ -24,6 +24,13 @@ void sched_add_vcpu(struct vcpu *v);
  */
 unsigned int sched_pick_cpu(nodeid_t n);
 
+/*
+ * v has something new to do (an interrupt in its APIC's IRR, a start):
+ * have its CPU look at once, out of guest mode or out of idle, without
+ * waiting for its next tick. Any CPU; nothing for v's own.
+ */
+void sched_kick(struct vcpu *v);
+
 /* vCPUs homed on cpu. */
 unsigned int sched_nr_vcpus(unsigned int cpu);
 

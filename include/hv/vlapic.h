@@ -5,9 +5,10 @@
  * Address Space"; AMD APM vol. 2, 16.11), IA32_APIC_BASE (0x1b) and IA32_TSC_DEADLINE (0x6e0); the
  * timer in one-shot, periodic and TSC-deadline modes, counting at the TSC rate over its divide
  * configuration; interrupt request and in-service bits with priorities
- * against TPR; EOI; self-IPIs. Pure: time comes in as TSC values, and
- * whoever runs the vCPU asks what to inject. One vCPU's, used by that
- * vCPU's CPU only.
+ * against TPR; EOI; self-IPIs; ICR writes handed out as IPIs to route.
+ * Pure: time comes in as TSC values, and whoever runs the vCPU asks what
+ * to inject. One vCPU's, used by that vCPU's CPU only, but for IRR, which
+ * other CPUs set (vlapic_raise()), and INIT while the vCPU is down.
  */
 #ifndef HV_VLAPIC_H
 #define HV_VLAPIC_H
@@ -25,6 +26,26 @@
 #define VLAPIC_VERSION 0x50014 /* version 0x14, 6 LVT entries (max LVT index 5) */
 #define VLAPIC_NO_TIMER (~0ULL)
 
+/* ICR delivery modes (bits 8-10). */
+#define VLAPIC_DM_FIXED 0
+#define VLAPIC_DM_LOWEST 1
+#define VLAPIC_DM_SMI 2
+#define VLAPIC_DM_NMI 4
+#define VLAPIC_DM_INIT 5
+#define VLAPIC_DM_STARTUP 6
+
+/* An interprocessor interrupt as the guest wrote it to ICR. */
+struct vlapic_ipi {
+	u8 vector;
+	u8 delivery;  /* VLAPIC_DM_* */
+	bool logical; /* destination mode (bit 11) */
+	bool assert;  /* level (bit 14): an INIT with it clear is the de-assert */
+	bool level;   /* trigger mode (bit 15) */
+	u8 shorthand; /* bits 18-19: 0 none, 1 self, 2 all, 3 all but self */
+	u32 dest;     /* x2APIC: 32 bits; xAPIC: the 8-bit destination */
+	bool x2apic;  /* sent in x2APIC mode (the destination's format) */
+};
+
 enum vlapic_lvt { LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR, NR_LVT };
 
 struct vlapic {
@@ -40,6 +61,8 @@ struct vlapic {
 	u32 irr[8], isr[8];
 	u32 xapic_ldr, xapic_dfr, xapic_icr_high; /* xAPIC mode's own registers */
 	u64 timer_fired;			  /* times the timer put its vector in IRR */
+	struct vlapic_ipi ipi;			  /* the last ICR write, until taken */
+	bool ipi_out;
 };
 
 /* Reset l to the state after INIT, in x2APIC mode, with x2APIC id id; bsp: vCPU 0. */
@@ -89,7 +112,27 @@ u64 vlapic_next_event(const struct vlapic *l);
 int vlapic_pending(const struct vlapic *l);
 void vlapic_accept(struct vlapic *l, unsigned int vector);
 
-/* Put vector in IRR (an interrupt from outside, or an IPI). */
+/*
+ * Put vector in IRR (an interrupt from outside, or an IPI). Safe from any
+ * CPU while l's own CPU runs it: IRR is changed with atomics, and only
+ * here and in vlapic_accept().
+ */
 void vlapic_raise(struct vlapic *l, unsigned int vector);
+
+/*
+ * The IPI the last ICR write sent, once: true and *ipi filled, or false.
+ * Whoever runs the vCPU asks after every APIC write it emulates and
+ * delivers the IPI (hypervisor/dom_ipi.c): the model does not know the
+ * other APICs, not even for an IPI to itself.
+ */
+bool vlapic_take_ipi(struct vlapic *l, struct vlapic_ipi *ipi);
+
+/*
+ * Is APIC t a destination of ipi (self: t is the sender's)? The
+ * shorthand first; else the destination, physical (t's id, or all ones:
+ * broadcast) or logical (t's LDR: x2APIC cluster and mask; xAPIC by the
+ * DFR's flat or cluster model).
+ */
+bool vlapic_ipi_match(const struct vlapic *t, const struct vlapic_ipi *ipi, bool self);
 
 #endif /* HV_VLAPIC_H */

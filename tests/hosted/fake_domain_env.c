@@ -18,7 +18,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -99,14 +98,6 @@ void arch_vcpu_dump(const struct vcpu *v)
 u32 arch_guest_tsc_khz(void)
 {
 	return FAKE_TSC_KHZ;
-}
-
-u64 arch_time_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
 }
 
 /* ---- the scheduler's side ------------------------------------------------------------------ */

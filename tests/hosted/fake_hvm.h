@@ -7,7 +7,8 @@
  *   are host buffers made reachable through fake_ram_map() (fake_mm.c);
  * - (fake_vcpu.c, in every test) arch_vcpu_up() with the checks of the SVM
  *   one (caller in 64-bit mode, canonical rip and rsp) over a struct
- *   fake_vcpu_arch in vcpu.arch, every call recorded;
+ *   fake_vcpu_arch in vcpu.arch, every call recorded; arch_vcpu_sipi()
+ *   and sched_kick(), recorded;
  * - (fake_hvm.c) dom_shutdown() (hypervisor/domain.c, not built with
  *   fake_hvm.c), recorded only;
  * - a guest: a struct domain with its vCPUs, RAM laid out by the real
@@ -31,6 +32,7 @@ struct fake_vcpu_arch {
 	u64 rip, rsp, cr3, rdi;
 	struct page *vmcb; /* fake_domain_env.c's arch_vcpu_init(): the VMCB's page */
 	u32 boot_eip;	   /* and arch_vcpu_boot32()'s entry */
+	u8 sipi_vector;	   /* arch_vcpu_sipi()'s, real mode at its page */
 };
 
 /* What node_free_bytes() (mm/numa.c, not built here) returns per node. */
@@ -59,6 +61,14 @@ struct fake_vcpu_up_call {
 /* Calls of arch_vcpu_up() since the reset, and the last one. */
 unsigned int fake_vcpu_up_calls(void);
 const struct fake_vcpu_up_call *fake_vcpu_up_last(void);
+
+/*
+ * (fake_vcpu.c) arch_vcpu_sipi() marks the vCPU started in real mode at
+ * its vector; sched_kick() is counted. Calls since the reset.
+ */
+unsigned int fake_vcpu_sipi_calls(void);
+unsigned int fake_sched_kicks(void);
+struct vcpu *fake_sched_kick_last(void);
 
 struct fake_shutdown_call {
 	struct domain *d;

@@ -16,11 +16,49 @@
 
 static unsigned int vcpu_up_calls;
 static struct fake_vcpu_up_call vcpu_up_last;
+static unsigned int sipi_calls, kick_calls;
+static struct vcpu *kick_last;
 
 void fake_vcpu_reset(void)
 {
 	vcpu_up_calls = 0;
 	memset(&vcpu_up_last, 0, sizeof(vcpu_up_last));
+	sipi_calls = kick_calls = 0;
+	kick_last = NULL;
+}
+
+void arch_vcpu_sipi(struct vcpu *v, u8 vector)
+{
+	struct fake_vcpu_arch *va = v->arch;
+
+	if (!va)
+		fail_msg("arch_vcpu_sipi: vCPU %u has no fake arch state", v->id);
+	sipi_calls++;
+	va->started = true;
+	va->long_mode = false;
+	va->sipi_vector = vector;
+	va->rip = 0;
+}
+
+unsigned int fake_vcpu_sipi_calls(void)
+{
+	return sipi_calls;
+}
+
+void sched_kick(struct vcpu *v)
+{
+	kick_calls++;
+	kick_last = v;
+}
+
+unsigned int fake_sched_kicks(void)
+{
+	return kick_calls;
+}
+
+struct vcpu *fake_sched_kick_last(void)
+{
+	return kick_last;
 }
 
 struct cpumask cpu_online_mask;

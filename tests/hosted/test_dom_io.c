@@ -5,7 +5,7 @@
  * with the domain's prefix, a wide access covers the next ports, and any
  * other port reads as all ones, drops writes and is logged once, for the
  * first 16 such ports (DOM_IO_LOGGED); the ACPI sleep registers power the
- * domain off.
+ * domain off; unknown MSRs are logged once each, for the first 16.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -139,6 +139,25 @@ static void test_acpi_sleep_registers_power_off(void **state)
 	assert_ptr_equal(fake_shutdown_last()->v, &g.vcpus[0]);
 }
 
+/* MSRs outside the policy: each logged once, for the first 16 (DOM_MSR_LOGGED). */
+static void test_unknown_msrs_log_once(void **state)
+{
+	unsigned int i;
+
+	dom_unknown_msr(&g.vcpus[1], 0xc0010015, false, 0);
+	dom_unknown_msr(&g.vcpus[0], 0xc0010015, true, 0x1234);
+	dom_unknown_msr(&g.vcpus[0], 0x179, true, 0x1234);
+	assert_string_equal(console_text(),
+			    "domain 7: vCPU 1: rdmsr 0xc0010015: not available (#GP)\n"
+			    "domain 7: vCPU 0: wrmsr 0x179, 0x1234: not available (#GP)\n");
+	console_clear();
+	for (i = 0; i < 20; i++)
+		dom_unknown_msr(&g.vcpus[0], 0x1000 + i, false, 0);
+	assert_int_equal(console_count("not available"), 14);
+	assert_console_has("domain 7: vCPU 0: rdmsr 0x100d: not available (#GP); further MSRs "
+			   "are not logged\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +167,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_ports_log_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_acpi_sleep_registers_power_off, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_msrs_log_once, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,6 +175,7 @@ static void test_priorities(void **state)
 
 static void test_self_ipi_and_icr(void **state)
 {
+	struct vlapic_ipi ipi;
 	u64 v;
 
 	wr(0x80f, 0x1ff, 0);
@@ -182,14 +183,91 @@ static void test_self_ipi_and_icr(void **state)
 	assert_int_equal(vlapic_pending(&l), 0x55);
 	vlapic_accept(&l, 0x55);
 	wr(0x80b, 0, 0);
+	/* An ICR write goes out as an IPI for the caller to route, even to itself. */
+	assert_false(vlapic_take_ipi(&l, &ipi));
 	wr(0x830, (3ULL << 32) | 0x66, 0); /* fixed, to id 3: itself */
-	assert_int_equal(vlapic_pending(&l), 0x66);
+	assert_int_equal(vlapic_pending(&l), -1);
+	assert_true(vlapic_take_ipi(&l, &ipi));
+	assert_int_equal(ipi.vector, 0x66);
+	assert_int_equal(ipi.delivery, 0);
+	assert_int_equal(ipi.dest, 3);
+	assert_false(ipi.logical);
+	assert_int_equal(ipi.shorthand, 0);
+	assert_true(ipi.x2apic);
+	assert_false(vlapic_take_ipi(&l, &ipi)); /* once */
 	assert_int_equal(rd(0x830), (3ULL << 32) | 0x66);
+	/* INIT, level assert, all excluding self: bits 8-10 = 5, 14, 18-19 = 3. */
+	wr(0x830, 0xc4500, 0);
+	assert_true(vlapic_take_ipi(&l, &ipi));
+	assert_int_equal(ipi.delivery, 5);
+	assert_true(ipi.assert);
+	assert_false(ipi.level);
+	assert_int_equal(ipi.shorthand, 3);
 	assert_int_equal(vlapic_wrmsr(&l, 0x830, 1ULL << 13, 0), -1); /* reserved bit */
 	wr(0x828, 0, 0);
 	vlapic_raise(&l, 5); /* a vector below 16 is illegal */
 	vlapic_rdmsr(&l, 0x828, 0, &v);
 	assert_int_equal(v, 1 << 6);
+}
+
+/*
+ * Who an IPI reaches (SDM vol. 3, "Determining IPI Destination"):
+ * shorthands first; physical: the APIC id, or all ones (0xff xAPIC,
+ * 0xffffffff x2APIC) for everyone; logical x2APIC: cluster (bits 16-31)
+ * equal and the member bit in bits 0-15; logical xAPIC: flat DFR (model
+ * 0xf) a mask of the 8 LDR bits, cluster DFR (model 0) a 4-bit cluster
+ * and a 4-bit mask.
+ */
+static void test_ipi_destinations(void **state)
+{
+	struct vlapic t;
+	struct vlapic_ipi ipi = {.vector = 0x30, .x2apic = true};
+
+	vlapic_init(&t, 0x13, false); /* x2APIC LDR: cluster 1, bit 3: 0x10008 */
+	ipi.dest = 0x13;
+	assert_true(vlapic_ipi_match(&t, &ipi, false));
+	ipi.dest = 0x12;
+	assert_false(vlapic_ipi_match(&t, &ipi, false));
+	ipi.dest = 0xffffffff;
+	assert_true(vlapic_ipi_match(&t, &ipi, false));
+	ipi.dest = 0xff; /* not a broadcast in x2APIC mode */
+	assert_false(vlapic_ipi_match(&t, &ipi, false));
+	ipi.logical = true;
+	ipi.dest = 0x10008;
+	assert_true(vlapic_ipi_match(&t, &ipi, false));
+	ipi.dest = 0x1fff7; /* every member of cluster 1 but bit 3 */
+	assert_false(vlapic_ipi_match(&t, &ipi, false));
+	ipi.dest = 0x20008; /* bit 3 of cluster 2 */
+	assert_false(vlapic_ipi_match(&t, &ipi, false));
+	/* Shorthands: self, all including self, all excluding self. */
+	ipi.dest = 0;
+	ipi.shorthand = 1;
+	assert_true(vlapic_ipi_match(&t, &ipi, true));
+	assert_false(vlapic_ipi_match(&t, &ipi, false));
+	ipi.shorthand = 2;
+	assert_true(vlapic_ipi_match(&t, &ipi, true) && vlapic_ipi_match(&t, &ipi, false));
+	ipi.shorthand = 3;
+	assert_false(vlapic_ipi_match(&t, &ipi, true));
+	assert_true(vlapic_ipi_match(&t, &ipi, false));
+
+	/* xAPIC: 8-bit broadcast; flat and cluster logical models. */
+	ipi = (struct vlapic_ipi){.vector = 0x30, .dest = 0xff};
+	assert_true(vlapic_ipi_match(&t, &ipi, false));
+	t.xapic_ldr = 0x04000000; /* flat: bit 2 */
+	t.xapic_dfr = 0xffffffff;
+	ipi.logical = true;
+	ipi.dest = 0x05;
+	assert_true(vlapic_ipi_match(&t, &ipi, false));
+	ipi.dest = 0x0b;
+	assert_false(vlapic_ipi_match(&t, &ipi, false));
+	t.xapic_dfr = 0x0fffffff; /* cluster model */
+	t.xapic_ldr = 0x32000000; /* cluster 3, member bit 1 */
+	ipi.dest = 0x36;
+	assert_true(vlapic_ipi_match(&t, &ipi, false));
+	ipi.dest = 0x26;
+	assert_false(vlapic_ipi_match(&t, &ipi, false));
+	ipi.dest = 0x35;
+	assert_false(vlapic_ipi_match(&t, &ipi, false));
 }
 
 static void test_mode_changes(void **state)
@@ -248,20 +326,33 @@ static void test_xapic_registers(void **state)
 
 static void test_xapic_ipi_timer_and_eoi(void **state)
 {
+	struct vlapic_ipi ipi;
+
 	to_xapic();
 	vlapic_mmio_write(&l, 0x0f0, 0x1ff, 0);
 	/* A fixed IPI to id 3 (itself): ICR high first, then the low word sends. */
 	vlapic_mmio_write(&l, 0x310, 3U << 24, 0);
+	assert_false(vlapic_take_ipi(&l, &ipi));
 	vlapic_mmio_write(&l, 0x300, 0x41, 0);
 	assert_int_equal(vlapic_mmio_read(&l, 0x310, 0), 3U << 24);
+	assert_true(vlapic_take_ipi(&l, &ipi));
+	assert_int_equal(ipi.dest, 3);
+	assert_int_equal(ipi.vector, 0x41);
+	assert_false(ipi.x2apic);
+	assert_true(vlapic_ipi_match(&l, &ipi, true));
+	vlapic_raise(&l, ipi.vector); /* as the router does */
 	assert_int_equal(vlapic_pending(&l), 0x41);
 	vlapic_accept(&l, 0x41);
 	vlapic_mmio_write(&l, 0x0b0, 0x1234, 0);		    /* EOI of any value */
 	assert_int_equal(vlapic_mmio_read(&l, 0x100 + 0x20, 0), 0); /* ISR bits 32-63 */
-	/* An IPI to another id is not delivered here. */
-	vlapic_mmio_write(&l, 0x310, 5U << 24, 0);
-	vlapic_mmio_write(&l, 0x300, 0x42, 0);
-	assert_int_equal(vlapic_pending(&l), -1);
+	/* Logical, flat model: LDR bit 1 (0x02000000) is in destination 0x06. */
+	vlapic_mmio_write(&l, 0x0d0, 0x02000000, 0);
+	vlapic_mmio_write(&l, 0x310, 0x06U << 24, 0);
+	vlapic_mmio_write(&l, 0x300, 0x800 | 0x42, 0);
+	assert_true(vlapic_take_ipi(&l, &ipi));
+	assert_true(ipi.logical);
+	assert_true(vlapic_ipi_match(&l, &ipi, false));
+	assert_false(vlapic_pending(&l) >= 0); /* nothing raised by the model itself */
 	/* The one-shot timer through the page: divide by 1, 10 counts. */
 	vlapic_mmio_write(&l, 0x3e0, 0xb, 100);
 	vlapic_mmio_write(&l, 0x320, 0x50, 100);
@@ -281,6 +372,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_one_shot_and_periodic, setup),
 	    cmocka_unit_test_setup(test_priorities, setup),
 	    cmocka_unit_test_setup(test_self_ipi_and_icr, setup),
+	    cmocka_unit_test_setup(test_ipi_destinations, setup),
 	    cmocka_unit_test_setup(test_mode_changes, setup),
 	    cmocka_unit_test_setup(test_xapic_registers, setup),
 	    cmocka_unit_test_setup(test_xapic_ipi_timer_and_eoi, setup),

@@ -49,10 +49,18 @@
 #define ATTR_CODE64 0xa9b /* present, code read/exec accessed, L, G */
 #define ATTR_DATA 0xc93	  /* present, data read/write accessed, B, G */
 #define ATTR_TSS_BUSY 0x8b
+#define ATTR_REAL_CODE 0x9b /* present, code read/exec accessed, 16-bit */
+#define ATTR_REAL_DATA 0x93 /* present, data read/write accessed, 16-bit */
 #define ATTR_LDT 0x82
 #define ATTR_L (1U << 9)
 #define RFLAGS_IF (1ULL << 9)
 #define CR4_LA57 (1ULL << 12)
+#define MSR_MTRR_CAP 0xfe
+#define MSR_MTRR_DEF_TYPE 0x2ff
+#define MTRR_DEF_WB 0x806    /* E (bit 11), default type 6 (write-back) */
+#define MTRR_DEF_VALID 0xcff /* type (bits 0-7), FE (10), E (11) */
+#define MSR_PATCH_LEVEL 0x8b
+#define MSR_INT_PENDING_MSG 0xc0010055
 
 #define GUEST_ASID 1
 #define PAT_POWER_ON 0x0007040600070406ULL
@@ -201,7 +209,8 @@ int arch_vcpu_init(struct vcpu *v)
 	vm->icpt_misc1 = ICPT_INTR | ICPT_NMI | ICPT_SMI | ICPT_INIT | ICPT_CPUID | ICPT_HLT |
 			 ICPT_INVLPGA | ICPT_IOIO | ICPT_MSR | ICPT_SHUTDOWN;
 	vm->icpt_misc2 = ICPT_VMRUN | ICPT_VMMCALL | ICPT_VMLOAD | ICPT_VMSAVE | ICPT_STGI |
-			 ICPT_CLGI | ICPT_SKINIT | ICPT_XSETBV;
+			 ICPT_CLGI | ICPT_SKINIT | ICPT_XSETBV | ICPT_RDTSCP | ICPT_MONITOR |
+			 ICPT_MWAIT;
 	vm->iopm_pa = iopm_pa;
 	vm->msrpm_pa = msrpm_pa;
 	vm->asid = GUEST_ASID;
@@ -209,6 +218,7 @@ int arch_vcpu_init(struct vcpu *v)
 	vm->np_ctl = 1;
 	vm->ncr3 = ((struct npt *)v->dom->arch)->root;
 	vm->g_pat = PAT_POWER_ON;
+	sv->mtrr_def_type = MTRR_DEF_WB;
 	vm->dr6 = 0xffff0ff0;
 	vm->dr7 = 0x400;
 	vm->efer = EFER_SVME;
@@ -276,6 +286,43 @@ void arch_vcpu_boot64(struct vcpu *v, u64 rip, u64 rsi, u64 cr3, u64 gdt_base, u
 	vm->rax = 0;
 	memset(&sv->g, 0, sizeof(sv->g));
 	sv->g.rsi = rsi;
+}
+
+void arch_vcpu_sipi(struct vcpu *v, u8 vector)
+{
+	struct svm_vcpu *sv = v->arch;
+	struct vmcb *vm = sv->vmcb;
+
+	/* Real mode: 64 KiB segments, code at the vector's page (AMD APM vol. 2, 14.1.5). */
+	set_seg(&vm->cs, (u16)(vector << 8), ATTR_REAL_CODE, 0xffff);
+	vm->cs.base = (u64)vector << 12;
+	set_seg(&vm->ds, 0, ATTR_REAL_DATA, 0xffff);
+	vm->es = vm->ss = vm->fs = vm->gs = vm->ds;
+	set_seg(&vm->gdtr, 0, 0, 0xffff);
+	set_seg(&vm->idtr, 0, 0, 0xffff);
+	set_seg(&vm->tr, 0, ATTR_TSS_BUSY, 0xffff);
+	set_seg(&vm->ldtr, 0, ATTR_LDT, 0xffff);
+	vm->cpl = 0;
+	vm->cr0 = 0x60000010; /* CD, NW, ET: the value after INIT */
+	vm->cr2 = 0;
+	vm->cr3 = 0;
+	vm->cr4 = 0;
+	vm->efer = EFER_SVME;
+	vm->rflags = 2;
+	vm->rip = 0;
+	vm->rsp = 0;
+	vm->rax = 0;
+	vm->dr6 = 0xffff0ff0;
+	vm->dr7 = 0x400;
+	vm->g_pat = PAT_POWER_ON;
+	sv->mtrr_def_type = MTRR_DEF_WB;
+	vm->event_inj = 0;
+	vm->int_shadow = 0;
+	memset(&sv->g, 0, sizeof(sv->g));
+	sv->g.rdx = cpuid(1, 0).eax; /* family, model, stepping */
+	memset(sv->fxsave, 0, sizeof(sv->fxsave));
+	*(u16 *)&sv->fxsave[0] = 0x37f;
+	*(u32 *)&sv->fxsave[24] = 0x1f80;
 }
 
 static bool is_canonical(u64 va)
@@ -368,30 +415,50 @@ static void cpuid_filter(struct vcpu *v, u32 leaf, u32 sub, struct cpuid_regs *r
 	switch (leaf) {
 	case 1:
 		/*
-		 * APIC id and count are the vCPU's; no VMX, MONITOR, XSAVE/AVX.
+		 * APIC id is the vCPU's, and each vCPU is a package of its own
+		 * (one logical processor: with leaves 0xb and 0x8000001e
+		 * hidden and 0x80000008's core count 0, nothing says vCPUs
+		 * share a package or a cache, which vCPUs on different nodes
+		 * do not); no VMX, MONITOR, XSAVE/AVX.
 		 * The local APIC is the vCPU's x2APIC (hypervisor/vlapic.c) with
 		 * the TSC-deadline timer.
 		 */
-		r->ebx = (r->ebx & 0xffff) | ((v->dom->nr_vcpus & 0xff) << 16) | (v->id << 24);
+		r->ebx = (r->ebx & 0xffff) | (1U << 16) | (v->id << 24);
 		r->ecx &= ~((1U << 3) | (1U << 5) | (1U << 26) | (1U << 27) | (1U << 28));
 		r->ecx |= (1U << 21) | (1U << 24);   /* x2APIC, TSC-deadline */
 		r->ecx |= 1U << 31;		     /* running under a hypervisor */
 		r->edx |= 1U << 9;		     /* APIC */
 		r->edx &= ~((1U << 7) | (1U << 14)); /* no machine check (MCE, MCA) */
+		r->edx &= ~(1U << 28);		     /* HTT: one logical processor per package */
 		break;
 	case 6:
 		r->eax |= 1U << 2; /* ARAT: the APIC timer runs in every C-state */
 		break;
 	case 7:
-		if (sub == 0)
+		if (sub == 0) {
 			r->ebx &= ~((1U << 5) | (1U << 16) | (1U << 17) | (1U << 21) | (1U << 26) |
 				    (1U << 27) | (1U << 28) | (1U << 30) | (1U << 31));
+			r->ecx &= ~(1U << 22); /* RDPID: TSC_AUX is the host's */
+		}
+		break;
+	case 0xb:
+	case 0x1f:
+	case 0x8000001e:
+		/*
+		 * Extended topology names the host's APIC ids: none, so the
+		 * guest takes its topology from leaf 1 and the MADT.
+		 */
+		*r = (struct cpuid_regs){0};
+		break;
+	case 0x80000008:
+		r->ecx = 0; /* NC 0: one core per package; ApicIdSize 0 */
 		break;
 	case 0xd:
 		*r = (struct cpuid_regs){0};
 		break;
 	case 0x80000001:
-		r->ecx &= ~(1U << 2); /* SVM */
+		r->ecx &= ~((1U << 2) | (1U << 22)); /* SVM, TOPOEXT */
+		r->edx &= ~(1U << 27);		     /* RDTSCP: TSC_AUX is the host's */
 		break;
 	case 0x8000000a:
 		*r = (struct cpuid_regs){0};
@@ -454,21 +521,33 @@ bool arch_vcpu_wake_due(struct vcpu *v)
 /*
  * Deliver the local APIC's interrupt, if it has one and the guest takes
  * interrupts now (IF set, no interrupt shadow, no event already being
- * injected); otherwise it waits for a later entry (the host's tick makes
- * one at least every tick).
+ * injected). Otherwise ask for an exit the moment it does: a virtual
+ * interrupt of the highest priority, intercepted (VINTR) before the
+ * guest sees it (AMD APM vol. 2, 15.21.4).
  */
 static void inject_lapic(struct vcpu *v, struct vmcb *vm)
 {
 	int vec;
 
 	vlapic_tick(&v->lapic, rdtsc());
-	if (vm->event_inj & EVENT_VALID || !(vm->rflags & RFLAGS_IF) || (vm->int_shadow & 1))
-		return;
+	vm->vintr &= ~(VINTR_IRQ | VINTR_PRIO_MAX | VINTR_IGN_TPR);
+	vm->icpt_misc1 &= ~ICPT_VINTR;
 	vec = vlapic_pending(&v->lapic);
 	if (vec < 0)
 		return;
+	if (vm->event_inj & EVENT_VALID || !(vm->rflags & RFLAGS_IF) || (vm->int_shadow & 1)) {
+		vm->vintr |= VINTR_IRQ | VINTR_PRIO_MAX | VINTR_IGN_TPR;
+		vm->icpt_misc1 |= ICPT_VINTR;
+		return;
+	}
 	vm->event_inj = EVENT_VALID | EVENT_TYPE_INTR | (u64)vec;
 	vlapic_accept(&v->lapic, (unsigned int)vec);
+}
+
+/* The guest can take an interrupt now: the next entry injects it. */
+static enum hvm_exit exit_vintr(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *vm)
+{
+	return HVM_EXIT_HANDLED;
 }
 
 static enum hvm_exit exit_intr(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *vm)
@@ -558,6 +637,15 @@ static unsigned int fetch_insn(struct vcpu *v, const struct vmcb *vm, u8 *buf)
 	return n;
 }
 
+/* An ICR write just emulated sends its IPI. */
+static void send_ipi(struct vcpu *v)
+{
+	struct vlapic_ipi ipi;
+
+	if (vlapic_take_ipi(&v->lapic, &ipi))
+		dom_send_ipi(v, &ipi);
+}
+
 /*
  * A load or store that hit the xAPIC register page: decode it (no decode
  * assists are relied on), do it on the vCPU's APIC and step over it.
@@ -578,13 +666,16 @@ static enum hvm_exit emulate_xapic(struct vcpu *v, struct svm_vcpu *sv, struct v
 		    gpa, n, n > 0 ? bytes[0] : 0, n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0,
 		    n > 3 ? bytes[3] : 0);
 	val = in.reg >= 0 ? gpr_get(sv, vm, in.reg) : in.imm;
+	v->exit_reason[HVM_REASON_APIC]++;
 	if (in.load && in.store) { /* XCHG */
 		u32 old = vlapic_mmio_read(&v->lapic, offset, rdtsc());
 
 		vlapic_mmio_write(&v->lapic, offset, (u32)val, rdtsc());
 		gpr_set(sv, vm, in.reg, old);
+		send_ipi(v);
 	} else if (in.store) {
 		vlapic_mmio_write(&v->lapic, offset, (u32)val, rdtsc());
+		send_ipi(v);
 	} else {
 		/* A 32-bit load zero-extends into the 64-bit register. */
 		gpr_set(sv, vm, in.reg, vlapic_mmio_read(&v->lapic, offset, rdtsc()));
@@ -600,6 +691,7 @@ static enum hvm_exit exit_npf(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *
 	if (vlapic_xapic_mode(&v->lapic) &&
 	    (vm->exit_info2 & ~(u64)(PAGE_SIZE - 1)) == VLAPIC_BASE_DEFAULT)
 		return emulate_xapic(v, sv, vm, vm->exit_info2);
+	v->exit_reason[HVM_REASON_NPF]++;
 
 	return crash(v, "nested page fault at gpa 0x%llx (%s, %s)", vm->exit_info2,
 		     e & 16  ? "fetch"
@@ -608,7 +700,7 @@ static enum hvm_exit exit_npf(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *
 		     e & 1 ? "protection" : "not guest RAM");
 }
 
-/* SVM instructions and XSETBV: the guest was told they do not exist. */
+/* SVM instructions, XSETBV, RDTSCP, MONITOR, MWAIT: the guest was told they do not exist. */
 static enum hvm_exit exit_ud(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *vm)
 {
 	inject_exception(vm, 6, false, 0);
@@ -646,6 +738,8 @@ static enum hvm_exit exit_msr(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *
 	if (vlapic_is_msr(msr)) {
 		ok = !(wr ? vlapic_wrmsr(&v->lapic, msr, val, rdtsc())
 			  : vlapic_rdmsr(&v->lapic, msr, rdtsc(), &val));
+		if (wr)
+			send_ipi(v);
 		msr = 0; /* done: skip the switch */
 	}
 	switch (msr) {
@@ -670,8 +764,36 @@ static enum hvm_exit exit_msr(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *
 	case 0x10: /* TSC: reads only */
 		if (!wr)
 			val = rdtsc();
+		else
+			ok = false;
+		break;
+	case MSR_MTRR_CAP:
+		/* No fixed or variable ranges, no write-combining type: nothing to set. */
+		ok = !wr;
+		val = 0;
+		break;
+	case MSR_MTRR_DEF_TYPE:
+		/*
+		 * Write-back everywhere at reset. The guest may turn MTRRs off
+		 * and on again (it does around cache changes) and pick a type,
+		 * all without effect: nested paging's memory types are the
+		 * host's.
+		 */
+		if (!wr)
+			val = sv->mtrr_def_type;
+		else if (val & ~MTRR_DEF_VALID)
+			ok = false;
+		else
+			sv->mtrr_def_type = val;
+		break;
+	case MSR_PATCH_LEVEL:
+	case MSR_INT_PENDING_MSG:
+		/* Read as 0: no microcode patch; no C1E message (so no E400 workaround). */
+		ok = !wr;
+		val = 0;
 		break;
 	default:
+		dom_unknown_msr(v, msr, wr, val);
 		ok = false;
 	}
 	if (!ok) {
@@ -688,17 +810,37 @@ static enum hvm_exit exit_msr(struct vcpu *v, struct svm_vcpu *sv, struct vmcb *
 
 typedef enum hvm_exit (*exit_fn)(struct vcpu *, struct svm_vcpu *, struct vmcb *);
 
+/* COUNTS_ITSELF: the handler tells which kind the exit was. */
+#define COUNTS_ITSELF HVM_NR_REASONS
+
 static const struct {
 	u64 code;
 	exit_fn fn;
+	enum hvm_exit_reason reason;
 } exit_table[] = {
-    {EXIT_INTR, exit_intr},	  {EXIT_NMI, exit_intr},    {EXIT_SMI, exit_intr},
-    {EXIT_INIT, exit_intr},	  {EXIT_CPUID, exit_cpuid}, {EXIT_HLT, exit_hlt},
-    {EXIT_IOIO, exit_ioio},	  {EXIT_MSR, exit_msr},	    {EXIT_SHUTDOWN, exit_shutdown},
-    {EXIT_VMMCALL, exit_vmmcall}, {EXIT_NPF, exit_npf},	    {EXIT_VMRUN, exit_ud},
-    {EXIT_VMLOAD, exit_ud},	  {EXIT_VMSAVE, exit_ud},   {EXIT_STGI, exit_ud},
-    {EXIT_CLGI, exit_ud},	  {EXIT_SKINIT, exit_ud},   {EXIT_INVLPGA, exit_ud},
-    {EXIT_XSETBV, exit_ud},
+    {EXIT_INTR, exit_intr, HVM_REASON_INTR},
+    {EXIT_NMI, exit_intr, HVM_REASON_INTR},
+    {EXIT_SMI, exit_intr, HVM_REASON_INTR},
+    {EXIT_INIT, exit_intr, HVM_REASON_INTR},
+    {EXIT_VINTR, exit_vintr, HVM_REASON_VINTR},
+    {EXIT_CPUID, exit_cpuid, HVM_REASON_CPUID},
+    {EXIT_HLT, exit_hlt, HVM_REASON_HLT},
+    {EXIT_IOIO, exit_ioio, HVM_REASON_IO},
+    {EXIT_MSR, exit_msr, HVM_REASON_MSR},
+    {EXIT_SHUTDOWN, exit_shutdown, HVM_REASON_OTHER},
+    {EXIT_VMMCALL, exit_vmmcall, HVM_REASON_HCALL},
+    {EXIT_NPF, exit_npf, COUNTS_ITSELF},
+    {EXIT_VMRUN, exit_ud, HVM_REASON_OTHER},
+    {EXIT_VMLOAD, exit_ud, HVM_REASON_OTHER},
+    {EXIT_VMSAVE, exit_ud, HVM_REASON_OTHER},
+    {EXIT_STGI, exit_ud, HVM_REASON_OTHER},
+    {EXIT_CLGI, exit_ud, HVM_REASON_OTHER},
+    {EXIT_SKINIT, exit_ud, HVM_REASON_OTHER},
+    {EXIT_INVLPGA, exit_ud, HVM_REASON_OTHER},
+    {EXIT_XSETBV, exit_ud, HVM_REASON_OTHER},
+    {EXIT_RDTSCP, exit_ud, HVM_REASON_OTHER},
+    {EXIT_MONITOR, exit_ud, HVM_REASON_OTHER},
+    {EXIT_MWAIT, exit_ud, HVM_REASON_OTHER},
 };
 
 enum hvm_exit arch_vcpu_run(struct vcpu *v)
@@ -739,8 +881,12 @@ enum hvm_exit arch_vcpu_run(struct vcpu *v)
 	if (vm->exit_code == EXIT_INVALID)
 		return crash(v, "invalid guest state (VMRUN refused the VMCB)");
 	for (i = 0; i < ARRAY_SIZE(exit_table); i++)
-		if (exit_table[i].code == vm->exit_code)
+		if (exit_table[i].code == vm->exit_code) {
+			if (exit_table[i].reason != COUNTS_ITSELF)
+				v->exit_reason[exit_table[i].reason]++;
 			return exit_table[i].fn(v, sv, vm);
+		}
+	v->exit_reason[HVM_REASON_OTHER]++;
 	if (vm->exit_code >= EXIT_EXCP_BASE && vm->exit_code < EXIT_EXCP_BASE + 32)
 		return crash(v, "exception %llu not handled", vm->exit_code - EXIT_EXCP_BASE);
 	return crash(v, "exit 0x%llx not handled", vm->exit_code);

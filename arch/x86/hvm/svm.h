@@ -25,6 +25,7 @@ struct svm_vcpu {
 	paddr_t vmcb_pa;
 	struct svm_gprs g;
 	u8 fxsave[512] __attribute__((aligned(16))); /* x87/SSE state between runs */
+	u64 mtrr_def_type;			     /* IA32_MTRR_DEF_TYPE as the guest set it */
 };
 
 void svm_vmrun(u64 vmcb_pa, u64 host_save_pa, struct svm_gprs *g);

@@ -111,6 +111,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "VMCB g_pat");
 #define ICPT_NMI (1U << 1)
 #define ICPT_SMI (1U << 2)
 #define ICPT_INIT (1U << 3)
+#define ICPT_VINTR (1U << 4)
 #define ICPT_CPUID (1U << 18)
 #define ICPT_INVD (1U << 22)
 #define ICPT_HLT (1U << 24)
@@ -126,8 +127,14 @@ _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "VMCB g_pat");
 #define ICPT_STGI (1U << 4)
 #define ICPT_CLGI (1U << 5)
 #define ICPT_SKINIT (1U << 6)
+#define ICPT_RDTSCP (1U << 7)
+#define ICPT_MONITOR (1U << 10)
+#define ICPT_MWAIT (1U << 11)
 #define ICPT_XSETBV (1U << 13)
 
+#define VINTR_IRQ (1ULL << 8)
+#define VINTR_PRIO_MAX (0xfULL << 16)
+#define VINTR_IGN_TPR (1ULL << 20)
 #define VINTR_MASKING (1ULL << 24)
 #define TLB_FLUSH_ALL 1
 #define TLB_FLUSH_GUEST 3
@@ -138,6 +145,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "VMCB g_pat");
 #define EXIT_NMI 0x61
 #define EXIT_SMI 0x62
 #define EXIT_INIT 0x63
+#define EXIT_VINTR 0x64
 #define EXIT_CPUID 0x72
 #define EXIT_INVD 0x76
 #define EXIT_HLT 0x78
@@ -152,6 +160,9 @@ _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "VMCB g_pat");
 #define EXIT_STGI 0x84
 #define EXIT_CLGI 0x85
 #define EXIT_SKINIT 0x86
+#define EXIT_RDTSCP 0x87
+#define EXIT_MONITOR 0x8a
+#define EXIT_MWAIT 0x8b
 #define EXIT_XSETBV 0x8d
 #define EXIT_NPF 0x400
 #define EXIT_INVALID (~0ULL)
