@@ -292,29 +292,35 @@ run-cmdline:
 
 # make linux-guest: Debian's stock kernel (the package behind
 # linux-image-amd64) fetched with apt into $(objtree)/linux-guest, never
-# into the tree (scripts/fetch-linux-guest). make run-linux boots it as a
-# domain with LINUX_ARGS as its command line; see Documentation/domains.md
-# for how far it gets.
+# into the tree (scripts/fetch-linux-guest), and the initramfs built here
+# around tests/linux/init/init.c (scripts/mkinitramfs). make run-linux
+# boots it as a domain of 2 virtual nodes on physical nodes 1 and 3 with
+# LINUX_ARGS as its command line (LINUX_DOMAIN replaces the domain's
+# shape); see Documentation/linux-guest.md.
 .PHONY: linux-guest run-linux
 LINUX_GUEST := $(objtree)/linux-guest
-LINUX_ARGS ?= earlyprintk=serial console=ttyS0 nokaslr
+LINUX_ARGS ?= console=ttyS0 earlyprintk=serial nokaslr printk.devkmsg=on
+LINUX_DOMAIN ?= vnodes=2,vcpus=2,nodes=1+3,mem=256M
 linux-guest:
 	$(Q)$(srctree)/scripts/fetch-linux-guest $(LINUX_GUEST)
+	$(Q)$(srctree)/scripts/mkinitramfs $(srctree) $(LINUX_GUEST)
 
-# make check-linux: the stock Linux guest's boot test (tests/linux/), on
-# the image of make check's configuration (build/check) and the kernel of
-# make linux-guest; not part of make check yet (see Documentation/testing.md).
+# make check-linux: the stock Linux guest's boot tests (tests/linux/), on
+# the image of make check's configuration (build/check) and the kernel and
+# initramfs of make linux-guest, the guest's console shown as it runs.
+# make check runs them too (scripts/check.py).
 .PHONY: check-linux
 check-linux:
+	$(Q)$(srctree)/scripts/install-deps --quiet
 	$(Q)$(MAKE) --no-print-directory O=$(srctree)/build/check debug_defconfig >/dev/null
 	$(Q)$(MAKE) --no-print-directory O=$(srctree)/build/check all linux-guest
-	$(Q)cd $(srctree)/tests && PROXIMA_BUILD=$(srctree)/build/check $(PYTHON) -m pytest -v \
-		-p no:cacheprovider linux/
+	$(Q)cd $(srctree)/tests && PROXIMA_BUILD=$(srctree)/build/check PROXIMA_CONSOLE_ECHO=1 \
+		$(PYTHON) -m pytest -v -s -p no:cacheprovider linux/
 
 run-linux: all linux-guest
 	$(Q)$(srctree)/scripts/qemu-run --topology $(TOPOLOGY) --kernel $(objtree)/proxima \
-		--append 'domain=name=linux,mem=256M,image=0,args="$(LINUX_ARGS)" $(CMDLINE)' \
-		-- -initrd $(LINUX_GUEST)/vmlinuz
+		--append 'domain=name=linux,$(LINUX_DOMAIN),image=0,initrd=1,args="$(LINUX_ARGS)" $(CMDLINE)' \
+		-- -initrd $(LINUX_GUEST)/vmlinuz,$(LINUX_GUEST)/initramfs.cpio
 
 # ---------------------------------------------------------------------------
 # Tests

@@ -3,15 +3,16 @@
 (under debug_defconfig, then again under a second configuration; the
 fuzz seed corpora are replayed among them), each libFuzzer target for a
 short time, the static analysis of make analyze and the semantic patches
-of make coccicheck, the QEMU boot and build tests and the format check,
-and end
+of make coccicheck, the QEMU boot and build tests, the stock Linux guest
+(make check-linux's tests, Debian's kernel fetched with apt) and the
+format check, and end
 with one summary line "N passed, N failed". Exit status 0 only when
 nothing failed.
 
 --quick (make check QUICK=1) is the edit-compile-test loop: the stress
 tests run short (PROXIMA_QUICK=1), the hosted tests run under debug_defconfig
-only, the fuzz targets, the static analysis and the semantic patches do
-not run, and the
+only, the fuzz targets, the static analysis, the semantic patches and
+the stock Linux guest do not run, and the
 pytest tests marked slow
 (whole-tree builds, the 48-CPU boot) are left out. CI runs the full check.
 
@@ -269,6 +270,17 @@ def pytest_tests(srctree, out, dirs, extra):
     return count_junit(junit, p.wait())
 
 
+def linux_guest_tests(srctree, out, extra):
+    """The stock Linux guest (tests/linux/): fetch Debian's kernel and build
+    the initramfs (make linux-guest; the kernel comes from the Debian
+    archive with apt, so this needs it reachable), then boot it. A kernel
+    that cannot be had fails the step: it is a test, not an option."""
+    if run(["make", "-C", srctree, f"O={out}", "linux-guest"]).returncode:
+        return 0, 1, ["make linux-guest (fetch Debian's kernel, build the initramfs)"]
+    p, junit = start_pytest(srctree, out, ["linux"], extra, junit_name="pytest-linux.xml")
+    return count_junit(junit, p.wait())
+
+
 def count_junit(junit, returncode):
     """pytest's JUnit file and exit status: (passed, failed, names)."""
     if not os.path.exists(junit):
@@ -321,6 +333,7 @@ def main():
     elif a.only != "hosted":
         results.append(("boot and build", pytest_tests(a.srctree, out, ["qemu", "make"],
                                                        a.pytest_args)))
+        results.append(("stock Linux guest", linux_guest_tests(a.srctree, out, a.pytest_args)))
     if FORMAT_CHECK and a.only is None:
         results.append(("format", format_check(a.srctree)))
 
@@ -338,7 +351,7 @@ def main():
         print("check: QUICK: short stress runs; no second hosted configuration, "
               "no fuzzing runs (the seeds are replayed), no static analysis or "
               "semantic patches, "
-              "no slow build and boot tests")
+              "no slow build and boot tests, no Linux guest")
     print(f"{total_p} passed, {total_f} failed")
     return 1 if total_f or not total_p else 0
 

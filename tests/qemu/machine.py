@@ -21,6 +21,11 @@ READY = "Proxima: ready (press 'h' for debug keys)"
 EXIT_PANIC = (1 << 1) | 1
 
 
+# PROXIMA_CONSOLE_ECHO=1: copy the console to standard output as it comes
+# (make check-linux, with pytest -s, shows the guest booting).
+ECHO = os.environ.get("PROXIMA_CONSOLE_ECHO") == "1"
+
+
 class BootTimeout(AssertionError):
     pass
 
@@ -61,6 +66,8 @@ class Machine:
                     return
                 self._buf += chunk
                 self._cond.notify_all()
+            if ECHO:
+                os.write(1, chunk)
 
     @property
     def output(self):
