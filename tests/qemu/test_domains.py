@@ -20,6 +20,8 @@ Q_NODE = re.compile(r"^domain (\d+): node (\d+) pages (\d+)$", re.M)
 Q_OWNERS = re.compile(r"^page owners: (\d+) pages held by (\d+) domains?, each page once$", re.M)
 Q_VCPU = re.compile(r"^domain (\d+): vcpu (\d+) vnode \d+ pcpu (\d+) node (\d+) exits (\d+)$",
                     re.M)
+# The exits by kind, summed over the domain's vCPUs (hypervisor/dom_exits.c).
+Q_EXITS = re.compile(r"^domain (\d+) \S+: (\d+) exits in \d+ ms \(\d+/s\):((?: \w+ \d+)+)$", re.M)
 M_NODE = re.compile(r"^mem node (\d+): total (\d+) MiB free (\d+) MiB pcp (\d+) MiB$", re.M)
 
 NODE_OF_CPU = {c: c // 2 for c in range(8)}     # default topology
@@ -39,6 +41,10 @@ def domains(m):
         doms[int(d)]["nodes"][int(n)] = int(pages)
     for d, v, pcpu, node, exits in Q_VCPU.findall(text):
         doms[int(d)]["vcpu"][int(v)] = (int(pcpu), int(node), int(exits))
+    for d, total, kinds in Q_EXITS.findall(text):
+        counts = {k: int(n) for k, n in re.findall(r" (\w+) (\d+)", kinds)}
+        assert sum(counts.values()) == int(total), kinds
+        doms[int(d)]["exits"] = counts
     assert "mapped" not in text, "debug cross-check against the nested page tables failed"
     owners = Q_OWNERS.findall(text)
     if owners and int(owners[-1][1]) == len(doms):
@@ -101,6 +107,11 @@ def test_three_domains_on_three_nodes(boot):
         assert dom["nodes"] == {n: 32 * n * 256 + FW_PAGES}
         for v, (pcpu, node, exits) in dom["vcpu"].items():
             assert node == n and NODE_OF_CPU[pcpu] == n and exits > 0
+        # All halted: the kinds add up to every vCPU's exits; the test guest
+        # made hypercalls and halted, and nothing went unhandled.
+        kinds = dom["exits"]
+        assert sum(kinds.values()) == sum(e for _, _, e in dom["vcpu"].values()), kinds
+        assert kinds["hcall"] > 0 and kinds["hlt"] > 0 and kinds["other"] == 0, kinds
 
 
 def test_more_vcpus_than_node_cpus(boot):
