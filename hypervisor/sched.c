@@ -6,8 +6,10 @@
  * A run queue is a circular list through vcpu.rq_next, changed under its
  * CPU's lock; the CPU itself is the only one that runs or reaps its
  * vCPUs. A vCPU's state is written by its CPU (HLT) and by the vCPUs of
- * its domain (vcpu_up), with atomics; the CPU looks again at least every
- * tick, so a newly runnable vCPU waits at most one tick.
+ * its domain (vcpu_up, IPIs), with atomics; whoever makes a vCPU
+ * runnable, or raises an interrupt for it, kicks its CPU (sched_kick()),
+ * and an idle CPU sleeps only until the first APIC timer of its halted
+ * vCPUs is due (arch_timer_at()) or its next tick.
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
@@ -20,6 +22,7 @@
 #include <hv/smp.h>
 #include <hv/spinlock.h>
 #include <hv/topology.h>
+#include <hv/vlapic.h>
 
 struct run_queue {
 	struct spinlock lock;
@@ -115,14 +118,17 @@ static void remove_locked(struct run_queue *q, struct vcpu *v)
 
 /*
  * The next runnable vCPU after the one that ran last, or NULL. vCPUs of
- * dying domains are taken off the queue and let go on the way.
+ * dying domains are taken off the queue and let go on the way. With
+ * NULL, *wake is the TSC at which the first halted vCPU's APIC timer
+ * expires (VLAPIC_NO_TIMER: none), for the CPU to wake then.
  */
-static struct vcpu *pick_next(struct run_queue *q)
+static struct vcpu *pick_next(struct run_queue *q, u64 *wake)
 {
 	struct vcpu *gone[8], *v, *found = NULL;
 	unsigned int nr_gone = 0, i, n;
 	unsigned long flags = spin_lock_irqsave(&q->lock);
 
+	*wake = VLAPIC_NO_TIMER;
 	v = q->last ? q->last->rq_next : NULL;
 	for (n = q->nr; v && n; n--) {
 		struct vcpu *next = v->rq_next;
@@ -142,6 +148,8 @@ static struct vcpu *pick_next(struct run_queue *q)
 			found = v;
 			q->last = v;
 			break;
+		} else if (READ_ONCE(v->state) == VCPU_BLOCKED) {
+			*wake = MIN(*wake, vlapic_next_event(&v->lapic));
 		}
 		v = q->last ? next : NULL;
 	}
@@ -206,11 +214,12 @@ void sched_loop(void (*poll)(void))
 
 	for (;;) {
 		struct vcpu *v;
+		u64 wake;
 
 		arch_irq_enable();
 		if (poll)
 			poll();
-		v = pick_next(q);
+		v = pick_next(q, &wake);
 		if (v) {
 			run_slice(q, v, poll);
 			idle = 0;
@@ -222,7 +231,9 @@ void sched_loop(void (*poll)(void))
 			idle++;
 		arch_irq_disable();
 		/* A kick after pick_next() looked: look again (its IPI may be taken already). */
-		if (!__atomic_exchange_n(&q->kicked, false, __ATOMIC_SEQ_CST))
+		if (!__atomic_exchange_n(&q->kicked, false, __ATOMIC_SEQ_CST)) {
+			arch_timer_at(wake); /* a halted vCPU's timer wakes this CPU on time */
 			arch_idle();
+		}
 	}
 }

@@ -1,10 +1,16 @@
 /*
- * The local APICs and their periodic tick, inter-processor interrupts
- * (bring-up, NMIs for panic, and the barrier of arch_cpu_sync()), and
- * taming the legacy 8259 PICs (remapped away from the exception vectors,
- * then all masked). The tick only wakes idle CPUs (the boot CPU then
- * polls the console for debug keys); the boot CPU calibrates it and the
- * TSC against the PIT once, and every CPU then uses those figures.
+ * The local APICs and their timer, inter-processor interrupts (bring-up,
+ * NMIs for panic, the barrier of arch_cpu_sync(), kicks), and taming the
+ * legacy 8259 PICs (remapped away from the exception vectors, then all
+ * masked). The boot CPU calibrates the APIC timer and the TSC against the
+ * PIT once, and every CPU then uses those figures.
+ *
+ * The timer runs one-shot, always armed for the earlier of two TSC
+ * times: the CPU's next tick (TICK_HZ a second, counted in ticks: time
+ * slices, polling the console for debug keys) and the wake-up its
+ * scheduler asked for (arch_timer_at(): a guest's APIC timer, due before
+ * the next tick). A tick that comes late is counted once; the next is
+ * due a period after it, so the count never runs ahead of time.
  */
 #include <asm/cpu.h>
 #include <asm/io.h>
@@ -61,8 +67,10 @@
 #define SYNC_WAIT_MS 200
 
 static volatile u32 *apic;
-static u32 apic_ticks_per_tick;
 static u64 tsc_khz;
+/* The calibration: APIC timer counts (divide by 16) per TSC cycles. */
+static u64 cal_apic_count, cal_tsc_count;
+static u64 tsc_per_tick;
 
 static u32 apic_read(unsigned int reg)
 {
@@ -128,12 +136,59 @@ static void sync_ack(void)
 	__atomic_fetch_add(&this_cpu()->sync_acks, 1, __ATOMIC_SEQ_CST);
 }
 
+/* Arm the one-shot timer to fire at TSC deadline (at once if it is past). Interrupts off. */
+static void arm_timer(struct percpu *pc, u64 deadline)
+{
+	u64 now = rdtsc(), count = 1;
+
+	if (deadline > now) {
+		/* Up to a tick ahead: (delta * counts) stays far below 2^64. */
+		u64 delta = MIN(deadline - now, tsc_per_tick);
+
+		count = MAX(1ULL, delta * cal_apic_count / cal_tsc_count);
+	}
+	pc->timer_armed = deadline;
+	apic_write(APIC_TIMER_INIT, (u32)MIN(count, 0xffffffffULL));
+}
+
+/* Arm for the earlier of the next tick and the wake-up asked for. */
+static void rearm(struct percpu *pc)
+{
+	u64 when = pc->tick_due;
+
+	if (pc->wake_at && pc->wake_at < when)
+		when = pc->wake_at;
+	arm_timer(pc, when);
+}
+
 /* Any interrupt is a point outside the sections arch_cpu_sync() guards. */
 static void timer_interrupt(struct cpu_regs *regs)
 {
-	this_cpu()->ticks++;
+	struct percpu *pc = this_cpu();
+	u64 now = rdtsc();
+
+	if (now >= pc->tick_due) {
+		pc->ticks++;
+		pc->tick_due += tsc_per_tick;
+		if (pc->tick_due <= now)
+			pc->tick_due = now + tsc_per_tick; /* late: one tick, not a burst */
+	}
+	if (pc->wake_at && pc->wake_at <= now)
+		pc->wake_at = 0; /* done: the interrupt itself was the wake-up */
+	rearm(pc);
 	sync_ack();
 	apic_write(APIC_EOI, 0);
+}
+
+void arch_timer_at(u64 tsc)
+{
+	struct percpu *pc = this_cpu();
+
+	if (!apic || tsc >= pc->tick_due || (pc->wake_at && pc->wake_at <= tsc))
+		return; /* the tick, or an earlier wake-up, comes first anyway */
+	pc->wake_at = tsc;
+	if (tsc < pc->timer_armed)
+		arm_timer(pc, tsc);
 }
 
 static void sync_interrupt(struct cpu_regs *regs)
@@ -172,9 +227,15 @@ static void apic_enable_local(void)
 
 static void start_tick(void)
 {
+	struct percpu *pc = this_cpu();
+	unsigned long flags = arch_irq_save();
+
 	apic_write(APIC_TIMER_DIV, APIC_DIV_16);
-	apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | VEC_TIMER);
-	apic_write(APIC_TIMER_INIT, apic_ticks_per_tick);
+	apic_write(APIC_LVT_TIMER, VEC_TIMER); /* one-shot */
+	pc->wake_at = 0;
+	pc->tick_due = rdtsc() + tsc_per_tick;
+	arm_timer(pc, pc->tick_due);
+	arch_irq_restore(flags);
 }
 
 void x86_apic_init_ap(void)
@@ -281,9 +342,11 @@ void x86_apic_init(void)
 		apic_count = 100000000 / 16 / (1000 / CALIBRATE_MS);
 	}
 	tsc_khz = tsc_count / CALIBRATE_MS;
-	apic_ticks_per_tick = (u32)((u64)apic_count * (1000 / TICK_HZ) / CALIBRATE_MS);
-	if (!apic_ticks_per_tick)
-		apic_ticks_per_tick = 1;
+	if (!tsc_count) /* no TSC figure: assume 1 GHz, as x86_udelay() does */
+		tsc_count = 1000000ULL * CALIBRATE_MS;
+	cal_apic_count = apic_count;
+	cal_tsc_count = tsc_count;
+	tsc_per_tick = tsc_count * (1000 / TICK_HZ) / CALIBRATE_MS;
 	start_tick();
 	pr_info("apic: id %u version 0x%02x at 0x%llx, timer %llu kHz, tick %u Hz, TSC %llu MHz\n",
 		apic_read(APIC_ID) >> 24, apic_read(APIC_VERSION) & 0xff, base,

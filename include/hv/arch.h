@@ -149,6 +149,14 @@ void arch_idle(void);
 bool arch_cpu_sync(unsigned int cpu);
 
 /*
+ * Have the calling CPU interrupted at TSC value tsc (the clock of the
+ * guests' APIC timers, <hv/vlapic.h>) if that is before its next tick:
+ * a vCPU's timer fires on time whether the vCPU runs (the interrupt makes
+ * it exit) or sleeps in HLT (it ends arch_idle()). Interrupts off.
+ */
+void arch_timer_at(u64 tsc);
+
+/*
  * Interrupt cpu and do not wait: it leaves guest mode (a VM exit) or
  * arch_idle(), and looks at its work again. Nothing for the calling CPU
  * itself. Any context but interrupts.

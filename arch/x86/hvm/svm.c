@@ -872,6 +872,8 @@ enum hvm_exit arch_vcpu_run(struct vcpu *v)
 	}
 	vm->clean = 0;
 	inject_lapic(v, vm);
+	/* Its APIC timer fires on time: the CPU is interrupted then, and the guest exits. */
+	arch_timer_at(vlapic_next_event(&v->lapic));
 	svm_vmrun(sv->vmcb_pa, sc->host_pa, &sv->g);
 	__atomic_store_n(&v->runs, v->runs + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);

@@ -37,7 +37,10 @@ struct percpu {
 	nodeid_t node;
 	unsigned long stack_lo, stack_hi; /* the CPU's normal stack */
 	unsigned long ist_lo;		  /* PERCPU_IST_STACKS stacks of PERCPU_IST_SIZE */
-	u64 ticks;			  /* local timer interrupts */
+	u64 ticks;			  /* timer ticks (TICK_HZ a second) */
+	u64 tick_due;			  /* TSC when the next tick is due */
+	u64 wake_at;			  /* TSC of an earlier wake-up asked for, or 0 */
+	u64 timer_armed;		  /* TSC the one-shot timer is armed for */
 	u32 sync_acks;			  /* barriers passed for arch_cpu_sync() */
 	u64 gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
