@@ -279,12 +279,17 @@ TOPOLOGY ?= default
 # host's topology, grows by 64 MiB, runs its memory test and powers off.
 RUN_DOMAINS ?= domain=name=web,mem=128M,vcpus=2,node=1,policy=strict,args=hlt \
 	domain=name=batch,vnodes=2,mem=256M,maxmem=320M,vcpus=4,control=1,args=reserve=64
-run-append = $(strip $(RUN_DOMAINS) $(CMDLINE))
+# And a third: Debian's stock kernel (make linux-guest fetches it the first
+# time) on 2 virtual nodes on nodes 1 and 3, which prints its NUMA layout
+# and powers off. RUN_LINUX=0 leaves it out; so does ISO=1.
+RUN_LINUX ?= 1
+run-linux-on = $(if $(ISO),,$(filter 1,$(RUN_LINUX)))
+run-append = $(strip $(RUN_DOMAINS) $(if $(run-linux-on),$(linux-domain)) $(CMDLINE))
 
-run: all $(if $(ISO),iso)
+run: all $(if $(ISO),iso) $(if $(run-linux-on),linux-guest)
 	$(Q)$(srctree)/scripts/qemu-run --topology $(TOPOLOGY) \
 		$(if $(ISO),--iso $(objtree)/proxima.iso,--kernel $(objtree)/proxima) \
-		--append "$(run-append)"
+		--append '$(run-append)' $(if $(run-linux-on),-- -initrd $(linux-modules))
 
 # The command line make run passes (for the tests of the README).
 run-cmdline:
@@ -294,9 +299,10 @@ run-cmdline:
 # linux-image-amd64) fetched with apt into $(objtree)/linux-guest, never
 # into the tree (scripts/fetch-linux-guest), and the initramfs built here
 # around tests/linux/init/init.c (scripts/mkinitramfs). make run-linux
-# boots it as a domain of 2 virtual nodes on physical nodes 1 and 3 with
-# LINUX_ARGS as its command line (LINUX_DOMAIN replaces the domain's
-# shape); see Documentation/linux-guest.md.
+# boots it alone as a domain of 2 virtual nodes on physical nodes 1 and 3
+# with LINUX_ARGS as its command line (LINUX_DOMAIN replaces the domain's
+# shape); make run boots it beside the demo domains. See
+# Documentation/linux-guest.md.
 .PHONY: linux-guest run-linux
 LINUX_GUEST := $(objtree)/linux-guest
 LINUX_ARGS ?= console=ttyS0 earlyprintk=serial nokaslr printk.devkmsg=on
@@ -317,10 +323,11 @@ check-linux:
 	$(Q)cd $(srctree)/tests && PROXIMA_BUILD=$(srctree)/build/check PROXIMA_CONSOLE_ECHO=1 \
 		$(PYTHON) -m pytest -v -s -p no:cacheprovider linux/
 
+linux-domain = domain=name=linux,$(LINUX_DOMAIN),image=0,initrd=1,args="$(LINUX_ARGS)"
+linux-modules = $(LINUX_GUEST)/vmlinuz,$(LINUX_GUEST)/initramfs.cpio
 run-linux: all linux-guest
 	$(Q)$(srctree)/scripts/qemu-run --topology $(TOPOLOGY) --kernel $(objtree)/proxima \
-		--append 'domain=name=linux,$(LINUX_DOMAIN),image=0,initrd=1,args="$(LINUX_ARGS)" $(CMDLINE)' \
-		-- -initrd $(LINUX_GUEST)/vmlinuz,$(LINUX_GUEST)/initramfs.cpio
+		--append '$(linux-domain) $(CMDLINE)' -- -initrd $(linux-modules)
 
 # ---------------------------------------------------------------------------
 # Tests
@@ -373,8 +380,11 @@ help:
 	@echo 'Proxima build targets (all outputs go under O=dir, default "build"):'
 	@echo '  all (default)      - build the image $(O)/proxima (ELF32, multiboot v1 and v2)'
 	@echo '  iso                - GRUB multiboot2 ISO $(O)/proxima.iso'
-	@echo '  run                - build, then boot in QEMU (TOPOLOGY=, CMDLINE=, ISO=1)'
-	@echo '  check              - hosted unit tests and QEMU boot tests (QUICK=1: a short run)'
+	@echo '  run                - build, then boot in QEMU (TOPOLOGY=, CMDLINE=, ISO=1, RUN_LINUX=0)'
+	@echo '  linux-guest        - fetch Debian'"'"'s kernel (apt) and build the initramfs into $(O)/linux-guest'
+	@echo '  run-linux          - boot the stock Linux guest alone (LINUX_DOMAIN=, LINUX_ARGS=)'
+	@echo '  check              - hosted unit tests, QEMU boot tests, the Linux guest (QUICK=1: a short run)'
+	@echo '  check-linux        - the stock Linux guest'"'"'s tests alone, its console shown'
 	@echo '  format             - rewrite every C file as .clang-format says (clang-format 14)'
 	@echo '  format-check       - list the C files that differ from .clang-format; fail if any'
 	@echo '  analyze            - cppcheck and clang scan-build over the hypervisor: no findings'

@@ -27,7 +27,7 @@
 #define UART_MSR 6 /* modem status */
 #define UART_SCR 7 /* scratch */
 
-#define UART_LINE_MAX 160 /* a longer line is sent in pieces */
+#define UART_LINE_MAX 480 /* a longer line is sent in pieces (the console takes 512) */
 
 struct uart16550 {
 	u8 ier, lcr, mcr, scr, dll, dlm, fcr;
