@@ -219,6 +219,25 @@ def test_guest_x2apic_timer_interrupt(boot):
     assert "crashed" not in m.output
 
 
+def test_ipi_reaches_a_vcpu_on_another_cpu_at_once(boot):
+    # The test guest's ipi argument: vCPU 0 (CPU 0) sends fixed IPIs to
+    # vCPU 1 (CPU 1), 20 while it spins in guest mode with interrupts on
+    # and 20 while it sleeps in HLT. Proxima kicks CPU 1 (a host IPI), so
+    # each arrives at once; without the kick a spinning vCPU would see it
+    # at its CPU's next exit and a halted one at its next tick, both up to
+    # 10 ms, about 5 ms in the median. A quarter of a tick leaves room for
+    # a slow emulator.
+    m = boot(append="domain=name=i,mem=16M,vcpus=2,node=0,args=\"ipi memtest=0\"")
+    m.wait_ready()
+    m.wait_for("domain 1 i: 16 MiB on node 0 (prefer), 2 vcpus on CPUs 0-1")
+    for what in ("spinning", "halted"):
+        got = m.wait_for(rf"^\(d1\) guest: ipi to a {what} vcpu: 20 x, median (\d+) us, "
+                         r"max (\d+) us$", regex=True, timeout=60)
+        assert int(got.group(1)) < 2500, got.group(0)
+    m.wait_for("domain 1 i: shut down (poweroff)", timeout=60)
+    assert "crashed" not in m.output
+
+
 def test_no_svm_boots_without_guests(boot):
     m = boot(append="domain=name=web,mem=16M", extra=["-cpu", "qemu64"])
     m.wait_ready()

@@ -9,6 +9,13 @@
  * (0x80b). Then 20 deadlines 1 ms ahead, each slept through in HLT, and
  * how late each interrupt came: its median and maximum. Prints what it
  * saw; a step that fails crashes the guest.
+ *
+ * The ipi argument (apic_ipi_test(), on vCPUs 0 and 1): vCPU 0 sends 20
+ * fixed IPIs (ICR 0x830, destination 1 in bits 32-63, vector
+ * APIC_TIMER_VECTOR) to vCPU 1 while it spins with interrupts on, then 20
+ * while it sleeps in HLT, and prints how long each took to arrive (median
+ * and maximum): vCPU 1's CPU must be kicked at once, not find the IPI at
+ * its next tick.
  */
 #include "guest.h"
 
@@ -19,6 +26,7 @@
 #define X2APIC_EOI 0x80b
 #define X2APIC_SVR 0x80f
 #define X2APIC_ISR7 0x817 /* vectors 224-255 */
+#define X2APIC_ICR 0x830
 #define X2APIC_LVT_TIMER 0x832
 
 static volatile unsigned int ticks;
@@ -95,4 +103,66 @@ void apic_check(void)
 		(tick_tsc - t0) * 1000 / khz);
 	short_deadlines(khz);
 	wrmsr(X2APIC_LVT_TIMER, 1u << 16); /* masked again */
+}
+
+/* What vCPU 1 does while vCPU 0 measures: 0 wait, 1 spin, 2 halt, 3 done. */
+static volatile unsigned int ipi_phase;
+static volatile bool ipi_target_ready;
+
+static void ipi_target(void)
+{
+	wrmsr(X2APIC_SVR, 0x1ff); /* each vCPU enables its own APIC */
+	ipi_target_ready = true;
+	while (ipi_phase < 2)
+		__asm__ volatile("sti; pause; cli" ::: "memory");
+	while (ipi_phase == 2)
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+/* ROUNDS IPIs to vCPU 1, each after it handled the last: median and maximum latency, us. */
+static void ipi_measure(const char *what, u64 khz)
+{
+	u64 late[ROUNDS] = {0}, t0, t;
+	unsigned int i, j, before;
+
+	for (i = 0; i < ROUNDS; i++) {
+		t0 = rdtsc();
+		while (rdtsc() - t0 < khz / 5) /* 200 us: let it get back to spinning or HLT */
+			__asm__ volatile("pause");
+		before = ticks;
+		t0 = rdtsc();
+		wrmsr(X2APIC_ICR, (1ull << 32) | APIC_TIMER_VECTOR);
+		while (ticks == before)
+			if (rdtsc() - t0 > khz * 1000)
+				crash("guest: ipi to a %s vcpu: none after 1 s\n", what);
+		t = (tick_tsc - t0) * 1000 / khz;
+		for (j = i; j > 0 && late[j - 1] > t; j--)
+			late[j] = late[j - 1];
+		late[j] = t;
+	}
+	gprintf("guest: ipi to a %s vcpu: %u x, median %lu us, max %lu us\n", what, ROUNDS,
+		late[ROUNDS / 2], late[ROUNDS - 1]);
+}
+
+void apic_ipi_test(unsigned int v)
+{
+	struct cpuid_regs r;
+	u64 khz;
+
+	if (v == 1) {
+		ipi_target();
+		return;
+	}
+	if (v != 0)
+		return;
+	cpuid(PRX_CPUID_BASE + 1, &r);
+	khz = r.edx;
+	while (!ipi_target_ready)
+		__asm__ volatile("pause");
+	ipi_phase = 1;
+	ipi_measure("spinning", khz);
+	ipi_phase = 2;
+	ipi_measure("halted", khz);
+	ipi_phase = 3;
+	wrmsr(X2APIC_ICR, (1ull << 32) | APIC_TIMER_VECTOR); /* out of its last HLT */
 }

@@ -307,6 +307,8 @@ static inline u64 rdtsc(void)
 #define APIC_TIMER_VECTOR 0xec
 void apic_check(void);
 void apic_timer_irq(void);
+/* The ipi argument: vCPU 0 measures IPIs to vCPU 1 (both call it; the others return). */
+void apic_ipi_test(unsigned int v);
 void apic_timer_stub(void); /* head.S */
 
 static inline __attribute__((noreturn)) void halt_forever(void)
