@@ -144,14 +144,40 @@ struct ga_fadt {
 } __packed;
 
 /*
- * §5.2.11.1 Differentiated System Description Table: a header and AML
- * (§20) for one object, the S5 sleep type the guest writes to power off:
+ * §5.2.11.1 Differentiated System Description Table: a header and the
+ * AML (§20) of this ASL, compiled with iasl and checked with iasl -d:
+ *
  *   Name (_S5, Package (2) { 5, 5 })
- * NameOp 0x08, the name, PackageOp 0x12, PkgLength 6 (itself, the count
- * and four bytes of elements), NumElements 2, BytePrefix 0x0a 5 twice.
+ *   Scope (\_SB) {
+ *     Device (COM1) {
+ *       Name (_HID, EisaId ("PNP0501"))
+ *       Name (_UID, 1)
+ *       Name (_CRS, ResourceTemplate () { IO (Decode16, 0x3F8, 0x3F8, 1, 8) })
+ *     }
+ *   }
+ *
+ * The S5 sleep type is what the guest writes to power off. COM1 is
+ * described with its ports and no interrupt, as the domain's 16550 has
+ * none: an operating system then polls it (Linux's 8250 driver runs a
+ * timer for a port of IRQ 0) instead of waiting for an IRQ 4 that never
+ * comes, so its user space can write to the console too.
  */
-static const u8 ga_dsdt_aml[] = {0x08, '_',  'S',  '5',	 '_',  0x12,
-				 0x06, 0x02, 0x0a, 0x05, 0x0a, 0x05};
+static const u8 ga_dsdt_aml[] = {
+    /* NameOp "_S5_" PackageOp PkgLength 6, 2 elements: BytePrefix 5, BytePrefix 5 */
+    0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 0x05, 0x0a, 0x05,
+    /* ScopeOp PkgLength 0x2f "_SB_" */
+    0x10, 0x2f, '_', 'S', 'B', '_',
+    /* DeviceOp (ExtOpPrefix 0x5b 0x82) PkgLength 0x28 "COM1" */
+    0x5b, 0x82, 0x28, 'C', 'O', 'M', '1',
+    /* Name _HID DWordPrefix 0x0105d041: EISA id PNP0501 (a 16550A-compatible port) */
+    0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01,
+    /* Name _UID OneOp */
+    0x08, '_', 'U', 'I', 'D', 0x01,
+    /* Name _CRS BufferOp PkgLength 0x0d, size 10: an I/O port descriptor (§6.4.2.5:
+     * 0x47, 16-bit decode, minimum and maximum 0x3f8, alignment 1, length 8) and
+     * the end tag (§6.4.2.9: 0x79, checksum 0) */
+    0x08, '_', 'C', 'R', 'S', 0x11, 0x0d, 0x0a, 0x0a, 0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01,
+    0x08, 0x79, 0x00};
 
 /* §5.2.17 System Locality Distance Information Table */
 struct ga_slit {

@@ -2,7 +2,7 @@
  * A guest's firmware tables: the ACPI RSDP, XSDT, MADT, SRAT and SLIT that
  * describe its virtual NUMA layout, and the FADT and DSDT of a
  * hardware-reduced platform that powers off through its sleep control
- * register (hypervisor/guest_acpi.c). Pure code:
+ * register and has COM1 without an interrupt (hypervisor/guest_acpi.c). Pure code:
  * it lays the tables out in a buffer for a given guest-physical address
  * and neither maps nor copies them into the guest, nor prints. The
  * description is guest configuration and is checked in full before a

@@ -46,7 +46,7 @@ struct expect {
 	size_t madt, madt_len;
 	size_t srat, srat_len;
 	size_t slit, slit_len;
-	size_t fadt, dsdt; /* 276 and 48 bytes long */
+	size_t fadt, dsdt; /* 276 and 96 bytes long */
 };
 
 static int setup(void **state)
@@ -93,7 +93,7 @@ static void fixture_pc(void)
 }
 
 static const struct expect expect_pc = {
-    .used = 688,    /* the DSDT's end */
+    .used = 736,    /* the DSDT's end */
     .madt = 112,    /* after the XSDT: 40 + 36 + 4 * 8, to 8 bytes */
     .madt_len = 52, /* 44 + 1 * 8 */
     .srat = 168,
@@ -122,7 +122,7 @@ static void fixture_2node(void)
 }
 
 static const struct expect expect_2node = {
-    .used = 800,
+    .used = 848,
     .madt = 112,
     .madt_len = 76, /* 44 + 4 * 8 */
     .srat = 192,
@@ -154,7 +154,7 @@ static void fixture_4node(void)
 }
 
 static const struct expect expect_4node = {
-    .used = 856,
+    .used = 904,
     .madt = 112,
     .madt_len = 76, /* 44 + 4 * 8 */
     .srat = 192,
@@ -209,13 +209,23 @@ static void check_gas_port(const u8 *t, size_t off, u64 port)
  * (bit 2) and CMOS RTC Not Present (bit 5); minor version (131) 2; the
  * DSDT by X_DSDT (140) alone; the sleep control (244) and status (256)
  * registers at I/O ports 0x600 and 0x601; every fixed-hardware block,
- * SCI and SMI command 0. The DSDT (§5.2.11.1, revision 2) holds the AML
- * (§20.2) of Name (_S5, Package (2) { 5, 5 }).
+ * SCI and SMI command 0. The DSDT (§5.2.11.1, revision 2, 96 bytes) holds
+ * the AML (§20.2) of Name (_S5, Package (2) { 5, 5 }) and, in Scope
+ * (\_SB), Device (COM1) with _HID EisaId ("PNP0501") (the EISA id
+ * compressed, §6.1.5: 0x0105d041), _UID 1 and a _CRS of one I/O port
+ * descriptor (§6.4.2.5: 0x47, decode 16, 0x3f8 to 0x3f8, alignment 1,
+ * length 8) and the end tag (0x79 0x00): no interrupt.
  */
 static void check_fadt_dsdt(const struct expect *e)
 {
-	static const u8 aml[] = {0x08, 0x5f, 0x53, 0x35, 0x5f, 0x12,
-				 0x06, 0x02, 0x0a, 0x05, 0x0a, 0x05};
+	static const u8 aml[] = {
+	    0x08, 0x5f, 0x53, 0x35, 0x5f, 0x12, 0x06, 0x02, 0x0a, 0x05, 0x0a, 0x05, /* _S5 */
+	    0x10, 0x2f, 0x5f, 0x53, 0x42, 0x5f,					    /* Scope */
+	    0x5b, 0x82, 0x28, 0x43, 0x4f, 0x4d, 0x31,				    /* COM1 */
+	    0x08, 0x5f, 0x48, 0x49, 0x44, 0x0c, 0x41, 0xd0, 0x05, 0x01,		    /* _HID */
+	    0x08, 0x5f, 0x55, 0x49, 0x44, 0x01,					    /* _UID */
+	    0x08, 0x5f, 0x43, 0x52, 0x53, 0x11, 0x0d, 0x0a, 0x0a,		    /* _CRS */
+	    0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08, 0x79, 0x00};
 	const u8 *f = buf + e->fadt, *d = buf + e->dsdt;
 	size_t off;
 
@@ -237,7 +247,7 @@ static void check_fadt_dsdt(const struct expect *e)
 	for (off = 148; off < 244; off++)
 		assert_int_equal(f[off], 0);
 
-	check_header(d, "DSDT", 48, 2);
+	check_header(d, "DSDT", 96, 2);
 	assert_memory_equal(d + 36, aml, sizeof(aml));
 }
 
@@ -418,7 +428,7 @@ static void dump_tables(const char *dir, const struct expect *e)
 {
 	static const char *const name[] = {"rsdp", "xsdt", "apic", "srat", "slit", "facp", "dsdt"};
 	const size_t off[] = {0, 40, e->madt, e->srat, e->slit, e->fadt, e->dsdt};
-	const size_t len[] = {36, 68, e->madt_len, e->srat_len, e->slit_len, 276, 48};
+	const size_t len[] = {36, 68, e->madt_len, e->srat_len, e->slit_len, 276, 96};
 	char path[4096];
 	unsigned int i;
 
@@ -475,7 +485,7 @@ static void test_two_nodes(void **state)
  * ACPI 6.2 table 5-76) = 3; one more 40-byte entry moves the SLIT down.
  */
 static const struct expect expect_hotplug = {
-    .used = 840,
+    .used = 888,
     .madt = 112,
     .madt_len = 76,
     .srat = 192,
@@ -537,7 +547,7 @@ static void test_four_nodes_unreachable(void **state)
 static void test_maxima(void **state)
 {
 	static const struct expect e = {
-	    .used = 11336,
+	    .used = 11384,
 	    .madt = 112,
 	    .madt_len = 556, /* 44 + 64 * 8 */
 	    .srat = 672,
@@ -660,8 +670,8 @@ static void test_bad_base(void **state)
 	fixture_2node();
 	expect_rejected(BASE + 8, BUF_SIZE, -EINVAL, "not 16-byte aligned");
 	expect_rejected(BASE + 1, BUF_SIZE, -EINVAL, "not 16-byte aligned");
-	/* 800 bytes at 0xfffffce0 end exactly at 4 GiB; 16 higher do not fit. */
-	expect_rejected(0xfffffcf0ULL, BUF_SIZE, -EINVAL, "past 4 GiB");
+	/* 848 bytes at 0xfffffcb0 end exactly at 4 GiB; 16 higher do not fit. */
+	expect_rejected(0xfffffcc0ULL, BUF_SIZE, -EINVAL, "past 4 GiB");
 	expect_rejected(0x100000000ULL, BUF_SIZE, -EINVAL, "past 4 GiB");
 	setup(state);
 	fixture_2node();
@@ -669,17 +679,17 @@ static void test_bad_base(void **state)
 		size_t used = 0;
 
 		assert_int_equal(
-		    guest_acpi_build(&vn, 0xfffffce0ULL, buf, BUF_SIZE, &used, NULL, 0), 0);
-		assert_int_equal(used, 800);
-		assert_int_equal(acpi_fx_r64(buf, FX_RSDP_XSDT), 0xfffffd08ULL);
+		    guest_acpi_build(&vn, 0xfffffcb0ULL, buf, BUF_SIZE, &used, NULL, 0), 0);
+		assert_int_equal(used, 848);
+		assert_int_equal(acpi_fx_r64(buf, FX_RSDP_XSDT), 0xfffffcd8ULL);
 	}
 }
 
 static void test_buffer_too_small(void **state)
 {
 	fixture_2node();
-	expect_rejected(BASE, 799, -ENOSPC, "need 800 bytes, buffer has 799");
-	expect_rejected(BASE, 0, -ENOSPC, "need 800 bytes");
+	expect_rejected(BASE, 847, -ENOSPC, "need 848 bytes, buffer has 847");
+	expect_rejected(BASE, 0, -ENOSPC, "need 848 bytes");
 	/* No room for a reason: still refused, nothing written. */
 	{
 		static u8 before[BUF_SIZE];
@@ -690,7 +700,7 @@ static void test_buffer_too_small(void **state)
 		assert_int_equal(used, 7);
 		assert_memory_equal(buf, before, sizeof(buf));
 	}
-	build_ok(&expect_2node); /* exactly 800 is enough: see build_ok's fill check */
+	build_ok(&expect_2node); /* exactly 848 is enough: see build_ok's fill check */
 }
 
 static void test_exact_size(void **state)
@@ -698,9 +708,9 @@ static void test_exact_size(void **state)
 	size_t used = 0;
 
 	fixture_pc();
-	assert_int_equal(guest_acpi_build(&vn, BASE, buf, 688, &used, NULL, 0), 0);
-	assert_int_equal(used, 688);
-	assert_int_equal(buf[688], FILL);
+	assert_int_equal(guest_acpi_build(&vn, BASE, buf, 736, &used, NULL, 0), 0);
+	assert_int_equal(used, 736);
+	assert_int_equal(buf[736], FILL);
 	check_root(&expect_pc);
 }
 

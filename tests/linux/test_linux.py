@@ -86,10 +86,14 @@ def test_two_virtual_nodes_on_nodes_1_and_3(boot, guest, build_dir):
                  "ACPI: FACP 0x", "ACPI: DSDT 0x",
                  "smp: Brought up 2 nodes, 2 CPUs",
                  "ACPI: PM: (supports S0 S5)",
-                 "serial8250: ttyS0 at I/O 0x3f8 (irq = 4, base_baud = 115200) is a 16550A",
+                 # COM1 from the DSDT (PNP0501, no interrupt): polled.
+                 "00:00: ttyS0 at I/O 0x3f8 (irq = 0, base_baud = 115200) is a 16550A",
                  "Run /init as init process"]:
         since = m.wait_for(KLINE + re.escape(text), timeout=BOOT_TIMEOUT, since=since,
                            regex=True).start() + since
+    # User space has a console: a line written to /dev/console, not printk.
+    m.wait_for(r"^\(d1\) init: hello from /dev/console$", regex=True, since=since,
+               timeout=BOOT_TIMEOUT)
     first = kernel_line(m, "init: available: 2 nodes (0-1)", since=since)
     t_init = time.monotonic() - t_start
     hold = kernel_line(m, "init: holding 3 s before power-off (proxima.hold)", since=since)

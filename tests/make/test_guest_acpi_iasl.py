@@ -204,15 +204,20 @@ def test_facp(dump):
 
 
 def test_dsdt(dump):
-    """The DSDT's AML is one object: the S5 sleep type the guest writes to power off."""
+    """The DSDT's AML: the S5 sleep type the guest writes to power off, and
+    COM1 (PNP0501) with its eight ports and no interrupt."""
     _, text = decode(dump, "dsdt")
     data = (dump / "dsdt.dat").read_bytes()
-    assert len(data) == 48 and sum(data) % 256 == 0
-    body = " ".join(text[text.index("DefinitionBlock"):].split())
-    assert body.startswith('DefinitionBlock ("", "DSDT", 2, "PRXIMA", "PROXIMA ", 0x00000001)'), body
-    assert re.sub(r"//[^{}]*?(?=\{)", "", body).replace(" ", "") == (
+    assert len(data) == 96 and sum(data) % 256 == 0
+    body = text[text.index("DefinitionBlock"):]
+    # Without iasl's comments and layout.
+    body = re.sub(r"//[^\n]*|/\*.*?\*/", "", body, flags=re.S)
+    body = "".join(body.split())
+    assert body == (
         'DefinitionBlock("","DSDT",2,"PRXIMA","PROXIMA",0x00000001)'
-        '{Name(_S5,Package(0x02){0x05,0x05})}'), body
+        '{Name(_S5,Package(0x02){0x05,0x05})'
+        'Scope(_SB){Device(COM1){Name(_HID,EisaId("PNP0501"))Name(_UID,One)'
+        'Name(_CRS,ResourceTemplate(){IO(Decode16,0x03F8,0x03F8,0x01,0x08,)})}}}'), body
 
 
 RSDP_ASL = """\

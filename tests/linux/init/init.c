@@ -14,6 +14,8 @@
  * The lines, in order. The first block is what numactl 2.0.16 prints for
  * --hardware, in its layout, except that trailing spaces are trimmed (from
  * every line); MB is kB / 1024, rounded down.
+ *   init: hello from /dev/console              (as PID 1, written to
+ *                                               /dev/console, not /dev/kmsg)
  *   init: available: <count> nodes (<online node list>)
  *   init: node <N> cpus: <cpu> <cpu> ...       (once per online node: cpus,
  *   init: node <N> size: <MemTotal> MB          size, free)
@@ -51,6 +53,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <termios.h>
 #include <unistd.h>
 
 /* Linux UAPI values (include/uapi/linux/mempolicy.h); no libnuma here. */
@@ -760,6 +763,25 @@ static unsigned int hold_seconds(struct report *r)
 	return s > 600 ? 600 : (unsigned int)s;
 }
 
+/*
+ * One line straight to /dev/console (the serial port, through the tty
+ * layer and its driver, not printk): user space has a console too. Says
+ * so on the report, or why not.
+ */
+static void console_hello(void)
+{
+	static const char hello[] = "init: hello from /dev/console\n";
+	int fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0) {
+		say("ERROR: open /dev/console: %s", strerror(errno));
+		return;
+	}
+	write_all(fd, hello, sizeof(hello) - 1);
+	tcdrain(fd); /* out before the next kernel message, not mixed into it */
+	close(fd);
+}
+
 /* PID 1 must never return: the kernel panics when init exits. */
 __attribute__((noreturn)) static void power_off(void)
 {
@@ -775,8 +797,10 @@ int main(void)
 	struct report r = {.pid1 = getpid() == 1};
 	unsigned int hold;
 
-	if (r.pid1)
+	if (r.pid1) {
 		setup_pid1(&r);
+		console_hello();
+	}
 	if (read_online_nodes(&r)) {
 		for (int i = 0; i < r.nr_nodes; i++)
 			print_node(&r, &r.node[i]);
