@@ -180,11 +180,57 @@ static u64 fz_arg(struct fz_in *in)
 	}
 }
 
+/* A frame for an extent: in the RAM, the hot-plug ranges (4 and 5 GiB) or anywhere. */
+static u64 fz_memop_gfn(struct fz_in *in)
+{
+	u64 g = fz_take(in, 3);
+
+	switch (fz_take(in, 1) & 3) {
+	case 0:
+		return g & 0x7ff;
+	case 1:
+		return 0x100000 + (g & 0xfff);
+	case 2:
+		return 0x140000 + (g & 0xfff);
+	}
+	return g << 20 | g;
+}
+
+/* What a memory_op that did rc > 0 extents must have done to the domain's pages. */
+static void fz_memop_check(u64 cmd, u64 nr_ext, u32 order, long rc, const struct fz_mem *before,
+			   const struct fz_mem *after)
+{
+	u64 done;
+
+	/* The count is of all extents done, those before the start index included. */
+	FZ_CHECK((u64)rc <= nr_ext, "memory_op did %ld of %llu extents", rc, nr_ext);
+	FZ_CHECK((u64)rc >= cmd >> PRX_MEMOP_START_SHIFT,
+		 "memory_op 0x%llx returned %ld, below its start index", cmd, rc);
+	FZ_CHECK(order <= CONFIG_MEMOP_MAX_ORDER, "memory_op took order %u, above the cap of %d",
+		 order, CONFIG_MEMOP_MAX_ORDER);
+	done = ((u64)rc - (cmd >> PRX_MEMOP_START_SHIFT)) << order;
+	switch (cmd & PRX_MEMOP_CMD_MASK) {
+	case PRX_MEMOP_INCREASE_RESERVATION:
+	case PRX_MEMOP_POPULATE_PHYSMAP:
+		FZ_CHECK(after->nr_pages == before->nr_pages + done,
+			 "memory_op %llu: %ld extents of order %u, pages %llu -> %llu", cmd, rc,
+			 order, before->nr_pages, after->nr_pages);
+		break;
+	case PRX_MEMOP_DECREASE_RESERVATION:
+		FZ_CHECK(after->nr_pages + done == before->nr_pages,
+			 "memory_op 0x%llx: %ld extents of order %u, pages %llu -> %llu", cmd, rc,
+			 order, before->nr_pages, after->nr_pages);
+		break;
+	default:
+		fz_fail("memory_op 0x%llx, no operation, returned %ld", cmd, rc);
+	}
+}
+
 /* memory_op: a record at FZ_ARGS_GPA and up to FZ_MAX_EXTENTS frame numbers. */
 static void fz_memop(struct fz_in *in, unsigned int v)
 {
 	u8 rec[PRX_MEMOP_SIZE] = {0};
-	u64 gfns[FZ_MAX_EXTENTS], start = FZ_ARRAY_GPA, nr_ext, cmd, done;
+	u64 gfns[FZ_MAX_EXTENTS], start = FZ_ARRAY_GPA, nr_ext, cmd;
 	u8 shape = (u8)fz_take(in, 1);
 	u32 order, vnode, flags, reserved = 0;
 	struct fz_mem before, after;
@@ -203,25 +249,8 @@ static void fz_memop(struct fz_in *in, unsigned int v)
 	if (shape & 0x20)
 		reserved = 1;
 	n = (unsigned int)MIN(nr_ext, (u64)FZ_MAX_EXTENTS);
-	for (i = 0; i < n; i++) {
-		/* Frames in the RAM, the hot-plug ranges (4 and 5 GiB) or anywhere. */
-		u64 g = fz_take(in, 3);
-
-		switch (fz_take(in, 1) & 3) {
-		case 0:
-			gfns[i] = g & 0x7ff;
-			break;
-		case 1:
-			gfns[i] = 0x100000 + (g & 0xfff);
-			break;
-		case 2:
-			gfns[i] = 0x140000 + (g & 0xfff);
-			break;
-		default:
-			gfns[i] = g << 20 | g;
-			break;
-		}
-	}
+	for (i = 0; i < n; i++)
+		gfns[i] = fz_memop_gfn(in);
 	memcpy(rec + PRX_MEMOP_EXTENT_START, &start, 8);
 	memcpy(rec + PRX_MEMOP_NR_EXTENTS, &nr_ext, 8);
 	memcpy(rec + PRX_MEMOP_EXTENT_ORDER, &order, 4);
@@ -243,28 +272,7 @@ static void fz_memop(struct fz_in *in, unsigned int v)
 		    cmd, rc, before.nr_pages, after.nr_pages);
 		return;
 	}
-	/* The count is of all extents done, those before the start index included. */
-	FZ_CHECK((u64)rc <= nr_ext, "memory_op did %ld of %llu extents", rc, nr_ext);
-	FZ_CHECK((u64)rc >= cmd >> PRX_MEMOP_START_SHIFT,
-		 "memory_op 0x%llx returned %ld, below its start index", cmd, rc);
-	FZ_CHECK(order <= CONFIG_MEMOP_MAX_ORDER, "memory_op took order %u, above the cap of %d",
-		 order, CONFIG_MEMOP_MAX_ORDER);
-	done = ((u64)rc - (cmd >> PRX_MEMOP_START_SHIFT)) << order;
-	switch (cmd & PRX_MEMOP_CMD_MASK) {
-	case PRX_MEMOP_INCREASE_RESERVATION:
-	case PRX_MEMOP_POPULATE_PHYSMAP:
-		FZ_CHECK(after.nr_pages == before.nr_pages + done,
-			 "memory_op %llu: %ld extents of order %u, pages %llu -> %llu", cmd, rc,
-			 order, before.nr_pages, after.nr_pages);
-		break;
-	case PRX_MEMOP_DECREASE_RESERVATION:
-		FZ_CHECK(after.nr_pages + done == before.nr_pages,
-			 "memory_op 0x%llx: %ld extents of order %u, pages %llu -> %llu", cmd, rc,
-			 order, before.nr_pages, after.nr_pages);
-		break;
-	default:
-		fz_fail("memory_op 0x%llx, no operation, returned %ld", cmd, rc);
-	}
+	fz_memop_check(cmd, nr_ext, order, rc, &before, &after);
 }
 
 static void fz_call(struct fz_in *in)
