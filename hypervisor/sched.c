@@ -89,8 +89,11 @@ void sched_kick(struct vcpu *v)
 	 * vCPU should wake: one side sees the other.
 	 */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (v->pcpu == arch_cpu_id())
-		return; /* this CPU looks before it enters the guest or idles */
+	if (v->pcpu == arch_cpu_id()) {
+		/* This CPU looks before it enters the guest again or idles. */
+		__atomic_store_n(&q->kicked, true, __ATOMIC_SEQ_CST);
+		return;
+	}
 	if (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) ||
 	    __atomic_load_n(&v->state, __ATOMIC_SEQ_CST) != VCPU_DOWN) {
 		__atomic_store_n(&q->kicked, true, __ATOMIC_SEQ_CST);
@@ -172,17 +175,61 @@ static bool others_runnable(struct run_queue *q, struct vcpu *self)
 	return any;
 }
 
-/* Run v for up to a slice, until it halts, or until its domain dies. */
+/*
+ * Should a halted vCPU on q other than self run now (an interrupt waits
+ * in its APIC, or its timer has expired)? If not, *next is when the
+ * first of their timers expires (VLAPIC_NO_TIMER: none). On v's CPU.
+ */
+static bool sibling_wakes(struct run_queue *q, struct vcpu *self, u64 *next)
+{
+	struct vcpu *v;
+	bool due = false;
+	unsigned long flags = spin_lock_irqsave(&q->lock);
+
+	*next = VLAPIC_NO_TIMER;
+	for (v = self->rq_next; v && v != self && !due; v = v->rq_next) {
+		if (READ_ONCE(v->state) != VCPU_BLOCKED)
+			continue;
+		due = arch_vcpu_wake_due(v);
+		*next = MIN(*next, vlapic_next_event(&v->lapic));
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	return due;
+}
+
+/*
+ * Run v for up to a slice, until it halts, until its domain dies, or
+ * until a halted vCPU sharing its CPU has an interrupt to take: that one
+ * runs at once (its timer is armed on this CPU while v runs, and an IPI
+ * for it kicks this CPU), as it would on a CPU of its own, not a slice
+ * later.
+ */
 static void run_slice(struct run_queue *q, struct vcpu *v, void (*poll)(void))
 {
 	unsigned int hz = arch_tick_hz();
 	u64 slice = MAX(1ULL, (u64)CONFIG_SCHED_SLICE_MS * hz / 1000);
 	u64 start = arch_cpu_ticks();
 	struct domain *d = v->dom;
+	bool look = true;
 
 	WRITE_ONCE(v->on_cpu, true);
 	for (;;) {
-		enum hvm_exit ev = arch_vcpu_run(v);
+		enum hvm_exit ev;
+
+		if (look) {
+			u64 next;
+			unsigned long flags;
+
+			if (sibling_wakes(q, v, &next))
+				break;
+			flags = arch_irq_save();
+			arch_timer_at(next);
+			arch_irq_restore(flags);
+		}
+		ev = arch_vcpu_run(v);
+		/* A host interrupt (a timer, a kick) or a kick from this CPU: look again. */
+		look =
+		    ev == HVM_EXIT_INTR || __atomic_exchange_n(&q->kicked, false, __ATOMIC_ACQ_REL);
 
 		v->exits++;
 		if (ev == HVM_EXIT_CRASH) {

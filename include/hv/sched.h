@@ -27,7 +27,8 @@ unsigned int sched_pick_cpu(nodeid_t n);
 /*
  * v has something new to do (an interrupt in its APIC's IRR, a start):
  * have its CPU look at once, out of guest mode or out of idle, without
- * waiting for its next tick. Any CPU; nothing for v's own.
+ * waiting for its next tick (from v's own CPU: when it next leaves the
+ * guest it runs). Any CPU.
  */
 void sched_kick(struct vcpu *v);
 

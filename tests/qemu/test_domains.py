@@ -238,6 +238,26 @@ def test_ipi_reaches_a_vcpu_on_another_cpu_at_once(boot):
     assert "crashed" not in m.output
 
 
+def test_halted_vcpu_gets_its_cpu_when_its_timer_fires(boot):
+    # 3 vCPUs on node 0's 2 CPUs: vCPUs 0 and 2 share CPU 0 (the fewest
+    # vCPUs, ties to the lowest id). The test guest's share argument: vCPU 2
+    # sleeps through twenty 1 ms deadlines in HLT while vCPU 0 spins on
+    # that CPU. Each time its timer fires, vCPU 2 must get the CPU, not at
+    # the end of vCPU 0's 30 ms slice, nor never (a halted vCPU whose timer
+    # nobody looks at stays halted: that was the bug, and the guest hung).
+    # Each wake-up switches vCPUs twice, with a full TLB flush each time,
+    # which under TCG on a loaded machine took up to a few ms: the median
+    # must stay under one host tick (10 ms).
+    m = boot(append="domain=name=s,mem=16M,vcpus=3,node=0,args=\"share memtest=0\"")
+    m.wait_ready()
+    m.wait_for("domain 1 s: 16 MiB on node 0 (prefer), 3 vcpus on CPUs 0-1")
+    got = m.wait_for(r"^\(d1\) guest: timer of a vcpu sharing its cpu with a busy one: 20 x 1 ms: "
+                     r"median (\d+) us late, max (\d+) us$", regex=True, timeout=60)
+    assert int(got.group(1)) < 10000, got.group(0)
+    m.wait_for("domain 1 s: shut down (poweroff)", timeout=60)
+    assert "crashed" not in m.output
+
+
 def test_no_svm_boots_without_guests(boot):
     m = boot(append="domain=name=web,mem=16M", extra=["-cpu", "qemu64"])
     m.wait_ready()

@@ -309,6 +309,8 @@ void apic_check(void);
 void apic_timer_irq(void);
 /* The ipi argument: vCPU 0 measures IPIs to vCPU 1 (both call it; the others return). */
 void apic_ipi_test(unsigned int v);
+/* The share argument: vCPU 2 sleeps on timers while vCPU 0 spins on their CPU. */
+void apic_share_test(unsigned int v);
 void apic_timer_stub(void); /* head.S */
 
 static inline __attribute__((noreturn)) void halt_forever(void)

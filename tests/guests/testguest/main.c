@@ -19,7 +19,7 @@ enum fault { FAULT_NONE, FAULT_UD, FAULT_NPF, FAULT_TRIPLE };
 
 static struct {
 	enum fault fault;
-	bool spin, hlt, memtest, bench, reboot, mark, checkmark, release, uart, apic, ipi;
+	bool spin, hlt, memtest, bench, reboot, mark, checkmark, release, uart, apic, ipi, share;
 	u64 reserve_mib, release_mib;
 	u32 reserve_vnode;
 } opts = {.memtest = true, .reserve_vnode = PRX_VNODE_ANY};
@@ -143,6 +143,8 @@ static void parse_word(const char *w, size_t n)
 		opts.apic = true;
 	else if (word_is(w, n, "ipi"))
 		opts.ipi = true;
+	else if (word_is(w, n, "share"))
+		opts.share = true;
 	else if (parse_reserve(w, n) || parse_release(w, n))
 		;
 	else {
@@ -390,6 +392,10 @@ static __attribute__((noreturn)) void vcpu_run(unsigned int v)
 		bench_vmmcall();
 	if (opts.ipi && nr_vcpus > 1) {
 		apic_ipi_test(v);
+		barrier_wait(++round);
+	}
+	if (opts.share && nr_vcpus > 2) {
+		apic_share_test(v);
 		barrier_wait(++round);
 	}
 	if (opts.fault != FAULT_NONE) {
