@@ -62,16 +62,23 @@ static u64 sleep_until(u64 deadline, u64 khz)
 	return (tick_tsc - deadline) * 1000 / khz;
 }
 
+/* Put t among the i sorted values of late[] (insertion sort, ROUNDS at most). */
+static void insert_sorted(u64 *late, unsigned int i, u64 t)
+{
+	unsigned int j;
+
+	for (j = i; j > 0 && late[j - 1] > t; j--)
+		late[j] = late[j - 1];
+	late[j] = t;
+}
+
 static void short_deadlines(u64 khz)
 {
-	u64 late[ROUNDS] = {0}, t;
-	unsigned int i, j;
+	u64 late[ROUNDS] = {0};
+	unsigned int i;
 
 	for (i = 0; i < ROUNDS; i++) {
-		t = sleep_until(rdtsc() + khz, khz);	   /* 1 ms */
-		for (j = i; j > 0 && late[j - 1] > t; j--) /* insertion sort */
-			late[j] = late[j - 1];
-		late[j] = t;
+		insert_sorted(late, i, sleep_until(rdtsc() + khz, khz)); /* 1 ms */
 	}
 	gprintf("guest: apic timer %u x 1 ms: median %lu us late, max %lu us\n", ROUNDS,
 		late[ROUNDS / 2], late[ROUNDS - 1]);
@@ -129,8 +136,8 @@ static void ipi_target(void)
 /* ROUNDS IPIs to vCPU 1, each after it handled the last: median and maximum latency, us. */
 static void ipi_measure(const char *what, u64 khz)
 {
-	u64 late[ROUNDS] = {0}, t0, t;
-	unsigned int i, j, before;
+	u64 late[ROUNDS] = {0}, t0;
+	unsigned int i, before;
 
 	for (i = 0; i < ROUNDS; i++) {
 		t0 = rdtsc();
@@ -142,10 +149,7 @@ static void ipi_measure(const char *what, u64 khz)
 		while (ticks == before)
 			if (rdtsc() - t0 > khz * 1000)
 				crash("guest: ipi to a %s vcpu: none after 1 s\n", what);
-		t = (tick_tsc - t0) * 1000 / khz;
-		for (j = i; j > 0 && late[j - 1] > t; j--)
-			late[j] = late[j - 1];
-		late[j] = t;
+		insert_sorted(late, i, (tick_tsc - t0) * 1000 / khz);
 	}
 	gprintf("guest: ipi to a %s vcpu: %u x, median %lu us, max %lu us\n", what, ROUNDS,
 		late[ROUNDS / 2], late[ROUNDS - 1]);
@@ -179,8 +183,8 @@ static volatile bool share_done;
 void apic_share_test(unsigned int v)
 {
 	struct cpuid_regs r;
-	u64 late[ROUNDS] = {0}, khz, t;
-	unsigned int i, j;
+	u64 late[ROUNDS] = {0}, khz;
+	unsigned int i;
 
 	if (v == 0) {
 		while (!share_done)
@@ -194,10 +198,7 @@ void apic_share_test(unsigned int v)
 	wrmsr(X2APIC_SVR, 0x1ff);
 	wrmsr(X2APIC_LVT_TIMER, (2u << 17) | APIC_TIMER_VECTOR);
 	for (i = 0; i < ROUNDS; i++) {
-		t = sleep_until(rdtsc() + khz, khz); /* 1 ms */
-		for (j = i; j > 0 && late[j - 1] > t; j--)
-			late[j] = late[j - 1];
-		late[j] = t;
+		insert_sorted(late, i, sleep_until(rdtsc() + khz, khz)); /* 1 ms */
 	}
 	wrmsr(X2APIC_LVT_TIMER, 1u << 16);
 	gprintf("guest: timer of a vcpu sharing its cpu with a busy one: %u x 1 ms: median %lu us "
