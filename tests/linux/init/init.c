@@ -48,12 +48,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Linux UAPI values (include/uapi/linux/mempolicy.h); no libnuma here. */
@@ -778,7 +780,22 @@ static void console_hello(void)
 		return;
 	}
 	write_all(fd, hello, sizeof(hello) - 1);
-	tcdrain(fd); /* out before the next kernel message, not mixed into it */
+	/*
+	 * Out before the next kernel message, not mixed into it; but never
+	 * wait for good (tcdrain() would, were the port's transmitter to
+	 * stall): at most 2 s, then say so and go on with the report.
+	 */
+	for (int i = 0; i < 200; i++) {
+		int queued = 0;
+		struct timespec ms10 = {0, 10000000};
+
+		if (ioctl(fd, TIOCOUTQ, &queued) < 0 || queued == 0) {
+			close(fd);
+			return;
+		}
+		nanosleep(&ms10, NULL);
+	}
+	say("ERROR: /dev/console: output not sent after 2 s");
 	close(fd);
 }
 
